@@ -1,0 +1,235 @@
+"""Command line: argv -> session -> engine -> reporter -> exit code.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings; 2 usage,
+configuration or internal error (a crashing plugin included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from corpuslint import __version__
+from corpuslint.config import ConfigError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="corpuslint",
+        description="Lint text corpora: encoding accidents, duplicated passages, web-page residue, dates, quotes.",
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or internal error.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .)")
+    g = p.add_argument_group("rule selection")
+    g.add_argument("--select", type=_csv, metavar="RULES", help="comma-separated codes, prefixes, categories or names; replaces the configured set")
+    g.add_argument("--extend-select", type=_csv, metavar="RULES", help="rules to enable on top of the configured set")
+    g.add_argument("--ignore", type=_csv, metavar="RULES", help="rules to disable (added to the configured ignore list)")
+    g.add_argument("--language", metavar="LANG", help="language to assume when the guess is unsure (fr, en, de, ...)")
+    g.add_argument("--exclude", type=_csv, metavar="GLOBS", help="more globs to exclude (added to the configured list)")
+    g.add_argument("--disable-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin (repeatable)")
+    o = p.add_argument_group("output")
+    o.add_argument("--format", default=None, metavar="FORMAT", help="text (default), json, jsonl, github, or a plugin's format")
+    o.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    o.add_argument("--statistics", action="store_true", help="print counts per rule instead of each finding")
+    o.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    o.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
+    e = p.add_argument_group("exit code")
+    e.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    e.add_argument("--fail-on", choices=("info", "warning", "error"), help="lowest severity that makes the exit code 1 (default: warning)")
+    f = p.add_argument_group("fixes")
+    f.add_argument("--fix", action="store_true", help="apply safe fixes in place (atomic writes)")
+    f.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")
+    f.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them")
+    b = p.add_argument_group("baseline")
+    b.add_argument("--write-baseline", nargs="?", const="corpuslint-baseline.json", metavar="FILE",
+                   help="record all current findings in FILE (default corpuslint-baseline.json) and exit 0")
+    b.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    c = p.add_argument_group("configuration")
+    c.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
+    c.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    c.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count; 1 runs in-process)")
+    i = p.add_argument_group("information")
+    i.add_argument("--list-rules", action="store_true", help="list every rule (with --format json: as JSON)")
+    i.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
+    i.add_argument("--show-settings", metavar="PATH", help="print the settings that apply to PATH")
+    i.add_argument("--version", action="version", version=f"corpuslint {__version__}")
+    return p
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    o: dict[str, object] = {
+        "select": args.select,
+        "extend-select": args.extend_select,
+        "ignore": args.ignore,
+        "language": args.language,
+        "extend-exclude": args.exclude,
+        "fail-on": args.fail_on,
+        "baseline": str(Path(args.baseline).resolve()) if args.baseline else None,
+    }
+    if args.disable_plugin:
+        o["disable-plugins"] = args.disable_plugin
+    return o
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except ConfigError as e:
+        print(f"corpuslint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("corpuslint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from corpuslint.plugins import print_load_errors
+    from corpuslint.session import open_session
+
+    paths = args.paths or ["."]
+    start = Path(args.show_settings or paths[0])
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    session = open_session(
+        start if start.exists() else Path.cwd(),
+        config_file=Path(args.config) if args.config else None,
+        isolated=args.isolated,
+        overrides=_overrides(args),
+    )
+    print_load_errors(session.manager)
+    if args.explain:
+        return _explain(session, args.explain)
+    if args.list_rules:
+        return _list_rules(session, args.format or "text")
+    if args.show_settings:
+        active = [a.code for a in session.ruleset.for_path(args.show_settings)]
+        data = {**session.settings.to_dict(), "active-rules": active,
+                "plugins": session.manager.names(), "version": __version__}
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        return EXIT_OK
+
+    reporters: dict[str, type] = {}
+    for found in session.manager.hook.corpuslint_reporters():
+        for name, cls in (found or {}).items():
+            reporters.setdefault(name, cls)
+    fmt = args.format or "text"
+    if fmt not in reporters:
+        raise ConfigError(f"--format: unknown format '{fmt}' (known: {', '.join(sorted(reporters))})")
+
+    jobs = args.jobs or os.cpu_count() or 1
+    result = session.lint(paths, jobs=jobs, fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
+    findings = result.findings
+
+    if args.write_baseline:
+        from corpuslint.baseline import write_baseline
+
+        target = Path(args.write_baseline)
+        n = write_baseline(target, findings)
+        print(f"corpuslint: wrote {n} finding{'s' if n != 1 else ''} to {target}", file=sys.stderr)
+        return EXIT_OK
+
+    hidden = 0
+    if session.settings.baseline is not None:
+        from corpuslint.baseline import filter_baseline, read_baseline
+
+        findings, hidden = filter_baseline(findings, read_baseline(session.settings.baseline))
+
+    if args.diff:
+        for d in result.diffs:
+            sys.stdout.write(d)
+        return EXIT_FINDINGS if result.diffs and not args.exit_zero else EXIT_OK
+
+    out: TextIO
+    close = False
+    if args.output_file:
+        out = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115
+        close = True
+    else:
+        out = sys.stdout
+    try:
+        color = args.color == "always" or (
+            args.color == "auto" and not close and out.isatty() and "NO_COLOR" not in os.environ
+        )
+        from corpuslint.reporters import ReportOptions, Summary
+
+        reporter = reporters[fmt](out, ReportOptions(color=color, statistics=args.statistics, quiet=args.quiet))
+        summary = Summary(files=result.files, documents=result.documents, bytes=result.bytes, fixed=result.fixed,
+                          findings=len(findings), baselined=hidden)
+        reporter.start()
+        for f in findings:
+            summary.by_category[f.category] += 1
+            summary.by_rule[(f.code, f.name)] += 1
+            if f.fix is not None:
+                summary.fixable[(f.code, f.name)] += 1 if (f.fix.safe or args.unsafe_fixes) else 0
+            reporter.report(f)
+        summary.fixable = Counter({k: v for k, v in summary.fixable.items() if v})
+        reporter.finish(summary)
+    finally:
+        if close:
+            out.close()
+    if result.internal_error:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    threshold = session.settings.fail_on.rank
+    if any(f.severity.rank >= threshold for f in findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _explain(session: object, code: str) -> int:
+    from corpuslint.ruledocs import explain
+
+    rules = session.ruleset.rules  # type: ignore[attr-defined]
+    rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
+    if rule is None:
+        raise ConfigError(f"--explain: no rule with code or name '{code}'")
+    print(explain(rule))
+    return EXIT_OK
+
+
+def _list_rules(session: object, fmt: str) -> int:
+    ruleset = session.ruleset  # type: ignore[attr-defined]
+    active = {a.code: a for a in ruleset.active}
+    rules = sorted(ruleset.rules.values(), key=lambda r: r.code)
+    if fmt == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "category": r.category,
+                "severity": (active[r.code].severity if r.code in active else r.severity).value,
+                "enabled": r.code in active,
+                "fixable": r.fixable,
+                "plugin": r.plugin,
+                "summary": r.summary,
+            }
+            for r in rules
+        ]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for r in rules:
+        on = "on " if r.code in active else "off"
+        sev = (active[r.code].severity if r.code in active else r.severity).value
+        fx = "fix" if r.fixable else "   "
+        print(f"{r.code}  {on}  {sev:<7}  {fx}  {r.name:<26} {r.summary}")
+    return EXIT_OK
+

@@ -1,0 +1,95 @@
+"""Paths on the command line -> files to lint, with include/exclude globs."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Discovered", "Missing", "discover"]
+
+
+@dataclass(frozen=True)
+class Discovered:
+    path: Path  # on disk
+    display: str  # as walked from the argument
+
+
+@dataclass(frozen=True)
+class Missing:
+    display: str
+    reason: str
+
+
+def _matches(globs: Iterable[str], name: str, rel: str) -> bool:
+    for g in globs:
+        g = g.rstrip("/")
+        if fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(rel, f"*/{g}"):
+            return True
+    return False
+
+
+def _display(arg: str, rel: str | None = None) -> str:
+    p = os.path.normpath(os.path.join(arg, rel) if rel else arg)
+    return p
+
+
+def discover(
+    args: Sequence[str], include: Sequence[str], exclude: Sequence[str], root: Path
+) -> tuple[list[Discovered], list[Missing]]:
+    """Walk ``args`` (files or folders) in sorted order.
+
+    Folders are walked for files matching ``include``; a file named explicitly is
+    taken whatever its name. ``exclude`` applies to both (so paths that
+    pre-commit passes are filtered too). Folder symlinks are not followed.
+    """
+    found: list[Discovered] = []
+    missing: list[Missing] = []
+    seen: set[str] = set()
+
+    def rel_to_root(p: Path) -> str:
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return p.as_posix()
+
+    def add(p: Path, display: str) -> None:
+        key = os.path.realpath(p)
+        if key in seen:
+            return
+        seen.add(key)
+        found.append(Discovered(p, display))
+
+    for arg in args:
+        p = Path(arg)
+        if not os.path.lexists(p):
+            missing.append(Missing(_display(arg), "no such file or directory"))
+            continue
+        if _matches(exclude, p.name, rel_to_root(p)) and p.resolve() != root.resolve() and arg not in (".", "./"):
+            continue
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
+                dpath = Path(dirpath)
+                rel_dir = os.path.relpath(dirpath, p)
+                dirnames[:] = sorted(
+                    d for d in dirnames
+                    if not _matches(exclude, d, rel_to_root(dpath / d))
+                )
+                for fname in sorted(filenames):
+                    fp = dpath / fname
+                    rel = rel_to_root(fp)
+                    if not _matches(include, fname, rel) or _matches(exclude, fname, rel):
+                        continue
+                    rel_arg = fname if rel_dir == "." else os.path.join(rel_dir, fname)
+                    if not fp.exists():
+                        missing.append(Missing(_display(arg, rel_arg), "broken symbolic link"))
+                        continue
+                    add(fp, _display(arg, rel_arg))
+        elif p.exists():
+            add(p, _display(arg))
+        else:
+            missing.append(Missing(_display(arg), "broken symbolic link"))
+    found.sort(key=lambda d: d.display)
+    return found, missing

@@ -1,0 +1,443 @@
+"""Residue family: what the web page left around the article.
+
+Phrase and pattern rules take their vocabulary from the packs in ``rules/residue/``;
+the script and structure rules need no vocabulary, so they work on sites and
+languages nobody listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import regex
+
+from corpuslint.hookspecs import hookimpl
+from corpuslint.kinds import PhraseRule, normalize_line
+from corpuslint.langid import line_script, script_counts
+from corpuslint.model import Document, Edit, Fix, Severity, Violation
+from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
+
+
+def _doc(cls: type) -> str:
+    return inspect.cleandoc(cls.__doc__ or "")
+
+
+class UiText(PhraseRule):
+    """Buttons, menus and prompts of the web page: `S'abonner`, `Share`, `Log in`, `Read more`.
+
+    ## What it does
+    Compares each short line (up to `max-length` characters) with the UI
+    phrases of the residue packs (`rules/residue/ui-*.toml`: subscribe, log in,
+    share, print, follow us, newsletter, cookies, read also, related articles,
+    advertisement, back to top, widget labels such as `loader`), as a whole
+    line or as a line prefix, ignoring case, spacing and surrounding
+    punctuation. Packs of every language apply to every document: UI text is
+    often in another language than the article.
+
+    ## Why it matters
+    These lines are not part of any text: they are the page's interface, and
+    they repeat across every article of a site, so they dominate n-gram counts
+    and teach a model to end articles with `S'abonner`.
+
+    ## Example
+    ```text
+    seeds/003.txt:5:1: RES001 [ui-text] web-page UI text: 'S'abonner'
+    ```
+
+    ## Fix
+    Delete the line (unsafe fix: a pack can mark a phrase as `safe-lines`).
+    Add phrases for your sites in a pack of your own (`rule-paths`).
+    """
+
+    code = "RES001"
+    name = "ui-text"
+    category = "residue"
+    severity = Severity.WARNING
+    default_message = "web-page UI text: '{match}'"
+
+
+class MetadataFragment(PhraseRule):
+    """Metadata of the page glued to or left in the text: ` date 2017-06 `, `Tags :`, `Source :`.
+
+    ## What it does
+    Matches the metadata patterns of the packs (`rules/residue/metadata.toml`):
+    field labels followed by values (`Tags :`, `Mots-clés :`, `Catégorie :`,
+    `Schlagwörter:`), and fragments such as ` date 2017-06 ` at the start of a
+    paragraph. Only the fragment is flagged when it is glued to real text.
+
+    ## Why it matters
+    Such fragments come from the page's templates, not its text; glued to the
+    first sentence they corrupt it (`date 2017-06 Après avoir…`).
+
+    ## Example
+    ```text
+    seeds/004.txt:1:1: RES003 [metadata-fragment] metadata fragment: 'date 2017-06'
+    ```
+
+    ## Fix
+    Delete the fragment (unsafe fix).
+    """
+
+    code = "RES003"
+    name = "metadata-fragment"
+    category = "residue"
+    severity = Severity.WARNING
+    default_message = "metadata fragment: '{match}'"
+
+
+class CreditCaption(PhraseRule):
+    """Image credits and captions: `© Netflix`, `Photo : AFP`, `Crédit :`, `…, 1920, 07.04.2021`.
+
+    ## What it does
+    Matches credit and caption lines from the packs (`rules/residue/credits.toml`):
+    short lines that start with `©`, `Photo :`, `Crédit :`, `Bildquelle:`…, and
+    caption lines carrying an image width (`1920`) between commas. A copyright
+    sign inside a sentence of the article is not flagged.
+
+    ## Why it matters
+    Credits and captions describe pictures the corpus does not have; they
+    interrupt the text and repeat across articles.
+
+    ## Example
+    ```text
+    seeds/000.txt:6:1: RES004 [credit-caption] image credit or caption: '© Netflix'
+    ```
+
+    ## Fix
+    Delete the line (unsafe fix).
+    """
+
+    code = "RES004"
+    name = "credit-caption"
+    category = "residue"
+    severity = Severity.WARNING
+    default_message = "image credit or caption: '{match}'"
+
+
+class WidgetCounter(PhraseRule):
+    """Counters of page widgets: `Commentaires (10)`, `12 comments`, a lone `0`.
+
+    ## What it does
+    Matches counter lines from the packs (`rules/residue/counters.toml`):
+    comment, like, share and view counts in several languages, and lines that
+    are nothing but a short number.
+
+    ## Why it matters
+    Counters are page state, not text. A lone number line also breaks
+    paragraph and sentence statistics.
+
+    ## Example
+    ```text
+    seeds/000.txt:37:1: RES005 [widget-counter] widget counter: 'Commentaires (0)'
+    ```
+
+    ## Fix
+    Delete the line (unsafe fix).
+    """
+
+    code = "RES005"
+    name = "widget-counter"
+    category = "residue"
+    severity = Severity.WARNING
+    default_message = "widget counter: '{match}'"
+
+
+class SocialEmbed(PhraseRule):
+    """Embedded posts and their furniture: `— Netflix US (@netflix) June 15, 2017`, `pic.twitter.com/…`.
+
+    ## What it does
+    Matches the signatures of embedded tweets and posts, `pic.twitter.com`
+    links, lines made only of hashtags, and "view this post on Instagram"
+    labels (`rules/residue/social.toml`).
+
+    ## Why it matters
+    An embed is another document pasted into the article, in its own voice,
+    language and date; its signature line is page furniture.
+
+    ## Example
+    ```text
+    seeds/004.txt:7:97: RES006 [social-embed] social media embed: '— Netflix US (@netflix) June 15, 2017'
+    ```
+
+    ## Fix
+    Delete the signature (unsafe fix); decide whether the embedded text belongs
+    in the corpus.
+    """
+
+    code = "RES006"
+    name = "social-embed"
+    category = "residue"
+    severity = Severity.WARNING
+    default_message = "social media embed: '{match}'"
+
+
+class EmojiShortcode(PhraseRule):
+    """Emoji shortcodes left as text: `:persevere:`, `:roll_eyes:`.
+
+    ## What it does
+    Matches `:name:` shortcodes (lowercase letters, digits, `_`, `+`, `-`) that
+    stand alone, not inside URLs, times or `a::b` paths (`rules/residue/emoji.toml`).
+
+    ## Why it matters
+    A forum or chat renders them as pictures; in a text corpus they are noise
+    that no reader saw.
+
+    ## Example
+    ```text
+    seeds/000.txt:44:19: RES007 [emoji-shortcode] emoji shortcode: ':persevere:'
+    ```
+
+    ## Fix
+    Delete the shortcode or replace it with the emoji (unsafe fix: delete).
+    """
+
+    code = "RES007"
+    name = "emoji-shortcode"
+    category = "residue"
+    severity = Severity.INFO
+    default_message = "emoji shortcode: '{match}'"
+
+
+_CJK = {"Han": "CJK", "Hiragana": "CJK", "Katakana": "CJK"}
+
+
+@rule(
+    "RES002",
+    "foreign-script-line",
+    category="residue", fixable=True,
+    severity="warning",
+    options=[
+        Option("min-letters", int, 4, "Fewest letters a line needs before its script is judged.", min=1),
+        Option("min-share", float, 0.6, "Share of the line's letters that must be in the foreign script.", min=0, max=1),
+    ],
+)
+def foreign_script_line(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A line written in another script than the document: a Cyrillic header under a French article.
+
+    ## What it does
+    Finds the dominant script of the document (Latin, Cyrillic, Greek, Arabic,
+    CJK, ...) and reports each line whose letters are mostly (`min-share`) in a
+    different script, from `min-letters` letters up. Single foreign words inside
+    a line (a name in Cyrillic within French text) are not flagged.
+
+    ## Why it matters
+    A line in another script is almost always a leftover of the page: a widget
+    title in the site's other language, a language switcher, a hidden
+    accessibility header. It breaks language identification and tokenizer
+    statistics.
+
+    ## Example
+    ```text
+    seeds/003.txt:45:1: RES002 [foreign-script-line] line in Cyrillic script in a Latin-script document
+    ```
+
+    ## Fix
+    Delete the line (unsafe fix).
+    """
+    main = doc.script
+    if main == "None":
+        return
+    main = _CJK.get(main, main)
+    min_letters = ctx.options["min-letters"]
+    min_share = ctx.options["min-share"]
+    starts = doc.line_starts
+    for i, line in enumerate(doc.lines):
+        if len(line) < min_letters or line.isascii() and main == "Latin":
+            continue
+        script, letters = line_script(line)
+        if letters < min_letters:
+            continue
+        script = _CJK.get(script, script)
+        if script in (main, "None", "Other"):
+            continue
+        counts = script_counts(line)
+        share = sum(v for k, v in counts.items() if _CJK.get(k, k) == script) / letters
+        if share < min_share:
+            continue
+        start = starts[i] + (len(line) - len(line.lstrip()))
+        end = starts[i] + len(line.rstrip())
+        line_end = starts[i + 1] if i + 1 < len(starts) else end
+        yield Violation(
+            f"line in {script} script in a {main}-script document",
+            start,
+            end,
+            Fix("Delete the line", (Edit(starts[i], line_end, ""),), safe=False),
+        )
+
+
+_SENTENCE_END = regex.compile(r"[.!?…:;»\"”)\]]\s*$|[.!?…]\s*[\"”»’')\]]+\s*$")
+_LIST_ITEM = regex.compile(r"^\s*(?:[-–—•*·]|\d{1,3}[.)-])\s+\S")
+
+
+@rule(
+    "RES008",
+    "trailing-residue",
+    category="residue", fixable=True,
+    severity="warning",
+    options=[
+        Option("max-length", int, 80, "Longest line (characters) that can belong to a trailing block.", min=1),
+        Option("max-lines", int, 12, "Longest trailing block (non-blank lines) reported.", min=1),
+    ],
+)
+def trailing_residue(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A block of short, unpunctuated lines after the last sentence of the article.
+
+    ## What it does
+    Walks back from the end of the document over non-blank lines shorter than
+    `max-length` that do not end like a sentence (`.`, `!`, `?`, `…`, a closing
+    quote). When such a run follows body text (a line that ends like a
+    sentence) and is at most `max-lines` long, it is reported as one block.
+    Lists (`- item`, `1. item`) stop the run: they are content.
+
+    ## Why it matters
+    What a page prints after the article (related links, "follow us", share
+    bars, the site's name, a login prompt, widget labels) has this shape in
+    every language, whether or not a pack lists its words.
+
+    ## Example
+    ```text
+    seeds/001.txt:24:1: RES008 [trailing-residue] 3 short lines without sentence punctuation after the article (lines 24-28)
+    ```
+
+    ## Fix
+    Delete the block (unsafe fix).
+    """
+    max_len = ctx.options["max-length"]
+    max_lines = ctx.options["max-lines"]
+    lines = doc.lines
+    run: list[int] = []
+    body_before = False
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i].strip()
+        if not line:
+            continue
+        if len(line) <= max_len and not _SENTENCE_END.search(line) and not _LIST_ITEM.match(line):
+            run.append(i)
+            continue
+        body_before = bool(_SENTENCE_END.search(line)) and len(line) > 20
+        break
+    if not run or not body_before or len(run) > max_lines:
+        return
+    nonblank = sum(1 for ln in lines if ln.strip())
+    if len(run) * 2 > nonblank:
+        return
+    first, last = run[-1], run[0]
+    starts = doc.line_starts
+    start = starts[first]
+    end = starts[last] + len(lines[last])
+    n = len(run)
+    span = f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
+    yield Violation(
+        f"{n} short line{'s' if n > 1 else ''} without sentence punctuation after the article ({span})",
+        start,
+        end,
+        Fix("Delete the trailing block", (Edit(start, len(doc.text), ""),), safe=False),
+    )
+
+
+class SharedBoilerplateLine(CorpusRule):
+    """A line that appears in many documents of the corpus: site boilerplate.
+
+    ## What it does
+    Hashes every line (normalized like `ui-text` does) of every document, and
+    reports the lines found in at least `min-documents` documents and at least
+    `min-share` of the corpus, with the number of documents that share them.
+    Consecutive shared lines of a document are one finding. Lines shorter than
+    `min-length` characters are ignored. Only the hashes travel to the parent
+    process, never the text.
+
+    ## Why it matters
+    The strongest residue signal there is: a line printed on every page of a
+    site (`Rejoignez la communauté Clubic`) is the site's template, in whatever
+    language and wording, listed in a pack or not. This rule is filed under
+    `residue` (not `duplication`) because what it finds is page furniture.
+
+    ## Example
+    ```text
+    clubic/a.txt:38:1: RES101 [shared-boilerplate-line] line shared by 212 documents of the corpus (site boilerplate)
+    ```
+
+    ## Fix
+    Delete the line from every document (no automatic fix; a pack of your own
+    can list the site's phrases).
+    """
+
+    code = "RES101"
+    name = "shared-boilerplate-line"
+    category = "residue"
+    severity = Severity.WARNING
+    options = (
+        Option("min-documents", int, 5, "Fewest documents that must share a line.", min=2),
+        Option("min-share", float, 0.0, "Smallest fraction of the corpus's documents that must share a line.", min=0, max=1),
+        Option("min-length", int, 4, "Shortest line (characters, normalized) considered.", min=1),
+        Option("max-lines", int, 500, "Lines per document hashed (the first ones and the last ones).", min=1),
+    )
+
+    def __init__(self) -> None:
+        self.doc = _doc(type(self))
+
+    def collect(self, doc: Document, ctx: RuleContext) -> Any:
+        min_len = ctx.options["min-length"]
+        limit = ctx.options["max-lines"]
+        lines = doc.lines
+        idx = range(len(lines)) if len(lines) <= limit else [*range(limit // 2), *range(len(lines) - limit // 2, len(lines))]
+        out = []
+        seen = set()
+        for i in idx:
+            key = normalize_line(lines[i])
+            if len(key) < min_len or len(key) > 300:
+                continue
+            h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+            if h in seen:
+                continue
+            seen.add(h)
+            out.append((h, i + 1, len(lines[i]) + 1))
+        return out
+
+    def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
+        counts: Counter[int] = Counter()
+        for _, sig in signatures:
+            counts.update(h for h, _, _ in sig)
+        threshold = max(options["min-documents"], options["min-share"] * len(signatures))
+        shared = {h for h, n in counts.items() if n >= threshold}
+        if not shared:
+            return
+        for ref, sig in signatures:
+            hits = sorted((ln, h, width) for h, ln, width in sig if h in shared)
+            block: list[tuple[int, int, int]] = []
+            for hit in [*hits, (-1, 0, 0)]:
+                if block and hit[0] != block[-1][0] + 1:
+                    a, z = block[0], block[-1]
+                    n = min(counts[h] for _, h, _ in block)
+                    what = "line" if a is z else f"{len(block)} lines"
+                    yield CorpusViolation(
+                        ref,
+                        f"{what} shared by {n} documents of the corpus (site boilerplate)",
+                        line=a[0],
+                        column=1,
+                        end_line=z[0],
+                        end_column=z[2],
+                        span_digest="".join(f"{h:016x}" for _, h, _ in block),
+                    )
+                    block = []
+                if hit[0] >= 0:
+                    block.append(hit)
+
+
+@hookimpl
+def corpuslint_rules() -> list[Rule]:
+    return [
+        UiText(),
+        foreign_script_line,
+        MetadataFragment(),
+        CreditCaption(),
+        WidgetCounter(),
+        SocialEmbed(),
+        EmojiShortcode(),
+        trailing_residue,
+        SharedBoilerplateLine(),
+    ]

@@ -1,0 +1,86 @@
+"""Applying fix edits to a text, and writing a file atomically."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from corpuslint.model import Edit, Fix
+
+__all__ = ["apply_fixes", "unified_diff", "write_atomic"]
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int, str | None]:
+    """Apply non-overlapping fixes in order of position.
+
+    Returns (new text, number of fixes applied, encoding requested by a fix or
+    None). A fix whose edits overlap an already accepted one is skipped: the
+    caller re-lints and applies it on the next pass.
+    """
+    accepted: list[tuple[Fix, list[Edit]]] = []
+    taken: list[tuple[int, int]] = []
+    encoding = None
+    for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
+        if fix.encoding and not fix.edits:
+            encoding = fix.encoding
+            accepted.append((fix, []))
+            continue
+        edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+        if any(_overlaps(e, taken) for e in edits):
+            continue
+        taken.extend((e.start, e.end) for e in edits)
+        accepted.append((fix, edits))
+        if fix.encoding:
+            encoding = fix.encoding
+    all_edits = sorted((e for _, es in accepted for e in es), key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    pos = 0
+    for e in all_edits:
+        out.append(text[pos : e.start])
+        out.append(e.content)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out), len(accepted), encoding
+
+
+def _overlaps(edit: Edit, taken: list[tuple[int, int]]) -> bool:
+    for s, e in taken:
+        if edit.start < e and s < edit.end:
+            return True
+        if edit.start == edit.end == s or (s == e == edit.start):  # two insertions at one point
+            return True
+    return False
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename; keep the mode."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".corpuslint-tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )

@@ -1,0 +1,166 @@
+"""Cheap script and language guesses: letter scripts and stopword counts, no model."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import regex
+
+__all__ = ["SCRIPTS", "dominant_script", "guess_language", "line_script", "script_counts"]
+
+#: Scripts we tell apart; anything else counts as "Other".
+SCRIPTS = (
+    "Latin",
+    "Cyrillic",
+    "Greek",
+    "Arabic",
+    "Hebrew",
+    "Han",
+    "Hiragana",
+    "Katakana",
+    "Hangul",
+    "Devanagari",
+    "Thai",
+    "Georgian",
+    "Armenian",
+)
+
+_SCRIPT_RE = regex.compile("|".join(f"(\\p{{Script={s}}}+)" for s in SCRIPTS) + r"|(\p{L}+)")
+
+# Languages written in a script of their own: the script settles the language.
+_SCRIPT_LANGUAGE = {
+    "Greek": "el",
+    "Arabic": "ar",
+    "Hebrew": "he",
+    "Han": "zh",
+    "Hiragana": "ja",
+    "Katakana": "ja",
+    "Hangul": "ko",
+    "Devanagari": "hi",
+    "Thai": "th",
+    "Georgian": "ka",
+    "Armenian": "hy",
+}
+
+# Short function words, frequent in running text and rare in the other languages.
+# Words shared by several languages (e.g. "de", "a", "la") are kept only where they
+# discriminate once weighted together with the rest.
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "the and of to in is that for it with as was on are be by this have from or"
+        " an at not but which you they his her were been has their will would there what"
+        " about when who more also its into than then them these some can could".split()
+    ),
+    "fr": frozenset(
+        "le la les des du une est et en que qui dans pour pas sur au aux avec ce cette"
+        " sont par plus mais ou nous vous ils elle être été fait leur leurs ses son sa"
+        " comme tout très aussi où dont entre après avant".split()
+    ),
+    "de": frozenset(
+        "der die das und ist nicht mit den dem des ein eine einen auch auf für von sich"
+        " zu im wird werden wurde sind oder aber noch nach bei wie aus hat haben dass"
+        " sie er es wir ich über nur".split()
+    ),
+    "es": frozenset(
+        "el los las del que y en una por con para es se no lo más pero sus su como al"
+        " fue son está este esta ha sido también entre cuando muy sobre hasta desde".split()
+    ),
+    "it": frozenset(
+        "il lo gli della delle degli che di è una per non con sono nel nella alla al"
+        " anche come più ma dei questo questa sul sulla stato essere hanno ha loro".split()
+    ),
+    "pt": frozenset(
+        "os as do da dos das que em um uma para com não por mais mas foi ao são está"
+        " como seu sua também pelo pela entre quando muito já isso".split()
+    ),
+    "nl": frozenset(
+        "de het een en van is dat niet op te zijn met voor er aan ook als bij door"
+        " maar om dan nog wordt werd heeft hij zij wij ze".split()
+    ),
+    "ru": frozenset(
+        "и в не на что с по как это он она они к из за у от то для но все так его её"
+        " был была были бы уже или же только также при".split()
+    ),
+    "uk": frozenset(
+        "і в не на що з як це він вона вони до від за у та для але так його її був"
+        " була були би вже або лише також при".split()
+    ),
+    "pl": frozenset(
+        "i w nie na że z się do jest to jak po o od za dla ale tak jego jej był była"
+        " były już lub tylko także przez".split()
+    ),
+}
+
+_WORD_RE = regex.compile(r"\p{L}+")
+
+# word -> languages it is a stopword of, so each word costs one lookup
+_WORD_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _w in _words:
+        _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _lang)
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Number of letters per script in ``text``."""
+    counts: Counter[str] = Counter()
+    for m in _SCRIPT_RE.finditer(text):
+        idx = m.lastindex or 0
+        name = SCRIPTS[idx - 1] if idx <= len(SCRIPTS) else "Other"
+        counts[name] += m.end() - m.start()
+    return counts
+
+
+def dominant_script(text: str, sample: int = 20000) -> str:
+    """The script with the most letters in the first ``sample`` characters, or ``"None"``."""
+    counts = script_counts(text[:sample])
+    if not counts:
+        return "None"
+    # Japanese mixes Han and kana: count them together.
+    if counts["Hiragana"] + counts["Katakana"] > 0.1 * counts["Han"] and counts["Han"]:
+        counts["Hiragana"] += counts.pop("Han")
+    return counts.most_common(1)[0][0]
+
+
+@lru_cache(maxsize=4096)
+def line_script(line: str) -> tuple[str, int]:
+    """(dominant script, number of letters) of a short text."""
+    counts = script_counts(line)
+    if not counts:
+        return "None", 0
+    name, _ = counts.most_common(1)[0]
+    return name, sum(counts.values())
+
+
+def guess_language(text: str, script: str | None = None, sample: int = 20000) -> tuple[str, float]:
+    """(ISO 639-1 code, confidence in 0..1) from the script and stopword hits.
+
+    ``und`` with confidence 0 when there is too little evidence.
+    """
+    chunk = text[:sample]
+    script = script or dominant_script(chunk)
+    if script in _SCRIPT_LANGUAGE:
+        return _SCRIPT_LANGUAGE[script], 0.9
+    words = _WORD_RE.findall(chunk.lower())
+    if not words:
+        return "und", 0.0
+    if script == "Cyrillic":
+        candidates = ("ru", "uk")
+        if any(ch in chunk for ch in "іїєґІЇЄҐ"):
+            return "uk", 0.9
+    elif script == "Latin":
+        candidates = ("en", "fr", "de", "es", "it", "pt", "nl", "pl")
+    else:
+        return "und", 0.0
+    scores = dict.fromkeys(candidates, 0)
+    get = _WORD_LANGS.get
+    for w in words:
+        for lang in get(w, ()):
+            if lang in scores:
+                scores[lang] += 1
+    best = max(scores, key=lambda k: scores[k])
+    total = sum(scores.values())
+    if scores[best] < 2:
+        return "und", 0.0
+    # confidence: share of the stopword hits that went to the best language
+    return best, round(scores[best] / total, 3)

@@ -1,0 +1,321 @@
+"""Value objects that flow through corpuslint: Document, Finding, Fix, Edit.
+
+This module imports nothing from the rest of the package: every other module
+may import it, it imports none of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Any
+
+__all__ = [
+    "CATEGORIES",
+    "ByteRun",
+    "Document",
+    "Edit",
+    "Finding",
+    "Fix",
+    "Paragraph",
+    "Severity",
+    "Violation",
+    "fingerprint",
+]
+
+#: The categories a rule may belong to; ``internal`` is reserved for corpuslint itself.
+CATEGORIES = ("encoding", "duplication", "residue", "date", "quotes", "internal")
+
+
+class Severity(str, Enum):
+    """How bad a finding is; ordered info < warning < error."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self.value]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            raise ValueError(
+                f"unknown severity {value!r} (expected one of: info, warning, error)"
+            ) from None
+
+
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class ByteRun:
+    """A run of bytes that did not decode, with the character offset where it landed."""
+
+    start: int  # byte offset in Document.raw
+    end: int  # byte offset, exclusive
+    offset: int  # character offset in Document.text of the replacement character(s)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of lines: blank-line separated, or a single line in a document without blank lines."""
+
+    index: int  # 0-based
+    start_line: int  # 1-based
+    end_line: int  # 1-based, inclusive
+    start: int  # character offset
+    end: int  # character offset, exclusive (before the final newline)
+    text: str
+
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(eq=False)
+class Document:
+    """One text to lint: a file, or one record of a multi-record file.
+
+    ``text`` is the decoded text; positions in findings are character offsets into it.
+    Derived views (lines, paragraphs, script, language) are computed on first use.
+    """
+
+    path: str
+    raw: bytes
+    text: str
+    encoding: str | None = "utf-8"
+    confidence: float = 1.0
+    record: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: bytes that could not be decoded: the text holds U+FFFD there, so fixes are refused.
+    decode_errors: tuple[ByteRun, ...] = ()
+    #: True when the bytes look binary (NUL bytes): text is empty and no rule but the
+    #: encoding family looks at it.
+    binary: bool = False
+    #: the language to assume when the guess is unsure (``language`` config key).
+    default_language: str | None = None
+    #: facts that plugins add in ``corpuslint_annotate`` (e.g. ``"date"``).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    # -- positions ---------------------------------------------------------
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Character offset of the start of every line (``\\n``, ``\\r\\n`` and lone ``\\r`` end lines)."""
+        starts = [0]
+        text = self.text
+        if "\r" not in text:
+            find = text.find
+            i = find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            return starts
+        for m in _NEWLINE.finditer(text):
+            starts.append(m.end())
+        return starts
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines, without their line terminators."""
+        text = self.text
+        if "\r" not in text:
+            return text.split("\n")
+        return _NEWLINE.split(text)
+
+    def line_span(self, lineno: int) -> tuple[int, int]:
+        """Character offsets (start, end) of 1-based line ``lineno``, without its terminator."""
+        start = self.line_starts[lineno - 1]
+        return start, start + len(self.lines[lineno - 1])
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        i = bisect.bisect_right(self.line_starts, offset) - 1
+        return i + 1, offset - self.line_starts[i] + 1
+
+    # -- structure ---------------------------------------------------------
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        """Blank-line separated blocks; without any blank line, one paragraph per line."""
+        lines = self.lines
+        starts = self.line_starts
+        blank = [not ln.strip() for ln in lines]
+        has_blank = any(blank[i] for i in range(len(lines)) if 0 < i < len(lines) - 1)
+        out: list[Paragraph] = []
+        i = 0
+        n = len(lines)
+        while i < n:
+            if blank[i]:
+                i += 1
+                continue
+            j = i
+            if has_blank:
+                while j + 1 < n and not blank[j + 1]:
+                    j += 1
+            start = starts[i]
+            end = starts[j] + len(lines[j])
+            out.append(Paragraph(len(out), i + 1, j + 1, start, end, self.text[start:end]))
+            i = j + 1
+        return out
+
+    @cached_property
+    def script(self) -> str:
+        """Dominant writing system of the letters (``Latin``, ``Cyrillic``, ``Greek``, ...)."""
+        from corpuslint.langid import dominant_script
+
+        return dominant_script(self.text)
+
+    @cached_property
+    def language_guess(self) -> tuple[str, float]:
+        """(language code, confidence) from stopwords and script; ``und`` when unknown."""
+        declared = self.metadata.get("lang") or self.metadata.get("language")
+        if isinstance(declared, str) and declared:
+            return declared.lower()[:2], 1.0
+        from corpuslint.langid import guess_language
+
+        lang, conf = guess_language(self.text, self.script)
+        if conf < 0.5 and self.default_language:
+            return self.default_language, conf
+        return lang, conf
+
+    @property
+    def language(self) -> str:
+        return self.language_guess[0]
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw if self.record is None else self.text.encode()).hexdigest()
+
+    @property
+    def display_path(self) -> str:
+        return self.path if self.record is None else f"{self.path}:#{self.record}"
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (character offsets) with ``content``."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Edits that repair a finding; ``safe`` fixes never change meaning or lose text."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+    #: when set, write the fixed document in this encoding (e.g. re-encode to UTF-8).
+    encoding: str | None = None
+
+    @property
+    def applicability(self) -> str:
+        return "safe" if self.safe else "unsafe"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule yields: a span of the document and a message; the engine adds the rest.
+
+    ``start``/``end`` are character offsets; both ``None`` means the whole document.
+    """
+
+    message: str
+    start: int | None = None
+    end: int | None = None
+    fix: Fix | None = None
+    severity: Severity | None = None  # overrides the rule's severity for this finding
+    #: for corpus rules, which have no text: a digest of the flagged span for the fingerprint
+    span_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A located defect, ready for reporters. Lines and columns are 1-based characters."""
+
+    path: str
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    record: str | None = None
+    fix: Fix | None = None
+    #: fix edits as ((line, col), (line, col), text), for serialisation without the document
+    fix_edits: tuple[tuple[tuple[int, int], tuple[int, int], str], ...] = ()
+    fingerprint: str = ""
+    url: str = ""
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            self.path,
+            _record_key(self.record),
+            self.line or 0,
+            self.column or 0,
+            self.code,
+            self.message,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON form (see docs/output.md); key order is part of the contract."""
+        fix = None
+        if self.fix is not None:
+            fix = {
+                "applicability": self.fix.applicability,
+                "message": self.fix.title,
+                "edits": [
+                    {"start": list(s), "end": list(e), "text": t} for s, e, t in self.fix_edits
+                ],
+            }
+        return {
+            "path": self.path,
+            "record": self.record,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+            "url": self.url,
+            "fix": fix,
+        }
+
+
+def _record_key(record: str | None) -> tuple[int, int, str]:
+    if record is None:
+        return (0, 0, "")
+    if record.isdigit():
+        return (1, int(record), "")
+    return (2, 0, record)
+
+
+def fingerprint(path: str, code: str, span_text: str, record: str | None = None) -> str:
+    """Stable id of a finding: path, record, code and the normalized flagged text.
+
+    Whitespace is collapsed and case folded, so edits elsewhere in the document
+    (or re-wrapping) do not change it.
+    """
+    norm = _WS.sub(" ", span_text).strip().casefold()
+    h = hashlib.sha1(f"{path}\0{record or ''}\0{code}\0{norm}".encode())
+    return h.hexdigest()[:16]

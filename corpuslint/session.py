@@ -1,0 +1,100 @@
+"""A configured run: settings + plugin manager + rules, shared by the CLI, pytest plugin and API."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corpuslint import __version__
+from corpuslint.config import CORE_KEYS, ConfigError, ConfigKey, Settings, build_settings, find_config, load_toml
+from corpuslint.discover import Discovered, Missing, discover
+from corpuslint.engine import Engine, RunResult
+from corpuslint.plugins import PluginManager, get_plugin_manager
+from corpuslint.registry import RuleSet, build_ruleset
+
+__all__ = ["Session", "open_session"]
+
+
+@dataclass
+class Session:
+    settings: Settings
+    manager: PluginManager
+    ruleset: RuleSet
+
+    def engine(self, **kw: Any) -> Engine:
+        return Engine(self.settings, self.manager, self.ruleset, **kw)
+
+    def discover(self, paths: Sequence[str]) -> tuple[list[Discovered], list[Missing]]:
+        s = self.settings
+        return discover(paths, s.include, s.exclude, s.root)
+
+    def lint(self, paths: Sequence[str], jobs: int = 1, **kw: Any) -> RunResult:
+        files, missing = self.discover(paths)
+        engine = self.engine(**kw)
+        result = engine.run(files, jobs=jobs)
+        if missing:
+            result.findings.extend(engine._unreadable(m.display, m.reason) for m in missing)
+            result.findings.sort(key=lambda f: f.sort_key)
+        return result
+
+    def config_hash(self) -> str:
+        """Digest of everything that changes findings: settings, active rules, packs, versions."""
+        h = hashlib.sha256()
+        h.update(__version__.encode())
+        h.update(json.dumps(self.settings.to_dict(), sort_keys=True, default=str).encode())
+        for ar in self.ruleset.active:
+            h.update(f"{ar.code}:{ar.severity.value}:{sorted(ar.options.items())}".encode())
+        for p in self.ruleset.packs:
+            try:
+                h.update(p.path.read_bytes())
+            except OSError:
+                pass
+        for name, ver in sorted(self.manager.versions.items()):
+            h.update(f"{name}={ver}".encode())
+        return h.hexdigest()[:32]
+
+
+def open_session(
+    start: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    isolated: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    extra_plugins: Sequence[Any] = (),
+    entry_points: bool = True,
+) -> Session:
+    """Find and read the configuration, load plugins, build the rule set.
+
+    ``start`` is where the configuration search begins (the first path).
+    Raises :class:`ConfigError` on any configuration problem.
+    """
+    if isolated:
+        source, table = None, {}
+    elif config_file is not None:
+        data = load_toml(config_file)
+        source = config_file
+        if config_file.name == "pyproject.toml":
+            table = data.get("tool", {}).get("corpuslint", {})
+        else:
+            table = data
+    else:
+        source, table = find_config(start or Path.cwd())
+    disabled = list((overrides or {}).get("disable-plugins") or [])
+    raw_disabled = table.get("disable-plugins", [])
+    if isinstance(raw_disabled, list):
+        disabled.extend(str(x) for x in raw_disabled)
+    manager = get_plugin_manager(entry_points=entry_points, disabled=disabled, extra=extra_plugins)
+    keys: list[ConfigKey] = list(CORE_KEYS)
+    for plugin_keys in manager.hook.corpuslint_config_keys():
+        for k in plugin_keys or ():
+            if any(k.name == existing.name for existing in keys):
+                raise ConfigError(f"config key '{k.name}' is declared twice")
+            keys.append(k)
+    settings = build_settings(table, source, keys, overrides)
+    manager.hook.corpuslint_configure(settings=settings)
+    ruleset = build_ruleset(settings, manager)
+    return Session(settings, manager, ruleset)
