@@ -22,7 +22,7 @@ from corpuslint.plugins import PluginManager
 from corpuslint.registry import ActiveRule, RuleSet
 from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, RuleContext
 
-__all__ = ["DOCS_URL", "Engine", "FileResult", "RunResult"]
+__all__ = ["DOCS_URL", "Engine", "FileResult", "FixOutcome", "RunResult"]
 
 DOCS_URL = "https://github.com/corpuslint/corpuslint/blob/main/docs/rules.md"
 #: a fixed document is re-linted at most this many times (fixes can unlock other fixes)
@@ -44,6 +44,16 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     internal_error: bool = False
+
+
+@dataclass
+class FixOutcome:
+    """The document after fixes (the same object when nothing changed) and its findings."""
+
+    document: Document
+    findings: list[Finding]
+    applied: int = 0
+    crashed: bool = False
 
 
 @dataclass
@@ -223,45 +233,54 @@ class Engine:
             res.internal_error = True
         return res
 
-    def _fix_document(
-        self, item: Discovered, doc: Document, findings: list[Finding], active: Sequence[ActiveRule], res: FileResult
-    ) -> tuple[list[Finding], bool]:
-        if doc.record is not None or doc.binary or doc.decode_errors or "read_error" in doc.metadata:
-            return findings, False  # never write text that did not decode losslessly
-        original = doc.text
-        text = original
+    def fix_document(
+        self, doc: Document, findings: list[Finding], active: Sequence[ActiveRule] | None = None
+    ) -> FixOutcome:
+        """Apply fixes until none applies (at most MAX_FIX_PASSES passes), re-linting each time.
+
+        Documents that did not decode losslessly are never changed.
+        """
+        active = self.ruleset.for_path(doc.path) if active is None else active
+        out = FixOutcome(doc, findings)
+        if doc.binary or doc.decode_errors or "read_error" in doc.metadata:
+            return out
+        text = doc.text
         encoding = doc.encoding or "utf-8"
-        applied = 0
-        crashed = False
-        current = doc
         for _ in range(MAX_FIX_PASSES):
-            fixes = [f.fix for f in findings if f.fix and (f.fix.safe or self.unsafe_fixes)]
+            fixes = [f.fix for f in out.findings if f.fix and (f.fix.safe or self.unsafe_fixes)]
             if not fixes:
                 break
             new_text, n, enc = apply_fixes(text, fixes)
             if new_text == text and not (enc and enc != encoding):
                 break
-            applied += n
-            text = new_text
-            encoding = enc or encoding
             try:
-                raw = text.encode(encoding)
+                raw = new_text.encode(enc or encoding)
             except UnicodeEncodeError:
-                return findings, crashed  # the fix does not fit the file's charset: leave it
-            current = Document(
-                path=doc.path, raw=raw, text=text, encoding=encoding, confidence=1.0,
+                break  # the fix does not fit the file's charset: keep what we have
+            text, encoding = new_text, enc or encoding
+            out.applied += n
+            out.document = Document(
+                path=doc.path, raw=raw, text=text, encoding=encoding, confidence=1.0, record=doc.record,
                 metadata=doc.metadata, default_language=doc.default_language,
             )
-            findings, _, crashed = self.lint_document(current, active)
-        if text == original and encoding == doc.encoding:
-            return findings, crashed
-        res.fixed += applied
+            out.findings, _, crashed = self.lint_document(out.document, active)
+            out.crashed |= crashed
+        return out
+
+    def _fix_document(
+        self, item: Discovered, doc: Document, findings: list[Finding], active: Sequence[ActiveRule], res: FileResult
+    ) -> tuple[list[Finding], bool]:
+        if doc.record is not None:
+            return findings, False  # multi-record files need their reader's writer (not yet)
+        out = self.fix_document(doc, findings, active)
+        if out.document is doc:
+            return out.findings, out.crashed
+        res.fixed += out.applied
         if self.diff:
-            res.diff += unified_diff(item.display, original, text)
-            return findings, crashed
-        if self.write:
-            write_atomic(item.path, current.raw)
-        return findings, crashed
+            res.diff += unified_diff(item.display, doc.text, out.document.text)
+        elif self.write and out.document.raw != doc.raw:
+            write_atomic(item.path, out.document.raw)
+        return out.findings, out.crashed
 
     # -- the run -------------------------------------------------------------------
     def run(self, files: Sequence[Discovered], jobs: int = 1) -> RunResult:

@@ -13,6 +13,7 @@ from corpuslint import __version__
 from corpuslint.config import CORE_KEYS, ConfigError, ConfigKey, Settings, build_settings, find_config, load_toml
 from corpuslint.discover import Discovered, Missing, discover
 from corpuslint.engine import Engine, RunResult
+from corpuslint.model import Document, Finding
 from corpuslint.plugins import PluginManager, get_plugin_manager
 from corpuslint.registry import RuleSet, build_ruleset
 
@@ -40,6 +41,25 @@ class Session:
             result.findings.extend(engine._unreadable(m.display, m.reason) for m in missing)
             result.findings.sort(key=lambda f: f.sort_key)
         return result
+
+    def document(self, text: str | bytes, path: str = "<text>", **kw: Any) -> Document:
+        """A Document from a text or raw bytes, decoded like a file would be."""
+        from corpuslint.readers import document_from_bytes
+
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        return document_from_bytes(raw, path, self.settings, **kw)
+
+    def lint_text(self, text: str | bytes, path: str = "<text>", **kw: Any) -> list[Finding]:
+        """Findings of the per-document rules on one text (no corpus rules)."""
+        findings, _, _ = self.engine().lint_document(self.document(text, path, **kw))
+        return sorted(findings, key=lambda f: f.sort_key)
+
+    def fix_text(self, text: str, path: str = "<text>", unsafe: bool = False, **kw: Any) -> str:
+        """The text with its fixes applied (safe ones, or all with ``unsafe``)."""
+        engine = self.engine(fix=True, unsafe_fixes=unsafe)
+        doc = self.document(text, path, **kw)
+        findings, _, _ = engine.lint_document(doc)
+        return engine.fix_document(doc, findings).document.text
 
     def config_hash(self) -> str:
         """Digest of everything that changes findings: settings, active rules, packs, versions."""

@@ -60,6 +60,7 @@ def scan_paragraph(s: str, pairs: Sequence[tuple[str, str]], continued: bool = F
     marks = set(openers) | closers | {'"'}
     res = QuoteScan()
     stack: list[tuple[int, str]] = []
+    crossed_pos: set[int] = set()
     straight: list[int] = []
     n = len(s)
     first_mark = True
@@ -102,14 +103,18 @@ def scan_paragraph(s: str, pairs: Sequence[tuple[str, str]], continued: bool = F
         elif ch in closers:
             deeper = [i for i, (_, o) in enumerate(stack) if openers.get(o) == ch]
             if deeper:
+                # ch closes an outer quotation while inner ones are open: report the inner
+                # ones once and keep them open, so their own closers still match
                 i = deeper[-1]
                 for pos, o in stack[i + 1 :]:
-                    res.crossed.append((pos, o, k, ch))
-                del stack[i:]
+                    if pos not in crossed_pos:
+                        res.crossed.append((pos, o, k, ch))
+                        crossed_pos.add(pos)
+                del stack[i]
             elif not (continued and first_mark):
                 res.stray.append((k, ch))
         first_mark = False
-    res.unclosed = stack
+    res.unclosed = [x for x in stack if x[0] not in crossed_pos]
     res.unclosed_straight = straight
     return res
 
@@ -208,7 +213,7 @@ class UnbalancedQuotes(QuoteRule):
             for pos in scan.stray_straight:
                 found.append((pos, 'closing " has no opening quote in this paragraph'))
             for pos, ch, kpos, closer in scan.crossed:
-                found.append((pos, f"{ch} is still open when {closer} closes an outer quotation (column {kpos - pos:+d} chars)"))
+                found.append((pos, f"{ch} opened here is still open when {closer} closes the quotation around it"))
             for pos, msg in sorted(found):
                 yield Violation(msg, b + pos, b + pos + 1)
 

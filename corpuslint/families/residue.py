@@ -322,8 +322,9 @@ def trailing_residue(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         break
     if not run or not body_before or len(run) > max_lines:
         return
-    nonblank = sum(1 for ln in lines if ln.strip())
-    if len(run) * 2 > nonblank:
+    # a block longer than the rest of the text is not "after the article"
+    run_chars = sum(len(lines[i].strip()) for i in run)
+    if run_chars * 2 > sum(len(ln.strip()) for ln in lines):
         return
     first, last = run[-1], run[0]
     starts = doc.line_starts
