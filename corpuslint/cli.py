@@ -53,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply unsafe fixes")
     f.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them")
     b = p.add_argument_group("baseline")
-    b.add_argument("--write-baseline", nargs="?", const="corpuslint-baseline.json", metavar="FILE",
-                   help="record all current findings in FILE (default corpuslint-baseline.json) and exit 0")
+    b.add_argument("--write-baseline", action="store_true",
+                   help="record all current findings in the baseline file (--baseline, the `baseline` key, "
+                        "or corpuslint-baseline.json) and exit 0")
     b.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     c = p.add_argument_group("configuration")
     c.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
@@ -139,15 +140,15 @@ def _main(argv: list[str]) -> int:
     findings = result.findings
 
     if args.write_baseline:
-        from corpuslint.baseline import write_baseline
+        from corpuslint.baseline import DEFAULT_BASELINE, write_baseline
 
-        target = Path(args.write_baseline)
+        target = session.settings.baseline or Path(DEFAULT_BASELINE)
         n = write_baseline(target, findings)
         print(f"corpuslint: wrote {n} finding{'s' if n != 1 else ''} to {target}", file=sys.stderr)
         return EXIT_OK
 
     hidden = 0
-    if session.settings.baseline is not None:
+    if session.settings.baseline is not None and (args.baseline or session.settings.baseline.exists()):
         from corpuslint.baseline import filter_baseline, read_baseline
 
         findings, hidden = filter_baseline(findings, read_baseline(session.settings.baseline))

@@ -47,6 +47,8 @@ class Pack:
     language: str
     meta: Mapping[str, Any]
     data: Mapping[str, Any] = field(default_factory=dict)
+    #: shipped with corpuslint or a plugin (True) or from the user's ``rule-paths`` (False)
+    builtin: bool = False
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
@@ -76,10 +78,12 @@ def iter_pack_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_packs(paths: Iterable[Path]) -> list[Pack]:
+def load_packs(paths: Iterable[Path], builtin: bool = False) -> list[Pack]:
     """Read every ``*.toml`` under ``paths`` (in order); syntax errors name the file."""
     packs = []
     for f in iter_pack_files(paths):
+        if f.name == "pyproject.toml":
+            continue
         data = load_toml(f)
         meta = {k: data.pop(k) for k in list(data) if k in META_KEYS}
         for k, v in meta.items():
@@ -96,6 +100,7 @@ def load_packs(paths: Iterable[Path]) -> list[Pack]:
                 language=meta.get("language", "*"),
                 meta=meta,
                 data=data,
+                builtin=builtin,
             )
         )
     return packs

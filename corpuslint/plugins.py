@@ -63,7 +63,7 @@ class PluginManager:
         return impl_module
 
     def names(self) -> list[str]:
-        return [name for name, _ in self.pm.list_name_plugin()]
+        return [name for name, plugin in self.pm.list_name_plugin() if plugin is not None]
 
 
 

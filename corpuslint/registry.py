@@ -153,11 +153,10 @@ def _rule_options(settings: Settings, rule: Rule) -> tuple[Severity, dict[str, A
 def build_ruleset(settings: Settings, manager: PluginManager) -> RuleSet:
     """Everything rules need for a run; raises ConfigError on bad config or packs."""
     rules = collect_rules(manager)
-    pack_dirs: list[Path] = [builtin_pack_dir()]
+    shipped: list[Path] = [builtin_pack_dir()]
     for paths in manager.hook.corpuslint_rule_paths():
-        pack_dirs.extend(Path(p) for p in paths or ())
-    pack_dirs.extend(settings.rule_paths)
-    packs = load_packs(pack_dirs)
+        shipped.extend(Path(p) for p in paths or ())
+    packs = load_packs(shipped, builtin=True) + load_packs(settings.rule_paths)
     by_name = {r.name: r for r in rules.values()}
     extending: dict[str, list[Pack]] = {}
     for pack in packs:
@@ -174,6 +173,8 @@ def build_ruleset(settings: Settings, manager: PluginManager) -> RuleSet:
         targets = [target] if target is not None else [
             r for r in rules.values() if r.pack_group and r.pack_group == pack.extends
         ]
+        if not targets and pack.builtin:
+            continue  # its rules' plugin is disabled
         if not targets:
             raise PackError(f"{pack.path}: key 'extends': no rule or rule group named '{pack.extends}'")
         for t in targets:

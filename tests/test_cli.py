@@ -1,0 +1,247 @@
+"""The command line end to end: formats, exit codes, fixes, baseline, bad input, parallel runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpuslint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+CLEAN = """Zoom interdit l’accès à ses services aux structures publiques russes
+Publié le 7 avril 2021
+
+Le Kremlin a commenté les informations selon lesquelles la société Zoom a interdit à ses distributeurs de vendre l'accès à ses services.
+
+« Il faut passer aux alternatives, elles existent », a indiqué le porte-parole du Président, Dmitri Peskov.
+"""
+FIXABLE = CLEAN.replace("Le Kremlin", "Le\u200b Kremlin")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "clean.txt").write_text(CLEAN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_text_format_and_summary(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "seeds")
+    assert code == 1
+    lines = out.splitlines()
+    assert "seeds/003_a82796ccd2587049.txt:5:1: RES001 [ui-text] web-page UI text: 'S'abonner'" in lines
+    assert "seeds/002_029dc54680174176.txt: DAT001 [missing-date] no publication date in the first 10 lines or the metadata" in lines
+    assert lines[-1].startswith("Found ") and "residue" in lines[-1]
+    assert "\x1b[" not in out  # no colour when not a terminal
+
+
+def test_clean_document_exit_0(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "clean.txt")
+    assert code == 0
+    assert out.strip() == "All clean: 1 document checked."
+
+
+def test_default_path_is_cwd(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "json")
+    paths = {f["path"] for f in json.loads(out)}
+    assert "seeds/000_b34cd99637ad82f6.txt" in paths
+
+
+def test_exit_zero_and_fail_on(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--exit-zero", "seeds")[0] == 0
+    assert run(capsys, "--fail-on", "error", "--select", "residue", "seeds")[0] == 0
+    assert run(capsys, "--fail-on", "error", "--select", "residue,QUO", "seeds")[0] == 0
+    assert run(capsys, "--fail-on", "warning", "--select", "residue", "seeds")[0] == 1
+
+
+def test_jsonl_and_github_formats(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "jsonl", "seeds")
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert len(rows) > 20 and all(r["path"].startswith("seeds/") for r in rows)
+    _, out, _ = run(capsys, "--format", "github", "seeds/003_a82796ccd2587049.txt")
+    assert "::warning file=seeds/003_a82796ccd2587049.txt,line=5,col=1,endLine=5,endColumn=10,title=RES001 ui-text::RES001 [ui-text] web-page UI text: 'S'abonner'" in out.splitlines()
+    _, out, _ = run(capsys, "--format", "github", "seeds/002_029dc54680174176.txt", "--select", "DAT001")
+    assert out.startswith("::warning file=seeds/002_029dc54680174176.txt,title=DAT001 missing-date::")
+
+
+def test_unknown_format_is_exit_2(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--format", "xml", "seeds")
+    assert code == 2 and "unknown format 'xml'" in err
+
+
+def test_statistics(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--statistics", "seeds")
+    assert code == 1
+    assert any(line.split("\t")[1:2] == ["RES001"] for line in out.splitlines())
+    assert not any(line.startswith("seeds/") for line in out.splitlines())
+
+
+def test_output_file(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "json", "-o", "report.json", "seeds")
+    assert code == 1 and out == ""
+    assert len(json.loads((corpus / "report.json").read_text())) > 20
+
+
+def test_list_rules_and_explain(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--list-rules")
+    assert any(line.startswith("RES001  on ") for line in out.splitlines())
+    _, out, _ = run(capsys, "--list-rules", "--format", "json")
+    rules = json.loads(out)
+    assert {"ENC003", "DUP001", "RES001", "DAT001", "QUO001", "DUP101", "RES101"} <= {r["code"] for r in rules}
+    code, out, _ = run(capsys, "--explain", "QUO001")
+    assert code == 0 and "unbalanced-quotes" in out and "**Why it matters.**" in out
+    assert run(capsys, "--explain", "repeated-lines")[0] == 0
+    code, _, err = run(capsys, "--explain", "NOPE001")
+    assert code == 2 and "no rule" in err
+
+
+def test_version() -> None:
+    p = subprocess.run([sys.executable, "-m", "corpuslint", "--version"], capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.startswith("corpuslint ")
+
+
+def test_missing_path_is_a_finding(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "json", "nope.txt", "clean.txt")
+    data = json.loads(out)
+    assert code == 1
+    assert [(f["path"], f["code"], f["message"]) for f in data] == [("nope.txt", "CL002", "no such file or directory")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root can read anything")
+def test_unreadable_file_is_a_finding(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = corpus / "secret.txt"
+    p.write_text("x")
+    p.chmod(0)
+    code, out, _ = run(capsys, "--format", "json", "secret.txt")
+    assert code == 1 and json.loads(out)[0]["code"] == "CL002"
+
+
+def test_directory_permission_and_broken_link(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (corpus / "d").mkdir()
+    os.symlink(corpus / "gone.txt", corpus / "d" / "link.txt")
+    code, out, _ = run(capsys, "--format", "json", "d")
+    data = json.loads(out)
+    assert [(f["path"], f["code"], f["message"]) for f in data] == [("d/link.txt", "CL002", "broken symbolic link")]
+
+
+def test_binary_empty_and_cp1252_files(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (corpus / "bad").mkdir()
+    (corpus / "bad" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
+    (corpus / "bad" / "empty.txt").write_bytes(b"")
+    text = (SEEDS / "000_b34cd99637ad82f6.txt").read_text(encoding="utf-8")
+    (corpus / "bad" / "legacy.txt").write_bytes(text.encode("cp1252", errors="replace"))
+    code, out, _ = run(capsys, "--format", "json", "--select", "encoding", "bad")
+    data = json.loads(out)
+    assert code == 1
+    got = [(f["path"], f["code"]) for f in data]
+    assert ("bad/image.txt", "ENC005") in got
+    assert ("bad/legacy.txt", "ENC001") in got
+    assert not any(p == "bad/empty.txt" for p, _ in got)
+    legacy = next(f for f in data if f["code"] == "ENC001")
+    assert "cp1252" in legacy["message"]
+
+
+def test_fix_is_atomic_keeps_mode_and_leaves_clean_files_untouched(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = corpus / "fixme.txt"
+    target.write_text(FIXABLE, encoding="utf-8")
+    target.chmod(0o640)
+    clean = corpus / "clean.txt"
+    before = clean.stat().st_mtime_ns
+    code, out, _ = run(capsys, "--fix", "fixme.txt", "clean.txt")
+    assert code == 0, out
+    assert target.read_text(encoding="utf-8") == CLEAN
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert clean.stat().st_mtime_ns == before
+    assert not list(corpus.glob("*.corpuslint-tmp"))
+    assert "Fixed 1." in out
+    # a second run changes nothing
+    code, out, _ = run(capsys, "--fix", "fixme.txt")
+    assert code == 0 and target.read_text(encoding="utf-8") == CLEAN
+
+
+def test_fix_reports_what_remains_and_never_touches_undecodable_files(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = FIXABLE.encode() + b"\nl'\xe9t\xe9\n"
+    (corpus / "mixed.txt").write_bytes(raw)
+    code, out, _ = run(capsys, "--fix", "--format", "json", "mixed.txt")
+    assert code == 1
+    assert (corpus / "mixed.txt").read_bytes() == raw
+    assert {f["code"] for f in json.loads(out)} >= {"ENC002", "ENC008"}
+
+
+def test_unsafe_fix_reencodes_to_utf8(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (SEEDS / "000_b34cd99637ad82f6.txt").read_text(encoding="utf-8")
+    legacy = corpus / "legacy.txt"
+    legacy.write_bytes(text.encode("cp1252", errors="replace"))
+    run(capsys, "--fix", "--select", "ENC001", "legacy.txt")
+    assert legacy.read_bytes() == text.encode("cp1252", errors="replace")  # unsafe: not applied
+    run(capsys, "--fix", "--unsafe-fixes", "--select", "ENC001", "--config", str(_conf(corpus)), "legacy.txt")
+    assert legacy.read_bytes().decode("utf-8") == text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+def _conf(corpus: Path) -> Path:
+    p = corpus / "low.toml"
+    p.write_text('[rules.ENC001]\nfix-min-confidence = 0.3\n')
+    return p
+
+
+def test_diff_does_not_write(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = corpus / "fixme.txt"
+    target.write_text(FIXABLE, encoding="utf-8")
+    code, out, _ = run(capsys, "--diff", "fixme.txt")
+    assert code == 1
+    assert "--- a/fixme.txt" in out and "-Le\u200b Kremlin" in out and "+Le Kremlin" in out
+    assert target.read_text(encoding="utf-8") == FIXABLE
+    assert run(capsys, "--diff", "clean.txt")[0] == 0
+
+
+def test_parallel_output_equals_serial(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(12):
+        (corpus / "seeds" / f"copy{i}.txt").write_text(CLEAN + f"\nS'abonner {i}\n", encoding="utf-8")
+    _, serial, _ = run(capsys, "--format", "json", "--jobs", "1", "seeds")
+    _, parallel, _ = run(capsys, "--format", "json", "--jobs", "2", "seeds")
+    assert serial == parallel
+    assert any(f["code"] == "DUP101" for f in json.loads(serial)) is False
+
+
+def test_baseline_hides_known_findings_only(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--write-baseline", "seeds")
+    assert code == 0 and "wrote" in err
+    baseline = corpus / "corpuslint-baseline.json"
+    assert baseline.exists()
+    code, out, _ = run(capsys, "--baseline", str(baseline), "seeds")
+    assert code == 0 and "hidden by the baseline" in out
+    # an edit elsewhere in the file keeps old findings hidden; a new defect shows
+    seed = corpus / "seeds" / "003_a82796ccd2587049.txt"
+    seed.write_text("Nouvelle première ligne du document.\n" + seed.read_text(encoding="utf-8") + "\nPartager\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--format", "json", "--baseline", str(baseline), "seeds")
+    new = json.loads(out)
+    assert code == 1
+    assert [(f["code"], f["message"]) for f in new if f["code"] == "RES001"] == [("RES001", "web-page UI text: 'Partager'")]
+
+
+def test_broken_baseline_is_exit_2(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (corpus / "b.json").write_text("{not json")
+    code, _, err = run(capsys, "--baseline", "b.json", "seeds")
+    assert code == 2 and "not valid JSON" in err
+
+
+def test_bad_jobs_is_usage_error(corpus: Path) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--jobs", "0", "seeds"])
+    assert e.value.code == 2

@@ -1,0 +1,195 @@
+"""Configuration: discovery, validation (errors name the key and the file), selection, packs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpuslint.cli import main
+
+ARTICLE = """Zoom interdit l’accès à ses services
+Publié le 7 avril 2021
+
+Le Kremlin a commenté les informations selon lesquelles la société Zoom a interdit à ses distributeurs de vendre l'accès à ses services.
+S'abonner
+Le porte-parole a estimé nécessaire de passer à des plateformes alternatives.
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def codes(out: str) -> list[str]:
+    return [f["code"] for f in json.loads(out)]
+
+
+def test_pyproject_table_is_read(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text('[tool.corpuslint]\nignore = ["RES001"]\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert code == 0 and codes(out) == []
+
+
+def test_corpuslint_toml_wins_over_pyproject_in_same_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text('[tool.corpuslint]\nignore = ["RES001"]\n')
+    (project / "corpuslint.toml").write_text('select = ["residue"]\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert code == 1 and codes(out) == ["RES001"]
+
+
+def test_nearest_config_above_first_path_wins(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('select = ["date"]\n')
+    (project / "docs" / "corpuslint.toml").write_text('select = ["RES001"]\n')
+    code, out, _ = run(capsys, "--format", "json", "docs/a.txt")
+    assert codes(out) == ["RES001"]
+
+
+def test_cli_flags_override_config(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('select = ["date"]\n')
+    code, out, _ = run(capsys, "--format", "json", "--select", "ui-text", "docs")
+    assert codes(out) == ["RES001"]
+    code, out, _ = run(capsys, "--format", "json", "--isolated", "--select", "RES", "--ignore", "RES001", "docs")
+    assert codes(out) == []
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('selct = ["RES"]\n', "unknown key 'selct' (did you mean 'select'?)"),
+        ('select = "RES"\n', "key 'select' must be a list"),
+        ('select = ["NOPE999"]\n', "key 'select': unknown rule selector 'NOPE999'"),
+        ('[rules.XYZ001]\nseverity = "error"\n', "key 'rules.XYZ001': no rule with that code or name"),
+        ('[rules.DUP001]\nmin-lenght = 3\n', "unknown option 'min-lenght' for rule DUP001"),
+        ('[rules.DUP001]\nmin-length = "3"\n', "key 'rules.DUP001.min-length': expected int"),
+        ('[rules.ui-text]\nseverity = "fatal"\n', "unknown severity 'fatal'"),
+        ('fail-on = "sometimes"\n', "key 'fail-on'"),
+        ("select = [\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_exit_2_naming_key_and_file(
+    project: Path, capsys: pytest.CaptureFixture[str], toml: str, message: str
+) -> None:
+    (project / "corpuslint.toml").write_text(toml)
+    code, out, err = run(capsys, "docs")
+    assert code == 2
+    assert "corpuslint.toml" in err
+    assert message in err
+
+
+def test_selectors_by_prefix_category_and_name(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for sel in ("RES001", "RES00", "residue", "ui-text"):
+        code, out, _ = run(capsys, "--isolated", "--format", "json", "--select", sel, "docs")
+        assert "RES001" in codes(out), sel
+
+
+def test_more_specific_selector_wins(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('select = ["RES001"]\nignore = ["residue"]\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert codes(out) == ["RES001"]
+
+
+def test_severity_override_and_fail_on(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('select = ["RES001"]\n[rules.RES001]\nseverity = "info"\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert code == 0 and json.loads(out)[0]["severity"] == "info"
+    code, _, _ = run(capsys, "--fail-on", "info", "docs")
+    assert code == 1
+
+
+def test_rule_can_be_disabled_in_its_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('select = ["residue"]\n[rules.ui-text]\nenabled = false\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert codes(out) == []
+
+
+def test_per_file_ignores(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "docs" / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (project / "corpuslint.toml").write_text('select = ["residue"]\n[per-file-ignores]\n"docs/b.txt" = ["ui-text"]\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert [(f["path"], f["code"]) for f in json.loads(out)] == [("docs/a.txt", "RES001")]
+
+
+def test_exclude_applies_to_walked_and_named_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('extend-exclude = ["a.txt"]\nselect = ["residue"]\n')
+    assert run(capsys, "--format", "json", "docs")[1].strip() == "[]"
+    assert run(capsys, "--format", "json", "docs/a.txt")[1].strip() == "[]"
+
+
+def test_include_globs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "docs" / "c.text").write_text(ARTICLE, encoding="utf-8")
+    (project / "corpuslint.toml").write_text('include = ["*.text"]\nselect = ["residue"]\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert [f["path"] for f in json.loads(out)] == ["docs/c.text"]
+
+
+def test_user_pack_extends_a_rule(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "packs").mkdir()
+    (project / "packs" / "mysite.toml").write_text(
+        'extends = "ui-text"\nlanguage = "fr"\nlines = ["Le Kremlin a commenté les informations selon lesquelles la société Zoom a interdit à ses distributeurs de vendre l\'accès à ses services."]\n',
+        encoding="utf-8",
+    )
+    (project / "corpuslint.toml").write_text('select = ["ui-text"]\nrule-paths = ["packs"]\n[rules.ui-text]\nmax-length = 200\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    assert [f["line"] for f in json.loads(out)] == [4, 5]
+
+
+def test_user_pack_defines_a_new_rule(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "packs").mkdir()
+    (project / "packs" / "kremlin.toml").write_text(
+        'kind = "phrases"\ncode = "SITE001"\nname = "kremlin-mention"\ncategory = "residue"\n'
+        'severity = "info"\nmessage = "mentions {match}"\npatterns = ["\\\\bKremlin\\\\b"]\n',
+        encoding="utf-8",
+    )
+    (project / "corpuslint.toml").write_text('rule-paths = ["packs"]\nselect = ["SITE001"]\nfail-on = "info"\n')
+    code, out, _ = run(capsys, "--format", "json", "docs")
+    data = json.loads(out)
+    assert code == 1
+    assert [(f["code"], f["name"], f["severity"], f["message"]) for f in data] == [
+        ("SITE001", "kremlin-mention", "info", "mentions Kremlin")
+    ]
+    code, out, _ = run(capsys, "--explain", "SITE001")
+    assert "kremlin-mention" in out
+
+
+@pytest.mark.parametrize(
+    ("pack", "message"),
+    [
+        ('extends = "ui-text"\nphrases = ["x"]\n', "unknown key 'phrases' for rule RES001"),
+        ('extends = "no-such-rule"\nlines = ["x"]\n', "no rule or rule group named 'no-such-rule'"),
+        ('extends = "ui-text"\npatterns = ["(unclosed"]\n', "bad regex"),
+        ('lines = ["x"]\n', "a pack needs 'extends'"),
+        ('extends = "repeated-lines"\nlines = ["x"]\n', "takes no packs"),
+        ('kind = "phrases"\ncode = "X1"\nname = "x"\ncategory = "residue"\n', "rule code 'X1'"),
+    ],
+)
+def test_bad_pack_is_exit_2_naming_file_and_key(
+    project: Path, capsys: pytest.CaptureFixture[str], pack: str, message: str
+) -> None:
+    (project / "packs").mkdir()
+    (project / "packs" / "bad.toml").write_text(pack)
+    (project / "corpuslint.toml").write_text('rule-paths = ["packs"]\n')
+    code, _, err = run(capsys, "docs")
+    assert code == 2
+    assert "bad.toml" in err and message in err
+
+
+def test_show_settings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_text('language = "fr"\nselect = ["residue"]\n')
+    code, out, _ = run(capsys, "--show-settings", "docs/a.txt")
+    data = json.loads(out)
+    assert code == 0
+    assert data["config-file"].endswith("corpuslint.toml")
+    assert data["language"] == "fr"
+    assert "RES001" in data["active-rules"] and "DAT001" not in data["active-rules"]

@@ -1,0 +1,64 @@
+"""Document positions and structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpuslint.model import Document, fingerprint
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def doc(text: str) -> Document:
+    return Document(path="t.txt", raw=text.encode(), text=text)
+
+
+def test_lines_and_positions_are_one_based_characters() -> None:
+    d = doc("ab\nçé\r\nx\ry")
+    assert d.lines == ["ab", "çé", "x", "y"]
+    assert d.line_starts == [0, 3, 7, 9]
+    assert d.position(0) == (1, 1)
+    assert d.position(4) == (2, 2)
+    assert d.position(10) == (4, 2)
+    assert d.line_span(2) == (3, 5)
+
+
+def test_paragraphs_blank_separated() -> None:
+    d = doc("Titre\n\nUn.\nDeux.\n\n\nTrois.\n")
+    assert [(p.start_line, p.end_line, p.text) for p in d.paragraphs] == [
+        (1, 1, "Titre"),
+        (3, 4, "Un.\nDeux."),
+        (7, 7, "Trois."),
+    ]
+
+
+def test_document_without_blank_lines_has_one_paragraph_per_line() -> None:
+    text = (SEEDS / "002_029dc54680174176.txt").read_text(encoding="utf-8")
+    d = doc(text)
+    assert len(d.paragraphs) == 7
+    assert [p.start_line for p in d.paragraphs] == list(range(1, 8))
+
+
+def test_script_and_language_guess() -> None:
+    assert doc("Le chat est sur la table et il dort dans le salon.").language == "fr"
+    assert doc("The cat is on the table and it sleeps in the room.").language == "en"
+    assert doc("Die Katze ist auf dem Tisch und sie schläft nicht.").language == "de"
+    assert doc("El gato está en la mesa y duerme en el salón de la casa.").language == "es"
+    assert doc("Il gatto è sul tavolo e dorme nella stanza della casa.").language == "it"
+    assert doc("Кошка сидит на столе и спит в комнате, как и всегда.").language == "ru"
+    assert doc("Η γάτα κάθεται στο τραπέζι.").script == "Greek"
+    for f in sorted(SEEDS.glob("*.txt")):
+        d = doc(f.read_text(encoding="utf-8"))
+        assert (d.script, d.language) == ("Latin", "fr"), f.name
+
+
+def test_language_falls_back_to_configured_default() -> None:
+    d = Document(path="t", raw=b"", text="Zoom", default_language="fr")
+    assert d.language == "fr"
+    d = Document(path="t", raw=b"", text="The cat sat.", metadata={"lang": "EN-us"})
+    assert d.language_guess == ("en", 1.0)
+
+
+def test_fingerprint_ignores_spacing_and_case() -> None:
+    assert fingerprint("a.txt", "RES001", "S'abonner ") == fingerprint("a.txt", "RES001", "s'abonner")
+    assert fingerprint("a.txt", "RES001", "S'abonner") != fingerprint("b.txt", "RES001", "S'abonner")

@@ -1,0 +1,80 @@
+"""Decoding never crashes: UTF-8, legacy charsets, mixed files, BOMs, binary, empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuslint.readers import decode_bytes
+from corpuslint.session import open_session
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_utf8_is_strict_and_exact() -> None:
+    d = decode_bytes("Zoom interdit l’accès".encode())
+    assert (d.text, d.encoding, d.confidence, d.errors, d.binary) == ("Zoom interdit l’accès", "utf-8", 1.0, (), False)
+
+
+def test_cp1252_copy_of_a_seed_is_detected() -> None:
+    text = (SEEDS / "000_b34cd99637ad82f6.txt").read_text(encoding="utf-8")
+    raw = text.encode("cp1252", errors="replace")
+    d = decode_bytes(raw)
+    assert d.encoding == "cp1252"
+    assert "Publié le 07 mars 2022" in d.text
+    assert not d.errors
+
+
+def test_cp1251_russian() -> None:
+    raw = ("Правительство объявило о новых мерах поддержки экономики. " * 5).encode("cp1251")
+    d = decode_bytes(raw)
+    assert d.encoding == "cp1251"
+    assert d.text.startswith("Правительство")
+
+
+def test_mostly_utf8_records_each_bad_run() -> None:
+    raw = "déjà vu\n".encode() + b"l'\xe9t\xe9 " + "été".encode()
+    d = decode_bytes(raw)
+    assert d.encoding == "utf-8"
+    assert [(r.start, r.end) for r in d.errors] == [(12, 13), (14, 15)]
+    assert d.text == "déjà vu\nl'\ufffdt\ufffd été"
+    assert [d.text[r.offset] for r in d.errors] == ["\ufffd", "\ufffd"]
+
+
+def test_boms() -> None:
+    assert decode_bytes(b"\xef\xbb\xbfHi").text == "\ufeffHi"
+    d = decode_bytes("Hé".encode("utf-16"))
+    assert (d.text, d.encoding) == ("Hé", "utf-16")
+
+
+def test_utf16_without_bom_and_binary() -> None:
+    d = decode_bytes("Hello world, ça va".encode("utf-16-le"))
+    assert (d.text, d.encoding, d.binary) == ("Hello world, ça va", "utf-16-le", False)
+    assert decode_bytes(b"\x00\x01\x02\xff\xfe\x00garbage").binary
+    assert decode_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").binary
+
+
+def test_empty() -> None:
+    d = decode_bytes(b"")
+    assert (d.text, d.encoding, d.binary) == ("", "utf-8", False)
+
+
+_SESSION = open_session(isolated=True, entry_points=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_lint_without_crashing(raw: bytes) -> None:
+    findings = _SESSION.lint_text(raw)
+    assert all(f.code != "CL001" for f in findings), [f.message for f in findings if f.code == "CL001"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_lints_and_fixes_without_crashing(text: str) -> None:
+    findings = _SESSION.lint_text(text)
+    assert all(f.code != "CL001" for f in findings), [f.message for f in findings if f.code == "CL001"]
+    fixed = _SESSION.fix_text(text)
+    assert _SESSION.fix_text(fixed) == fixed  # idempotent
