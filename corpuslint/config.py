@@ -8,6 +8,7 @@ rule is a :class:`ConfigError` naming the key and the file.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -217,8 +218,8 @@ def build_settings(
     def get(name: str) -> Any:
         if name in values:
             return values[name]
-        default = declared[name].default
-        return list(default) if isinstance(default, list) else default
+        # a fresh copy: settings are mutable, the declared defaults must not be
+        return copy.deepcopy(declared[name].default)
 
     root = source.parent if source else Path.cwd()
     pfi = get("per-file-ignores")
