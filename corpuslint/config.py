@@ -46,6 +46,9 @@ DEFAULT_EXCLUDE = (
 )
 
 
+_Type = type  # the builtin, for annotations inside classes with a field named ``type``
+
+
 class ConfigError(Exception):
     """The configuration cannot be used; the message names the key and the file."""
 
@@ -59,7 +62,7 @@ class ConfigKey:
     default: Any
     help: str
     #: for list keys: the type of the items
-    item_type: type | None = None
+    item_type: _Type | None = None
 
     def check(self, value: Any, where: str) -> Any:
         types = self.type if isinstance(self.type, tuple) else (self.type,)

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from corpuslint.config import Settings
@@ -322,8 +321,8 @@ class Engine:
     def finalize_corpus(self, results: Iterable[FileResult]) -> list[Finding]:
         findings: list[Finding] = []
         merged: dict[str, list[tuple[DocRef, Any]]] = {}
-        for r in results:
-            for code, sigs in r.signatures.items():
+        for res in results:
+            for code, sigs in res.signatures.items():
                 merged.setdefault(code, []).extend(sigs)
         for ar in self.ruleset.active:
             r = ar.rule

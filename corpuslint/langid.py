@@ -48,47 +48,34 @@ _SCRIPT_LANGUAGE = {
 # discriminate once weighted together with the rest.
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "the and of to in is that for it with as was on are be by this have from or"
-        " an at not but which you they his her were been has their will would there what"
-        " about when who more also its into than then them these some can could".split()
+        ["the", "and", "of", "to", "in", "is", "that", "for", "it", "with", "as", "was", "on", "are", "be", "by", "this", "have", "from", "or", "an", "at", "not", "but", "which", "you", "they", "his", "her", "were", "been", "has", "their", "will", "would", "there", "what", "about", "when", "who", "more", "also", "its", "into", "than", "then", "them", "these", "some", "can", "could"]
     ),
     "fr": frozenset(
-        "le la les des du une est et en que qui dans pour pas sur au aux avec ce cette"
-        " sont par plus mais ou nous vous ils elle être été fait leur leurs ses son sa"
-        " comme tout très aussi où dont entre après avant".split()
+        ["le", "la", "les", "des", "du", "une", "est", "et", "en", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "avec", "ce", "cette", "sont", "par", "plus", "mais", "ou", "nous", "vous", "ils", "elle", "être", "été", "fait", "leur", "leurs", "ses", "son", "sa", "comme", "tout", "très", "aussi", "où", "dont", "entre", "après", "avant"]
     ),
     "de": frozenset(
-        "der die das und ist nicht mit den dem des ein eine einen auch auf für von sich"
-        " zu im wird werden wurde sind oder aber noch nach bei wie aus hat haben dass"
-        " sie er es wir ich über nur".split()
+        ["der", "die", "das", "und", "ist", "nicht", "mit", "den", "dem", "des", "ein", "eine", "einen", "auch", "auf", "für", "von", "sich", "zu", "im", "wird", "werden", "wurde", "sind", "oder", "aber", "noch", "nach", "bei", "wie", "aus", "hat", "haben", "dass", "sie", "er", "es", "wir", "ich", "über", "nur"]
     ),
     "es": frozenset(
-        "el los las del que y en una por con para es se no lo más pero sus su como al"
-        " fue son está este esta ha sido también entre cuando muy sobre hasta desde".split()
+        ["el", "los", "las", "del", "que", "y", "en", "una", "por", "con", "para", "es", "se", "no", "lo", "más", "pero", "sus", "su", "como", "al", "fue", "son", "está", "este", "esta", "ha", "sido", "también", "entre", "cuando", "muy", "sobre", "hasta", "desde"]
     ),
     "it": frozenset(
-        "il lo gli della delle degli che di è una per non con sono nel nella alla al"
-        " anche come più ma dei questo questa sul sulla stato essere hanno ha loro".split()
+        ["il", "lo", "gli", "della", "delle", "degli", "che", "di", "è", "una", "per", "non", "con", "sono", "nel", "nella", "alla", "al", "anche", "come", "più", "ma", "dei", "questo", "questa", "sul", "sulla", "stato", "essere", "hanno", "ha", "loro"]
     ),
     "pt": frozenset(
-        "os as do da dos das que em um uma para com não por mais mas foi ao são está"
-        " como seu sua também pelo pela entre quando muito já isso".split()
+        ["os", "as", "do", "da", "dos", "das", "que", "em", "um", "uma", "para", "com", "não", "por", "mais", "mas", "foi", "ao", "são", "está", "como", "seu", "sua", "também", "pelo", "pela", "entre", "quando", "muito", "já", "isso"]
     ),
     "nl": frozenset(
-        "de het een en van is dat niet op te zijn met voor er aan ook als bij door"
-        " maar om dan nog wordt werd heeft hij zij wij ze".split()
+        ["de", "het", "een", "en", "van", "is", "dat", "niet", "op", "te", "zijn", "met", "voor", "er", "aan", "ook", "als", "bij", "door", "maar", "om", "dan", "nog", "wordt", "werd", "heeft", "hij", "zij", "wij", "ze"]
     ),
     "ru": frozenset(
-        "и в не на что с по как это он она они к из за у от то для но все так его её"
-        " был была были бы уже или же только также при".split()
+        ["и", "в", "не", "на", "что", "с", "по", "как", "это", "он", "она", "они", "к", "из", "за", "у", "от", "то", "для", "но", "все", "так", "его", "её", "был", "была", "были", "бы", "уже", "или", "же", "только", "также", "при"]
     ),
     "uk": frozenset(
-        "і в не на що з як це він вона вони до від за у та для але так його її був"
-        " була були би вже або лише також при".split()
+        ["і", "в", "не", "на", "що", "з", "як", "це", "він", "вона", "вони", "до", "від", "за", "у", "та", "для", "але", "так", "його", "її", "був", "була", "були", "би", "вже", "або", "лише", "також", "при"]
     ),
     "pl": frozenset(
-        "i w nie na że z się do jest to jak po o od za dla ale tak jego jej był była"
-        " były już lub tylko także przez".split()
+        ["i", "w", "nie", "na", "że", "z", "się", "do", "jest", "to", "jak", "po", "o", "od", "za", "dla", "ale", "tak", "jego", "jej", "był", "była", "były", "już", "lub", "tylko", "także", "przez"]
     ),
 }
 
@@ -145,7 +132,7 @@ def guess_language(text: str, script: str | None = None, sample: int = 20000) ->
     if not words:
         return "und", 0.0
     if script == "Cyrillic":
-        candidates = ("ru", "uk")
+        candidates: tuple[str, ...] = ("ru", "uk")
         if any(ch in chunk for ch in "іїєґІЇЄҐ"):
             return "uk", 0.9
     elif script == "Latin":

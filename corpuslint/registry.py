@@ -57,7 +57,7 @@ def collect_rules(manager: PluginManager) -> dict[str, Rule]:
     names: dict[str, str] = {}
     for impl in reversed(manager.pm.hook.corpuslint_rules.get_hookimpls()):
         try:
-            provided = list(impl.function() or ())
+            provided: list[Rule] = list(impl.function() or ())  # type: ignore[call-overload]
             for r in provided:
                 r.validate()
         except Exception as e:  # noqa: BLE001 - fail soft

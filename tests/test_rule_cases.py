@@ -21,7 +21,7 @@ the keys it gives (``message`` must be contained in the finding's message).
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def _load() -> list[Any]:
     return params
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session(code: str, options: tuple[tuple[str, Any], ...], language: str | None) -> Session:
     overrides: dict[str, Any] = {"select": [code]}
     if language:
