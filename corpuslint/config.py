@@ -26,6 +26,8 @@ __all__ = ["CORE_KEYS", "ConfigError", "ConfigKey", "Settings", "find_config", "
 
 CONFIG_NAMES = ("corpuslint.toml", ".corpuslint.toml", "pyproject.toml")
 
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst")
+
 DEFAULT_EXCLUDE = (
     ".git",
     ".hg",
@@ -95,7 +97,7 @@ CORE_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ignore", list, [], "Rules to disable.", str),
     ConfigKey("extend-ignore", list, [], "More rules to disable (added to `ignore`).", str),
     ConfigKey("per-file-ignores", dict, {}, "Map of glob -> rules to disable for the matching files."),
-    ConfigKey("include", list, ["*.txt", "*.md"], "File globs linted when walking directories.", str),
+    ConfigKey("include", list, list(DEFAULT_INCLUDE), "File globs linted when walking directories.", str),
     ConfigKey("exclude", list, list(DEFAULT_EXCLUDE), "Globs of files and folders never linted, even when named.", str),
     ConfigKey("extend-exclude", list, [], "More globs to exclude (added to `exclude`).", str),
     ConfigKey("language", str, None, "Language to assume when the guess is unsure (ISO 639-1: fr, en, ...)."),
@@ -117,7 +119,7 @@ class Settings:
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    include: list[str] = field(default_factory=lambda: ["*.txt", "*.md"])
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     language: str | None = None
     rule_paths: list[Path] = field(default_factory=list)

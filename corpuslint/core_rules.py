@@ -73,6 +73,34 @@ def unreadable_file(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(str(err))
 
 
+@rule("CL003", "bad-record", category="internal", severity="error", sees_binary=True)
+def bad_record(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A record of a JSONL, JSON or Parquet file that cannot be linted.
+
+    ## What it does
+    Reports a record that is not valid JSON, is not an object, has no text field
+    (`text-field`, default `text`), or whose text is not a string; also a line
+    above `max-record-size` and a compressed file that is truncated or corrupt.
+    The finding names the record; the rest of the file is still linted.
+
+    ## Why it matters
+    A record that cannot be read is silently lost by most pipelines; a corpus
+    check must say which one and why.
+
+    ## Example
+    ```text
+    corpus.jsonl:#17: CL003 [bad-record] line 17 is not valid JSON: Expecting ',' delimiter: line 1 column 42 (char 41)
+    ```
+
+    ## Fix
+    Repair or drop the record at its source; set `text-field` if the text lives
+    in another field.
+    """
+    err = doc.metadata.get("record_error")
+    if err:
+        yield Violation(str(err))
+
+
 @hookimpl
 def corpuslint_rules() -> list[Rule]:
-    return [InternalError(), unreadable_file]
+    return [InternalError(), unreadable_file, bad_record]

@@ -105,7 +105,7 @@ class Engine:
             except Exception as e:  # noqa: BLE001 - a plugin bug must not stop the run
                 findings.append(self._internal(doc, f"plugin '{impl.plugin_name}' crashed in corpuslint_annotate", e))
                 crashed = True
-        unreadable = doc.binary or "read_error" in doc.metadata
+        unreadable = doc.binary or "read_error" in doc.metadata or "record_error" in doc.metadata
         for ar in active:
             r = ar.rule
             if unreadable and not r.sees_binary:
@@ -171,6 +171,8 @@ class Engine:
             fix_edits=fix_edits,
             fingerprint=fingerprint(doc.path, r.code, span_text, doc.record),
             url=getattr(r, "url", None) or rule_url(r.code, r.name),
+            source_line=doc.metadata.get("_line") if doc.record is not None else None,
+            record_index=doc.metadata.get("_index") if doc.record is not None else None,
         )
 
     def _internal(self, doc_or_path: Document | str, what: str, exc: BaseException) -> Finding:
@@ -180,6 +182,7 @@ class Engine:
         return Finding(
             path=path,
             record=record,
+            record_index=None if isinstance(doc_or_path, str) else doc_or_path.metadata.get("_index"),
             code="CL001",
             name="internal-error",
             category="internal",
@@ -212,19 +215,22 @@ class Engine:
     def process_file(self, item: Discovered) -> FileResult:
         res = FileResult(item.display)
         active = self.ruleset.for_path(item.display)
+        record_texts: dict[int, str] = {}
         try:
             for doc in self.read(item):
                 res.documents += 1
                 res.bytes += len(doc.raw)
                 findings, sigs, crashed = self.lint_document(doc, active)
                 if self.fix and findings:
-                    findings, crashed2 = self._fix_document(item, doc, findings, active, res)
+                    findings, crashed2 = self._fix_document(item, doc, findings, active, res, record_texts)
                     crashed = crashed or crashed2
                 res.findings.extend(findings)
                 res.internal_error |= crashed
-                ref = DocRef(doc.path, doc.record)
+                ref = DocRef(doc.path, doc.record, doc.metadata.get("_index") if doc.record is not None else None)
                 for code, sig in sigs.items():
                     res.signatures.setdefault(code, []).append((ref, sig))
+            if record_texts and self.write:
+                self._write_records(item, record_texts)
         except OSError as e:
             res.findings.append(self._unreadable(item.display, f"cannot read: {e.strerror or e}"))
         except Exception as e:  # noqa: BLE001 - a reader bug must not stop the run
@@ -241,7 +247,7 @@ class Engine:
         """
         active = self.ruleset.for_path(doc.path) if active is None else active
         out = FixOutcome(doc, findings)
-        if doc.binary or doc.decode_errors or "read_error" in doc.metadata:
+        if doc.binary or doc.decode_errors or "read_error" in doc.metadata or "record_error" in doc.metadata:
             return out
         text = doc.text
         encoding = doc.encoding or "utf-8"
@@ -267,19 +273,32 @@ class Engine:
         return out
 
     def _fix_document(
-        self, item: Discovered, doc: Document, findings: list[Finding], active: Sequence[ActiveRule], res: FileResult
+        self,
+        item: Discovered,
+        doc: Document,
+        findings: list[Finding],
+        active: Sequence[ActiveRule],
+        res: FileResult,
+        record_texts: dict[int, str],
     ) -> tuple[list[Finding], bool]:
-        if doc.record is not None:
-            return findings, False  # multi-record files need their reader's writer (not yet)
         out = self.fix_document(doc, findings, active)
         if out.document is doc:
             return out.findings, out.crashed
         res.fixed += out.applied
         if self.diff:
-            res.diff += unified_diff(item.display, doc.text, out.document.text)
+            name = item.display if doc.record is None else f"{item.display}:#{doc.record}"
+            res.diff += unified_diff(name, doc.text, out.document.text)
+        elif doc.record is not None:
+            # records are written together once the whole file has been read
+            record_texts[int(doc.metadata.get("_index", -1))] = out.document.text
         elif self.write and out.document.raw != doc.raw:
             write_atomic(item.path, out.document.raw)
         return out.findings, out.crashed
+
+    def _write_records(self, item: Discovered, texts: dict[int, str]) -> None:
+        written = self.manager.hook.corpuslint_write_records(path=item.path, texts=texts, settings=self.settings)
+        if not written:
+            raise OSError(f"no plugin can write the records of {item.display}; nothing was changed")
 
     # -- the run -------------------------------------------------------------------
     def run(self, files: Sequence[Discovered], jobs: int = 1) -> RunResult:
@@ -328,7 +347,7 @@ class Engine:
             r = ar.rule
             if not isinstance(r, CorpusRule) or ar.code not in merged:
                 continue
-            sigs = sorted(merged[ar.code], key=lambda s: (s[0].path, s[0].record or ""))
+            sigs = sorted(merged[ar.code], key=lambda s: (s[0].path, -1 if s[0].index is None else s[0].index, s[0].record or ""))
             try:
                 for cv in r.finalize(sigs, ar.options):
                     findings.append(self._corpus_finding(ar, cv))
@@ -341,6 +360,7 @@ class Engine:
         return Finding(
             path=cv.ref.path,
             record=cv.ref.record,
+            record_index=cv.ref.index,
             code=r.code,
             name=r.name,
             category=r.category,

@@ -19,7 +19,7 @@ Phases, in the order they run: configuration (``corpuslint_config_keys``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,17 @@ def corpuslint_read(path: Path, display_path: str, settings: Settings) -> Iterab
         runs last and reads anything. Undecodable bytes must become document data
         (``decode_errors``, ``binary``), not exceptions. ``OSError`` propagates
         and is reported as an unreadable file.
+    """
+
+
+@hookspec(firstresult=True)
+def corpuslint_write_records(path: Path, texts: Mapping[int, str], settings: Settings) -> bool | None:
+    """Write fixed texts back into a multi-record file (for ``--fix``).
+
+    :param texts: 0-based record index (``document.metadata["_index"]``) -> new text.
+    :returns: True once written, or None if this plugin does not write this kind of
+        file. Only the text field of those records may change; everything else stays
+        byte for byte. The first non-None result wins; write atomically.
     """
 
 

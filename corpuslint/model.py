@@ -261,11 +261,16 @@ class Finding:
     fix_edits: tuple[tuple[tuple[int, int], tuple[int, int], str], ...] = ()
     fingerprint: str = ""
     url: str = ""
+    #: for a record of a JSONL file: the file line the record starts on (GitHub annotations)
+    source_line: int | None = None
+    #: for a record: its 0-based position in the file (keeps output in file order)
+    record_index: int | None = None
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
         return (
             self.path,
+            -1 if self.record_index is None else self.record_index,
             _record_key(self.record),
             self.line or 0,
             self.column or 0,

@@ -22,6 +22,7 @@ ENTRY_POINT_GROUP = "corpuslint"
 DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core", "corpuslint.core_rules"),
     ("readers", "corpuslint.readers"),
+    ("records", "corpuslint.records"),
     ("encoding", "corpuslint.families.encoding"),
     ("duplication", "corpuslint.families.duplication"),
     ("residue", "corpuslint.families.residue"),

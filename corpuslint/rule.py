@@ -84,6 +84,8 @@ class DocRef:
 
     path: str
     record: str | None = None
+    #: position of the record in its file (0-based), None for a plain file
+    index: int | None = None
 
 
 @dataclass(frozen=True)

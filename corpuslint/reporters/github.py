@@ -19,7 +19,10 @@ def _escape_prop(s: str) -> str:
 class GithubReporter(Reporter):
     def report(self, f: Finding) -> None:
         props = [f"file={_escape_prop(f.path)}"]
-        if f.line is not None:
+        if f.record is not None:
+            if f.source_line is not None:
+                props.append(f"line={f.source_line}")
+        elif f.line is not None:
             props.append(f"line={f.line}")
             props.append(f"col={f.column}")
             if f.end_line is not None:
@@ -27,6 +30,8 @@ class GithubReporter(Reporter):
                 if f.end_line == f.line and f.end_column is not None:
                     props.append(f"endColumn={f.end_column}")
         props.append(f"title={_escape_prop(f'{f.code} {f.name}')}")
-        where = f" (record {f.record})" if f.record is not None else ""
+        where = ""
+        if f.record is not None:
+            where = f" (record {f.record}" + (f", text line {f.line}:{f.column})" if f.line else ")")
         msg = _escape_data(f"{f.code} [{f.name}] {f.message}{where}")
         self.out.write(f"::{_LEVEL[f.severity.value]} {','.join(props)}::{msg}\n")

@@ -1,0 +1,289 @@
+"""Built-in reader plugin for multi-record files: JSON Lines (plain, .gz, .zst), JSON arrays, Parquet.
+
+Each record becomes a Document whose ``record`` is the record's id (the ``id-field``,
+else its 1-based record number) and whose metadata holds the configured
+metadata fields. A malformed line, a record without the text field or a text
+that is not a string becomes a document with a ``record_error`` (reported as
+``CL003 bad-record``), never an exception; the rest of the file is still read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from corpuslint.config import ConfigKey, Settings
+from corpuslint.fixes import write_atomic
+from corpuslint.hookspecs import hookimpl
+from corpuslint.model import Document
+
+__all__ = ["JSONL_SUFFIXES", "replace_string_field"]
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".ndjson.zst")
+DEFAULT_METADATA = ["date", "url", "lang", "language", "source", "crawl_date", "title"]
+#: a line longer than this is not parsed (a 200 MB line would hold the whole file in one string)
+MAX_RECORD_BYTES_DEFAULT = 64
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(".parquet"):
+        return "parquet"
+    return None
+
+
+def _open(path: Path) -> IO[bytes]:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if name.endswith(".zst"):
+        return _zstd_reader(path)
+    return open(path, "rb")
+
+
+def _zstd_reader(path: Path) -> IO[bytes]:
+    try:
+        import zstandard
+    except ImportError:
+        raise OSError(f"reading {path.name} needs the zstandard package: pip install 'corpuslint[zstd]'") from None
+    reader = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)
+    return io.BufferedReader(reader)  # type: ignore[arg-type]  # the zstd reader has no readline
+
+
+def _write_compressed(path: Path, data: bytes) -> bytes:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        buf = io.BytesIO()
+        with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
+            gz.write(data)
+        return buf.getvalue()
+    if name.endswith(".zst"):
+        import zstandard
+
+        return zstandard.ZstdCompressor().compress(data)  # type: ignore[no-any-return]
+    return data
+
+
+@hookimpl
+def corpuslint_config_keys() -> list[ConfigKey]:
+    return [
+        ConfigKey("text-field", str, "text", "Field holding the text in JSONL/JSON/Parquet records."),
+        ConfigKey("id-field", str, "id", "Field holding a record's id (else its 1-based record number)."),
+        ConfigKey("metadata-fields", list, list(DEFAULT_METADATA), "Record fields kept as document metadata (rules may use them).", str),
+        ConfigKey("max-record-size", int, MAX_RECORD_BYTES_DEFAULT, "Largest JSONL line (MiB) parsed; a larger one is reported and skipped."),
+    ]
+
+
+def _record_doc(
+    display: str, obj: Any, number: int, line: int | None, settings: Settings, raw_line: bytes | None = None
+) -> Document:
+    text_field = settings.extra.get("text-field", "text")
+    id_field = settings.extra.get("id-field", "id")
+    meta_fields = settings.extra.get("metadata-fields", DEFAULT_METADATA)
+    pos = {"_index": number - 1, "_line": line}
+    if not isinstance(obj, dict):
+        return _bad(display, str(number), f"record {number} is a JSON {type(obj).__name__}, not an object", pos)
+    rid = obj.get(id_field)
+    record = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else str(number)
+    if text_field not in obj:
+        return _bad(display, record, f"record has no '{text_field}' field", pos)
+    text = obj[text_field]
+    if not isinstance(text, str):
+        return _bad(display, record, f"field '{text_field}' is a {type(text).__name__}, not a string", pos)
+    metadata = {k: obj[k] for k in meta_fields if k in obj}
+    metadata.update(pos)
+    return Document(
+        path=display,
+        raw=text.encode("utf-8", errors="surrogatepass"),
+        text=text,
+        record=record,
+        metadata=metadata,
+        default_language=settings.language,
+    )
+
+
+def _bad(display: str, record: str, message: str, pos: Mapping[str, Any]) -> Document:
+    return Document(path=display, raw=b"", text="", encoding=None, record=record,
+                    metadata={"record_error": message, **pos})
+
+
+@hookimpl(tryfirst=True)
+def corpuslint_read(path: Path, display_path: str, settings: Settings) -> Iterator[Document] | None:
+    kind = _kind(path)
+    if kind is None:
+        return None
+    if kind == "jsonl":
+        return _read_jsonl(path, display_path, settings)
+    if kind == "json":
+        return _read_json(path, display_path, settings)
+    return _read_parquet(path, display_path, settings)
+
+
+def _read_jsonl(path: Path, display: str, settings: Settings) -> Iterator[Document]:
+    limit = int(settings.extra.get("max-record-size", MAX_RECORD_BYTES_DEFAULT)) * 1024 * 1024
+    number = 0
+    with _open(path) as fh:
+        lineno = 0
+        while True:
+            try:
+                raw = fh.readline(limit + 1)
+            except (OSError, EOFError, gzip.BadGzipFile) as e:
+                yield _bad(display, str(number + 1), f"file is truncated or corrupt after line {lineno}: {e}",
+                           {"_index": number, "_line": lineno + 1})
+                return
+            except Exception as e:  # noqa: BLE001 - zstd raises its own error type
+                yield _bad(display, str(number + 1), f"file is truncated or corrupt after line {lineno}: {e}",
+                           {"_index": number, "_line": lineno + 1})
+                return
+            if not raw:
+                return
+            lineno += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                number += 1
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
+                    raw = fh.readline(limit + 1)
+                yield _bad(display, str(number), f"line {lineno} is longer than max-record-size "
+                           f"({limit // 2**20} MiB); not linted", {"_index": number - 1, "_line": lineno})
+                continue
+            if not raw.strip():
+                continue
+            number += 1
+            try:
+                obj = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                yield _bad(display, str(number), f"line {lineno} is not valid JSON: {e}", {"_index": number - 1, "_line": lineno})
+                continue
+            yield _record_doc(display, obj, number, lineno, settings)
+
+
+def _read_json(path: Path, display: str, settings: Settings) -> Iterator[Document]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        yield _bad(display, "1", f"not valid JSON: {e}", {"_index": 0, "_line": None})
+        return
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        yield _bad(display, "1", f"a JSON {type(data).__name__}, not an array of records", {"_index": 0, "_line": None})
+        return
+    for i, obj in enumerate(data, start=1):
+        yield _record_doc(display, obj, i, None, settings)
+
+
+def _read_parquet(path: Path, display: str, settings: Settings) -> Iterator[Document]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise OSError("reading Parquet needs pyarrow: pip install 'corpuslint[parquet]'") from None
+    text_field = settings.extra.get("text-field", "text")
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # noqa: BLE001 - pyarrow raises ArrowInvalid and friends
+        raise OSError(f"not a readable Parquet file: {e}") from None
+    names = pf.schema_arrow.names
+    if text_field not in names:
+        yield _bad(display, "1", f"Parquet file has no '{text_field}' column (columns: {', '.join(names)})",
+                   {"_index": 0, "_line": None})
+        return
+    wanted = [c for c in names if c in {text_field, settings.extra.get("id-field", "id"), *settings.extra.get("metadata-fields", DEFAULT_METADATA)}]
+    number = 0
+    for batch in pf.iter_batches(batch_size=1024, columns=wanted):
+        for row in batch.to_pylist():
+            number += 1
+            yield _record_doc(display, row, number, None, settings)
+
+
+def _string_value_span(line: str, field: str) -> tuple[int, int] | None:
+    """Character span of the JSON string value of top-level ``field`` in a one-object line."""
+    i = line.find("{")
+    if i < 0:
+        return None
+    n = len(line)
+    depth = 0
+    expect_key = False
+    key: str | None = None
+    while i < n:
+        c = line[i]
+        if c in "{[":
+            depth += 1
+            expect_key = c == "{" and depth == 1
+            i += 1
+        elif c in "}]":
+            depth -= 1
+            i += 1
+        elif c == ",":
+            expect_key = depth == 1
+            i += 1
+        elif c == '"':
+            j = _string_end(line, i)
+            if depth == 1 and expect_key:
+                key = json.loads(line[i:j])
+                expect_key = False
+            elif depth == 1 and key == field:
+                return i, j
+            i = j
+        else:
+            i += 1
+    return None
+
+
+def _string_end(s: str, i: int) -> int:
+    j = i + 1
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+            continue
+        if s[j] == '"':
+            return j + 1
+        j += 1
+    return j
+
+
+def replace_string_field(line: str, field: str, new_text: str) -> str | None:
+    """``line`` with the string value of ``field`` replaced; every other byte kept.
+
+    Keeps the original escaping style: ASCII-only escapes if the old value used them.
+    """
+    span = _string_value_span(line, field)
+    if span is None:
+        return None
+    old = line[span[0] : span[1]]
+    ascii_style = old.isascii() and "\\u" in old
+    return line[: span[0]] + json.dumps(new_text, ensure_ascii=ascii_style) + line[span[1] :]
+
+
+@hookimpl(tryfirst=True)
+def corpuslint_write_records(path: Path, texts: Mapping[int, str], settings: Settings) -> bool | None:
+    """Rewrite the text field of the records numbered in ``texts`` (0-based record index)."""
+    if _kind(path) != "jsonl":
+        return None
+    field = settings.extra.get("text-field", "text")
+    with _open(path) as fh:
+        data = fh.read()
+    lines = data.split(b"\n")
+    index = -1
+    changed = False
+    for n, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        index += 1
+        if index not in texts:
+            continue
+        line = raw.decode("utf-8")
+        new = replace_string_field(line, field, texts[index])
+        if new is None:
+            raise ValueError(f"record {index + 1}: cannot locate the '{field}' field to rewrite")
+        lines[n] = new.encode("utf-8")
+        changed = True
+    if changed:
+        write_atomic(path, _write_compressed(path, b"\n".join(lines)))
+    return True

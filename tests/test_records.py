@@ -1,0 +1,165 @@
+"""Multi-record inputs: JSONL (plain, gzip, zstd), JSON arrays, Parquet; bad records; --fix on records."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from corpuslint.cli import main
+from corpuslint.records import replace_string_field
+
+GOOD = {
+    "id": "a1",
+    "url": "https://example.fr/zoom",
+    "date": "2021-04-07",
+    "text": "Zoom interdit l’accès à ses services\n\nLe Kremlin a commenté la décision\u200b de Zoom.\nS'abonner\nLe porte-parole a estimé qu'il fallait passer à autre chose.",
+}
+CLEAN = {"id": "a3", "text": "Publié le 7 mars 2022\n\nUn texte propre, sans défaut aucun, qui se termine bien."}
+
+
+def lines_of(*objs: object, extra: list[str] | None = None) -> str:
+    rows = [json.dumps(o, ensure_ascii=False) for o in objs]
+    for i, raw in enumerate(extra or []):
+        rows.insert(1 + i, raw)
+    return "\n".join(rows) + "\n"
+
+
+def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict]]:
+    code = main(["--isolated", "--format", "json", *argv])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_records_are_documents_with_ids_and_positions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.jsonl"
+    p.write_text(lines_of(GOOD, {"id": "a2", "text": 42}, CLEAN, {"meta": 1}, extra=['{"id": "x", "text": "unterminated'], ), encoding="utf-8")
+    code, data = lint(capsys, str(p))
+    assert code == 1
+    got = [(f["record"], f["code"], f["line"]) for f in data]
+    assert got == [
+        ("a1", "ENC008", 3),
+        ("a1", "RES001", 4),
+        ("2", "CL003", None),
+        ("a2", "CL003", None),
+        ("5", "CL003", None),
+    ]
+    msgs = {f["record"]: f["message"] for f in data if f["code"] == "CL003"}
+    assert msgs["2"].startswith("line 2 is not valid JSON")
+    assert msgs["a2"] == "field 'text' is a int, not a string"
+    assert msgs["5"] == "record has no 'text' field"
+
+
+def test_metadata_date_is_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.jsonl"
+    p.write_text(lines_of(GOOD, {"id": "b", "text": GOOD["text"] + " Autre."}), encoding="utf-8")
+    _, data = lint(capsys, "--select", "DAT001", str(p))
+    assert [f["record"] for f in data] == ["b"]
+
+
+def test_text_format_and_github_point_at_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.jsonl"
+    p.write_text(lines_of(CLEAN, GOOD), encoding="utf-8")
+    main(["--isolated", "--select", "RES001", str(p)])
+    out = capsys.readouterr().out
+    assert f"{p}:#a1:4:1: RES001 [ui-text] web-page UI text: 'S'abonner'" in out
+    main(["--isolated", "--select", "RES001", "--format", "github", str(p)])
+    out = capsys.readouterr().out
+    assert f"::warning file={p},line=2,title=RES001 ui-text::" in out and "(record a1, text line 4:1)" in out
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_compressed_jsonl_read_and_fixed_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str) -> None:
+    data = lines_of(GOOD, CLEAN).encode()
+    p = tmp_path / f"c{suffix}"
+    if suffix.endswith(".gz"):
+        p.write_bytes(gzip.compress(data))
+        unpack = gzip.decompress
+    else:
+        zstandard = pytest.importorskip("zstandard")
+        p.write_bytes(zstandard.ZstdCompressor().compress(data))
+        unpack = lambda b: zstandard.ZstdDecompressor().decompress(b, max_output_size=10**7)  # noqa: E731
+    code, found = lint(capsys, str(p))
+    assert {(f["record"], f["code"]) for f in found} == {("a1", "ENC008"), ("a1", "RES001")}
+    main(["--isolated", "--fix", str(p)])
+    capsys.readouterr()
+    after = unpack(p.read_bytes()).decode()
+    before = data.decode()
+    assert after == before.replace("décision\u200b", "décision")
+    # fields other than text kept byte for byte, record order kept
+    assert json.loads(after.splitlines()[0])["url"] == GOOD["url"]
+    assert list(json.loads(after.splitlines()[0])) == ["id", "url", "date", "text"]
+
+
+def test_fix_keeps_other_fields_and_escaping_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ascii_line = json.dumps(GOOD)  # \\u escapes
+    p = tmp_path / "c.jsonl"
+    p.write_text(ascii_line + "\n" + json.dumps(CLEAN) + "\n", encoding="utf-8")
+    before = p.read_text()
+    main(["--isolated", "--fix", str(p)])
+    capsys.readouterr()
+    after = p.read_text()
+    assert after.splitlines()[1] == before.splitlines()[1]
+    assert after.splitlines()[0] == before.splitlines()[0].replace("\\u200b", "")
+    assert after.isascii()
+
+
+def test_untouched_jsonl_stays_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.jsonl"
+    p.write_text(lines_of(CLEAN, CLEAN | {"id": "z"}), encoding="utf-8")
+    mtime = p.stat().st_mtime_ns
+    main(["--isolated", "--fix", str(p)])
+    capsys.readouterr()
+    assert p.stat().st_mtime_ns == mtime
+
+
+def test_json_array(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps([CLEAN, GOOD], ensure_ascii=False), encoding="utf-8")
+    _, data = lint(capsys, "--select", "RES001", str(p))
+    assert [(f["record"], f["line"]) for f in data] == [("a1", 4)]
+
+
+def test_truncated_gzip_is_a_finding_and_the_run_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blob = gzip.compress((lines_of(GOOD) * 200).encode())
+    bad = tmp_path / "a.jsonl.gz"
+    bad.write_bytes(blob[: len(blob) // 2])
+    (tmp_path / "b.jsonl").write_text(lines_of(GOOD), encoding="utf-8")
+    code, data = lint(capsys, "--select", "RES001,CL003", str(tmp_path))
+    assert code == 1
+    trunc = [f for f in data if f["path"].endswith("a.jsonl.gz")]
+    assert trunc[-1]["code"] == "CL003" and "truncated or corrupt" in trunc[-1]["message"]
+    assert [f["code"] for f in data if f["path"].endswith("b.jsonl")] == ["RES001"]
+    assert bad.read_bytes() == blob[: len(blob) // 2]
+
+
+def test_huge_line_is_skipped_with_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.jsonl"
+    big = json.dumps({"id": "big", "text": "x" * (2 * 1024 * 1024)})
+    p.write_text(json.dumps(CLEAN) + "\n" + big + "\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
+    (tmp_path / "corpuslint.toml").write_text("max-record-size = 1\n")
+    code = main(["--config", str(tmp_path / "corpuslint.toml"), "--format", "json", "--select", "RES001,CL003", str(p)])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(f["record"], f["code"]) for f in data] == [("2", "CL003"), ("a1", "RES001")]
+
+
+def test_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pa = pytest.importorskip("pyarrow", reason="pyarrow (corpuslint[parquet]) is not installed")
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": ["a1", "a3"], "text": [GOOD["text"], CLEAN["text"]], "date": [GOOD["date"], None]})
+    p = tmp_path / "c.parquet"
+    pq.write_table(table, p)
+    _, data = lint(capsys, "--select", "RES001,DAT001", str(p))
+    assert [(f["record"], f["code"]) for f in data] == [("a1", "RES001")]
+    pq.write_table(pa.table({"body": ["x"]}), p)
+    _, data = lint(capsys, str(p))
+    assert data[0]["code"] == "CL003" and "no 'text' column" in data[0]["message"]
+
+
+def test_replace_string_field_only_touches_that_value() -> None:
+    line = '{"id": 1, "meta": {"text": "inner"}, "text": "old \\"q\\"", "z": [1, "text"]}'
+    assert replace_string_field(line, "text", "new") == '{"id": 1, "meta": {"text": "inner"}, "text": "new", "z": [1, "text"]}'
+    assert replace_string_field('{"a": 1}', "text", "x") is None
