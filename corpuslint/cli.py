@@ -28,6 +28,7 @@ def _csv(value: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="corpuslint",
+        usage="corpuslint [options] [PATH ...]\n       corpuslint clean [DIR]",
         description="Lint text corpora: encoding accidents, duplicated passages, web-page residue, dates, quotes.",
         epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or internal error.",
     )
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = p.add_argument_group("configuration")
     c.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
     c.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write .corpuslint_cache/")
     c.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count; 1 runs in-process)")
     i = p.add_argument_group("information")
     i.add_argument("--list-rules", action="store_true", help="list every rule (with --format json: as JSON)")
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    if argv[:1] == ["clean"]:
+        return _clean(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     from corpuslint.plugins import print_load_errors
@@ -136,7 +140,8 @@ def _main(argv: list[str]) -> int:
         raise ConfigError(f"--format: unknown format '{fmt}' (known: {', '.join(sorted(reporters))})")
 
     jobs = args.jobs or os.cpu_count() or 1
-    result = session.lint(paths, jobs=jobs, fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
+    result = session.lint(paths, jobs=jobs, use_cache=not args.no_cache, fix=args.fix,
+                          unsafe_fixes=args.unsafe_fixes, diff=args.diff)
     findings = result.findings
 
     if args.write_baseline:
@@ -193,6 +198,19 @@ def _main(argv: list[str]) -> int:
     threshold = session.settings.fail_on.rank
     if any(f.severity.rank >= threshold for f in findings):
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _clean(argv: list[str]) -> int:
+    """`corpuslint clean [DIR]`: delete the cache of the project at DIR (default: .)."""
+    from corpuslint.cache import CACHE_DIR, clean
+    from corpuslint.config import find_config
+
+    start = Path(argv[0]) if argv else Path.cwd()
+    source, _ = find_config(start)
+    root = source.parent if source else start
+    removed = clean(root)
+    print(f"corpuslint: {'removed' if removed else 'no'} {root / CACHE_DIR}", file=sys.stderr)
     return EXIT_OK
 
 

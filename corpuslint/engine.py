@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from corpuslint.cache import Cache, file_digest
 from corpuslint.config import Settings
 from corpuslint.discover import Discovered
 from corpuslint.fixes import apply_fixes, unified_diff, write_atomic
@@ -78,8 +79,11 @@ class Engine:
         fix: bool = False,
         unsafe_fixes: bool = False,
         diff: bool = False,
+        cache: Cache | None = None,
     ) -> None:
         self.settings = settings
+        # fixes change files: never serve them from the cache
+        self.cache = None if (fix or diff) else cache
         self.manager = manager
         self.ruleset = ruleset
         self.fix = fix or diff
@@ -213,6 +217,22 @@ class Engine:
                 return
 
     def process_file(self, item: Discovered) -> FileResult:
+        key = None
+        if self.cache is not None:
+            try:
+                key = self.cache.key(item.display, file_digest(item.path))
+            except OSError:
+                key = None  # unreadable: let the reader report it
+            else:
+                hit = self.cache.get(key)
+                if isinstance(hit, FileResult):
+                    return hit
+        res = self._process_file(item)
+        if key is not None and not res.internal_error:
+            self.cache.put(key, res)  # type: ignore[union-attr]
+        return res
+
+    def _process_file(self, item: Discovered) -> FileResult:
         res = FileResult(item.display)
         active = self.ruleset.for_path(item.display)
         record_texts: dict[int, str] = {}

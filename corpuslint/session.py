@@ -33,8 +33,13 @@ class Session:
         s = self.settings
         return discover(paths, s.include, s.exclude, s.root)
 
-    def lint(self, paths: Sequence[str], jobs: int = 1, **kw: Any) -> RunResult:
+    def lint(self, paths: Sequence[str], jobs: int = 1, use_cache: bool = False, **kw: Any) -> RunResult:
+        """Lint files and folders; ``use_cache`` reads and fills ``.corpuslint_cache/``."""
         files, missing = self.discover(paths)
+        if use_cache:
+            from corpuslint.cache import Cache
+
+            kw["cache"] = Cache(self.settings.root, self.config_hash())
         engine = self.engine(**kw)
         result = engine.run(files, jobs=jobs)
         if missing:
@@ -75,7 +80,21 @@ class Session:
                 pass
         for name, ver in sorted(self.manager.versions.items()):
             h.update(f"{name}={ver}".encode())
+        h.update(_code_stamp().encode())
         return h.hexdigest()[:32]
+
+
+def _code_stamp() -> str:
+    """Size and mtime of corpuslint's own modules: an edited checkout must not reuse old results."""
+    root = Path(__file__).resolve().parent
+    parts = []
+    for p in sorted(root.rglob("*.py")):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        parts.append(f"{p.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
 
 
 def open_session(

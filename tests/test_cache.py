@@ -1,0 +1,98 @@
+"""The result cache: keyed by content and configuration, never by mtime alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpuslint.cli import main
+from corpuslint.engine import Engine
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def count_processing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    original = Engine._process_file
+
+    def spy(self: Engine, item):  # type: ignore[no-untyped-def]
+        seen.append(item.display)
+        return original(self, item)
+
+    monkeypatch.setattr(Engine, "_process_file", spy)
+    return seen
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict]:
+    main(["--isolated", "--format", "json", "--jobs", "1", *argv])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_second_run_reads_the_cache(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = count_processing(monkeypatch)
+    first = run_json(capsys, "seeds")
+    assert len(seen) == 5
+    assert (corpus / ".corpuslint_cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    seen.clear()
+    second = run_json(capsys, "seeds")
+    assert seen == [] and second == first
+
+
+def test_content_change_invalidates_even_with_same_mtime(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = count_processing(monkeypatch)
+    run_json(capsys, "seeds")
+    p = corpus / "seeds" / "003_a82796ccd2587049.txt"
+    st = p.stat()
+    p.write_text(p.read_text(encoding="utf-8").replace("S'abonner", "S'ABONNER"), encoding="utf-8")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    seen.clear()
+    data = run_json(capsys, "seeds")
+    assert seen == ["seeds/003_a82796ccd2587049.txt"]
+    assert any("S'ABONNER" in f["message"] for f in data)
+
+
+def test_config_change_invalidates(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = count_processing(monkeypatch)
+    run_json(capsys, "seeds")
+    seen.clear()
+    run_json(capsys, "--select", "residue", "seeds")
+    assert len(seen) == 5
+
+
+def test_no_cache_and_clean(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = count_processing(monkeypatch)
+    run_json(capsys, "--no-cache", "seeds")
+    assert not (corpus / ".corpuslint_cache").exists()
+    run_json(capsys, "seeds")
+    assert (corpus / ".corpuslint_cache").exists()
+    assert main(["clean"]) == 0
+    assert not (corpus / ".corpuslint_cache").exists()
+    assert len(seen) == 10
+
+
+def test_corpus_rules_are_recomputed_from_cached_signatures(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = corpus / "seeds" / "000_b34cd99637ad82f6.txt"
+    shutil.copy(seed, corpus / "seeds" / "999_copy.txt")
+    assert [f["path"] for f in run_json(capsys, "--select", "DUP101", "seeds")] == ["seeds/999_copy.txt"]
+    (corpus / "seeds" / "999_copy.txt").unlink()
+    assert run_json(capsys, "--select", "DUP101", "seeds") == []
+
+
+def test_fix_never_uses_the_cache(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = corpus / "seeds" / "zw.txt"
+    p.write_text("Publié le 7 mars 2022\n\nLe\u200b Kremlin a commenté.\n", encoding="utf-8")
+    run_json(capsys, "seeds")
+    main(["--isolated", "--fix", "seeds/zw.txt"])
+    capsys.readouterr()
+    assert "\u200b" not in p.read_text(encoding="utf-8")
