@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Discovered", "Missing", "discover"]
+__all__ = ["Discovered", "Missing", "discover", "matches"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class Missing:
     reason: str
 
 
-def _matches(globs: Iterable[str], name: str, rel: str) -> bool:
+def matches(globs: Iterable[str], name: str, rel: str) -> bool:
+    """True if a glob matches the file name, the relative path, or a path suffix."""
     for g in globs:
         g = g.rstrip("/")
         if fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(rel, f"*/{g}"):
@@ -67,7 +68,7 @@ def discover(
         if not os.path.lexists(p):
             missing.append(Missing(_display(arg), "no such file or directory"))
             continue
-        if _matches(exclude, p.name, rel_to_root(p)) and p.resolve() != root.resolve() and arg not in (".", "./"):
+        if matches(exclude, p.name, rel_to_root(p)) and p.resolve() != root.resolve() and arg not in (".", "./"):
             continue
         if p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
@@ -75,12 +76,12 @@ def discover(
                 rel_dir = os.path.relpath(dirpath, p)
                 dirnames[:] = sorted(
                     d for d in dirnames
-                    if not _matches(exclude, d, rel_to_root(dpath / d))
+                    if not matches(exclude, d, rel_to_root(dpath / d))
                 )
                 for fname in sorted(filenames):
                     fp = dpath / fname
                     rel = rel_to_root(fp)
-                    if not _matches(include, fname, rel) or _matches(exclude, fname, rel):
+                    if not matches(include, fname, rel) or matches(exclude, fname, rel):
                         continue
                     rel_arg = fname if rel_dir == "." else os.path.join(rel_dir, fname)
                     if not fp.exists():

@@ -88,13 +88,30 @@ for _lang, _words in _STOPWORDS.items():
         _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _lang)
 
 
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
 def script_counts(text: str) -> Counter[str]:
     """Number of letters per script in ``text``."""
     counts: Counter[str] = Counter()
-    for m in _SCRIPT_RE.finditer(text):
-        idx = m.lastindex or 0
-        name = SCRIPTS[idx - 1] if idx <= len(SCRIPTS) else "Other"
-        counts[name] += m.end() - m.start()
+    if text.isascii():
+        # fast path: ASCII letters are Latin; count them with a C-level delete
+        b = text.encode("ascii")
+        n = len(b) - len(b.translate(None, _ASCII_LETTERS))
+        if n:
+            counts["Latin"] = n
+        return counts
+    raw = text.encode("utf-8", errors="ignore")
+    ascii_part = raw.translate(None, bytes(range(128, 256)))
+    n = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    if n:
+        counts["Latin"] = n
+    for run in _NON_ASCII.findall(text):
+        for m in _SCRIPT_RE.finditer(run):
+            idx = m.lastindex or 0
+            name = SCRIPTS[idx - 1] if idx <= len(SCRIPTS) else "Other"
+            counts[name] += m.end() - m.start()
     return counts
 
 

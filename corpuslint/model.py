@@ -278,6 +278,11 @@ class Finding:
             self.message,
         )
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict` (a fix keeps its edits as positions only)."""
+        return _finding_from_dict(d)
+
     def to_dict(self) -> dict[str, Any]:
         """The public JSON form (see docs/output.md); key order is part of the contract."""
         fix = None
@@ -305,6 +310,32 @@ class Finding:
             "url": self.url,
             "fix": fix,
         }
+
+
+def _finding_from_dict(d: Mapping[str, Any]) -> Finding:
+    fix = None
+    edits: tuple[Any, ...] = ()
+    if d.get("fix"):
+        fx = d["fix"]
+        fix = Fix(fx.get("message", ""), (), safe=fx["applicability"] == "safe")
+        edits = tuple((tuple(e["start"]), tuple(e["end"]), e["text"]) for e in fx["edits"])
+    return Finding(
+        path=d["path"],
+        record=d["record"],
+        code=d["code"],
+        name=d["name"],
+        category=d["category"],
+        severity=Severity(d["severity"]),
+        message=d["message"],
+        line=d["line"],
+        column=d["column"],
+        end_line=d["end_line"],
+        end_column=d["end_column"],
+        fix=fix,
+        fix_edits=edits,
+        fingerprint=d["fingerprint"],
+        url=d["url"],
+    )
 
 
 def _record_key(record: str | None) -> tuple[int, int, str]:

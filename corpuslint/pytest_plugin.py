@@ -223,7 +223,7 @@ class _Run:
     # -- collection --------------------------------------------------------------
     def wants(self, file_path: Path) -> bool:
         """Whether pytest should collect ``file_path`` as a corpus file."""
-        from corpuslint.discover import _matches
+        from corpuslint.discover import matches
 
         s = self.session.settings
         if self.paths:
@@ -234,7 +234,7 @@ class _Run:
             if not any(p in real.parents for p in named):
                 return False
         rel = _rel(file_path, s.root)
-        return _matches(s.include, file_path.name, rel) and not self._excluded(file_path)
+        return matches(s.include, file_path.name, rel) and not self._excluded(file_path)
 
     def _named(self) -> list[Path]:
         if self._resolved is None:
@@ -243,7 +243,7 @@ class _Run:
 
     def _excluded(self, file_path: Path) -> bool:
         # the file or any folder between the config root (or rootdir) and it
-        from corpuslint.discover import _matches
+        from corpuslint.discover import matches
 
         s = self.session.settings
         for base in (s.root, self.config.rootpath):
@@ -254,7 +254,7 @@ class _Run:
                 continue
         else:
             parts = (file_path.name,)
-        return any(_matches(s.exclude, part, "/".join(parts[: i + 1])) for i, part in enumerate(parts))
+        return any(matches(s.exclude, part, "/".join(parts[: i + 1])) for i, part in enumerate(parts))
 
     def register(self, path: Path) -> None:
         self.files.append(path)
@@ -292,7 +292,7 @@ class _Run:
             if display in self.results:
                 continue
             key = self._cache_key(path, display) if cache is not None else None
-            if key is not None:
+            if cache is not None and key is not None:
                 cached = _load_entry(cache.get(key, None))
                 if cached is not None:
                     self.results[display] = cached
@@ -300,7 +300,8 @@ class _Run:
             res = self.engine.process_file(Discovered(path, display))
             self.linted.append(display)
             self.results[display] = _Result(_sorted(res.findings), res.signatures, res.documents)
-            if key is not None and not res.internal_error:  # a crash is not a result worth keeping
+            if cache is not None and key is not None and not res.internal_error:
+                # a crash is not a result worth keeping
                 entry = _dump_entry(res)
                 if entry is not None:
                     cache.set(key, entry)
@@ -392,10 +393,11 @@ def _dump_entry(res: FileResult) -> dict[str, Any] | None:
 def _load_entry(entry: Any) -> _Result | None:
     if not isinstance(entry, dict):
         return None
+    from corpuslint.model import Finding
     from corpuslint.rule import DocRef
 
     try:
-        findings = [_finding_from_dict(d) for d in entry["findings"]]
+        findings = [Finding.from_dict(d) for d in entry["findings"]]
         signatures: dict[str, list[tuple[DocRef, Any]]] = {}
         for code, path, record, enc in entry["signatures"]:
             signatures.setdefault(code, []).append((DocRef(path, record), _decode(enc)))
@@ -433,35 +435,6 @@ def _decode(v: Any) -> Any:
             return bytes.fromhex(v["b"])
         raise ValueError("unknown signature tag")
     return v
-
-
-def _finding_from_dict(d: dict[str, Any]) -> Finding:
-    """The inverse of Finding.to_dict, enough to report it (fix edits kept as positions)."""
-    from corpuslint.model import Finding, Fix, Severity
-
-    fix = None
-    edits: tuple[Any, ...] = ()
-    if d.get("fix"):
-        fx = d["fix"]
-        fix = Fix(fx["message"], (), safe=fx["applicability"] == "safe")
-        edits = tuple((tuple(e["start"]), tuple(e["end"]), e["text"]) for e in fx["edits"])
-    return Finding(
-        path=d["path"],
-        record=d["record"],
-        code=d["code"],
-        name=d["name"],
-        category=d["category"],
-        severity=Severity(d["severity"]),
-        message=d["message"],
-        line=d["line"],
-        column=d["column"],
-        end_line=d["end_line"],
-        end_column=d["end_column"],
-        fix=fix,
-        fix_edits=edits,
-        fingerprint=d["fingerprint"],
-        url=d["url"],
-    )
 
 
 _RUN_KEY = pytest.StashKey[_Run]()

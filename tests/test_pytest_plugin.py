@@ -156,7 +156,8 @@ def test_safe_fix_marker_in_failure(pytester: pytest.Pytester) -> None:
 
 def test_reportinfo_and_location(pytester: pytest.Pytester) -> None:
     make_corpus(pytester, {"seeds/003-une.txt": CLEAN_FR})
-    items = pytester.inline_genitems("--corpuslint", "-p", "no:cacheprovider")[0]
+    rec = pytester.inline_run("--corpuslint", "--collect-only", "-p", "no:cacheprovider")
+    items = rec.getcall("pytest_collection_finish").session.items
     assert [it.nodeid for it in items] == ["seeds/003-une.txt::corpuslint", "corpuslint-status"]
     doc, status = items
     assert doc.reportinfo()[2] == "[corpuslint] seeds/003-une.txt"
@@ -199,11 +200,14 @@ def test_config_error_is_a_usage_error(pytester: pytest.Pytester) -> None:
 
 
 def test_baseline_hides_known_findings(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpuslint.cli import main
+    from corpuslint.baseline import write_baseline
+    from corpuslint.session import open_session
 
     make_corpus(pytester, {"seeds/dirty.txt": DIRTY_FR}, config='baseline = "baseline.json"\n')
     monkeypatch.chdir(pytester.path)
-    assert main(["--isolated", "--write-baseline", "baseline.json", "-j", "1", "seeds"]) == 0
+    # what the CLI records for `corpuslint seeds`: same paths, same fingerprints
+    findings = open_session(pytester.path, isolated=True).lint(["seeds"]).findings
+    assert write_baseline(pytester.path / "baseline.json", findings) == 2
     result = pytester.runpytest("--corpuslint", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
 
@@ -373,7 +377,7 @@ def test_copy_of_a_cached_file_gets_its_own_findings(pytester: pytest.Pytester) 
 
 def test_batched_pass_happens_once(pytester: pytest.Pytester, process_calls: list[str]) -> None:
     # the first item lints the whole selection; later items only read
-    make_corpus(pytester, {f"seeds/{i:03}.txt": CLEAN_FR.replace("mars", f"mars {i}") for i in range(3)})
+    make_corpus(pytester, {f"seeds/{i:03}.txt": CLEAN_FR.replace("7 mars", f"{i + 1} mars") for i in range(3)})
     pytester.makeconftest(
         """
         import pytest
