@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from corpuslint.cache import Cache, file_digest
@@ -93,6 +94,7 @@ class Engine:
         hook = manager.hook
         self._readers = list(reversed(hook.corpuslint_read.get_hookimpls()))
         self._annotators = list(reversed(hook.corpuslint_annotate.get_hookimpls()))
+        self._paths: dict[str, Path] = {}
 
     # -- one document --------------------------------------------------------
     def lint_document(
@@ -322,6 +324,7 @@ class Engine:
 
     # -- the run -------------------------------------------------------------------
     def run(self, files: Sequence[Discovered], jobs: int = 1) -> RunResult:
+        self._paths = {f.display: f.path for f in files}
         results: list[FileResult]
         if jobs > 1 and len(files) > 1 and _can_fork():
             results = self._run_parallel(files, jobs)
@@ -357,6 +360,27 @@ class Engine:
         finally:
             _WORKER_ENGINE = None
 
+    def load_documents(self, refs: Iterable[DocRef]) -> dict[DocRef, Document]:
+        """Read the referenced documents again (one read per file), for corpus rules."""
+        wanted: dict[str, set[DocRef]] = {}
+        for ref in refs:
+            wanted.setdefault(ref.path, set()).add(ref)
+        out: dict[DocRef, Document] = {}
+        for path, group in wanted.items():
+            disk = self._paths.get(path)
+            if disk is None:
+                continue
+            try:
+                for doc in self.read(Discovered(disk, path)):
+                    ref = DocRef(doc.path, doc.record, doc.metadata.get("_index") if doc.record is not None else None)
+                    if ref in group:
+                        out[ref] = doc
+                        if len(out) == len(group):
+                            break
+            except OSError:
+                continue
+        return out
+
     def finalize_corpus(self, results: Iterable[FileResult]) -> list[Finding]:
         findings: list[Finding] = []
         merged: dict[str, list[tuple[DocRef, Any]]] = {}
@@ -368,6 +392,7 @@ class Engine:
             if not isinstance(r, CorpusRule) or ar.code not in merged:
                 continue
             sigs = sorted(merged[ar.code], key=lambda s: (s[0].path, -1 if s[0].index is None else s[0].index, s[0].record or ""))
+            r.load_documents = self.load_documents
             try:
                 for cv in r.finalize(sigs, ar.options):
                     findings.append(self._corpus_finding(ar, cv))

@@ -223,6 +223,10 @@ class CorpusRule(Rule):
     """
 
     unit = "corpus"
+    #: set by the engine before ``finalize``: reads documents again by reference, one
+    #: pass per file, for rules that must confirm candidates on the text itself
+    #: (e.g. the exact Jaccard of a near-duplicate pair). Use it for few documents.
+    load_documents: Callable[[Iterable[DocRef]], dict[DocRef, Document]] | None = None
 
     def collect(self, doc: Document, ctx: RuleContext) -> Any:
         raise NotImplementedError

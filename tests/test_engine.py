@@ -144,3 +144,38 @@ def test_line_and_paragraph_units(tmp_path: Path) -> None:
     assert [(f.code, f.line, f.column, f.end_line, f.end_column) for f in fs] == [
         ("EX902", 1, 1, 1, 5), ("EX901", 3, 1, 3, 4), ("EX902", 3, 1, 4, 8)
     ]
+
+
+def test_corpus_rule_can_reload_candidate_documents(tmp_path: Path) -> None:
+    from corpuslint.rule import CorpusRule, CorpusViolation
+
+    class LongestDoc(CorpusRule):
+        """Reports the longest document after re-reading it.
+
+        ## What it does
+        Test rule.
+        """
+
+        code = "EX903"
+        name = "longest-doc"
+        category = "duplication"
+
+        def collect(self, doc: Document, ctx: RuleContext) -> Any:
+            return len(doc.text)
+
+        def finalize(self, signatures: Any, options: Any) -> Any:
+            ref = max(signatures, key=lambda s: s[1])[0]
+            assert self.load_documents is not None
+            docs = self.load_documents([ref])
+            yield CorpusViolation(ref, f"longest: {docs[ref].text[:5]}")
+
+    class P:
+        @hookimpl
+        def corpuslint_rules(self) -> list:
+            return [LongestDoc()]
+
+    (tmp_path / "a.txt").write_text("short", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "tiny"}\n{"text": "Longest text of all"}\n', encoding="utf-8")
+    s = open_session(isolated=True, entry_points=False, extra_plugins=[P()], overrides={"select": ["EX903"]})
+    result = s.lint([str(tmp_path)], jobs=1)
+    assert [(Path(f.path).name, f.record, f.message) for f in result.findings] == [("b.jsonl", "2", "longest: Longe")]
