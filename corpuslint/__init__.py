@@ -23,7 +23,6 @@ __all__ = [
     "Violation",
     "__version__",
     "hookimpl",
-    "rule",
 ]
 
 _LAZY = {
@@ -39,13 +38,15 @@ _LAZY = {
     "Option": "corpuslint.rule",
     "Rule": "corpuslint.rule",
     "RuleContext": "corpuslint.rule",
-    "rule": "corpuslint.rule",
 }
 
 if TYPE_CHECKING:
     from corpuslint.hookspecs import hookimpl
     from corpuslint.model import Document, Edit, Finding, Fix, Severity, Violation
-    from corpuslint.rule import CorpusRule, CorpusViolation, Option, Rule, RuleContext, rule
+    from corpuslint.rule import CorpusRule, CorpusViolation, Option, Rule, RuleContext
+
+# The @rule decorator lives in the submodule of the same name: ``from corpuslint.rule import rule``
+# (a package attribute ``corpuslint.rule`` is the submodule once it is imported).
 
 
 def __getattr__(name: str) -> Any:

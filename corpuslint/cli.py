@@ -132,7 +132,7 @@ def _main(argv: list[str]) -> int:
         return EXIT_OK
 
     reporters: dict[str, type] = {}
-    for found in session.manager.hook.corpuslint_reporters():
+    for found in reversed(session.manager.hook.corpuslint_reporters()):  # registration order: built-ins first
         for name, cls in (found or {}).items():
             reporters.setdefault(name, cls)
     fmt = args.format or "text"

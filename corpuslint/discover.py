@@ -56,6 +56,16 @@ def discover(
         except (ValueError, OSError):
             return p.as_posix()
 
+    def excluded(p: Path) -> bool:
+        """``exclude`` matches the path, or one of its folders below the root (``drafts`` for drafts/a.txt)."""
+        if matches(exclude, p.name, rel_to_root(p)):
+            return True
+        try:
+            parts = p.resolve().relative_to(root.resolve()).parts
+        except (ValueError, OSError):
+            return False  # outside the root: the folders above it are not the project's to exclude
+        return any(matches(exclude, parts[i], "/".join(parts[: i + 1])) for i in range(len(parts) - 1))
+
     def add(p: Path, display: str) -> None:
         key = os.path.realpath(p)
         if key in seen:
@@ -68,7 +78,7 @@ def discover(
         if not os.path.lexists(p):
             missing.append(Missing(_display(arg), "no such file or directory"))
             continue
-        if matches(exclude, p.name, rel_to_root(p)) and p.resolve() != root.resolve() and arg not in (".", "./"):
+        if p.resolve() != root.resolve() and arg not in (".", "./") and excluded(p):
             continue
         if p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False):

@@ -66,7 +66,7 @@ def corpuslint_configure(settings: Settings) -> None:
 def corpuslint_rules() -> Sequence[Rule]:
     """Return the rules this plugin provides.
 
-    Each is a :class:`corpuslint.rule.Rule` (usually made with ``@corpuslint.rule``
+    Each is a :class:`corpuslint.rule.Rule` (usually made with ``corpuslint.rule.rule``
     or a ``CorpusRule`` subclass). Codes must be unique across plugins. Called
     once per run; all results are concatenated. Import heavy modules inside the
     implementation, not at module import.

@@ -107,6 +107,7 @@ def _load_entry_points(manager: PluginManager, disabled: set[str]) -> None:
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
+            _check_hooks(pm, plugin)
             manager.versions[ep.name] = package
         except Exception as e:  # noqa: BLE001 - fail soft: report and go on
             manager.load_errors.append(PluginLoadError(ep.name, package, f"{type(e).__name__}: {e}"))
@@ -114,6 +115,16 @@ def _load_entry_points(manager: PluginManager, disabled: set[str]) -> None:
                 pm.unregister(name=ep.name)
             except (ValueError, KeyError):  # pragma: no cover - not registered
                 pass
+
+
+def _check_hooks(pm: pluggy.PluginManager, plugin: Any) -> None:
+    """``pm.check_pending()`` for one plugin: a hook implementation that no spec declares is an error."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        if caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and not impl.optionalhook:
+                raise pluggy.PluginValidationError(plugin, f"unknown hook '{caller.name}' (misspelt?)")
 
 
 def print_load_errors(manager: PluginManager) -> None:
