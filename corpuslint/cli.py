@@ -10,10 +10,9 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from corpuslint import __version__
 from corpuslint.config import ConfigError
@@ -140,65 +139,109 @@ def _main(argv: list[str]) -> int:
         raise ConfigError(f"--format: unknown format '{fmt}' (known: {', '.join(sorted(reporters))})")
 
     jobs = args.jobs or os.cpu_count() or 1
-    result = session.lint(paths, jobs=jobs, use_cache=not args.no_cache, fix=args.fix,
-                          unsafe_fixes=args.unsafe_fixes, diff=args.diff)
-    findings = result.findings
+    return _lint_and_report(session, args, paths, jobs, reporters[fmt])
 
-    if args.write_baseline:
-        from corpuslint.baseline import DEFAULT_BASELINE, write_baseline
 
-        target = session.settings.baseline or Path(DEFAULT_BASELINE)
-        n = write_baseline(target, findings)
-        print(f"corpuslint: wrote {n} finding{'s' if n != 1 else ''} to {target}", file=sys.stderr)
-        return EXIT_OK
+def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], jobs: int, reporter_cls: type) -> int:
+    """Stream per-file results to the reporter; corpus-level findings come after.
 
-    hidden = 0
-    if session.settings.baseline is not None and (args.baseline or session.settings.baseline.exists()):
-        from corpuslint.baseline import filter_baseline, read_baseline
+    ``json`` (one array, the contract format) is fully sorted by path, line, column
+    and code; the streaming formats keep file order, each file's findings sorted,
+    then the corpus-level findings.
+    """
+    from corpuslint.baseline import DEFAULT_BASELINE, filter_baseline, read_baseline, write_baseline
+    from corpuslint.cache import Cache
+    from corpuslint.engine import FileResult
+    from corpuslint.progress import Progress
+    from corpuslint.reporters import ReportOptions, Summary
 
-        findings, hidden = filter_baseline(findings, read_baseline(session.settings.baseline))
+    settings = session.settings
+    files, missing = session.discover(paths)
+    cache = None if args.no_cache else Cache(settings.root, session.config_hash())
+    engine = session.engine(cache=cache, fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
+    known = None
+    if not args.write_baseline and settings.baseline is not None and (args.baseline or settings.baseline.exists()):
+        known = read_baseline(settings.baseline)
+    buffer_all = args.write_baseline or args.diff or reporter_cls.__name__ == "JsonReporter"
 
-    if args.diff:
-        for d in result.diffs:
-            sys.stdout.write(d)
-        return EXIT_FINDINGS if result.diffs and not args.exit_zero else EXIT_OK
+    out: TextIO = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout  # noqa: SIM115
+    close = bool(args.output_file)
+    color = args.color == "always" or (args.color == "auto" and not close and out.isatty() and "NO_COLOR" not in os.environ)
+    reporter = reporter_cls(out, ReportOptions(color=color, statistics=args.statistics, quiet=args.quiet))
+    summary = Summary(files=len(files))
+    threshold = settings.fail_on.rank
+    failing = False
+    internal = False
+    buffered: list[Any] = []
+    diffs: list[str] = []
+    signatures: list[FileResult] = []
+    progress = Progress(sum(_size(f.path) for f in files), enabled=None if not args.quiet else False)
 
-    out: TextIO
-    close = False
-    if args.output_file:
-        out = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115
-        close = True
-    else:
-        out = sys.stdout
-    try:
-        color = args.color == "always" or (
-            args.color == "auto" and not close and out.isatty() and "NO_COLOR" not in os.environ
-        )
-        from corpuslint.reporters import ReportOptions, Summary
-
-        reporter = reporters[fmt](out, ReportOptions(color=color, statistics=args.statistics, quiet=args.quiet))
-        summary = Summary(files=result.files, documents=result.documents, bytes=result.bytes, fixed=result.fixed,
-                          findings=len(findings), baselined=hidden)
-        reporter.start()
+    def emit(findings: list[Any]) -> None:
+        nonlocal failing
+        if known is not None:
+            findings, hidden = filter_baseline(findings, known)
+            summary.baselined += hidden
         for f in findings:
+            summary.findings += 1
             summary.by_category[f.category] += 1
             summary.by_rule[(f.code, f.name)] += 1
-            if f.fix is not None:
-                summary.fixable[(f.code, f.name)] += 1 if (f.fix.safe or args.unsafe_fixes) else 0
-            reporter.report(f)
-        summary.fixable = Counter({k: v for k, v in summary.fixable.items() if v})
+            if f.fix is not None and (f.fix.safe or args.unsafe_fixes):
+                summary.fixable[(f.code, f.name)] += 1
+            failing |= f.severity.rank >= threshold
+            if buffer_all:
+                buffered.append(f)
+            else:
+                reporter.report(f)
+
+    try:
+        if not buffer_all:
+            reporter.start()
+        for res in engine.iter_results(files, jobs):
+            summary.documents += res.documents
+            summary.bytes += res.bytes
+            summary.fixed += res.fixed
+            internal |= res.internal_error
+            if res.diff:
+                diffs.append(res.diff)
+            if res.signatures:
+                signatures.append(FileResult(res.display, signatures=res.signatures))
+            progress.update(_size(engine._paths.get(res.display)), res.documents, res.bytes)
+            emit(res.findings)
+        progress.close()
+        late = engine.finalize_corpus(signatures)
+        late.extend(engine._unreadable(m.display, m.reason) for m in missing)
+        internal |= any(f.code == "CL001" for f in late)
+        emit(sorted(late, key=lambda f: f.sort_key))
+        if args.write_baseline:
+            target = settings.baseline or Path(DEFAULT_BASELINE)
+            n = write_baseline(target, buffered)
+            print(f"corpuslint: wrote {n} finding{'s' if n != 1 else ''} to {target}", file=sys.stderr)
+            return EXIT_OK
+        if args.diff:
+            for d in diffs:
+                sys.stdout.write(d)
+            return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_OK
+        if buffer_all:
+            reporter.start()
+            for f in sorted(buffered, key=lambda f: f.sort_key):
+                reporter.report(f)
         reporter.finish(summary)
     finally:
         if close:
             out.close()
-    if result.internal_error:
+    if internal:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_OK
-    threshold = session.settings.fail_on.rank
-    if any(f.severity.rank >= threshold for f in findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
 
 
 def _clean(argv: list[str]) -> int:

@@ -219,45 +219,74 @@ class Engine:
                 return
 
     def process_file(self, item: Discovered) -> FileResult:
-        key = None
+        """Read, lint (and fix) one file in this process, using the cache when it has one."""
+        state = self._open_file(item)
+        if state.result is None:
+            try:
+                for doc in self.read(item):
+                    state.expected += 1
+                    state.add(self._lint_one(doc, state.active))
+            except Exception as e:  # noqa: BLE001 - OSError and reader bugs alike become findings
+                state.read_error(e, self)
+        state.read_done = True
+        return self._finish_file(state)
+
+    def _open_file(self, item: Discovered) -> _FileState:
+        state = _FileState(item, self.ruleset.for_path(item.display))
         if self.cache is not None:
             try:
-                key = self.cache.key(item.display, file_digest(item.path))
+                state.key = self.cache.key(item.display, file_digest(item.path))
             except OSError:
-                key = None  # unreadable: let the reader report it
+                state.key = None  # unreadable: let the reader report it
             else:
-                hit = self.cache.get(key)
+                hit = self.cache.get(state.key)
                 if isinstance(hit, FileResult):
-                    return hit
-        res = self._process_file(item)
-        if key is not None and not res.internal_error:
-            self.cache.put(key, res)  # type: ignore[union-attr]
-        return res
+                    state.result = hit
+        return state
 
-    def _process_file(self, item: Discovered) -> FileResult:
-        res = FileResult(item.display)
-        active = self.ruleset.for_path(item.display)
-        record_texts: dict[int, str] = {}
-        try:
-            for doc in self.read(item):
-                res.documents += 1
-                res.bytes += len(doc.raw)
-                findings, sigs, crashed = self.lint_document(doc, active)
-                if self.fix and findings:
-                    findings, crashed2 = self._fix_document(item, doc, findings, active, res, record_texts)
-                    crashed = crashed or crashed2
-                res.findings.extend(findings)
-                res.internal_error |= crashed
-                ref = DocRef(doc.path, doc.record, doc.metadata.get("_index") if doc.record is not None else None)
-                for code, sig in sigs.items():
-                    res.signatures.setdefault(code, []).append((ref, sig))
-            if record_texts and self.write:
-                self._write_records(item, record_texts)
-        except OSError as e:
-            res.findings.append(self._unreadable(item.display, f"cannot read: {e.strerror or e}"))
-        except Exception as e:  # noqa: BLE001 - a reader bug must not stop the run
-            res.findings.append(self._internal(item.display, "reading the file crashed", e))
-            res.internal_error = True
+    def _lint_one(self, doc: Document, active: Sequence[ActiveRule]) -> _DocResult:
+        """Lint one document, and fix it in fix mode: the unit of work of a worker."""
+        findings, sigs, crashed = self.lint_document(doc, active)
+        out = _DocResult(
+            findings=findings,
+            sigs=sigs,
+            ref=DocRef(doc.path, doc.record, doc.metadata.get("_index") if doc.record is not None else None),
+            crashed=crashed,
+            size=len(doc.raw),
+        )
+        if self.fix and findings:
+            fixed = self.fix_document(doc, findings, active)
+            out.findings = fixed.findings
+            out.crashed |= fixed.crashed
+            if fixed.document is not doc:
+                out.applied = fixed.applied
+                if self.diff:
+                    name = doc.path if doc.record is None else f"{doc.path}:#{doc.record}"
+                    out.diff = unified_diff(name, doc.text, fixed.document.text)
+                elif fixed.document.raw != doc.raw:
+                    out.fixed_text = fixed.document.text
+                    out.fixed_raw = fixed.document.raw
+        return out
+
+    def _finish_file(self, state: _FileState) -> FileResult:
+        """Write the file's fixes (once every document is done) and fill the cache."""
+        if state.result is not None:
+            return state.result
+        res = state.res
+        if self.write and state.record_texts:
+            try:
+                self._write_records(state.item, state.record_texts)
+            except Exception as e:  # noqa: BLE001
+                res.findings.append(self._internal(state.item.display, "writing the fixed records failed", e))
+                res.internal_error = True
+        elif self.write and state.fixed_raw is not None:
+            try:
+                write_atomic(state.item.path, state.fixed_raw)
+            except OSError as e:
+                res.findings.append(self._unreadable(state.item.display, f"cannot write the fixes: {e.strerror or e}"))
+        res.findings.sort(key=lambda f: f.sort_key)
+        if state.key is not None and self.cache is not None and not res.internal_error:
+            self.cache.put(state.key, res)
         return res
 
     def fix_document(
@@ -294,29 +323,6 @@ class Engine:
             out.crashed |= crashed
         return out
 
-    def _fix_document(
-        self,
-        item: Discovered,
-        doc: Document,
-        findings: list[Finding],
-        active: Sequence[ActiveRule],
-        res: FileResult,
-        record_texts: dict[int, str],
-    ) -> tuple[list[Finding], bool]:
-        out = self.fix_document(doc, findings, active)
-        if out.document is doc:
-            return out.findings, out.crashed
-        res.fixed += out.applied
-        if self.diff:
-            name = item.display if doc.record is None else f"{item.display}:#{doc.record}"
-            res.diff += unified_diff(name, doc.text, out.document.text)
-        elif doc.record is not None:
-            # records are written together once the whole file has been read
-            record_texts[int(doc.metadata.get("_index", -1))] = out.document.text
-        elif self.write and out.document.raw != doc.raw:
-            write_atomic(item.path, out.document.raw)
-        return out.findings, out.crashed
-
     def _write_records(self, item: Discovered, texts: dict[int, str]) -> None:
         written = self.manager.hook.corpuslint_write_records(path=item.path, texts=texts, settings=self.settings)
         if not written:
@@ -324,12 +330,8 @@ class Engine:
 
     # -- the run -------------------------------------------------------------------
     def run(self, files: Sequence[Discovered], jobs: int = 1) -> RunResult:
-        self._paths = {f.display: f.path for f in files}
-        results: list[FileResult]
-        if jobs > 1 and len(files) > 1 and _can_fork():
-            results = self._run_parallel(files, jobs)
-        else:
-            results = [self.process_file(f) for f in files]
+        """Lint everything and return all findings sorted (per-document, then corpus)."""
+        results = list(self.iter_results(files, jobs))
         findings = [f for r in results for f in r.findings]
         findings.extend(self.finalize_corpus(results))
         findings.sort(key=lambda f: f.sort_key)
@@ -343,20 +345,87 @@ class Engine:
             internal_error=any(r.internal_error for r in results),
         )
 
-    def _run_parallel(self, files: Sequence[Discovered], jobs: int) -> list[FileResult]:
+    def iter_results(self, files: Sequence[Discovered], jobs: int = 1) -> Iterator[FileResult]:
+        """One FileResult per file, in the order of ``files``, as soon as each is complete.
+
+        With ``jobs > 1`` this process reads and decodes the files and forks ``jobs``
+        workers that lint batches of documents (so one big JSONL file is shared by all
+        workers); at most a few batches per worker are in flight, so memory does not
+        grow with the corpus.
+        """
+        self._paths = {f.display: f.path for f in files}
+        if jobs <= 1 or not _can_fork():
+            for f in files:
+                yield self.process_file(f)
+            return
+        yield from self._pipeline(files, jobs)
+
+    def _pipeline(self, files: Sequence[Discovered], jobs: int) -> Iterator[FileResult]:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
 
         global _WORKER_ENGINE
         _WORKER_ENGINE = self  # inherited by the forked workers
-        chunks = _chunks(list(files), jobs)
+        states: list[_FileState | None] = []
+        inflight: deque[Future[list[tuple[int, _DocResult]]]] = deque()
+        max_inflight = jobs * 4
+        next_emit = 0
+        batch: list[tuple[int, Document]] = []
+        batch_bytes = 0
+
+        def drain_one() -> None:
+            for idx, r in inflight.popleft().result():
+                st = states[idx]
+                assert st is not None
+                st.add(r)
+
+        def ready() -> Iterator[FileResult]:
+            nonlocal next_emit
+            while next_emit < len(states):
+                st = states[next_emit]
+                assert st is not None
+                if not st.complete:
+                    return
+                yield self._finish_file(st)
+                states[next_emit] = None  # free its findings
+                next_emit += 1
+
         ctx = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                out: list[FileResult] = []
-                for part in pool.map(_process_chunk, chunks):
-                    out.extend(part)
-                return out
+
+                def submit() -> Iterator[FileResult]:
+                    nonlocal batch, batch_bytes
+                    if not batch:
+                        return
+                    while len(inflight) >= max_inflight:
+                        drain_one()
+                        yield from ready()
+                    inflight.append(pool.submit(_lint_batch, batch))
+                    batch, batch_bytes = [], 0
+
+                for item in files:
+                    idx = len(states)
+                    state = self._open_file(item)
+                    states.append(state)
+                    if state.result is None:
+                        try:
+                            for doc in self.read(item):
+                                state.expected += 1
+                                batch.append((idx, doc))
+                                batch_bytes += len(doc.raw) + len(doc.text)
+                                if len(batch) >= _BATCH_DOCS or batch_bytes >= _BATCH_BYTES:
+                                    yield from submit()
+                        except Exception as e:  # noqa: BLE001
+                            state.read_error(e, self)
+                    state.read_done = True
+                    yield from ready()
+                yield from submit()
+                while inflight:
+                    drain_one()
+                    yield from ready()
+                yield from ready()
         finally:
             _WORKER_ENGINE = None
 
@@ -423,16 +492,80 @@ class Engine:
 _WORKER_ENGINE: Engine | None = None
 
 
-def _process_chunk(chunk: list[Discovered]) -> list[FileResult]:
+#: a batch sent to a worker holds at most this many documents or bytes of text
+_BATCH_DOCS = 64
+_BATCH_BYTES = 1 << 20
+
+
+def _lint_batch(batch: list[tuple[int, Document]]) -> list[tuple[int, _DocResult]]:
     engine = _WORKER_ENGINE
     assert engine is not None
-    return [engine.process_file(f) for f in chunk]
+    out = []
+    for idx, doc in batch:
+        out.append((idx, engine._lint_one(doc, engine.ruleset.for_path(doc.path))))
+    return out
 
 
-def _chunks(files: list[Discovered], jobs: int) -> list[list[Discovered]]:
-    # several chunks per worker so a slow file does not leave a core idle
-    n = max(1, min(64, len(files) // (jobs * 4) or 1))
-    return [files[i : i + n] for i in range(0, len(files), n)]
+@dataclass
+class _DocResult:
+    """What a worker sends back for one document (no text unless it was fixed)."""
+
+    findings: list[Finding]
+    sigs: dict[str, Any]
+    ref: DocRef
+    crashed: bool
+    size: int
+    applied: int = 0
+    diff: str = ""
+    fixed_text: str | None = None
+    fixed_raw: bytes | None = None
+
+
+class _FileState:
+    """A file being linted: its documents' results as they arrive."""
+
+    def __init__(self, item: Discovered, active: Sequence[ActiveRule]) -> None:
+        self.item = item
+        self.active = active
+        self.res = FileResult(item.display)
+        self.key: str | None = None
+        self.result: FileResult | None = None  # a cache hit
+        self.expected = 0
+        self.received = 0
+        self.read_done = False
+        self.record_texts: dict[int, str] = {}
+        self.fixed_raw: bytes | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.result is not None or (self.read_done and self.received == self.expected)
+
+    def add(self, r: _DocResult) -> None:
+        res = self.res
+        self.received += 1
+        res.documents += 1
+        res.bytes += r.size
+        res.findings.extend(r.findings)
+        res.internal_error |= r.crashed
+        res.fixed += r.applied
+        res.diff += r.diff
+        for code, sig in r.sigs.items():
+            res.signatures.setdefault(code, []).append((r.ref, sig))
+        if r.fixed_text is not None:
+            if r.ref.record is not None:
+                # records are written together once the whole file has been read
+                self.record_texts[int(r.ref.index if r.ref.index is not None else -1)] = r.fixed_text
+            else:
+                self.fixed_raw = r.fixed_raw
+
+    def read_error(self, e: BaseException, engine: Engine) -> None:
+        if isinstance(e, OSError):
+            self.res.findings.append(engine._unreadable(self.item.display, f"cannot read: {e.strerror or e}"))
+        else:
+            self.res.findings.append(engine._internal(self.item.display, "reading the file crashed", e))
+            self.res.internal_error = True
+        self.record_texts.clear()  # never write a file that was not read to its end
+        self.fixed_raw = None
 
 
 def _can_fork() -> bool:

@@ -24,13 +24,13 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def count_processing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    original = Engine._process_file
+    original = Engine._lint_one
 
-    def spy(self: Engine, item):  # type: ignore[no-untyped-def]
-        seen.append(item.display)
-        return original(self, item)
+    def spy(self: Engine, doc, active):  # type: ignore[no-untyped-def]
+        seen.append(doc.path)
+        return original(self, doc, active)
 
-    monkeypatch.setattr(Engine, "_process_file", spy)
+    monkeypatch.setattr(Engine, "_lint_one", spy)
     return seen
 
 
