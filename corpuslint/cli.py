@@ -27,7 +27,7 @@ def _csv(value: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="corpuslint",
-        usage="corpuslint [options] [PATH ...]\n       corpuslint clean [DIR]",
+        usage="corpuslint [options] [PATH ...]\n       corpuslint merge [options] SHARD_DIR ...\n       corpuslint clean [DIR]",
         description="Lint text corpora: encoding accidents, duplicated passages, web-page residue, dates, quotes.",
         epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or internal error.",
     )
@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
     c.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     c.add_argument("--no-cache", action="store_true", help="do not read or write .corpuslint_cache/")
+    c.add_argument("--shard", metavar="I/N", help="lint only the I-th of N deterministic slices (0 <= I < N) and write a "
+                   "shard directory; combine the shards with `corpuslint merge DIR...`")
+    c.add_argument("--shard-dir", metavar="DIR", help="where --shard writes (default: corpuslint-shards/I-of-N)")
     c.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count; 1 runs in-process)")
     i = p.add_argument_group("information")
     i.add_argument("--list-rules", action="store_true", help="list every rule (with --format json: as JSON)")
@@ -103,13 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     if argv[:1] == ["clean"]:
         return _clean(argv[1:])
+    merging = argv[:1] == ["merge"]
+    if merging:
+        argv = argv[1:]
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.merge = merging
     from corpuslint.plugins import print_load_errors
     from corpuslint.session import open_session
 
     paths = args.paths or ["."]
-    start = Path(args.show_settings or paths[0])
+    if args.merge and not args.paths:
+        parser.error("merge needs the shard directories")
+    start = Path(args.show_settings or ("." if args.merge else paths[0]))
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     session = open_session(
@@ -156,9 +165,23 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     from corpuslint.reporters import ReportOptions, Summary
 
     settings = session.settings
-    files, missing = session.discover(paths)
+    shard = None
+    merged = None
+    if args.merge:
+        from corpuslint.shards import load_shards
+
+        merged = load_shards([Path(p) for p in paths], session.config_hash())
+        files, missing = [], []
+    else:
+        files, missing = session.discover(paths)
+    if args.shard:
+        from corpuslint.shards import parse_shard
+
+        shard = parse_shard(args.shard)
     cache = None if args.no_cache else Cache(settings.root, session.config_hash())
-    engine = session.engine(cache=cache, fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
+    engine = session.engine(cache=cache, fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff, shard=shard)
+    if shard is not None:
+        return _write_shard(session, engine, args, files, missing, shard, jobs)
     known = None
     if not args.write_baseline and settings.baseline is not None and (args.baseline or settings.baseline.exists()):
         known = read_baseline(settings.baseline)
@@ -168,7 +191,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     close = bool(args.output_file)
     color = args.color == "always" or (args.color == "auto" and not close and out.isatty() and "NO_COLOR" not in os.environ)
     reporter = reporter_cls(out, ReportOptions(color=color, statistics=args.statistics, quiet=args.quiet))
-    summary = Summary(files=len(files))
+    summary = Summary(files=merged.files if merged else len(files))
     threshold = settings.fail_on.rank
     failing = False
     internal = False
@@ -197,7 +220,8 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     try:
         if not buffer_all:
             reporter.start()
-        for res in engine.iter_results(files, jobs):
+        results = merged.results if merged else engine.iter_results(files, jobs)
+        for res in results:
             summary.documents += res.documents
             summary.bytes += res.bytes
             summary.fixed += res.fixed
@@ -209,8 +233,14 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
             progress.update(_size(engine._paths.get(res.display)), res.documents, res.bytes)
             emit(res.findings)
         progress.close()
+        if merged:
+            signatures = merged.signatures
+            internal |= merged.internal_error
+            engine._paths = merged.paths
         late = engine.finalize_corpus(signatures)
         late.extend(engine._unreadable(m.display, m.reason) for m in missing)
+        if merged:
+            late.extend(engine._unreadable(display, reason) for display, reason in merged.missing)
         internal |= any(f.code == "CL001" for f in late)
         emit(sorted(late, key=lambda f: f.sort_key))
         if args.write_baseline:
@@ -235,6 +265,20 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _write_shard(session: Any, engine: Any, args: argparse.Namespace, files: list[Any], missing: list[Any],
+                 shard: tuple[int, int], jobs: int) -> int:
+    from corpuslint.shards import ShardWriter
+
+    folder = Path(args.shard_dir or f"corpuslint-shards/{shard[0]}-of-{shard[1]}")
+    writer = ShardWriter(folder, shard, session.config_hash())
+    writer.missing = [(m.display, m.reason) for m in missing]
+    for res in engine.iter_results(files, jobs):
+        writer.add(res)
+    writer.close(files)
+    print(f"corpuslint: shard {shard[0]}/{shard[1]}: {writer.documents} documents -> {folder}", file=sys.stderr)
+    return EXIT_ERROR if writer.internal_error else EXIT_OK
 
 
 def _size(path: Path | None) -> int:

@@ -81,10 +81,12 @@ class Engine:
         unsafe_fixes: bool = False,
         diff: bool = False,
         cache: Cache | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         self.settings = settings
-        # fixes change files: never serve them from the cache
-        self.cache = None if (fix or diff) else cache
+        # fixes change files, and a shard sees only part of a file: no cache then
+        self.shard = shard
+        self.cache = None if (fix or diff or shard) else cache
         self.manager = manager
         self.ruleset = ruleset
         self.fix = fix or diff
@@ -218,12 +220,22 @@ class Engine:
                 yield from docs
                 return
 
-    def process_file(self, item: Discovered) -> FileResult:
+    def in_shard(self, ordinal: int, doc: Document) -> bool:
+        """Whether this run's shard (``--shard I/N``) lints ``doc`` of the ``ordinal``-th file."""
+        if self.shard is None:
+            return True
+        i, n = self.shard
+        index = doc.metadata.get("_index", 0) if doc.record is not None else 0
+        return (ordinal + int(index or 0)) % n == i
+
+    def process_file(self, item: Discovered, ordinal: int = 0) -> FileResult:
         """Read, lint (and fix) one file in this process, using the cache when it has one."""
         state = self._open_file(item)
         if state.result is None:
             try:
                 for doc in self.read(item):
+                    if not self.in_shard(ordinal, doc):
+                        continue
                     state.expected += 1
                     state.add(self._lint_one(doc, state.active))
             except Exception as e:  # noqa: BLE001 - OSError and reader bugs alike become findings
@@ -355,8 +367,8 @@ class Engine:
         """
         self._paths = {f.display: f.path for f in files}
         if jobs <= 1 or not _can_fork():
-            for f in files:
-                yield self.process_file(f)
+            for ordinal, f in enumerate(files):
+                yield self.process_file(f, ordinal)
             return
         yield from self._pipeline(files, jobs)
 
@@ -412,6 +424,8 @@ class Engine:
                     if state.result is None:
                         try:
                             for doc in self.read(item):
+                                if not self.in_shard(idx, doc):
+                                    continue
                                 state.expected += 1
                                 batch.append((idx, doc))
                                 batch_bytes += len(doc.raw) + len(doc.text)
