@@ -205,7 +205,11 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
         if known is not None:
             findings, hidden = filter_baseline(findings, known)
             summary.baselined += hidden
+        # findings arrive a file (or the corpus phase) at a time: distinct documents per rule
+        for key in {((f.code, f.name), f.path, f.record) for f in findings}:
+            summary.documents_by_rule[key[0]] += 1
         for f in findings:
+            summary.category_of[f.code] = f.category
             summary.findings += 1
             summary.by_category[f.category] += 1
             summary.by_rule[(f.code, f.name)] += 1

@@ -245,3 +245,15 @@ def test_bad_jobs_is_usage_error(corpus: Path) -> None:
     with pytest.raises(SystemExit) as e:
         main(["--jobs", "0", "seeds"])
     assert e.value.code == 2
+
+
+def test_statistics_as_json(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--isolated", "--statistics", "--format", "json", "--select", "RES001,DUP001,DAT001", "seeds")
+    rows = json.loads(out)
+    assert code == 1
+    by = {r["code"]: r for r in rows}
+    assert set(by) == {"RES001", "DUP001", "DAT001"}
+    assert by["DAT001"] == {"code": "DAT001", "name": "missing-date", "category": "date", "findings": 1, "documents": 1, "fixable": 0}
+    assert by["DUP001"]["documents"] == 2 and by["DUP001"]["fixable"] == 1
+    assert by["RES001"]["findings"] >= by["RES001"]["documents"] >= 2
+    assert [r["findings"] for r in rows] == sorted((r["findings"] for r in rows), reverse=True)

@@ -23,6 +23,9 @@ class Summary:
     by_category: Counter[str] = field(default_factory=Counter)
     by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
     fixable: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: documents with at least one finding of the rule
+    documents_by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
+    category_of: dict[str, str] = field(default_factory=dict)
     #: findings hidden by the baseline
     baselined: int = 0
 

@@ -12,19 +12,43 @@ from corpuslint.reporters import Reporter, Summary
 
 
 class JsonReporter(Reporter):
-    """One JSON array on stdout, streamed element by element."""
+    """One JSON array on stdout, streamed element by element.
+
+    With ``--statistics``: one array of per-rule counts instead (see docs/output.md).
+    """
 
     def start(self) -> None:
         self._first = True
-        self.out.write("[")
+        if not self.options.statistics:
+            self.out.write("[")
 
     def report(self, finding: Finding) -> None:
+        if self.options.statistics:
+            return
         self.out.write("\n  " if self._first else ",\n  ")
         self._first = False
         self.out.write(json.dumps(finding.to_dict(), ensure_ascii=False))
 
     def finish(self, summary: Summary) -> None:
+        if self.options.statistics:
+            self.out.write(json.dumps(statistics(summary), indent=1, ensure_ascii=False) + "\n")
+            return
         self.out.write("\n]\n" if not self._first else "]\n")
+
+
+def statistics(summary: Summary) -> list[dict[str, object]]:
+    """Per-rule counts, most findings first: the shape of ``--statistics --format json``."""
+    rows = []
+    for (code, name), n in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        rows.append({
+            "code": code,
+            "name": name,
+            "category": summary.category_of.get(code, ""),
+            "findings": n,
+            "documents": summary.documents_by_rule.get((code, name), 0),
+            "fixable": summary.fixable.get((code, name), 0),
+        })
+    return rows
 
 
 class JsonLinesReporter(Reporter):
