@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
     c.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     c.add_argument("--no-cache", action="store_true", help="do not read or write .corpuslint_cache/")
+    c.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local processes (default) or a Ray cluster (needs corpuslint[ray])")
+    c.add_argument("--ray-address", metavar="ADDR", help="Ray cluster to join (default: $RAY_ADDRESS, else a local one)")
     c.add_argument("--shard", metavar="I/N", help="lint only the I-th of N deterministic slices (0 <= I < N) and write a "
                    "shard directory; combine the shards with `corpuslint merge DIR...`")
     c.add_argument("--shard-dir", metavar="DIR", help="where --shard writes (default: corpuslint-shards/I-of-N)")
@@ -182,6 +185,16 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     engine = session.engine(cache=cache, fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff, shard=shard)
     if shard is not None:
         return _write_shard(session, engine, args, files, missing, shard, jobs)
+    runner = None
+    if args.engine == "ray":
+        if args.fix or args.diff:
+            raise ConfigError("--engine ray does not apply fixes: run --fix with the local engine")
+        from corpuslint.ray_engine import RayRunner
+
+        try:
+            runner = RayRunner(session, args.ray_address or os.environ.get("RAY_ADDRESS"), args.jobs)
+        except RuntimeError as e:
+            raise ConfigError(str(e)) from None
     known = None
     if not args.write_baseline and settings.baseline is not None and (args.baseline or settings.baseline.exists()):
         known = read_baseline(settings.baseline)
@@ -224,7 +237,12 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     try:
         if not buffer_all:
             reporter.start()
-        results = merged.results if merged else engine.iter_results(files, jobs)
+        if merged:
+            results: Any = merged.results
+        elif runner is not None:
+            results = runner.iter_results(files)
+        else:
+            results = engine.iter_results(files, jobs)
         for res in results:
             summary.documents += res.documents
             summary.bytes += res.bytes
@@ -241,7 +259,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
             signatures = merged.signatures
             internal |= merged.internal_error
             engine._paths = merged.paths
-        late = engine.finalize_corpus(signatures)
+        late = runner.finalize_corpus() if runner is not None else engine.finalize_corpus(signatures)
         late.extend(engine._unreadable(m.display, m.reason) for m in missing)
         if merged:
             late.extend(engine._unreadable(display, reason) for display, reason in merged.missing)

@@ -195,6 +195,7 @@ def build_settings(
     source: Path | None,
     keys: Sequence[ConfigKey],
     overrides: Mapping[str, Any] | None = None,
+    root: Path | None = None,
 ) -> Settings:
     """Validate ``table`` against the declared ``keys`` and apply command-line ``overrides``.
 
@@ -226,7 +227,7 @@ def build_settings(
         # a fresh copy: settings are mutable, the declared defaults must not be
         return copy.deepcopy(declared[name].default)
 
-    root = source.parent if source else Path.cwd()
+    root = source.parent if source else (root or Path.cwd())
     pfi = get("per-file-ignores")
     for glob, sel in pfi.items():
         if isinstance(sel, str):

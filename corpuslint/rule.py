@@ -234,6 +234,38 @@ class CorpusRule(Rule):
     def finalize(
         self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]
     ) -> Iterator[CorpusViolation]:
+        """Judge the corpus. The default runs the keyed phases below in this process."""
+        if not self.keyed:
+            raise NotImplementedError(f"{self.code}: implement finalize, or the keyed phases")
+        groups: dict[Any, list[tuple[DocRef, Any]]] = {}
+        for ref, sig in signatures:
+            for key, value in self.shuffle_keys(ref, sig) or ():
+                groups.setdefault(key, []).append((ref, value))
+        opts = {**options, "_documents": len(signatures)}
+        partials: list[Any] = []
+        for key in sorted(groups, key=repr):
+            partials.extend(self.reduce_group(key, groups[key], opts))
+        yield from self.finalize_partials(partials, opts)
+
+    # -- keyed phases (optional): what lets a distributed engine shuffle instead of gather --
+    #: True when the rule implements shuffle_keys / reduce_group / finalize_partials; the
+    #: local engine then runs them in one process, the Ray engine as a distributed group-by,
+    #: with the same result.
+    keyed: ClassVar[bool] = False
+
+    def shuffle_keys(self, ref: DocRef, signature: Any) -> Iterable[tuple[Any, Any]]:
+        """(key, value) pairs of one document's signature: the group-by keys (hashes)."""
+        raise NotImplementedError
+
+    def reduce_group(self, key: Any, items: list[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterable[Any]:
+        """One key's group (sorted by document) -> small partial results (e.g. candidate pairs).
+
+        ``options["_documents"]`` holds the number of documents in the corpus.
+        """
+        raise NotImplementedError
+
+    def finalize_partials(self, partials: list[Any], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
+        """All partial results, in one process -> the violations."""
         raise NotImplementedError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,12 @@ class Session:
     settings: Settings
     manager: PluginManager
     ruleset: RuleSet
+    #: how to open the same session elsewhere (another process or machine): see ``reopen``
+    spec: dict[str, Any] = field(default_factory=dict)
+
+    def reopen(self) -> Session:
+        """A fresh session from ``spec``: the configuration travels as data, not as a path."""
+        return open_session(**self.spec)
 
     def engine(self, **kw: Any) -> Engine:
         return Engine(self.settings, self.manager, self.ruleset, **kw)
@@ -105,13 +111,18 @@ def open_session(
     overrides: Mapping[str, Any] | None = None,
     extra_plugins: Sequence[Any] = (),
     entry_points: bool = True,
+    table: Mapping[str, Any] | None = None,
+    source: Path | None = None,
+    root: Path | None = None,
 ) -> Session:
     """Find and read the configuration, load plugins, build the rule set.
 
     ``start`` is where the configuration search begins (the first path).
     Raises :class:`ConfigError` on any configuration problem.
     """
-    if isolated:
+    if table is not None:
+        pass  # given as data (Session.reopen in another process)
+    elif isolated:
         source, table = None, {}
     elif config_file is not None:
         data = load_toml(config_file)
@@ -133,7 +144,9 @@ def open_session(
             if any(k.name == existing.name for existing in keys):
                 raise ConfigError(f"config key '{k.name}' is declared twice")
             keys.append(k)
-    settings = build_settings(table, source, keys, overrides)
+    settings = build_settings(table, source, keys, overrides, root)
     manager.hook.corpuslint_configure(settings=settings)
     ruleset = build_ruleset(settings, manager)
-    return Session(settings, manager, ruleset)
+    spec = {"table": dict(table), "source": source, "root": settings.root, "overrides": dict(overrides or {}),
+            "entry_points": entry_points}
+    return Session(settings, manager, ruleset, spec)
