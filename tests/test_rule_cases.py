@@ -55,7 +55,7 @@ def _session(code: str, options: tuple[tuple[str, Any], ...], language: str | No
         overrides["language"] = language
     s = open_session(isolated=True, overrides=overrides, entry_points=False)
     if options:
-        s.settings.rules[code] = dict(options)
+        s.settings.rules[code] = {k: list(v) if isinstance(v, tuple) else v for k, v in options}
         from corpuslint.registry import build_ruleset
 
         s.ruleset = build_ruleset(s.settings, s.manager)

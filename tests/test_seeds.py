@@ -82,7 +82,7 @@ def test_dates(findings: list[dict]) -> None:
 
 def test_quotes(findings: list[dict]) -> None:
     quotes = sorted((f["path"], f["code"], f["line"], f["column"]) for f in findings if f["category"] == "quotes")
-    assert quotes == [(S1, "QUO001", 6, 1), (S1, "QUO001", 14, 348), (S1, "QUO002", 8, 98)]
+    assert quotes == [(S1, "QUO001", 6, 1), (S1, "QUO001", 14, 348), (S1, "QUO002", 8, 98), (S1, "QUO004", 6, 263)]
 
 
 # Body paragraphs of the seeds that no rule may flag (the article text itself).

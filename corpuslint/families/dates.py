@@ -2,8 +2,11 @@
 
 Month names, weekday names, markers (`Publié le`) and date formats come from the
 packs in ``rules/dates/`` (``extends = "dates"``): adding a language or a format is
-writing TOML. The date found is stored in ``document.facts["date"]`` by the
-``corpuslint_annotate`` hook, so other rules and plugins can use it.
+writing TOML. The date found is stored in ``document.facts["date"]`` (a
+:class:`PublicationDate`, or None) by the ``corpuslint_annotate`` hook, so other
+rules and plugins can use it. Only the head zone is scanned (issue #6: the date of
+an article is in its byline, dateline or caption, and scanning less keeps the
+per-document cost low).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import calendar
 import datetime as dt
 import inspect
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import regex
@@ -22,7 +25,14 @@ from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.rule import Option, Rule, RuleContext
 
-__all__ = ["DateMatch", "DateVocabulary", "PublicationDate", "find_dates"]
+__all__ = [
+    "DateMatch",
+    "DateVocabulary",
+    "PublicationDate",
+    "find_dates",
+    "metadata_date",
+    "publication_date",
+]
 
 _LANG_NAMES = {"fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian",
                "pt": "Portuguese", "nl": "Dutch", "*": "numeric"}
@@ -43,6 +53,12 @@ class DateMatch:
     marker: str | None = None  # "published", "updated" or None
     problem: str | None = None  # why the date is malformed, or None
     suggestion: str | None = None
+    #: numeric day/month that the document's language does not settle (03/04/2021 in English)
+    ambiguous: bool = False
+    #: the date carries a time zone (ISO 8601 ``Z`` or ``+01:00``)
+    zoned: bool = False
+    #: the date sits in a long line (body text) rather than a byline or dateline
+    in_body: bool = False
 
     @property
     def date(self) -> dt.date | None:
@@ -53,14 +69,22 @@ class DateMatch:
 
 @dataclass(frozen=True)
 class PublicationDate:
-    """What ``document.facts["date"]`` holds."""
+    """What ``document.facts["date"]`` holds: the document's publication date.
+
+    ``date`` is set only for a full, well-formed date. ``kind`` is ``full``,
+    ``partial``, ``relative`` or ``malformed``; ``source`` is ``text`` (then
+    ``start``/``end`` locate it) or ``metadata`` (the record's ``date`` field).
+    """
 
     date: dt.date | None
     text: str
-    kind: str  # "full", "partial", "relative", "malformed", "metadata"
-    source: str  # "text" or "metadata"
+    kind: str
+    source: str
     start: int | None = None
     end: int | None = None
+    ambiguous: bool = False
+    marker: str | None = None
+    problem: str | None = None
 
 
 @dataclass
@@ -77,12 +101,24 @@ class DateVocabulary:
     months: dict[str, dict[str, int]]  # language -> word -> month number
     month_display: dict[str, list[str]]  # language -> canonical month names
     order: dict[str, str]  # language -> "DMY" / "MDY" / "YMD"
-    markers: list[tuple[Any, str]]  # (regex of text before the date, "published"/"updated")
-    relative: list[tuple[Any, str]]
+    #: language -> the orders its numeric dates are written in (more than one: ambiguous)
+    numeric_orders: dict[str, tuple[str, ...]]
+    markers: list[tuple[Any, str, str]]  # (regex ending at the date, "published"/"updated", language)
+    relative: list[tuple[Any, str]]  # (regex, language)
+    languages: frozenset[str] = field(default_factory=frozenset)
 
 
-_TIME = r"(?:(?:\s*(?:à|a|at|um|alle|às|,|-|–)?\s*)\d{1,2}(?:[h:.]\d{2})(?::\d{2})?(?:\s*(?:[ap]\.?m\.?|Uhr|h))?)"
-_ISO_TIME = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?Z|\s?[+-]\d{2}:?\d{2})?)"
+_SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
+_TIME = (r"(?:(?:" + _SPACE + r"*(?:à|a|at|um|alle|ore|às|,|-|–)?" + _SPACE + r"*)\d{1,2}(?:[h:.]\d{2})(?::\d{2})?"
+         r"(?:" + _SPACE + r"*(?:[ap]\.?m\.?|Uhr|h))?)")
+_ISO_TIME = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?P<zone>\s?Z|\s?[+-]\d{2}:?\d{2})?)"
+# between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word
+_MARKER_TAIL = (_SPACE + r"*[:,]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
+                + r"*(?:[A-Z]{2,4}\b)?" + _SPACE + r"*[,|·–-]?" + _SPACE + r"*)?"
+                r"(?:\w+\.?,?" + _SPACE + r"+)?$")
+
+
+_DATE_END = r"(?-i:(?![\d\p{Ll}_/]|-(?!\d{1,2}[:h]\d\d)|[.,]\d|:\d))"
 
 
 def _template_regex(template: str, tokens: Mapping[str, str]) -> str:
@@ -103,7 +139,7 @@ def _template_regex(template: str, tokens: Mapping[str, str]) -> str:
         elif c == "]":
             out.append(")?")
         elif c == " ":
-            out.append(r"\s*" if out and out[-1] == "(?:" else r"[\s\u00a0\u202f]+")
+            out.append(_SPACE + "*" if out and out[-1] == "(?:" else _SPACE + "+")
         else:
             out.append(regex.escape(c))
         i += 1
@@ -111,11 +147,12 @@ def _template_regex(template: str, tokens: Mapping[str, str]) -> str:
 
 
 _VOCAB_CACHE: dict[tuple[str, ...], DateVocabulary] = {}
-#: the vocabulary of the current run, for the annotate hook (set when rules compile packs)
-_CURRENT: dict[str, Any] = {"vocab": None, "options": {}}
+#: the vocabulary and options of the current run, for the annotate hook (see corpuslint_annotate)
+_CURRENT: dict[str, Any] = {"vocab": None, "options": None}
 
 
 def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
+    """Compile the date packs once: every regex a document scan needs is built here."""
     key = tuple(str(p.path) for p in packs)
     if key in _VOCAB_CACHE:
         return _VOCAB_CACHE[key]
@@ -124,7 +161,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     weekdays: dict[str, list[str]] = {}
     suffixes: dict[str, list[str]] = {}
     order: dict[str, str] = {}
-    markers: list[tuple[Any, str]] = []
+    numeric_orders: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
     templates: list[tuple[str, str, str, Pack]] = []
     for p in packs:
@@ -144,30 +182,51 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             if p.data["order"] not in ("DMY", "MDY", "YMD"):
                 raise PackError(f"{p.path}: key 'order' must be DMY, MDY or YMD")
             order[lang] = p.data["order"]
+        if "numeric-orders" in p.data:
+            orders = tuple(str(o) for o in p.data["numeric-orders"])
+            if not orders or any(o not in ("DMY", "MDY") for o in orders):
+                raise PackError(f"{p.path}: key 'numeric-orders' must list DMY and/or MDY")
+            numeric_orders[lang] = orders
         for kind in ("published", "updated"):
-            for phrase in p.data.get(kind, []):
-                pat = regex.escape(str(phrase)).replace(r"\ ", r"[\s\u00a0]+")
-                markers.append((regex.compile(pat + r"[\s\u00a0:]*(?:\w+\.?,?\s+)?$", regex.IGNORECASE), kind))
-        for pat in p.data.get("relative", []):
+            phrases.setdefault((kind, lang), []).extend(str(x) for x in p.data.get(kind, []))
+        pats = [str(x) for x in p.data.get("relative", [])]
+        for pat in pats:
             try:
-                relative.append((regex.compile(r"(?<!\w)(?:" + str(pat) + r")(?!\w)", regex.IGNORECASE), lang))
+                regex.compile(pat)
             except regex.error as e:
                 raise PackError(f"{p.path}: key 'relative': bad regex {pat!r}: {e}") from None
+        if pats:
+            relative.append((regex.compile(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", regex.IGNORECASE), lang))
         for t in p.data.get("formats", []):
             templates.append((str(t), lang, "full", p))
         for t in p.data.get("partial-formats", []):
             templates.append((str(t), lang, "partial", p))
+    for lang, o in order.items():
+        if lang not in numeric_orders and o in ("DMY", "MDY"):
+            numeric_orders[lang] = (o,)
+    markers: list[tuple[Any, str, str]] = []
+    for (kind, lang), words in phrases.items():
+        if not words:
+            continue
+        alts = sorted({regex.escape(w).replace(r"\ ", _SPACE + "+") for w in words}, key=len, reverse=True)
+        markers.append((regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")" + _MARKER_TAIL, regex.IGNORECASE), kind, lang))
+    # "updated" before "published": "Mis à jour le" must not read as "… le"
+    markers.sort(key=lambda m: m[1] != "updated")
     all_months = sorted({w for table in months.values() for w in table}, key=len, reverse=True)
     all_weekdays = sorted({w.casefold() for ws in weekdays.values() for w in ws}, key=len, reverse=True)
     all_suffixes = sorted({s for ss in suffixes.values() for s in ss}, key=len, reverse=True)
     month_alt = "|".join(regex.escape(m) for m in all_months) or "(?!)"
+    suffix_alt = "|".join(regex.escape(s) for s in all_suffixes)
     tokens = {
         "weekday": r"(?:" + ("|".join(regex.escape(w) for w in all_weekdays) or "(?!)") + r")\.?,?",
-        "day": r"(?P<day>[0-3]?\d)(?:" + "|".join(regex.escape(s) for s in all_suffixes) + r")?\.?" if all_suffixes else r"(?P<day>[0-3]?\d)\.?",
+        "day": r"(?P<day>[0-3]?\d)" + (f"(?:{suffix_alt})?" if suffix_alt else "") + r"\.?",
         "dd": r"(?P<day>[0-3]?\d)",
         "month": r"(?P<month>" + month_alt + r")\.?",
         "mm": r"(?P<mm>[01]?\d)",
-        "year": r"(?P<year>\d{4})",
+        # day and month in the order of the document's language (03/04/2021)
+        "n1": r"(?P<n1>\d{1,2})",
+        "n2": r"(?P<n2>\d{1,2})",
+        "year": r"(?P<year>(?:1[6-9]|2\d)\d\d)",
         "yy": r"(?P<yy>\d{2})",
         "time": _TIME,
         "iso-time": _ISO_TIME,
@@ -176,24 +235,55 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     for t, lang, kind, p in templates:
         try:
             body = _template_regex(t, tokens)
-            rx = regex.compile(r"(?<![\w/.:-])" + body + r"(?![\w/-]|\.\d|:\d)", regex.IGNORECASE)
+            # the date may be glued to a capital ("March 7, 2022Updated", a scraped layout)
+            # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter
+            rx = regex.compile(r"(?<![\w/.:-])" + body + _DATE_END, regex.IGNORECASE)
         except (KeyError, ValueError, regex.error) as e:
             raise PackError(f"{p.path}: bad date format {t!r}: {e}") from None
         formats.append(_Format(rx, lang, kind, t))
-    vocab = DateVocabulary(formats, months, display, order, markers, relative)
+    langs = frozenset(months) | frozenset(order)
+    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
     _VOCAB_CACHE[key] = vocab
     return vocab
 
 
-def _parse(m: Any, fmt: _Format, vocab: DateVocabulary, doc_lang: str) -> DateMatch:
+def _valid(year: int | None, month: int, day: int) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    last = calendar.monthrange(year, month)[1] if year else 31
+    return 1 <= day <= last
+
+
+def _numeric_day_month(a: int, b: int, year: int | None, vocab: DateVocabulary, doc_lang: str) -> tuple[int, int, bool]:
+    """(day, month, ambiguous) of a numeric ``a/b/year`` in a document of ``doc_lang``.
+
+    The language's order reads it; when that reading is impossible and the other
+    one is not (25/12 in English, 12/25 in French), the values settle it.
+    """
+    orders = vocab.numeric_orders.get(doc_lang, ())
+    first = "MDY" if vocab.order.get(doc_lang) == "MDY" else "DMY"
+    day, month = (b, a) if first == "MDY" else (a, b)
+    if not _valid(year, month, day) and _valid(year, day, month):
+        return month, day, False
+    if not 1 <= month <= 12 and 1 <= day <= 12:
+        day, month = month, day  # keep the reading whose month exists, for the message
+    ambiguous = a != b and a <= 12 and b <= 12 and len(set(orders)) != 1
+    return day, month, ambiguous
+
+
+def _parse(m: Any, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
+           languages: frozenset[str] | None = None) -> DateMatch | None:
+    """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
     gd = m.groupdict()
     year = int(gd["year"]) if gd.get("year") else None
     problem = suggestion = None
+    ambiguous = False
     if gd.get("yy"):
         yy = int(gd["yy"])
         year = 2000 + yy if yy < 70 else 1900 + yy
         problem = f"two-digit year '{gd['yy']}'"
     month = None
+    day = int(gd["day"]) if gd.get("day") else None
     lang = fmt.language
     word = gd.get("month")
     if word:
@@ -204,38 +294,92 @@ def _parse(m: Any, fmt: _Format, vocab: DateVocabulary, doc_lang: str) -> DateMa
         else:
             # a month name of another language in this language's order
             for other, table in vocab.months.items():
-                if key in table:
+                if key in table and _allowed(other, languages):
                     month = table[key]
+                    shape = regex.sub(r"\[[^\]]*\]", "", fmt.template).strip()  # without its optional parts
                     problem = (
                         f"{_LANG_NAMES.get(other, other)} month name '{word}' in "
-                        f"{_LANG_NAMES.get(lang, lang)} order ('{fmt.template}')"
+                        f"{_LANG_NAMES.get(lang, lang)} order ('{shape}')"
                     )
-                    if gd.get("day") and year and other in vocab.month_display:
-                        suggestion = f"{int(gd['day'])} {vocab.month_display[other][month - 1].lower()} {year}"
+                    if day and year and other in vocab.month_display:
+                        suggestion = f"{day} {vocab.month_display[other][month - 1].lower()} {year}"
                         if vocab.order.get(other) == "MDY":
-                            suggestion = f"{vocab.month_display[other][month - 1]} {int(gd['day'])}, {year}"
+                            suggestion = f"{vocab.month_display[other][month - 1]} {day}, {year}"
                     break
+            if month is None:
+                return None
     elif gd.get("mm"):
         month = int(gd["mm"])
-    day = int(gd["day"]) if gd.get("day") else None
-    if fmt.language == "*" and day is not None and month is not None and gd.get("mm"):
-        # numeric dd/mm or mm/dd: the document's language settles the order
-        if vocab.order.get(doc_lang) == "MDY" and "{dd}" in fmt.template and fmt.template.index("{dd}") < fmt.template.index("{mm}"):
-            day, month = month, day
+    elif gd.get("n1") and gd.get("n2"):
+        day, month, ambiguous = _numeric_day_month(int(gd["n1"]), int(gd["n2"]), year, vocab, doc_lang)
     if month is not None and not 1 <= month <= 12:
         problem = f"month {month} does not exist"
-    elif day is not None and month is not None and year is not None:
-        if not 1 <= day <= calendar.monthrange(year, month)[1]:
-            problem = f"{calendar.month_name[month]} {year} has no day {day}"
-    return DateMatch(m.start(), m.end(), m.group(0), fmt.kind, lang, year, month, day, None, problem, suggestion)
+    elif (day is not None and month is not None and year is not None and not problem
+          and not 1 <= day <= calendar.monthrange(year, month)[1]):
+        problem = f"{calendar.month_name[month]} {year} has no day {day}"
+    if problem:
+        ambiguous = False
+    zoned = bool(gd.get("zone"))
+    return DateMatch(m.start(), m.end(), m.group(0), fmt.kind, lang, year, month, day, None, problem, suggestion,
+                     ambiguous, zoned)
 
 
-def find_dates(text: str, vocab: DateVocabulary, doc_lang: str, base: int = 0) -> list[DateMatch]:
-    """Every date in ``text`` (full and partial), longest first where they overlap."""
+def _allowed(lang: str, languages: frozenset[str] | None) -> bool:
+    return languages is None or lang == "*" or lang in languages
+
+
+#: every date format holds a year: four digits, or two at the end of a numeric date
+_YEAR_HINT = regex.compile(r"(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?!\d)")
+_TOKEN_END = regex.compile(r"\s|$")
+
+
+def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[int, int]]:
+    """Spans of ``text`` around its years, where dates can be: the formats run there only.
+
+    Running some thirty format regexes over the windows rather than the whole head
+    zone keeps the per-document cost low; a window stops at the line's ends and
+    at the end of a word, so no date is cut short.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _YEAR_HINT.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        if line_end < 0:
+            line_end = len(text)
+        a = max(line_start, m.start() - before)
+        z = min(line_end, m.end() + after)
+        if z < line_end:
+            end = _TOKEN_END.search(text, z)
+            z = min(line_end, end.start() if end else line_end)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], z))
+        else:
+            spans.append((a, z))
+    return spans
+
+
+def find_dates(
+    text: str,
+    vocab: DateVocabulary,
+    doc_lang: str,
+    base: int = 0,
+    languages: frozenset[str] | None = None,
+) -> list[DateMatch]:
+    """Every date in ``text`` (full and partial), longest first where they overlap.
+
+    ``languages`` restricts the packs whose formats and markers apply (numeric
+    formats always do); None means all.
+    """
     found: list[DateMatch] = []
+    windows = _year_windows(text)
     for fmt in vocab.formats:
-        for m in fmt.regex.finditer(text):
-            found.append(_parse(m, fmt, vocab, doc_lang))
+        if not _allowed(fmt.language, languages):
+            continue
+        for a, z in windows:
+            for m in fmt.regex.finditer(text, a, z):
+                d = _parse(m, fmt, vocab, doc_lang, languages)
+                if d is not None:
+                    found.append(d)
     # a span matched correctly by a format of the month's own language is not malformed
     good_spans = {(d.start, d.end) for d in found if not d.problem}
     found = [d for d in found if not (d.problem and "month name" in d.problem and (d.start, d.end) in good_spans)]
@@ -245,19 +389,65 @@ def find_dates(text: str, vocab: DateVocabulary, doc_lang: str, base: int = 0) -
     for d in found:
         if d.start < last_end:
             continue
-        before = text[max(0, d.start - 60) : d.start]
+        line_start = text.rfind("\n", 0, d.start) + 1
+        before = text[max(line_start, d.start - 80) : d.start]
         marker = None
-        for rx, kind in vocab.markers:
-            if rx.search(before):
+        for rx, kind, lang in vocab.markers:
+            if _allowed(lang, languages) and rx.search(before):
                 marker = kind
                 break
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
-                             marker, d.problem, d.suggestion))
+                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
         last_end = d.end
     return out
 
 
 _EMBED = regex.compile(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
+_EMBED_HANDLE = regex.compile(r"\(@\w+\)\s*$")
+#: what may stand around a relative date in a dateline: times, separators, bylines
+_DATELINE_NOISE = regex.compile(
+    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on)\b",
+    regex.IGNORECASE,
+)
+_BYLINE = regex.compile(
+    r"^\s*(?i:par|by|von|por|di|da|de)\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|von|van|del|di))*\s*(?:[,|·•–—-]|$)"
+)
+_WORD = regex.compile(r"\p{L}+")
+_ZONES = regex.compile(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|h)\b|\([^)]*\)")
+
+
+def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languages: frozenset[str] | None) -> bool:
+    """True when the relative date at ``line[start:end]`` dates the document, not an event.
+
+    It must follow a marker (`Mis en ligne il y a 3 heures`), or be all the line
+    holds besides a byline and a time (`Par Jean Dupont · hier à 14h41`): in a
+    headline or a sentence, `hier` and `3 years ago` tell the story, not its date.
+    """
+    before = line[:start]
+    for rx, _kind, lang in vocab.markers:
+        if _allowed(lang, languages) and rx.search(before):
+            return True
+    rest = line[:start] + " " + line[end:]
+    m = _BYLINE.match(rest)
+    if m:
+        rest = rest[m.end() :]
+    rest = _DATELINE_NOISE.sub(" ", rest)
+    return len(_WORD.findall(rest)) == 0
+
+
+def _in_sentence(before: str, after: str) -> bool:
+    """True when a date sits inside running text: words before it and after it on its line.
+
+    Bylines, places, agencies and times do not count (`Par AFP | 10/10/2022 | 15:46`,
+    `Madrid, 7 de marzo de 2023`, `Sputnik Afrique, 1920, 07.04.2021`).
+    """
+    m = _BYLINE.match(before)
+    if m:
+        before = before[m.end() :]
+    words_after = _WORD.findall(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", after)))
+    if not words_after:
+        return False
+    return len(_WORD.findall(_DATELINE_NOISE.sub(" ", before))) >= 2
 
 
 def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int, int]:
@@ -275,21 +465,36 @@ def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int,
     return 0, end
 
 
+def _languages(options: Mapping[str, Any]) -> frozenset[str] | None:
+    langs = options.get("languages") or ()
+    return frozenset(str(x).lower() for x in langs) or None
+
+
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
-    """(dates, relative dates) of the head zone, leaving out dates of embedded posts."""
-    cache_key = f"_date_scan:{options['head-lines']}"
+    """(dates, relative dates) of the head zone, leaving out dates of embedded posts.
+
+    Cached in ``doc.facts`` per head size and languages, so the date rules scan once.
+    """
+    languages = _languages(options)
+    cache_key = f"_date_scan:{options['head-lines']}:{','.join(sorted(languages or ()))}"
     facts = doc.facts.get(cache_key)
     if facts is not None:
         return facts  # type: ignore[no-any-return]
     _, end = head_zone(doc, options["head-lines"])
     head = doc.text[:end]
     dates = []
-    for d in find_dates(head, vocab, doc.language):
+    for d in find_dates(head, vocab, doc.language, languages=languages):
+        line_start = head.rfind("\n", 0, d.start) + 1
         line_end = head.find("\n", d.end)
-        tail = head[d.start - 80 if d.start > 80 else 0 : d.end]
-        after = head[d.end : line_end if line_end >= 0 else len(head)]
-        if _EMBED.search(tail[: len(tail) - len(d.text)]) or (not after.strip() and regex.search(r"\(@\w+\)\s*$", tail[: len(tail) - len(d.text)])):
+        line_end = len(head) if line_end < 0 else line_end
+        before = head[max(line_start, d.start - 80) : d.start]
+        after = head[d.end : line_end]
+        if _EMBED.search(before) or (not after.strip() and _EMBED_HANDLE.search(before)):
             continue  # the date of an embedded tweet, not of the article
+        if d.marker is None and _in_sentence(head[line_start : d.start], after):
+            continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
+        if line_end - line_start >= 150:
+            d = replace(d, in_body=True)
         dates.append(d)
     relative: list[DateMatch] = []
     if not any(d.kind == "full" for d in dates):
@@ -297,8 +502,15 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
         for line in head.split("\n"):
             if len(line) <= 120:
                 for rx, lang in vocab.relative:
+                    if not _allowed(lang, languages):
+                        continue
                     m = rx.search(line)
-                    if m:
+                    if m is None:
+                        continue
+                    if (lang not in (doc.language, "*") and doc.language in vocab.languages
+                            and not any(c.isdigit() for c in m.group(0))):
+                        continue  # a bare word of another language: "hier" is "here" in German
+                    if _in_dateline(line, m.start(), m.end(), vocab, languages):
                         relative.append(DateMatch(pos + m.start(), pos + m.end(), m.group(0), "relative", lang))
                         break
             pos += len(line) + 1
@@ -306,36 +518,97 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     return dates, relative
 
 
-def publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
-    """The document's publication date: metadata first, then the head zone."""
-    meta = doc.metadata.get("date")
-    if isinstance(meta, str) and meta.strip():
-        parsed = None
+_META_ABSENT = frozenset({"", "none", "null", "nil", "n/a", "na", "nan", "unknown", "-", "undefined"})
+
+
+def metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
+    """The record's ``date`` metadata as a :class:`PublicationDate` (None when absent); cached per document."""
+    if "date" not in doc.metadata:
+        return None
+    key = f"_date_meta:{','.join(sorted(_languages(options) or ()))}"
+    if key not in doc.facts:
+        doc.facts[key] = _metadata_date(doc, vocab, options)
+    return doc.facts[key]  # type: ignore[no-any-return]
+
+
+def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
+    value = doc.metadata.get("date")
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return PublicationDate(value.date(), value.isoformat(), "full", "metadata")
+    if isinstance(value, dt.date):
+        return PublicationDate(value, value.isoformat(), "full", "metadata")
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds or seconds
         try:
-            parsed = dt.date.fromisoformat(meta.strip()[:10])
-        except ValueError:
-            pass
-        return PublicationDate(parsed, meta, "metadata", "metadata")
+            day = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            return PublicationDate(None, str(value), "malformed", "metadata", problem="not a valid timestamp")
+        return PublicationDate(day, str(value), "full", "metadata")
+    if not isinstance(value, str):
+        return PublicationDate(None, repr(value), "malformed", "metadata", problem="not a date")
+    s = value.strip()
+    if s.casefold() in _META_ABSENT:
+        return None
+    try:
+        return PublicationDate(dt.datetime.fromisoformat(s).date(), s, "full", "metadata")
+    except ValueError:
+        pass
+    if len(s) == 4 and s.isdigit():
+        return PublicationDate(None, s, "partial", "metadata")  # a year alone
+    for d in find_dates(s, vocab, doc.language, languages=_languages(options)):
+        if d.kind == "full":
+            if d.problem:
+                return PublicationDate(None, s, "malformed", "metadata", problem=d.problem)
+            return PublicationDate(d.date, s, "full", "metadata", ambiguous=d.ambiguous)
+        if d.kind == "partial":
+            return PublicationDate(None, s, "partial", "metadata")
+    return PublicationDate(None, s, "malformed", "metadata", problem="not a date corpuslint can read")
+
+
+def _pub(d: DateMatch, kind: str | None = None) -> PublicationDate:
+    return PublicationDate(d.date, d.text, kind or d.kind, "text", d.start, d.end, d.ambiguous, d.marker, d.problem)
+
+
+def publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
+    """The document's publication date: a full date in the metadata, else the head zone's.
+
+    In the head zone, a date marked as published (`Publié le`) wins, then an
+    unmarked one in a byline or dateline, then an updated one, then one in body
+    text. Without a full date: a malformed, then a partial, then a relative one.
+    """
+    meta = metadata_date(doc, vocab, options)
+    if meta is not None and meta.date is not None:
+        return meta
     dates, relative = scan_head(doc, vocab, options)
     full = [d for d in dates if d.kind == "full" and not d.problem]
     if full:
-        best = next((d for d in full if d.marker == "published"), None) or next(
-            (d for d in full if d.marker != "updated"), full[0]
-        )
-        return PublicationDate(best.date, best.text, "full", "text", best.start, best.end)
+        def rank(d: DateMatch) -> int:
+            if d.marker == "published":
+                return 0
+            if d.marker is None and not d.in_body:
+                return 1
+            return 2 if d.marker == "updated" else 3
+
+        return _pub(min(full, key=rank))
+    if meta is not None:
+        return meta
     bad = [d for d in dates if d.problem]
     if bad:
-        return PublicationDate(None, bad[0].text, "malformed", "text", bad[0].start, bad[0].end)
+        return _pub(bad[0], "malformed")
     partial = [d for d in dates if d.kind == "partial"]
     if partial:
-        return PublicationDate(None, partial[0].text, "partial", "text", partial[0].start, partial[0].end)
+        return _pub(partial[0])
     if relative:
-        return PublicationDate(None, relative[0].text, "relative", "text", relative[0].start, relative[0].end)
+        return _pub(relative[0])
     return None
 
 
 _COMMON_OPTIONS = (
     Option("head-lines", int, 10, "Lines at the top of a document searched for its date (the head zone).", min=1),
+    Option("languages", list, [], "Language packs whose formats apply (e.g. `[\"fr\", \"en\"]`); "
+           "empty: all. Numeric and ISO formats always apply."),
 )
 
 
@@ -346,6 +619,7 @@ class DateRule(Rule):
     pack_group: ClassVar[str | None] = "dates"
     pack_schema: ClassVar = {
         "order": str,
+        "numeric-orders": list,
         "months": list,
         "weekdays": list,
         "day-suffixes": list,
@@ -355,6 +629,7 @@ class DateRule(Rule):
         "formats": list,
         "partial-formats": list,
     }
+    options: tuple[Option, ...] = _COMMON_OPTIONS
 
     def __init__(self) -> None:
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
@@ -362,7 +637,6 @@ class DateRule(Rule):
     def compile_packs(self, packs: Sequence[Pack]) -> DateVocabulary:
         vocab = compile_vocabulary(packs)
         _CURRENT["vocab"] = vocab
-        _CURRENT["options"] = self.defaults()
         return vocab
 
 
@@ -372,9 +646,10 @@ class MissingDate(DateRule):
     ## What it does
     Looks for a date in the document's metadata (a `date` field of a record)
     and in its head zone: the first `head-lines` lines, up to the second long
-    paragraph. Full dates, partial dates, relative dates (`hier`, `3 hours
-    ago`) and malformed dates all count as present (other rules judge them).
-    Dates of embedded posts (`— Netflix US (@netflix) June 15, 2017`) do not.
+    paragraph. Full dates, partial dates, relative dates in a dateline (`hier
+    à 14h41`, `Posted 3 hours ago`) and malformed dates all count as present
+    (other rules judge them). Dates of embedded posts (`— Netflix US (@netflix)
+    June 15, 2017`) do not.
 
     ## Why it matters
     Undated documents cannot be placed in time: no deduplication by recency, no
@@ -407,8 +682,9 @@ class PartialDate(DateRule):
     """The only date of the document lacks its day (`2017-06`, `mars 2022`).
 
     ## What it does
-    Reports a year-month date (`2017-06`, `June 2017`, `mars 2022`) in the head
-    zone when the head zone holds no full date.
+    Reports a year-month date (`2017-06`, `June 2017`, `mars 2022`, `marzo de
+    2022`) in the head zone, or in the `date` metadata, when there is no full
+    date.
 
     ## Why it matters
     A month is often all the scraper kept of a date in a URL or a template
@@ -428,13 +704,16 @@ class PartialDate(DateRule):
     code = "DAT002"
     name = "partial-date"
     severity = Severity.WARNING
-    options = _COMMON_OPTIONS
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-        if doc.metadata.get("date"):
+        meta = metadata_date(doc, ctx.vocabulary, ctx.options)
+        if meta is not None and meta.date is not None:
             return
         dates, _ = scan_head(doc, ctx.vocabulary, ctx.options)
         if any(d.kind == "full" for d in dates):
+            return
+        if meta is not None and meta.kind == "partial":
+            yield Violation(f"partial date '{meta.text}' in the metadata (year and month, no day) is the only date")
             return
         for d in dates:
             if d.kind == "partial" and not d.problem:
@@ -446,10 +725,10 @@ class MalformedDate(DateRule):
     """A date that cannot be right: a month name in another language's order, an impossible day.
 
     ## What it does
-    Reports dates in the head zone whose month name belongs to another language
-    than the order they are written in (`Septembre 14, 2020`: a French month in
-    English order), impossible dates (`31/02/2021`, `2021-13-01`) and
-    two-digit years (`07/04/21`).
+    Reports dates in the head zone (and a `date` metadata field) whose month
+    name belongs to another language than the order they are written in
+    (`Septembre 14, 2020`: a French month in English order), impossible dates
+    (`31/02/2021`, `2021-13-01`) and two-digit years (`07/04/21`).
 
     ## Why it matters
     Such dates come from broken templates or machine translation; date parsers
@@ -469,9 +748,11 @@ class MalformedDate(DateRule):
     name = "malformed-date"
     fixable = True
     severity = Severity.WARNING
-    options = _COMMON_OPTIONS
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        meta = metadata_date(doc, ctx.vocabulary, ctx.options)
+        if meta is not None and meta.problem:
+            yield Violation(f"malformed date '{meta.text}' in the metadata: {meta.problem}")
         dates, _ = scan_head(doc, ctx.vocabulary, ctx.options)
         for d in dates:
             if not d.problem:
@@ -488,8 +769,8 @@ class ImplausibleDate(DateRule):
     """A publication date in the future, or before the corpus could exist.
 
     ## What it does
-    Reports the publication date when it is after `reference-date` (default:
-    today) or before the year `floor` (default 1990).
+    Reports the publication date (metadata or head zone) when it is after
+    `reference-date` (default: today) or before the year `floor` (default 1990).
 
     ## Why it matters
     Future dates and dates before the web are template defaults
@@ -523,20 +804,24 @@ class ImplausibleDate(DateRule):
             ref = dt.date.fromisoformat(ref_s) if ref_s else dt.date.today()
         except ValueError:
             ref = dt.date.today()
+        where = " (metadata)" if pub.source == "metadata" else ""
         if pub.date > ref:
-            yield Violation(f"publication date {pub.date.isoformat()} is after the reference date {ref.isoformat()}",
+            yield Violation(f"publication date {pub.date.isoformat()}{where} is after the reference date {ref.isoformat()}",
                             pub.start, pub.end)
         elif pub.date.year < ctx.options["floor"]:
-            yield Violation(f"publication date {pub.date.isoformat()} is before {ctx.options['floor']}", pub.start, pub.end)
+            yield Violation(f"publication date {pub.date.isoformat()}{where} is before {ctx.options['floor']}",
+                            pub.start, pub.end)
 
 
 class RelativeDate(DateRule):
     """The only date is relative (`il y a 3 heures`, `yesterday`): it needs the crawl date.
 
     ## What it does
-    Reports a relative date in the head zone (`hier`, `il y a 3 heures`,
-    `vor 2 Tagen`, `3 hours ago`) when there is no absolute date and no
-    `date` in the metadata to resolve it against.
+    Reports a relative date in a dateline of the head zone (`hier à 14h41`,
+    `Mis en ligne il y a 3 heures`, `vor 2 Tagen`, `Posted 3 hours ago`) when
+    there is no absolute date and no `date` or `crawl_date` in the metadata to
+    resolve it against. A relative phrase in a headline or a sentence (`le
+    drame survenu il y a 3 ans`) is not a date of the document.
 
     ## Why it matters
     "Yesterday" means nothing without the day the page was fetched; once the
@@ -554,10 +839,9 @@ class RelativeDate(DateRule):
     code = "DAT005"
     name = "relative-date"
     severity = Severity.INFO
-    options = _COMMON_OPTIONS
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-        if doc.metadata.get("date") or doc.metadata.get("crawl_date"):
+        if doc.metadata.get("crawl_date") or metadata_date(doc, ctx.vocabulary, ctx.options) is not None:
             return
         dates, relative = scan_head(doc, ctx.vocabulary, ctx.options)
         if dates or not relative:
@@ -566,14 +850,146 @@ class RelativeDate(DateRule):
         yield Violation(f"relative date '{d.text}' cannot be resolved without the crawl date", d.start, d.end)
 
 
+class AmbiguousDate(DateRule):
+    """A numeric date whose day and month can be read both ways (`03/04/2021` in English).
+
+    ## What it does
+    Reports numeric dates in the head zone (and a `date` metadata field) where
+    both numbers are 12 or less and differ, and the document's language does
+    not settle the order: English (written `MDY` in the US and `DMY` in the UK,
+    see `numeric-orders` in its pack) or a language without a date pack.
+    French, German, Spanish and Italian documents write `DMY`, ISO dates
+    (`2021-04-03`) and dotted dates (`03.04.2021`) are never ambiguous, and
+    neither is `25/12/2021`. The publication date is read in the language's
+    first order (`MDY` for English, `DMY` otherwise).
+
+    ## Why it matters
+    Read the wrong way, every date from the 1st to the 12th of a month moves by
+    months, silently: temporal splits and recency filters go wrong without any
+    error.
+
+    ## Example
+    ```text
+    a.txt:2:11: DAT006 [ambiguous-date] ambiguous date '03/04/2021': 4 March or 3 April (the document's language does not settle the order)
+    ```
+
+    ## Fix
+    Write the date as ISO 8601 (`2021-03-04`) or with the month's name when you
+    extract it from the source.
+    """
+
+    code = "DAT006"
+    name = "ambiguous-date"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        meta = metadata_date(doc, ctx.vocabulary, ctx.options)
+        if meta is not None and meta.ambiguous:
+            yield Violation(f"ambiguous date '{meta.text}' in the metadata: day and month can be read both ways")
+        dates, _ = scan_head(doc, ctx.vocabulary, ctx.options)
+        for d in dates:
+            if d.ambiguous and d.day and d.month:
+                one = f"{d.day} {calendar.month_name[d.month]}"
+                other = f"{d.month} {calendar.month_name[d.day]}"
+                yield Violation(
+                    f"ambiguous date '{d.text}': {one} or {other} (the document's language does not settle the order)",
+                    d.start, d.end)
+
+
+class ConflictingDates(DateRule):
+    """The head zone gives two different publication dates, or an update before the publication.
+
+    ## What it does
+    Compares the dates the head zone marks as published (`Publié le`,
+    `Published`, `Veröffentlicht am`, `Publicado el`, `Pubblicato il`) and
+    reports a second one on another day, and an updated date (`Mis à jour le`,
+    `Updated`) earlier than the publication date. An update after the
+    publication is the normal case and is not reported. Dates with a time zone
+    may differ by one day (`2022-03-07T23:30:00Z` and `8 mars 2022 à 00h30`).
+
+    ## Why it matters
+    Two publication dates mean two pages glued together, or a template that
+    mixes the page's date with a related article's: whichever date is kept, half
+    the time it is wrong.
+
+    ## Example
+    ```text
+    a.txt:4:11: DAT007 [conflicting-dates] publication date 2022-03-09 ('9 mars 2022') conflicts with 2022-03-07 on line 2
+    ```
+
+    ## Fix
+    Check the source page and keep the date of this article; drop the block that
+    belongs to another page.
+    """
+
+    code = "DAT007"
+    name = "conflicting-dates"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        dates, _ = scan_head(doc, ctx.vocabulary, ctx.options)
+        published = [d for d in dates if d.marker == "published" and d.date is not None]
+        if not published:
+            return
+        first = published[0]
+        assert first.date is not None
+
+        def differ(a: DateMatch, b: DateMatch) -> int:
+            assert a.date is not None and b.date is not None
+            gap = (a.date - b.date).days
+            if (a.zoned or b.zoned) and abs(gap) <= 1:
+                return 0
+            return gap
+
+        line_of = doc.position(first.start)[0]
+        for d in published[1:]:
+            if differ(d, first):
+                assert d.date is not None
+                yield Violation(f"publication date {d.date.isoformat()} ('{d.text}') conflicts with "
+                                f"{first.date.isoformat()} on line {line_of}", d.start, d.end)
+        for d in dates:
+            if d.marker == "updated" and d.date is not None and differ(d, first) < 0:
+                yield Violation(f"update date {d.date.isoformat()} ('{d.text}') is before the publication date "
+                                f"{first.date.isoformat()} on line {line_of}", d.start, d.end)
+
+
 @hookimpl
 def corpuslint_rules() -> list[Rule]:
-    return [MissingDate(), PartialDate(), MalformedDate(), ImplausibleDate(), RelativeDate()]
+    return [MissingDate(), PartialDate(), MalformedDate(), ImplausibleDate(), RelativeDate(), AmbiguousDate(),
+            ConflictingDates()]
+
+
+@hookimpl
+def corpuslint_configure(settings: Any) -> None:
+    # document.facts["date"] follows the head zone and languages of missing-date (DAT001),
+    # the rule that decides whether a document has a date at all
+    opts = {o.name: o.default for o in _COMMON_OPTIONS}
+    for key in ("DAT001", "missing-date"):
+        table = settings.rules.get(key)
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            opt = next((o for o in _COMMON_OPTIONS if o.name == name), None)
+            if opt is not None:
+                try:
+                    opts[name] = opt.validate(value)
+                except ValueError:
+                    pass  # reported by the registry, which validates every rule option
+    _CURRENT["options"] = opts
+
+
+def _builtin_vocabulary() -> DateVocabulary:
+    from corpuslint.packs import builtin_pack_dir, load_packs
+
+    return compile_vocabulary(load_packs([builtin_pack_dir() / "dates"], builtin=True))
 
 
 @hookimpl
 def corpuslint_annotate(document: Document) -> None:
-    vocab = _CURRENT["vocab"]
-    if vocab is None or document.binary:
+    if document.binary:
         return
-    document.facts["date"] = publication_date(document, vocab, _CURRENT["options"])
+    vocab = _CURRENT["vocab"]
+    if vocab is None:  # no date rule is selected: the fact still comes from the built-in packs
+        vocab = _CURRENT["vocab"] = _builtin_vocabulary()
+    options = _CURRENT["options"] or {o.name: o.default for o in _COMMON_OPTIONS}
+    document.facts["date"] = publication_date(document, vocab, options)

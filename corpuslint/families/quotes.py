@@ -1,33 +1,56 @@
-"""Quotes family: quotation marks that open and close within a paragraph.
+"""Quotes family: quotation marks that open and close within a paragraph, and their typography.
 
-Quote pairs per language come from ``rules/quotes/`` (``extends = "quotes"``).
-Apostrophes are never quotes: a straight ``'`` is ignored, and ``’`` only ever
-closes a ``‘`` that is open.
+Quote pairs per language come from ``rules/quotes/`` (``extends = "quotes"``). Each
+paragraph is scanned once per document (:func:`scan_paragraph`) and the rules read
+the scan. Apostrophes are never quotes: a straight ``'`` is ignored, ``’`` only
+ever closes a ``‘`` that is open, and ``‘`` before a digit or an elided word
+(`‘90s`, `‘em`) is a misplaced apostrophe (issue #6).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import regex
 
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Paragraph, Severity, Violation
 from corpuslint.packs import Pack, PackError
-from corpuslint.rule import Rule, RuleContext
+from corpuslint.rule import Option, Rule, RuleContext
 
-__all__ = ["QuoteScan", "scan_paragraph"]
+__all__ = ["QuoteScan", "QuoteVocabulary", "scan_paragraph"]
 
-_WEAK_CLOSERS = frozenset("’")  # also the apostrophe: closes an open ‘, else ignored
+_APOSTROPHE = "’"  # also the closing single quote: closes an open ‘, else ignored
 _OPEN_CONTEXT = frozenset("([{<—–-/")
 _CLOSE_CONTEXT = frozenset(".,;:!?)]}…")
+_DASHES = frozenset("—–-")
+_NBSP = frozenset("\u00a0\u202f")
+#: words that start with an apostrophe in English (`‘em`, `rock ‘n’ roll`)
+_ELIDED = regex.compile(r"(?:em|cause|til|tis|twas|bout|n|nuff|round)\b", regex.IGNORECASE)
+#: an elided word before an apostrophe (French d', qu', jusqu'; Italian dell', un'), not a
+#: possessive (the boys'): after it, a quote mark opens
+_ELISION = regex.compile(r"(?<!\p{L})(?:\p{L}{1,2}|\p{L}*qu|[dn]ell|dall|sull|all|coll|quest|quell|senz)['’]$",
+                         regex.IGNORECASE)
+#: style families, for mixed-quote-styles: the opening mark decides
+_FAMILY = {
+    "«": "« »", "»": "« »", "‹": "« »", "›": "« »",
+    "“": "“ ”", "‘": "“ ”",
+    "„": "„ “", "‚": "„ “",
+    '"': '" "',
+}
 
 
 @dataclass
 class QuoteVocabulary:
     #: language -> list of (open, close)
     pairs: dict[str, list[tuple[str, str]]]
+    #: language -> [outer pair, inner pair] the language's typography prefers
+    preferred: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def for_language(self, lang: str) -> list[tuple[str, str]]:
         return self.pairs.get(lang) or self.pairs.get("*") or [("«", "»"), ("“", "”")]
@@ -35,7 +58,7 @@ class QuoteVocabulary:
 
 @dataclass
 class QuoteScan:
-    """Result of scanning one paragraph."""
+    """Result of scanning one paragraph; positions are offsets in the paragraph."""
 
     unclosed: list[tuple[int, str]] = field(default_factory=list)  # (offset, char)
     stray: list[tuple[int, str]] = field(default_factory=list)
@@ -43,6 +66,10 @@ class QuoteScan:
     straight_pairs: list[tuple[int, int]] = field(default_factory=list)
     unclosed_straight: list[int] = field(default_factory=list)
     stray_straight: list[int] = field(default_factory=list)
+    #: every matched pair: (open pos, close pos, open char, depth); open pos -1: reopened from the paragraph before
+    pairs: list[tuple[int, int, str, int]] = field(default_factory=list)
+    #: role of each quote mark: offset -> "open" / "close"
+    roles: dict[int, str] = field(default_factory=dict)
 
     @property
     def balanced(self) -> bool:
@@ -53,55 +80,122 @@ def _is_letter(c: str | None) -> bool:
     return c is not None and c.isalpha()
 
 
-def scan_paragraph(s: str, pairs: Sequence[tuple[str, str]], continued: bool = False) -> QuoteScan:
-    """Match quote marks in ``s``. ``continued``: the previous paragraph left a quote open."""
-    openers = {o: c for o, c in pairs}
+def _is_nav_arrow(s: str, k: int) -> bool:
+    """A guillemet used as an arrow in page furniture (`Lire la suite »`, `« Précédent`, `Accueil › Monde › Europe`)."""
+    line_start = s.rfind("\n", 0, k) + 1
+    line_end = s.find("\n", k)
+    if line_end < 0:
+        line_end = len(s)
+    line = s[line_start:line_end]
+    if len(line.strip()) > 80:
+        return False
+    ch = s[k]
+    if line.count(f" {ch} ") >= 2 and all(len(part.split()) <= 4 for part in line.split(ch)):
+        return True  # breadcrumbs
+    before, after = s[line_start:k], s[k + 1 : line_end]
+    if after.strip() and before.strip():
+        return False
+    words = len(after.split()) if after.strip() else len(before.split())
+    if after.strip():  # first on its line: "« Précédent"
+        return after[:1].isspace() and words <= 3 and not any(c in after for c in ".,;:!?")
+    return (not before or before[-1].isspace()) and words <= 4  # last on its line: "Lire la suite »"
+
+
+@lru_cache(maxsize=64)
+def _marks_regex(marks: frozenset[str]) -> Any:
+    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(marks)) + "]")
+
+
+def scan_paragraph(
+    s: str, pairs: Sequence[tuple[str, str]], continued: str | None = None, wrapped: bool = False
+) -> QuoteScan:
+    """Match the quote marks of paragraph ``s``.
+
+    ``continued`` is the opening mark of a quotation the previous paragraph left
+    open and this one continues (French `«` or `»`, a dialogue dash, English `“`
+    or `"` at the start): it may close here without opening. ``wrapped``: the
+    previous line simply runs on (a document without blank lines), so the
+    quotation is open from the first character, whatever it is.
+    """
+    closers_of: dict[str, set[str]] = {}
+    for o, c in pairs:
+        closers_of.setdefault(o, set()).add(c)
     closers = {c for _, c in pairs}
-    marks = set(openers) | closers | {'"'}
+    marks = set(closers_of) | closers | {'"'}
     res = QuoteScan()
     stack: list[tuple[int, str]] = []
     crossed_pos: set[int] = set()
-    straight: list[int] = []
+    straight: list[tuple[int, int]] = []  # (pos, depth)
     n = len(s)
-    first_mark = True
-    for k, ch in enumerate(s):
-        if ch not in marks:
+    skip = -1
+    if continued is not None:
+        lead = len(s) - len(s.lstrip())
+        first = s[lead : lead + 1]
+        if continued == '"':
+            if first != '"' or wrapped:
+                straight.append((-1, 0))
+        elif wrapped:
+            stack.append((-1, continued))
+        elif first in _DASHES:
+            stack.append((-1, continued))  # "— Non, répondit-elle.": dialogue inside the guillemets
+        elif first in closers and first not in closers_of:
+            stack.append((-1, continued))  # "» La suite…": the old French reopening mark
+            skip = lead
+            res.roles[lead] = "open"
+    for mk in _marks_regex(frozenset(marks)).finditer(s):
+        k, ch = mk.start(), mk.group()
+        if k == skip:
             continue
+        prev = s[k - 1] if k else None
+        nxt = s[k + 1] if k + 1 < n else None
         if ch == '"':
-            prev = s[k - 1] if k else None
-            nxt = s[k + 1] if k + 1 < n else None
-            prev_open = prev is None or prev.isspace() or prev in _OPEN_CONTEXT or prev in openers
-            elision = prev in ("'", "’") and k >= 2 and _is_letter(s[k - 2])  # d'"urgence"
+            prev_open = prev is None or prev.isspace() or prev in _OPEN_CONTEXT or prev in closers_of
+            elision = prev in ("'", "’") and _ELISION.search(s, max(0, k - 12), k) is not None  # d'"urgence"
             next_close = nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in closers
             if prev is not None and prev.isdigit() and not _is_letter(nxt) and not straight:
                 continue  # inches: 5' 10"
-            if elision:
-                is_open = True
-            elif prev_open and not next_close:
+            if elision or (prev_open and not next_close):
                 is_open = True
             elif next_close and not prev_open:
                 is_open = False
             else:
                 is_open = not straight
             if is_open:
-                straight.append(k)
+                straight.append((k, len(stack)))
+                res.roles[k] = "open"
             elif straight:
-                res.straight_pairs.append((straight.pop(), k))
+                a, depth = straight.pop()
+                res.straight_pairs.append((a, k))
+                res.pairs.append((a, k, '"', depth))
+                res.roles[k] = "close"
             else:
                 res.stray_straight.append(k)
-            first_mark = False
+                res.roles[k] = "close"
             continue
-        if stack and openers.get(stack[-1][1]) == ch:
-            stack.pop()
-        elif ch in openers and not (ch in _WEAK_CLOSERS):
-            if continued and first_mark and ch in closers and not stack:
-                pass  # old French style: » reopening a continued quotation
-            else:
-                stack.append((k, ch))
-        elif ch in _WEAK_CLOSERS:
-            pass  # an apostrophe
-        elif ch in closers:
-            deeper = [i for i, (_, o) in enumerate(stack) if openers.get(o) == ch]
+        if ch == _APOSTROPHE or (ch == "‘" and (prev is not None and prev.isalpha() or (nxt or "").isdigit()
+                                                or _ELIDED.match(s, k + 1))):
+            # an apostrophe, unless it closes the open ‘ (or ‚ in German); between two
+            # letters (won’t, l’été) it is always an apostrophe
+            if stack and ch in closers_of.get(stack[-1][1], ()) and not (_is_letter(prev) and _is_letter(nxt)):
+                a, o = stack.pop()
+                res.pairs.append((a, k, o, len(stack)))
+                res.roles[k] = "close"
+            continue
+        # a mark that both opens and closes (German “, » and «) closes a quotation open
+        # further out when it is shaped like a closer: glued to the word before it
+        closing_shape = (prev is not None and not prev.isspace() and prev not in _OPEN_CONTEXT
+                         and (nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT))
+        if stack and ch in closers_of.get(stack[-1][1], ()):
+            a, o = stack.pop()
+            res.pairs.append((a, k, o, len(stack)))
+            res.roles[k] = "close"
+        elif ch in closers_of and not (closing_shape and ch in closers
+                                       and any(ch in closers_of.get(o, ()) for _, o in stack)):
+            stack.append((k, ch))
+            res.roles[k] = "open"
+        else:  # a closer that does not close the innermost quotation
+            res.roles[k] = "close"
+            deeper = [i for i, (_, o) in enumerate(stack) if ch in closers_of.get(o, ())]
             if deeper:
                 # ch closes an outer quotation while inner ones are open: report the inner
                 # ones once and keep them open, so their own closers still match
@@ -110,12 +204,15 @@ def scan_paragraph(s: str, pairs: Sequence[tuple[str, str]], continued: bool = F
                     if pos not in crossed_pos:
                         res.crossed.append((pos, o, k, ch))
                         crossed_pos.add(pos)
-                del stack[i]
-            elif not (continued and first_mark):
+                a, o = stack.pop(i)
+                res.pairs.append((a, k, o, i))
+            elif not _is_nav_arrow(s, k):
                 res.stray.append((k, ch))
-        first_mark = False
-    res.unclosed = [x for x in stack if x[0] not in crossed_pos]
-    res.unclosed_straight = straight
+    # an inner quotation that never closes at all is unclosed rather than crossed
+    still_open = {pos for pos, _ in stack}
+    res.crossed = [c for c in res.crossed if c[0] not in still_open]
+    res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0]))]
+    res.unclosed_straight = [p for p, _ in straight]
     return res
 
 
@@ -123,19 +220,22 @@ class QuoteRule(Rule):
     category = "quotes"
     unit = "document"
     pack_group: ClassVar[str | None] = "quotes"
-    pack_schema: ClassVar = {"pairs": list}
+    pack_schema: ClassVar = {"pairs": list, "preferred": list}
 
     def __init__(self) -> None:
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
 
     def compile_packs(self, packs: Sequence[Pack]) -> QuoteVocabulary:
         pairs: dict[str, list[tuple[str, str]]] = {}
+        preferred: dict[str, list[tuple[str, str]]] = {}
         for p in packs:
-            for item in p.data.get("pairs", []):
-                if not (isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) and len(x) == 1 for x in item)):
-                    raise PackError(f"{p.path}: key 'pairs' items must be [open, close] single characters, got {item!r}")
-                pairs.setdefault(p.language, []).append((item[0], item[1]))
-        return QuoteVocabulary(pairs)
+            for key, table in (("pairs", pairs), ("preferred", preferred)):
+                for item in p.data.get(key, []):
+                    if not (isinstance(item, list) and len(item) == 2
+                            and all(isinstance(x, str) and len(x) == 1 for x in item)):
+                        raise PackError(f"{p.path}: key '{key}' items must be [open, close] single characters, got {item!r}")
+                    table.setdefault(p.language, []).append((item[0], item[1]))
+        return QuoteVocabulary(pairs, preferred)
 
     def scans(self, doc: Document, vocab: QuoteVocabulary) -> list[tuple[Paragraph, QuoteScan]]:
         """Scan every paragraph once per document (shared by the quote rules)."""
@@ -143,26 +243,39 @@ class QuoteRule(Rule):
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         pairs = vocab.for_language(doc.language)
-        openers = {o for o, _ in pairs} | {'"'}
+        closers_of: dict[str, set[str]] = {}
+        for o, c in pairs:
+            closers_of.setdefault(o, set()).add(c)
         out = []
         paras = doc.paragraphs
-        continued = False
+        # without blank lines, every line is a paragraph: a quotation may simply run on
+        # to the next line (wrapped text), which then closes it without reopening
+        line_mode = all(b.start_line == a.end_line + 1 for a, b in zip(paras, paras[1:]))
+        continued: str | None = None
+        wrapped = False
         for i, para in enumerate(paras):
-            scan = scan_paragraph(para.text, pairs, continued)
-            nxt = paras[i + 1].text.lstrip() if i + 1 < len(paras) else ""
-            # a quotation running over paragraphs reopens at the next paragraph's start
-            reopen = bool(nxt) and (nxt[0] in openers or any(nxt[0] == c for _, c in pairs))
-            if reopen and (scan.unclosed or scan.unclosed_straight):
-                if scan.unclosed and all(nxt[0] in (o, dict(pairs).get(o)) for _, o in scan.unclosed[-1:]):
+            scan = scan_paragraph(para.text, pairs, continued, wrapped)
+            nxt = paras[i + 1].text.lstrip()[:1] if i + 1 < len(paras) else ""
+            continued, wrapped = None, False
+            # a quotation running over paragraphs reopens at the next paragraph's start:
+            # « (or the old French », or a dialogue dash inside guillemets), “, "
+            if nxt and scan.unclosed_straight and nxt == '"' and not scan.unclosed:
+                scan.unclosed_straight = scan.unclosed_straight[:-1]
+                continued = '"'
+            elif nxt and scan.unclosed and not scan.unclosed_straight:
+                pos, o = scan.unclosed[-1]
+                if nxt == o or nxt in closers_of.get(o, ()) or (nxt in _DASHES and o in "«»‹›„“"):
                     scan.unclosed = scan.unclosed[:-1]
-                    continued = True
-                elif scan.unclosed_straight and nxt[0] == '"':
-                    scan.unclosed_straight = scan.unclosed_straight[:-1]
-                    continued = True
-                else:
-                    continued = False
-            else:
-                continued = False
+                    continued = o
+            if continued is None and nxt and line_mode and bool(scan.unclosed) != bool(scan.unclosed_straight):
+                o = scan.unclosed[-1][1] if scan.unclosed else '"'
+                trial = scan_paragraph(paras[i + 1].text, pairs, o, wrapped=True)
+                if any(p[0] == -1 for p in trial.pairs):
+                    if scan.unclosed:
+                        scan.unclosed = scan.unclosed[:-1]
+                    else:
+                        scan.unclosed_straight = scan.unclosed_straight[:-1]
+                    continued, wrapped = o, True
             out.append((para, scan))
         doc.facts["_quote_scans"] = out
         return out
@@ -173,13 +286,16 @@ class UnbalancedQuotes(QuoteRule):
 
     ## What it does
     Matches the quote pairs of the document's language (French `« »` and
-    `‹ ›`, English `“ ”`, German `„ “` and `» «`, straight `"`) paragraph by
-    paragraph and reports, at its column, an opening mark never closed, a
-    closing mark that closes nothing, and marks that cross (`« … “ … » … ”`).
-    A straight `"` opens or closes by the spaces around it. A quotation
-    continued over paragraphs (each paragraph reopening with `«` or `"`) is
-    not reported. Apostrophes (`l’Ukraine`, `aujourd'hui`, `rock 'n' roll`) and
-    inch marks (`5' 10"`) are not quotes.
+    `‹ ›`, English `“ ”` and `‘ ’`, German `„ “`, `‚ ‘` and `» «`, straight
+    `"`) paragraph by paragraph and reports, at its column, an opening mark
+    never closed and a closing mark that closes nothing; an odd number of
+    straight `"` always leaves one of these. A straight `"` opens or closes by
+    the spaces around it. Marks that cross (`« … “ … » … ”`) are reported by
+    crossed-quotes (QUO003). A quotation continued over paragraphs (each paragraph
+    reopening with `«`, `»`, `“` or `"`, or a dialogue dash inside guillemets) is
+    not reported. Apostrophes (`l’Ukraine`, `aujourd'hui`, `rock 'n' roll`,
+    `James' book`), inch marks (`5' 10"`) and guillemets used as arrows in page
+    furniture (`Lire la suite »`) are not quotes.
 
     ## Why it matters
     An unbalanced quote attributes words to the wrong speaker and breaks any
@@ -188,7 +304,7 @@ class UnbalancedQuotes(QuoteRule):
 
     ## Example
     ```text
-    seeds/001.txt:14:175: QUO001 [unbalanced-quotes] closing " has no opening quote in this paragraph
+    seeds/001.txt:14:348: QUO001 [unbalanced-quotes] closing " has no opening quote in this paragraph
     ```
 
     ## Fix
@@ -205,15 +321,19 @@ class UnbalancedQuotes(QuoteRule):
             b = para.start
             found = []
             for pos, ch in scan.unclosed:
-                found.append((pos, f"opening {ch} is never closed in this paragraph"))
+                if pos < 0:
+                    found.append((0, f"quotation continued from the previous paragraph ({ch}) is never closed"))
+                else:
+                    found.append((pos, f"opening {ch} is never closed in this paragraph"))
             for pos in scan.unclosed_straight:
-                found.append((pos, 'opening " is never closed in this paragraph'))
+                if pos < 0:
+                    found.append((0, 'quotation continued from the previous paragraph (") is never closed'))
+                else:
+                    found.append((pos, 'opening " is never closed in this paragraph'))
             for pos, ch in scan.stray:
                 found.append((pos, f"closing {ch} has no opening quote in this paragraph"))
             for pos in scan.stray_straight:
                 found.append((pos, 'closing " has no opening quote in this paragraph'))
-            for pos, ch, kpos, closer in scan.crossed:
-                found.append((pos, f"{ch} opened here is still open when {closer} closes the quotation around it"))
             for pos, msg in sorted(found):
                 yield Violation(msg, b + pos, b + pos + 1)
 
@@ -252,7 +372,7 @@ class SpaceInsideQuotes(QuoteRule):
                 continue
             s = para.text
             for a, z in scan.straight_pairs:
-                if z - a < 3 or not (s[a + 1].isspace() and s[z - 1].isspace()):
+                if a < 0 or z - a < 3 or not (s[a + 1].isspace() and s[z - 1].isspace()):
                     continue
                 inner = s[a + 1 : z]
                 stripped = inner.strip()
@@ -273,6 +393,410 @@ class SpaceInsideQuotes(QuoteRule):
                 )
 
 
+class CrossedQuotes(QuoteRule):
+    """Quotations that cross instead of nesting: `« il faut “ partir » maintenant ”`.
+
+    ## What it does
+    Reports an inner quotation still open when the quotation around it closes:
+    the marks balance in number but not in order. Nested quotations (`« … “ …
+    ” … »`) are fine.
+
+    ## Why it matters
+    Crossed marks make the extent of each quotation undecidable; they come from
+    text spliced in the middle of a quotation or from a closing mark of the
+    wrong kind.
+
+    ## Example
+    ```text
+    a.txt:1:20: QUO003 [crossed-quotes] “ opened here is still open when » closes the quotation around it
+    ```
+
+    ## Fix
+    Close the inner quotation before the outer one, or use the right closing
+    mark. No automatic fix.
+    """
+
+    code = "QUO003"
+    name = "crossed-quotes"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        for para, scan in self.scans(doc, ctx.vocabulary):
+            for pos, ch, _kpos, closer in scan.crossed:
+                if pos < 0:
+                    continue
+                yield Violation(f"{ch} opened here is still open when {closer} closes the quotation around it",
+                                para.start + pos, para.start + pos + 1)
+
+
+class MisattachedQuote(QuoteRule):
+    """A quote mark glued to the word on its wrong side: `d'" urgence`, `word"word`, `dit“oui”`.
+
+    ## What it does
+    Reports a quote mark attached to a word on the side where it does not
+    belong:
+
+    - an opening straight quote after an elision (`d'`, `l’`, `qu'`) but
+      separated by a space from the words it quotes: `d'" urgence nationale "`;
+    - a straight `"` between two letters (`le"projet"`), which could open or
+      close;
+    - an opening mark glued to the word before it (`il a dit“oui”`,
+      `sagte„Nein“`) or a closing mark glued to the word after it
+      (`“oui”dit-il`), for marks that only open or only close in the
+      document's language.
+
+    Apostrophes and `‘ ’` are left alone; a pair spaced on both inner sides in a
+    paragraph whose quotes balance is space-inside-quotes (QUO002), and
+    `« word »` spacing is the business of missing-no-break-space (QUO006).
+
+    ## Why it matters
+    Which words a quotation holds is read from the side each mark is attached
+    to; a mark on the wrong side flips opening and closing for any tool that
+    matches quotes, and usually shows a space lost or moved by the scraper.
+
+    ## Example
+    ```text
+    seeds/001.txt:6:263: QUO004 [misattached-quote] opening " after d' is separated from the words it quotes by a space
+    ```
+
+    ## Fix
+    `--fix` removes the space after an opening quote that follows an elision,
+    and inserts the missing space outside a glued typographic mark (both
+    safe). A straight quote between two letters is not fixed: which side
+    takes the space is a matter of meaning.
+    """
+
+    code = "QUO004"
+    name = "misattached-quote"
+    fixable = True
+    severity = Severity.WARNING
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        pairs = ctx.vocabulary.for_language(doc.language)
+        openers = {o for o, _ in pairs}
+        closers = {c for _, c in pairs}
+        only_open = openers - closers - {"‘", "’", "‚"}
+        only_close = closers - openers - {"‘", "’", "‚"}
+        for para, scan in self.scans(doc, ctx.vocabulary):
+            s, b = para.text, para.start
+            n = len(s)
+            # spaces inside both marks of a pair in a balanced paragraph: space-inside-quotes
+            spaced = {a for a, z in scan.straight_pairs if scan.balanced and a >= 0 and s[z - 1].isspace()}
+            for k, role in sorted(scan.roles.items()):
+                ch = s[k]
+                prev = s[k - 1] if k else ""
+                nxt = s[k + 1] if k + 1 < n else ""
+                if ch == '"':
+                    if _latin_letter(prev) and _latin_letter(nxt):
+                        yield Violation('straight " between two letters: a space is missing on one side', b + k, b + k + 1)
+                    elif (role == "open" and prev in ("'", "’") and _ELISION.search(s, max(0, k - 12), k)
+                          and nxt.isspace() and nxt not in _NBSP and k not in spaced):
+                        j = k + 1
+                        while j < n and s[j].isspace() and s[j] != "\n":
+                            j += 1
+                        if j < n and s[j].isalnum():
+                            yield Violation(
+                                f"opening \" after {s[k - 2]}{prev} is separated from the words it quotes by a space",
+                                b + k, b + k + 1, Fix("Remove the space after the opening quote", (Edit(b + k + 1, b + j, ""),)))
+                elif role == "open" and ch in only_open and prev.isalnum():
+                    yield Violation(f"opening {ch} is glued to the word before it", b + k, b + k + 1,
+                                    Fix(f"Insert a space before {ch}", (Edit(b + k, b + k, " "),)))
+                elif role == "close" and ch in only_close and nxt.isalpha():
+                    yield Violation(f"closing {ch} is glued to the word after it", b + k, b + k + 1,
+                                    Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),)))
+
+
+def _latin_letter(c: str) -> bool:
+    return c.isalpha() and c <= "\u024f"
+
+
+class MixedQuoteStyles(QuoteRule):
+    """One document quotes in two styles: `« … »` in one place, `" … "` or `“ … ”` in another.
+
+    ## What it does
+    Counts the outermost quotations of the document by style (guillemets
+    `« » ‹ ›`, English `“ ” ‘ ’`, German low `„ “ ‚ ‘`, straight `"`) and reports
+    the first quotation of a minority style when there are two or more. Nested
+    quotations (`« … "…" … »`) do not count: the inner style is meant to differ.
+
+    ## Why it matters
+    Mixed styles usually mean text assembled from several sources or a partial
+    conversion; quote-aware tools and style-sensitive training data suffer.
+
+    ## Example
+    ```text
+    a.txt:5:12: QUO005 [mixed-quote-styles] quotation in " " style in a document quoted mostly in « » style (4 « », 1 " ")
+    ```
+
+    ## Fix
+    Convert the minority quotations to the document's style (see
+    straight-quotes, QUO007, for straight quotes). No automatic fix.
+    """
+
+    code = "QUO005"
+    name = "mixed-quote-styles"
+    severity = Severity.INFO
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for para, scan in self.scans(doc, ctx.vocabulary):
+            crossed = {c[0] for c in scan.crossed}
+            for a, _z, o, depth in scan.pairs:
+                if depth or a < 0 or a in crossed:
+                    continue
+                fam = _FAMILY.get(o)
+                if fam is None:
+                    continue
+                counts[fam] += 1
+                first.setdefault(fam, para.start + a)
+        if len(counts) < 2:
+            return
+        ranked = sorted(counts, key=lambda f: (-counts[f], first[f]))
+        main = ranked[0]
+        minority = min(ranked[1:], key=lambda f: first[f])
+        detail = ", ".join(f"{counts[f]} {f}" for f in ranked)
+        pos = first[minority]
+        yield Violation(f"quotation in {minority} style in a document quoted mostly in {main} style ({detail})",
+                        pos, pos + 1)
+
+
+_FR_HIGH = frozenset(";!?")
+_FR_PUNCT = regex.compile(r"[;:!?]")
+
+
+class MissingNoBreakSpace(QuoteRule):
+    """French typography: no no-break space inside `« »` or before `: ; ! ?`.
+
+    ## What it does
+    In French documents only, reports a guillemet `«` not followed, or `»` not
+    preceded, by a no-break space (U+00A0 or the narrow U+202F), and `: ; ! ?`
+    not preceded by one (a plain space, or none: `Attention!`). Times
+    (`14:41`), URLs, `?!` runs and emoji shortcodes (`:roll_eyes:`) are left
+    alone. Off by default: many French corpora are typed without them.
+
+    ## Why it matters
+    A plain space lets a line break strand the mark at the start of a line
+    (`»` alone on a line); a missing space is a house-style defect for
+    publishing and for models meant to write French typography.
+
+    ## Example
+    ```text
+    a.txt:1:18: QUO006 [missing-no-break-space] no no-break space before '!' (French typography)
+    ```
+
+    ## Fix
+    `--fix` replaces the plain space with a no-break space, or inserts one
+    (safe): the narrow U+202F (`space = "narrow"`, the default) or U+00A0
+    (`space = "regular"`) before `; ! ?` and inside guillemets, U+00A0 before
+    `:`.
+    """
+
+    code = "QUO006"
+    name = "missing-no-break-space"
+    fixable = True
+    severity = Severity.INFO
+    enabled_by_default = False
+    options = (
+        Option("space", str, "narrow", "No-break space inserted before ; ! ? and inside « »: narrow (U+202F) "
+               "or regular (U+00A0).", choices=("narrow", "regular")),
+    )
+
+    _SHORTCODE = regex.compile(r":[a-z0-9_+-]+:", regex.IGNORECASE)
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        if doc.language != "fr":
+            return
+        thin = "\u202f" if ctx.options["space"] == "narrow" else "\u00a0"
+        text = doc.text
+
+        def skipped(k: int) -> bool:
+            # inside a URL, an e-mail address or an emoji shortcode (:roll_eyes:)
+            a = k
+            while a > 0 and not text[a - 1].isspace():
+                a -= 1
+            z = k
+            while z < len(text) and not text[z].isspace():
+                z += 1
+            token = text[a:z]
+            return "://" in token or "www." in token or "@" in token or bool(self._SHORTCODE.search(token))
+
+        for para, scan in self.scans(doc, ctx.vocabulary):
+            s, b = para.text, para.start
+            for k, role in scan.roles.items():
+                ch = s[k]
+                if ch == "«" and role == "open" and k + 1 < len(s) and s[k + 1] not in _NBSP and s[k + 1] != "\n":
+                    yield self._finding(b, k + 1, s, "after «", thin, forward=True)
+                elif ch == "»" and role == "close" and k > 0 and s[k - 1] not in _NBSP and s[k - 1] != "\n":
+                    yield self._finding(b, k, s, "before »", thin, forward=False)
+            for mk in _FR_PUNCT.finditer(s):
+                k, ch = mk.start(), mk.group()
+                if k == 0 or skipped(b + k):
+                    continue
+                prev = s[k - 1]
+                if prev in _NBSP or prev == "\n" or prev in _FR_HIGH or prev in ".…:(":
+                    continue
+                nxt = s[k + 1] if k + 1 < len(s) else ""
+                if ch == ":" and prev.isdigit() and nxt.isdigit():
+                    continue  # 14:41, 3:1
+                if ch in ";:" and nxt in ")(-pPdD/" and not nxt.isspace():
+                    continue  # ;) :-) :D
+                if prev.isspace() and k >= 2 and s[k - 2].isspace():
+                    continue
+                yield self._finding(b, k, s, f"before '{ch}'", "\u00a0" if ch == ":" else thin, forward=False)
+
+    @staticmethod
+    def _finding(b: int, k: int, s: str, where: str, space: str, forward: bool) -> Violation:
+        # k: where the space belongs (after « it is k; before a mark it is k, the mark's offset)
+        if forward:
+            mark = k - 1
+            if s[k] == " ":
+                edit = Edit(b + k, b + k + 1, space)
+            else:
+                edit = Edit(b + k, b + k, space)
+        else:
+            mark = k
+            if s[k - 1] == " ":
+                edit = Edit(b + k - 1, b + k, space)
+            else:
+                edit = Edit(b + k, b + k, space)
+        name = "narrow no-break space" if space == "\u202f" else "no-break space"
+        return Violation(f"no no-break space {where} (French typography)", b + mark, b + mark + 1,
+                         Fix(f"Use a {name}", (edit,)))
+
+
+class StraightQuotes(QuoteRule):
+    """Straight quotes `"…"` in a language whose typography uses curly quotes or guillemets.
+
+    ## What it does
+    In documents of a language with a `preferred` pair in its quote pack
+    (French, English, German, Spanish, Italian, Russian), reports each pair of
+    straight double quotes in a paragraph whose quotes balance. Off by default.
+
+    ## Why it matters
+    Straight quotes are a typewriter fallback: they do not say which side
+    opens, so quote matching has to guess from spacing, and text meant to be
+    published or to teach a model typography should use the language's marks.
+
+    ## Example
+    ```text
+    a.txt:1:42: QUO007 [straight-quotes] straight quotes in a French document: "informations mensongères" (use “ ”)
+    ```
+
+    ## Fix
+    `--fix` (safe) converts the pair to the language's marks: the outer pair
+    for a top-level quotation, the inner one inside another quotation. French
+    guillemets get the no-break space the document already uses inside its
+    guillemets (U+00A0 when it has none).
+    """
+
+    code = "QUO007"
+    name = "straight-quotes"
+    fixable = True
+    severity = Severity.INFO
+    enabled_by_default = False
+
+    _NAMES: ClassVar[Mapping[str, str]] = {"fr": "French", "en": "English", "de": "German", "es": "Spanish",
+                                           "it": "Italian", "ru": "Russian"}
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        lang = doc.language
+        preferred = ctx.vocabulary.preferred.get(lang)
+        if not preferred:
+            return
+        scans = self.scans(doc, ctx.vocabulary)
+        space = _guillemet_space(doc.text)
+        for para, scan in scans:
+            if not scan.balanced:
+                continue
+            s, b = para.text, para.start
+            for a, z, o, depth in scan.pairs:
+                if o != '"' or a < 0:
+                    continue
+                op, cl = preferred[min(depth, len(preferred) - 1)]
+                inner = s[a + 1 : z]
+                lead = len(inner) - len(inner.lstrip())
+                trail = len(inner) - len(inner.rstrip())
+                pad = space if op == "«" and lang == "fr" else ""
+                shown = " ".join(s[a : z + 1].split())
+                if len(shown) > 60:
+                    shown = shown[:28] + " … " + shown[-28:]
+                yield Violation(
+                    f"straight quotes in a {self._NAMES.get(lang, lang)} document: {shown} (use {op} {cl})",
+                    b + a, b + z + 1,
+                    Fix(f"Use {op} {cl}", (Edit(b + a, b + a + 1 + lead, op + pad), Edit(b + z - trail, b + z + 1, pad + cl))),
+                )
+
+
+def _guillemet_space(text: str) -> str:
+    """The space a document puts inside its guillemets: U+202F, U+00A0 (default) or none."""
+    after = Counter(text[i + 1] if i + 1 < len(text) else "" for i in _find_all(text, "«"))
+    if not after:
+        return "\u00a0"
+    c, _ = after.most_common(1)[0]
+    if c in _NBSP:
+        return c
+    if c == " ":
+        return "\u00a0"
+    return ""
+
+
+def _find_all(text: str, ch: str) -> Iterator[int]:
+    i = text.find(ch)
+    while i != -1:
+        yield i
+        i = text.find(ch, i + 1)
+
+
+_APOS = regex.compile(r"(?<=\p{L})['’](?=\p{L})")
+
+
+class InconsistentApostrophes(QuoteRule):
+    """A document writes its apostrophes both ways: `l'été` and `l’hiver`.
+
+    ## What it does
+    Counts apostrophes between two letters, straight `'` and typographic `’`,
+    and when both occur reports the first apostrophe of the minority style
+    (ties go to `’`). Quote marks are not counted. Off by default.
+
+    ## Why it matters
+    Mixed apostrophes split one word into two vocabulary entries
+    (`aujourd'hui` and `aujourd’hui`) for tokenizers, deduplication and search,
+    and show text pasted together from several sources.
+
+    ## Example
+    ```text
+    a.txt:3:7: QUO008 [inconsistent-apostrophes] apostrophe ' in a document that mostly uses ’ (14 ’, 3 ')
+    ```
+
+    ## Fix
+    `--fix` rewrites every minority apostrophe in the majority style (safe).
+    """
+
+    code = "QUO008"
+    name = "inconsistent-apostrophes"
+    fixable = True
+    severity = Severity.INFO
+    enabled_by_default = False
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        found: dict[str, list[int]] = {"'": [], "’": []}
+        for m in _APOS.finditer(doc.text):
+            found[m.group(0)].append(m.start())
+        if not found["'"] or not found["’"]:
+            return
+        major = "'" if len(found["'"]) > len(found["’"]) else "’"
+        minor = "’" if major == "'" else "'"
+        where = found[minor]
+        edits = tuple(Edit(k, k + 1, major) for k in where)
+        yield Violation(
+            f"apostrophe {minor} in a document that mostly uses {major} ({len(found[major])} {major}, {len(where)} {minor})",
+            where[0], where[0] + 1,
+            Fix(f"Write every apostrophe as {major}", edits),
+        )
+
+
 @hookimpl
 def corpuslint_rules() -> list[Rule]:
-    return [UnbalancedQuotes(), SpaceInsideQuotes()]
+    return [UnbalancedQuotes(), SpaceInsideQuotes(), CrossedQuotes(), MisattachedQuote(), MixedQuoteStyles(),
+            MissingNoBreakSpace(), StraightQuotes(), InconsistentApostrophes()]
