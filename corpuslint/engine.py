@@ -109,7 +109,7 @@ class Engine:
         crashed = False
         for impl in self._annotators:
             try:
-                impl.function(document=doc)
+                impl.function(**{k: v for k, v in (("document", doc), ("ruleset", self.ruleset)) if k in impl.argnames})
             except Exception as e:  # noqa: BLE001 - a plugin bug must not stop the run
                 findings.append(self._internal(doc, f"plugin '{impl.plugin_name}' crashed in corpuslint_annotate", e))
                 crashed = True

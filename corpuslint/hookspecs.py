@@ -28,6 +28,7 @@ import pluggy
 if TYPE_CHECKING:
     from corpuslint.config import ConfigKey, Settings
     from corpuslint.model import Document
+    from corpuslint.registry import RuleSet
     from corpuslint.reporters import Reporter
     from corpuslint.rule import Rule
 
@@ -121,8 +122,11 @@ def corpuslint_write_records(path: Path, texts: Mapping[int, str], settings: Set
 
 
 @hookspec
-def corpuslint_annotate(document: Document) -> None:
+def corpuslint_annotate(document: Document, ruleset: RuleSet) -> None:
     """Add facts to a document before rules run (e.g. ``document.facts["date"]``).
+
+    :param ruleset: the run's rules (active ones with their options and compiled
+        packs), so an annotator can use the same vocabulary as its rules.
 
     Called once per document, in the worker that lints it; every implementation
     is called. Must not raise for any input; an exception becomes an ``internal``

@@ -16,6 +16,7 @@ import datetime as dt
 import inspect
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import regex
@@ -148,7 +149,6 @@ def _template_regex(template: str, tokens: Mapping[str, str]) -> str:
 
 _VOCAB_CACHE: dict[tuple[str, ...], DateVocabulary] = {}
 #: the vocabulary and options of the current run, for the annotate hook (see corpuslint_annotate)
-_CURRENT: dict[str, Any] = {"vocab": None, "options": None}
 
 
 def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
@@ -636,7 +636,6 @@ class DateRule(Rule):
 
     def compile_packs(self, packs: Sequence[Pack]) -> DateVocabulary:
         vocab = compile_vocabulary(packs)
-        _CURRENT["vocab"] = vocab
         return vocab
 
 
@@ -959,25 +958,7 @@ def corpuslint_rules() -> list[Rule]:
             ConflictingDates()]
 
 
-@hookimpl
-def corpuslint_configure(settings: Any) -> None:
-    # document.facts["date"] follows the head zone and languages of missing-date (DAT001),
-    # the rule that decides whether a document has a date at all
-    opts = {o.name: o.default for o in _COMMON_OPTIONS}
-    for key in ("DAT001", "missing-date"):
-        table = settings.rules.get(key)
-        if not isinstance(table, dict):
-            continue
-        for name, value in table.items():
-            opt = next((o for o in _COMMON_OPTIONS if o.name == name), None)
-            if opt is not None:
-                try:
-                    opts[name] = opt.validate(value)
-                except ValueError:
-                    pass  # reported by the registry, which validates every rule option
-    _CURRENT["options"] = opts
-
-
+@lru_cache(maxsize=1)
 def _builtin_vocabulary() -> DateVocabulary:
     from corpuslint.packs import builtin_pack_dir, load_packs
 
@@ -985,11 +966,15 @@ def _builtin_vocabulary() -> DateVocabulary:
 
 
 @hookimpl
-def corpuslint_annotate(document: Document) -> None:
+def corpuslint_annotate(document: Document, ruleset: Any) -> None:
     if document.binary:
         return
-    vocab = _CURRENT["vocab"]
-    if vocab is None:  # no date rule is selected: the fact still comes from the built-in packs
-        vocab = _CURRENT["vocab"] = _builtin_vocabulary()
-    options = _CURRENT["options"] or {o.name: o.default for o in _COMMON_OPTIONS}
+    # the fact follows missing-date (DAT001), the rule that decides whether a document has a
+    # date at all; else any active date rule; else the built-in packs with default options
+    active = [a for a in ruleset.active if isinstance(a.rule, DateRule)]
+    chosen = next((a for a in active if a.code == "DAT001"), active[0] if active else None)
+    if chosen is not None:
+        vocab, options = chosen.vocabulary, chosen.options
+    else:
+        vocab, options = _builtin_vocabulary(), {o.name: o.default for o in _COMMON_OPTIONS}
     document.facts["date"] = publication_date(document, vocab, options)
