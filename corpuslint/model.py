@@ -20,8 +20,10 @@ __all__ = [
     "ByteRun",
     "Document",
     "Edit",
+    "Facts",
     "Finding",
     "Fix",
+    "LazyFact",
     "Paragraph",
     "Severity",
     "Violation",
@@ -80,6 +82,29 @@ class Paragraph:
 _WS = re.compile(r"\s+")
 
 
+class LazyFact:
+    """A fact computed on first read (``Document.facts[name]``), so unused facts cost nothing."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
+
+
+class Facts(dict):  # type: ignore[type-arg]
+    """``Document.facts``: a dict whose LazyFact values are computed when first read."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, LazyFact):
+            value = value.compute()
+            self[key] = value
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+
 @dataclass(eq=False)
 class Document:
     """One text to lint: a file, or one record of a multi-record file.
@@ -103,7 +128,7 @@ class Document:
     #: the language to assume when the guess is unsure (``language`` config key).
     default_language: str | None = None
     #: facts that plugins add in ``corpuslint_annotate`` (e.g. ``"date"``).
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=Facts)
 
     # -- positions ---------------------------------------------------------
     @cached_property

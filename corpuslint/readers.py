@@ -88,20 +88,36 @@ def _looks_textual(head: bytes) -> bool:
 
 
 def _try_utf16(raw: bytes) -> Decoded | None:
+    """UTF-16 without a byte-order mark: one byte of each pair (the high one) takes few values.
+
+    Latin text has NUL high bytes; Cyrillic has 0x04, Greek 0x03 ... so the test is the
+    diversity of each half, then a strict decode whose text must look like text.
+    """
     sample = raw[:4096]
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    half = len(sample) / 2
-    if odd > 0.4 * half and even < 0.1 * half:
-        enc = "utf-16-le"
-    elif even > 0.4 * half and odd < 0.1 * half:
-        enc = "utf-16-be"
-    else:
+    if len(sample) < 4:
         return None
-    try:
-        return Decoded(raw.decode(enc), enc, 0.9)
-    except UnicodeDecodeError:
+    best: tuple[float, str, str] | None = None
+    for enc, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        if len(set(high)) > max(8, len(set(low)) // 3):
+            continue
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _textlike(text[:4000])
+        if best is None or score > best[0]:
+            best = (score, enc, text)
+    if best is None or best[0] < 0.9:
         return None
+    return Decoded(best[2], best[1], round(min(0.99, best[0]), 2))
+
+
+def _textlike(text: str) -> float:
+    """Share of characters that text is made of: printable ones, tabs and line endings."""
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if not (ch.isprintable() or ch in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return 1 - bad / len(text)
 
 
 def _mostly_utf8(raw: bytes, loose: str) -> Decoded:
@@ -123,19 +139,120 @@ def _mostly_utf8(raw: bytes, loose: str) -> Decoded:
     return Decoded("".join(pieces), "utf-8", 0.99, tuple(runs))
 
 
-def _legacy(raw: bytes) -> Decoded:
+def _detect_all(sample: bytes) -> list[tuple[str, float]]:
     import chardet  # heavy-ish import (40 ms): only for files that need it
 
-    guess = chardet.detect(raw[:_DETECT_BYTES])
-    name = guess.get("encoding") or "cp1252"
-    confidence = float(guess.get("confidence") or 0.0)
-    try:
-        enc = codecs.lookup(name).name
-    except LookupError:
-        enc, confidence = "cp1252", 0.0
-    if enc in ("utf-8", "ascii"):
-        loose = raw.decode("utf-8", errors="surrogateescape")
-        return _mostly_utf8(raw, loose)
+    # no prefer_superset: it renames iso8859-2 to cp1250, which decodes Polish differently.
+    # Charsets that give the same text are merged by the caller instead.
+    found = chardet.detect_all(sample)
+    out = []
+    for g in found:
+        name = g.get("encoding")
+        if not name:
+            continue
+        try:
+            out.append((codecs.lookup(name).name, float(g.get("confidence") or 0.0)))
+        except LookupError:
+            continue
+    return out
+
+
+#: when several charsets decode the sample to the same text, name the most common one
+_PREFERRED = ("cp1252", "cp1251", "cp1250", "cp1253", "koi8-r", "iso8859-1", "iso8859-15", "iso8859-2", "iso8859-7")
+
+
+def _legacy(raw: bytes) -> Decoded:
+    """A legacy charset: chardet's candidates, checked against the text each one gives.
+
+    chardet's own confidence is a score among its models (often 0.2-0.6 for a
+    right answer on a short file). What a user needs is how sure the decoded
+    text is: we decode the sample with each candidate, merge candidates that
+    give the same text (cp1252, iso8859-1 and iso8859-15 on most French), and
+    score each distinct text by how many of its non-ASCII characters sit in
+    real words (``_oddities``). The confidence is high when the chosen text
+    is clean and every other reading is clearly worse, and it is capped when
+    the file has few non-ASCII characters to judge from (docs/encoding.md).
+    """
+    sample = raw[:_DETECT_BYTES]
+    cands = _detect_all(sample)
+    if not cands:
+        cands = [("cp1252", 0.0)]
+    readings: dict[str, tuple[str, float]] = {}  # text -> (charset, best chardet confidence)
+    order: list[str] = []
+    for enc, conf in cands[:8]:
+        if enc in ("utf-8", "ascii"):
+            loose = raw.decode("utf-8", errors="surrogateescape")
+            return _mostly_utf8(raw, loose)
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            if len(sample) == len(raw):
+                continue
+            text = sample[:-4].decode(enc, errors="ignore")  # a multi-byte char cut at the end
+        if text not in readings:
+            readings[text] = (enc, conf)
+            order.append(text)
+        elif _PREFERRED.index(enc) < _PREFERRED.index(readings[text][0]) if enc in _PREFERRED and readings[text][0] in _PREFERRED else False:
+            readings[text] = (enc, max(conf, readings[text][1]))
+    if not order:
+        return _decode_with_errors(raw, "cp1252", 0.0)
+    scored = []
+    for rank, text in enumerate(order):
+        odd, n = _oddities(text)
+        scored.append((odd / max(n, 1), rank, text, n))
+    scored.sort()
+    rate, _, text, n = scored[0]
+    enc, conf = readings[text]
+    others = [(r, readings[t][1]) for r, _, t, _ in scored[1:]]
+    # how much worse the other readings look, and how much less chardet likes them
+    margin = min(r for r, _ in others) - rate if others else 1.0
+    ratio = conf / max(c for _, c in others) if others and max(c for _, c in others) > 0 else 2.0
+    confidence = (1 - rate) * min(1.0, 0.5 + 10 * margin + max(0.0, ratio - 1))
+    if n < 5:
+        confidence = min(confidence, 0.5)
+    elif n < 20:
+        confidence = min(confidence, 0.8)
+    return _decode_with_errors(raw, enc, round(max(0.0, confidence), 2))
+
+
+def _oddities(text: str) -> tuple[int, int]:
+    """(odd, total) non-ASCII characters: odd ones are controls, unassigned, private,
+    symbols glued to letters, or letters of another script or case than their neighbour."""
+    import unicodedata
+
+    odd = n = 0
+    cat = unicodedata.category
+    prev = " "
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            prev = ch
+            continue
+        n += 1
+        c = cat(ch)
+        if c[0] == "C" or c == "Co":
+            odd += 1
+        elif c[0] in "LS" and prev.isalpha():
+            p = cat(prev)
+            if c[0] == "S" and ch not in "©®™°" or c[0] == "L" and (_block(prev) != _block(ch) or (p == "Ll" and c == "Lu")):
+                odd += 1
+        elif c[0] == "S" and i + 1 < len(text) and text[i + 1].isalpha() and ch not in "°":
+            odd += 1
+        prev = ch
+    return odd, n
+
+
+def _block(ch: str) -> int:
+    o = ord(ch)
+    if o < 0x250 or 0x1E00 <= o < 0x1F00:
+        return 0  # Latin
+    if 0x370 <= o < 0x400:
+        return 1
+    if 0x400 <= o < 0x530:
+        return 2
+    return o >> 8
+
+
+def _decode_with_errors(raw: bytes, enc: str, confidence: float) -> Decoded:
     try:
         return Decoded(raw.decode(enc), enc, confidence)
     except UnicodeDecodeError:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import regex
 
 from corpuslint.hookspecs import hookimpl
-from corpuslint.model import Document, Edit, Fix, Severity, Violation
+from corpuslint.model import Document, Edit, Fix, LazyFact, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.rule import Option, Rule, RuleContext
 
@@ -977,4 +977,5 @@ def corpuslint_annotate(document: Document, ruleset: Any) -> None:
         vocab, options = chosen.vocabulary, chosen.options
     else:
         vocab, options = _builtin_vocabulary(), {o.name: o.default for o in _COMMON_OPTIONS}
-    document.facts["date"] = publication_date(document, vocab, options)
+    # computed when first read: free for runs that never look at it
+    document.facts["date"] = LazyFact(lambda: publication_date(document, vocab, options))

@@ -1,17 +1,143 @@
-"""Encoding family: charsets, undecodable bytes, mojibake, lost and invisible characters."""
+"""Encoding family: charsets, undecodable bytes, mojibake, lost, invisible and broken characters.
+
+Speed (issue #3): the common document is valid UTF-8 without any accident, and
+it must not pay for detection it does not need. Every rule first asks a cheap
+question of a per-document scan that is computed once and shared
+(``_scan``): is the text pure ASCII (a flag CPython keeps, O(1)); does it hold
+any rare character at all (one combined pass over the UTF-8 bytes with
+literal-prefix searches, about 2 GB/s); does any line hold a pair of
+characters that UTF-8 read through a single-byte charset produces. Only then do
+the per-line, per-character passes run. See docs/encoding.md for the figures.
+"""
 
 from __future__ import annotations
 
 import difflib
+import html
+import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
-
-import regex
 
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Violation
 from corpuslint.rule import Option, Rule, RuleContext, rule
+
+# ---------------------------------------------------------------------------
+# The shared per-document scan
+# ---------------------------------------------------------------------------
+
+#: C0 controls except tab, LF, CR and FF; DEL; C1 controls; soft hyphen; zero-width,
+#: directional and invisible format characters; BOM; replacement character;
+#: private use (BMP and planes 15-16); noncharacters.
+_RARE_CLASS = (
+    "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\xad"
+    "\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufff9-\ufffb\ufffd\ufffe\uffff"
+    "\U000f0000-\U0010ffff"
+)
+_RARE = re.compile(f"[{_RARE_CLASS}]+")
+
+# The same characters seen in UTF-8 bytes. One bytes.translate pass (about
+# 2 GB/s) deletes the printable ASCII, tab and line endings; what is left (every
+# byte of every non-ASCII character, still contiguous, and any control byte) is a
+# few percent of a European document, and every other test runs on it. A
+# character class over the whole text would cost about ten times more per byte
+# in CPython's re.
+_DELETE_ASCII = bytes([0x09, 0x0A, 0x0C, 0x0D, *range(0x20, 0x7F)])
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_NOT_C0 = bytes(range(0x80, 0x100))
+#: (a byte that must be there, then a literal-prefix pattern) for each rare character class
+_RARE_TESTS = (
+    (b"\xc2", re.compile(rb"\xc2[\x80-\x9f\xad]")),  # C1 controls, soft hyphen
+    (b"\xe2", re.compile(rb"\xe2\x80[\x8b-\x8f\xa8-\xae]")),  # zero-width, directional, separators
+    (b"\xe2", re.compile(rb"\xe2\x81[\xa0-\xaf]")),  # word joiner, invisible operators, isolates
+    (b"\xee", None),  # private use U+E000-U+EFFF
+    (b"\xef", re.compile(rb"\xef(?:\xbb\xbf|\xbf[\xb9-\xbf]|[\x80-\xa3]|\xb7[\x90-\xaf])")),  # BOM, specials, PUA
+    (b"\xf3", re.compile(rb"\xf3[\xb0-\xbf]")),  # private use plane 15
+    (b"\xf4", None),  # private use plane 16
+    (b"\xd8", re.compile(rb"\xd8\x9c")),  # Arabic letter mark
+    (b"\xe1", re.compile(rb"\xe1\xa0\x8e")),  # Mongolian vowel separator
+)
+#: lead bytes of blocks where NFC may change text: combining marks, Hebrew/Arabic/Indic points
+_DELETE_BUT_NFC_LEADS = bytes(b for b in range(256) if b not in b"\xcc\xcd" + bytes(range(0xD2, 0xE1)))
+_NFC_TESTS = (
+    (b"\xce", re.compile(rb"\xce\x87")),  # U+0387
+    (b"\xe1", re.compile(rb"\xe1(?:[\x80-\x87]|[\x9c-\xb7]|[\xbc-\xbf])")),  # jamo, marks, Greek extended
+    (b"\xe2", re.compile(rb"\xe2\x80[\x80\x81]")),  # en/em quad
+    (b"\xe2", re.compile(rb"\xe2\x84[\xa6\xaa\xab]")),  # ohm, kelvin, angstrom signs
+    (b"\xe2", re.compile(rb"\xe2[\x83\x8c]")),  # combining marks for symbols, angle brackets (checked by NFC)
+    (b"\xe3", re.compile(rb"\xe3\x82[\x99\x9a]")),  # kana voicing marks
+    (b"\xef", re.compile(rb"\xef(?:[\xa4-\xad]|\xb8[\xa0-\xaf])")),  # CJK compatibility, presentation forms
+    (b"\xf0", re.compile(rb"\xf0(?:\x9d\x85|\xaf[\xa0-\xa8]|\x91)")),
+)
+
+
+class _Scan:
+    """What the cheap passes found in one document; computed once, shared by the rules."""
+
+    __slots__ = ("ascii", "rare", "maybe_nfc", "nonascii", "_rare_runs", "_mojibake")
+
+    def __init__(self, doc: Document) -> None:
+        text = doc.text
+        self.ascii = text.isascii()
+        self._rare_runs: list[tuple[int, int]] | None = None
+        self._mojibake: list[_Moji] | None = None
+        if self.ascii:
+            # only C0 controls and DEL can be rare in ASCII
+            self.nonascii = text.encode("ascii").translate(None, _DELETE_ASCII)
+            self.rare = bool(self.nonascii)
+            self.maybe_nfc = False
+            return
+        self.nonascii = kept = _utf8_of(doc).translate(None, _DELETE_ASCII)
+        self.rare = bool(kept.translate(None, _NOT_C0)) or any(
+            byte in kept and (pat is None or pat.search(kept) is not None) for byte, pat in _RARE_TESTS
+        )
+        self.maybe_nfc = bool(kept.translate(None, _DELETE_BUT_NFC_LEADS)) or any(
+            byte in kept and pat.search(kept) is not None for byte, pat in _NFC_TESTS
+        )
+
+    def rare_runs(self, text: str) -> list[tuple[int, int]]:
+        if self._rare_runs is None:
+            self._rare_runs = [m.span() for m in _RARE.finditer(text)] if self.rare else []
+        return self._rare_runs
+
+
+def _utf8_of(doc: Document) -> bytes:
+    """The UTF-8 bytes of ``doc.text``: ``doc.raw`` when it is exactly that (the common case)."""
+    raw = doc.raw
+    if doc.encoding == "utf-8" and doc.record is None and not doc.decode_errors and len(raw) >= len(doc.text):
+        return raw
+    return doc.text.encode("utf-8", "surrogatepass")
+
+
+def _scan(doc: Document) -> _Scan:
+    s = doc.facts.get("_encoding_scan")
+    if s is None:
+        s = doc.facts["_encoding_scan"] = _Scan(doc)
+    return s  # type: ignore[no-any-return]
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the line (without terminator) around ``start``..``end``."""
+    a = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    b = len(text)
+    for sep in ("\n", "\r"):
+        k = text.find(sep, end)
+        if k != -1 and k < b:
+            b = k
+    return a, b
+
+
+def _clip(s: str, n: int = 60) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# ---------------------------------------------------------------------------
+# ENC001, ENC002: charset and undecodable bytes
+# ---------------------------------------------------------------------------
 
 
 @rule(
@@ -29,9 +155,12 @@ def non_utf8_encoding(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## What it does
     Reports a document whose bytes are not valid UTF-8 and that was decoded with
-    another charset (`cp1252`, `latin-1`, `cp1251`, `utf-16`, ...), naming the
-    charset and chardet's confidence. A file that is UTF-8 except for a few bytes
-    is reported by `invalid-utf8-bytes` instead, at each bad run.
+    another charset, naming it (`cp1252`, `iso8859-15`, `cp1251`, `koi8-r`,
+    `cp1253`, `cp1250`, `utf-16` with its byte order and whether it has a
+    byte-order mark, ...) with a confidence. Legacy charsets are detected with
+    chardet; the confidence is chardet's guess checked against the decoded text
+    (see docs/encoding.md). A file that is UTF-8 except for a few bytes is
+    reported by `invalid-utf8-bytes` instead, at each bad run.
 
     ## Why it matters
     Most tools read text as UTF-8. A legacy charset read as UTF-8 turns every
@@ -40,7 +169,7 @@ def non_utf8_encoding(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Example
     ```text
-    news/old.txt: ENC001 [non-utf8-encoding] file is not UTF-8: decoded as cp1252 (confidence 0.87)
+    news/old.txt: ENC001 [non-utf8-encoding] file is not UTF-8: decoded as cp1252 (confidence 0.97)
     ```
 
     ## Fix
@@ -54,7 +183,12 @@ def non_utf8_encoding(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     fix = None
     if doc.confidence >= ctx.options["fix-min-confidence"]:
         fix = Fix(f"Re-encode from {enc} to UTF-8", (), safe=False, encoding="utf-8")
-    yield Violation(f"file is not UTF-8: decoded as {enc} (confidence {doc.confidence:.2f})", fix=fix)
+    what = enc
+    if enc in ("utf-16", "utf-32"):
+        what = f"{enc} with a byte-order mark"
+    elif enc.startswith(("utf-16-", "utf-32-")):
+        what = f"{enc} without a byte-order mark"
+    yield Violation(f"file is not UTF-8: decoded as {what} (confidence {doc.confidence:.2f})", fix=fix)
 
 
 @rule("ENC002", "invalid-utf8-bytes", category="encoding", severity="error")
@@ -63,8 +197,9 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## What it does
     Reports each run of bytes that could not be decoded: typically a UTF-8 file
-    with a few Latin-1 or cp1252 bytes pasted in. The message gives the bytes
-    and their offset; the position is where the replacement characters stand.
+    with a few Latin-1 or cp1252 bytes pasted in. The message gives the bytes,
+    their byte offset and what they would read as in cp1252; the position
+    (line:column) is where the replacement characters stand in the text.
 
     ## Why it matters
     A decoder either fails on these bytes or replaces them with U+FFFD, and the
@@ -73,7 +208,7 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Example
     ```text
-    mixed.txt:12:8: ENC002 [invalid-utf8-bytes] undecodable byte 0xE9 at byte offset 1043 (file is otherwise utf-8)
+    mixed.txt:12:8: ENC002 [invalid-utf8-bytes] undecodable byte 0xE9 at byte offset 1043 (file is otherwise utf-8; 'é' in cp1252)
     ```
 
     ## Fix
@@ -85,69 +220,484 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         bad = doc.raw[run.start : run.end]
         shown = " ".join(f"0x{b:02X}" for b in bad[:8]) + (" ..." if len(bad) > 8 else "")
         noun = "byte" if len(bad) == 1 else "bytes"
+        hint = ""
+        as1252 = bad[:8].decode("cp1252", errors="replace")
+        if "\ufffd" not in as1252 and as1252.isprintable():
+            hint = f"; '{as1252}' in cp1252"
         yield Violation(
-            f"undecodable {noun} {shown} at byte offset {run.start} (file is otherwise {doc.encoding})",
+            f"undecodable {noun} {shown} at byte offset {run.start} (file is otherwise {doc.encoding}{hint})",
             run.offset,
             run.offset + (run.end - run.start),
         )
 
 
-# Mojibake: UTF-8 bytes read as cp1252/latin-1 give a lead character (Â Ã Ä ... ô)
-# followed by a continuation character (bytes 0x80-0xBF). Only lines with such a
-# pair go through ftfy, so clean text costs one regex pass.
-def _mojibake_prefilter() -> Any:
-    leads = set()
-    conts = set()
-    for codec in ("cp1252", "latin-1", "cp1251", "mac_roman"):
-        for b in range(0xC2, 0xF5):
-            ch = bytes([b]).decode(codec, errors="ignore")
-            leads.update(ch)
-        for b in range(0x80, 0xC0):
-            ch = bytes([b]).decode(codec, errors="ignore")
-            conts.update(ch)
-    for b in range(0x80, 0xA0):  # undefined cp1252 bytes surface as C1 controls
-        conts.add(chr(b))
-    cls = lambda cs: "[" + "".join(regex.escape(c) for c in sorted(cs)) + "]"  # noqa: E731
-    return regex.compile(cls(leads) + cls(conts))
+# ---------------------------------------------------------------------------
+# ENC003: mojibake
+# ---------------------------------------------------------------------------
+#
+# UTF-8 turns each non-ASCII character into a lead byte (C2-F4) and one to three
+# continuation bytes (80-BF). Read through a single-byte charset, every byte
+# becomes a character: 'é' (C3 A9) becomes 'Ã©' in cp1252, '√©' in Mac Roman;
+# 'п' (D0 BF) becomes 'Ð¿' in cp1252, 'Рї' in cp1251. For each charset we match
+# runs of (lead, continuation...) characters, decode them back, and keep a
+# repair only when it makes the word *less strange*: we count anomalies that
+# mojibake produces and real words avoid (a C1 control; a symbol glued to a
+# letter; a lowercase letter followed by a capital; letters of two scripts side
+# by side; punctuation between two letters) and require the repaired word to have
+# fewer, with every repaired character in a block real text uses. Clean words
+# that happen to match (German 'Fuß“' -> U+07D3 NKo, French '«CAFÉ»' -> U+027B
+# IPA, Ukrainian 'Він' -> '³н') fail one of the two tests. The corpus in
+# tests/encoding_corpus/ measures it (docs/encoding.md).
+
+_MOJI_CODECS = ("cp1252", "latin-1", "mac_roman", "cp1251", "cp1253")
+_MOJI_LABEL = {"latin-1": "Latin-1", "mac_roman": "Mac Roman"}
 
 
-_MOJIBAKE_PAIR = _mojibake_prefilter()
+class _Codec:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        table = []
+        for b in range(256):
+            try:
+                table.append(bytes([b]).decode(name))
+            except UnicodeDecodeError:  # undefined byte: kept as the C1/Latin-1 character ("sloppy")
+                table.append(chr(b))
+        self.encode_map = {ord(table[b]): b for b in range(0x80, 0x100)}
+        cls = lambda lo, hi: "[" + "".join(re.escape(table[b]) for b in range(lo, hi + 1)) + "]"  # noqa: E731
+        self.leads = "".join(table[b] for b in range(0xC2, 0xF5))
+        self.conts = "".join(table[b] for b in range(0x80, 0xC0))
+        cont = cls(0x80, 0xBF)
+        seq = f"{cls(0xC2, 0xDF)}{cont}|{cls(0xE0, 0xEF)}{cont}{{2}}|{cls(0xF0, 0xF4)}{cont}{{3}}"
+        self.runs = re.compile(f"(?:{seq})+")
+        self.label = _MOJI_LABEL.get(name, name)
+
+    def decode(self, s: str) -> str | None:
+        """The text whose UTF-8 bytes, read with this charset, gave ``s``; None if there is none."""
+        m = self.encode_map
+        try:
+            return bytes(m[ord(c)] if ord(c) >= 0x80 else ord(c) for c in s).decode("utf-8")
+        except (KeyError, UnicodeDecodeError):
+            return None
+
+
+@lru_cache(maxsize=1)
+def _codecs() -> tuple[_Codec, ...]:
+    return tuple(_Codec(n) for n in _MOJI_CODECS)
+
+
+@lru_cache(maxsize=1)
+def _moji_gate() -> Any:
+    """One pass over the text for what any charset's mojibake starts with.
+
+    A two-byte lead followed by a continuation that decodes to a plausible
+    character (per lead, so 'l’é' in French, Mac Roman D5 8E = Armenian, does not
+    wake the slow path), or a three- or four-byte lead followed by two
+    continuations, or 'Ã'/'Â' before a space (a lost no-break space).
+    """
+    pairs: dict[str, set[str]] = {}
+    leads3: set[str] = set()
+    conts: set[str] = set()
+    for c in _codecs():
+        conts.update(c.conts)
+        for b in range(0xC2, 0xE0):
+            lead = c.leads[b - 0xC2]
+            for k in range(0x80, 0xC0):
+                ch = bytes([b, k]).decode("utf-8")
+                if _plausible(ch) and not (0x80 <= ord(ch) < 0xA0):
+                    pairs.setdefault(lead, set()).add(c.conts[k - 0x80])
+        leads3.update(ch for ch in c.leads[0xE0 - 0xC2 :] if ord(ch) >= 0x80)
+    cls = lambda cs: "[" + "".join(re.escape(ch) for ch in sorted(cs)) + "]"  # noqa: E731
+    branches = [re.escape(lead) + cls(cs) for lead, cs in sorted(pairs.items()) if ord(lead) >= 0x80]
+    # not a no-break space second: 'café\xa0»' (French typography) would match E9 A0 BB
+    branches.append(cls(leads3) + cls(conts - {"\u00a0"}) + cls(conts))
+    branches.append("[\u00c2\u00c3] ")
+    return re.compile("|".join(branches))
+
+
+def _script(o: int) -> str:
+    if o < 0x250 or 0x1E00 <= o < 0x1F00:
+        return "Latn"
+    if 0x370 <= o < 0x400 or 0x1F00 <= o < 0x2000:
+        return "Grek"
+    if 0x400 <= o < 0x530:
+        return "Cyrl"
+    if 0x3040 <= o < 0x3100 or 0x3400 <= o < 0xA000 or 0xF900 <= o < 0xFB00 or 0x20000 <= o < 0x30000:
+        return "Hani"
+    if 0xAC00 <= o < 0xD7B0 or 0x1100 <= o < 0x1200 or 0x3130 <= o < 0x3190:
+        return "Hang"
+    return f"b{o >> 7}"
+
+
+#: spacing marks that only mojibake puts next to letters
+_ODD_SYMBOLS = frozenset("¤¦¨¬¯´¸ˆ˜†‡‰◊√∂∆≈∞≠≤≥∑∏∫Ω")
+#: capitals that start UTF-8 sequences of common letters when read as cp1252/cp1253
+_MOJI_LEADS = frozenset("ÂÃÎÏÐÑÅÄΞΟ")
+_CP1252_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) - {"\u00a0"}
+_MACROMAN_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("mac_roman"))
+_CP1251_CONT_LETTERS = frozenset(c for c in bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore") if c.isalpha())
+#: punctuation that may stand between two letters of a real word
+_INNER_PUNCT = frozenset("'’‘ʼ-‐‑.,:/&_")
+
+
+def _anomalies(s: str) -> int:
+    """How strange ``s`` looks as a word; mojibake scores high, real words 0 or 1."""
+    n = 0
+    cat = unicodedata.category
+    prev = ""
+    prev_cat = ""
+    prev_script = ""
+    prev2 = ""
+    for ch in s:
+        o = ord(ch)
+        if 0x80 <= o <= 0x9F:
+            n += 2
+            prev, prev_cat, prev_script, prev2 = ch, "Cc", "", prev
+            continue
+        c = cat(ch)
+        script = _script(o) if c[0] == "L" else ""
+        if prev:
+            if c[0] == "L" and prev_cat[0] == "L":
+                if script != prev_script or prev_cat == "Ll" and c == "Lu" and (o >= 0x80 or ord(prev) >= 0x80):
+                    n += 1
+            elif (c[0] == "L" and prev_cat[0] in "SC" and not (prev == "°" and ch in "CFK")) or (
+                c[0] in "SC" and prev_cat[0] == "L" and ch not in "©®™"
+            ):
+                n += 1  # a symbol, a format character (soft hyphen) glued to a letter (not 30°C, Acme™)
+            elif (c == "No" and prev_cat[0] == "L") or (c[0] == "L" and prev_cat == "No"):
+                n += 1  # '¼', '½', '²' glued to a letter: 'MÃ¼nchen', 'Ð½'
+            if prev in _MOJI_LEADS and (ch in _CP1252_CONTS or ch == "\u00a0" and prev in "ÃÂ"):
+                n += 1  # 'Ãœ', 'ÎŸ', 'Ξ—', 'Ã\xa0': nearly only ever UTF-8 read as cp1252/cp1253
+            elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
+                n += 1  # 'Рѕ', 'Сѓ', 'РІ': UTF-8 Cyrillic read as cp1251
+            elif prev in "РС" and not prev2 and ch in "’‚„…†‡€‰‹›‘“•–—™":
+                n += 1  # 'Р’' for 'В'
+            elif prev == "‚" and ch == "Ä" or c[0] == "L" and prev in "‚„":
+                n += 1  # '‚Äô' (Mac Roman); a low opening quote after a letter
+            elif prev in "–—" and ch in _MACROMAN_CONTS:
+                n += 1  # '—Å', '–∏': UTF-8 Cyrillic read as Mac Roman
+            elif prev in "Œœ" and o >= 0x80 and c[0] == "L":
+                n += 1  # 'Œü': UTF-8 Greek read as Mac Roman
+            elif prev in "ΞΟ" and ch in "ΆΈΉΊΌΎΏ΅΄":
+                n += 1  # 'ΞΏ' for 'ο': UTF-8 Greek read as cp1253
+            if prev2 and c == "Ll" and prev_cat == "Lu" and unicodedata.category(prev2) == "Lu" and (o >= 0x80 or ord(prev) >= 0x80):
+                n += 1  # 'ТАл': capitals then a lowercase letter
+            if (
+                c[0] == "L" and prev_cat[0] == "P" and prev2 and unicodedata.category(prev2)[0] == "L"
+                and prev not in _INNER_PUNCT and not (prev == "·" and prev2 in "lL" and ch in "lL")
+            ):
+                n += 1  # punctuation inside a word ('Ð¿Ñ€', 'Р·Р°'), except l·l (Catalan)
+            if ch in _ODD_SYMBOLS or prev in _ODD_SYMBOLS:
+                n += 1  # these symbols stand alone in real text, never glued to another character
+        if c[0] == "M":
+            n += 1  # a combining mark: rare in NFC text, and 'd̩cision' is not a repair
+        prev2, prev, prev_cat, prev_script = prev, ch, c, script
+    return n
+
+
+_CYRILLIC_OK = frozenset(
+    [0x490, 0x491, 0x492, 0x493, 0x49A, 0x49B, 0x4A2, 0x4A3, 0x4AE, 0x4AF, 0x4B0, 0x4B1, 0x4BA, 0x4BB, 0x4D8, 0x4D9, 0x4E8, 0x4E9]
+)
+_LATIN_B_OK = frozenset([0x192, 0x1A0, 0x1A1, 0x1AF, 0x1B0, *range(0x1CD, 0x1DD), 0x218, 0x219, 0x21A, 0x21B, 0x259])
+
+
+@lru_cache(maxsize=1)
+def _table_chars() -> frozenset[str]:
+    """Characters of the charsets themselves: what a first round of double mojibake gives."""
+    return frozenset("".join(c.leads + c.conts for c in _codecs()))
+
+
+def _plausible(ch: str) -> bool:
+    """Whether a repaired character belongs to a block real text uses."""
+    o = ord(ch)
+    return ch in _table_chars() or (
+        0x80 <= o < 0x180
+        or o in _LATIN_B_OK
+        or 0x300 <= o < 0x370
+        or 0x370 <= o < 0x3D0
+        or 0x400 <= o < 0x460
+        or o in _CYRILLIC_OK
+        or 0x5D0 <= o <= 0x5EA
+        or 0x600 <= o < 0x700
+        or 0x900 <= o < 0x980
+        or 0xE00 <= o < 0xE80
+        or 0x1E00 <= o < 0x1F00
+        or 0x2010 <= o < 0x205F
+        or 0x20A0 <= o < 0x20C0
+        or 0x2100 <= o < 0x2150
+        or 0x2190 <= o < 0x2300
+        or 0x2460 <= o < 0x2500
+        or 0x25A0 <= o < 0x27C0
+        or 0x3000 <= o < 0x3100
+        or 0x3400 <= o < 0x4DC0
+        or 0x4E00 <= o < 0xA000
+        or 0xAC00 <= o < 0xD7A4
+        or 0xFF00 <= o < 0xFFF0
+        or 0x1F000 <= o < 0x1FB00
+        or o in (0x200D, 0xFE0F)
+    )
+
+
+class _Moji:
+    """One flagged span: text[start:end] should read ``good``."""
+
+    __slots__ = ("start", "end", "bad", "good", "codec", "safe", "rounds")
+
+    def __init__(self, start: int, end: int, bad: str, good: str, codec: str, safe: bool, rounds: int) -> None:
+        self.start, self.end, self.bad, self.good = start, end, bad, good
+        self.codec, self.safe, self.rounds = codec, safe, rounds
+
+
+def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
+    """Best repair of a whitespace-delimited chunk: (repaired, codec, rounds, unambiguous)."""
+    base = _anomalies(chunk)
+    if base == 0:
+        return None
+    results: list[tuple[int, int, str, str, int]] = []
+    for prio, c in enumerate(_codecs()):
+        fixed = _apply_codec(chunk, c)
+        if fixed is None:
+            continue
+        score = _anomalies(fixed)
+        rounds = 1
+        while score and rounds < 3:  # mojibake of mojibake: 'Ã¢â‚¬â„¢' -> 'â€™' -> '’'
+            again = _apply_codec(fixed, c)
+            if again is None:
+                break
+            s2 = _anomalies(again)
+            if s2 >= score:
+                break
+            fixed, score, rounds = again, s2, rounds + 1
+        if score < base:
+            results.append((score, len(fixed), prio, fixed, c.name, rounds))
+    if not results:
+        return None
+    # fewest anomalies; then the charset that explains the most characters
+    results.sort()
+    score, _, _, fixed, name, rounds = results[0]
+    unambiguous = score == 0 and all(r[3] == fixed for r in results if r[0] == 0)
+    return fixed, name, rounds, unambiguous
+
+
+def _apply_codec(chunk: str, c: _Codec) -> str | None:
+    out: list[str] = []
+    pos = 0
+    changed = False
+    for m in c.runs.finditer(chunk):
+        dec = c.decode(m.group())
+        if dec is None or not all(_plausible(ch) for ch in dec):
+            continue
+        out.append(chunk[pos : m.start()])
+        out.append(dec)
+        pos = m.end()
+        changed = True
+    if not changed:
+        return None
+    out.append(chunk[pos:])
+    return "".join(out)
+
+
+_CHUNK = re.compile(r"[^ \t\n\r\f\v\u2000-\u200a\u3000]+")
+_WORDCH = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
+    found: list[_Moji] = []
+    chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(line)]
+    lost_nbsp: list[int] = []
+    codecs = _codecs()
+    for a, b in chunks:
+        chunk = line[a:b]
+        if chunk.isascii() or not (chunk[-1] in "\u00c3\u00c2" or any(c.runs.search(chunk) for c in codecs)):
+            continue
+        extra = 0
+        # 'à' is C3 A0: its no-break space is often turned into a plain space later
+        if (
+            chunk[-1] in "\u00c3\u00c2" and len(chunk) > 1 and b < len(line) and line[b] == " "
+            and (chunk[-2].islower() or _anomalies(chunk))
+        ):
+            lost_nbsp.append(len(found))
+            chunk += "\u00a0"
+            extra = 1
+        rep = _repair_chunk(chunk)
+        if rep is None:
+            continue
+        fixed, codec, rounds, unambiguous = rep
+        # the changed part, widened to whole words
+        i = 0
+        while i < len(chunk) and i < len(fixed) and chunk[i] == fixed[i]:
+            i += 1
+        j = 0
+        while j < len(chunk) - i and j < len(fixed) - i and chunk[-1 - j] == fixed[-1 - j]:
+            j += 1
+        while i > 0 and _WORDCH.match(chunk[i - 1]):
+            i -= 1
+        while j > 0 and _WORDCH.match(chunk[len(chunk) - j]):
+            j -= 1
+        bad = chunk[i : len(chunk) - j]
+        good = fixed[i : len(fixed) - j]
+        safe = unambiguous and not extra
+        if extra and bad.endswith("\u00a0"):
+            bad = bad[:-1] + " "
+        found.append(_Moji(base + a + i, base + a + i + len(bad), bad, good, codec, safe, rounds))
+    # A lone 'Ã' followed by two spaces, or by one in a line that has other mojibake,
+    # is 'à' whose no-break space became a space ("Ã  la" for "à la").
+    for a, b in chunks:
+        if line[a:b] == "\u00c3" and b < len(line) and line[b] == " " and (line[b : b + 2] == "  " or found):
+            found.append(_Moji(base + a, base + b + 1, "Ã ", "à", "cp1252", False, 1))
+    found.sort(key=lambda m: m.start)
+    return _merge_moji(found, line, base)
+
+
+def _merge_moji(found: list[_Moji], line: str, base: int) -> list[_Moji]:
+    """Join flagged words separated only by spaces and punctuation (a whole corrupted phrase)."""
+    out: list[_Moji] = []
+    for m in found:
+        if out:
+            p = out[-1]
+            gap = line[p.end - base : m.start - base]
+            if m.start >= p.end and not any(ch.isalnum() for ch in gap) and len(gap) <= 3 and p.codec == m.codec and p.safe == m.safe:
+                out[-1] = _Moji(p.start, m.end, p.bad + gap + m.bad, p.good + gap + m.good, p.codec,
+                                p.safe and m.safe, max(p.rounds, m.rounds))
+                continue
+        out.append(m)
+    return out
+
+
+# The gate on UTF-8 bytes: what each charset's mojibake starts with, followed by
+# the UTF-8 of one of that charset's continuation characters. cp1252/Latin-1
+# leads are U+00C2-U+00F4 (C3 xx): of the two-byte ones only those that start
+# the mojibake of real text (Â Ã for Latin-1, Ä Å Latin Extended-A, Ì Í
+# combining marks, Î Ï Greek, Ð Ñ Cyrillic, × Hebrew, Ø Ù Arabic), the
+# three- and four-byte ones with two continuations; cp1251's are В Г Р С в
+# (D0 xx); cp1253's Β Γ Ξ Ο β (CE xx); Mac Roman's √ – — ‚ „ ‰ (E2 xx), ¬
+# (C2 AC), Œ œ (C5 92/93). The gate runs first on the non-ASCII bytes (where
+# characters that were apart may touch: a hit there is only a maybe), then on
+# the document to find the lines.
+_CONT1252 = rb"(?:\xc2[\x80-\xbf]|[\xc5\xc6\xcb][\x80-\xbf]|\xe2[\x80\x82\x84][\x80-\xbf])"
+# the same without the typography of clean text (no-break space, « », quotes, dashes,
+# ellipsis), which sits next to accented letters once the ASCII is deleted
+_CONT1252_STRICT = (
+    rb"(?:\xc2[\x80-\x9f\xa1\xa2\xa4-\xa6\xa8\xaa\xac\xad\xaf\xb1\xb4-\xb6\xb8-\xba\xbc-\xbf]|[\xc5\xc6\xcb][\x80-\xbf]"
+    rb"|\xe2\x80[\x80-\x92\x95-\x97\x9a\x9b\x9f-\xa5\xa7-\xbf]|\xe2\x82[\x80-\xab\xad-\xbf]|\xe2\x84[\x80-\xa1\xa3-\xbf])"
+)
+_MACCONT = rb"(?:[\xc2\xc3\xce\xcf][\x80-\xbf]|\xe2\x80[\xa0\xa2]|\xe2\x84\xa2|\xe2[\x88\x89][\x80-\xbf])"
+_MOJI_BYTES = (
+    re.compile(rb"\xc3[\x82\x83\x8e-\x91]" + _CONT1252 + rb"|\xc3[\x84\x85\x8c\x8d\x97-\x99]" + _CONT1252_STRICT),
+    re.compile(rb"\xc3\xa2" + _CONT1252 + _CONT1252),
+    re.compile(rb"\xc3[\xa0\xa1\xa3-\xaf]" + _CONT1252_STRICT + _CONT1252 + rb"|\xc3[\xb0-\xb4]" + _CONT1252 + b"{3}"),
+    re.compile(rb"\xd0[\x92\x93\xa0\xa1\xb2](?:\xc2|\xd0[\x80-\x8f]|\xd1[\x90-\x9f]|\xd2[\x90\x91]|\xe2[\x80\x84])"),
+    re.compile(rb"\xce[\x92\x93\x9e\x9f\xb2](?:\xc2|\xce[\x84-\x8f]|\xe2[\x80\x84])"),
+    re.compile(
+        rb"\xe2(?:\x80\x9a\xc3\x84|\x80[\x93\x94]" + _MACCONT + rb"\xe2\x80[\x93\x94]|\x88\x9a" + _MACCONT
+        + rb"|\x80[\x9e\xb0]" + _MACCONT + _MACCONT + rb")"
+    ),
+    re.compile(rb"\xc2\xac[\xc2\xc3]"),
+    re.compile(rb"\xc5[\x92\x93][\xc2\xc3\xce\xcf\xe2]"),
+)
+_LOST_NBSP = re.compile(rb"\xc3[\x82\x83] ")
+
+
+def _gate_lines(doc: Document, nonascii: bytes) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the lines that may hold mojibake."""
+    pats = [p for p in _MOJI_BYTES if p.search(nonascii)]
+    raw = _utf8_of(doc)
+    if (b"\xc3\x82" in nonascii or b"\xc3\x83" in nonascii) and _LOST_NBSP.search(raw):
+        pats.append(_LOST_NBSP)
+    if not pats:
+        return []
+    text = doc.text
+    if b"\r" in raw:  # lone CRs end lines too: use the character gate
+        out: list[tuple[int, int]] = []
+        pos = 0
+        gate = _moji_gate()
+        while True:
+            m = gate.search(text, pos)
+            if m is None:
+                return out
+            a, b = _line_bounds(text, m.start(), m.start())
+            out.append((a, b))
+            pos = b + 1
+    hits: set[int] = set()
+    for pat in pats:
+        pos = 0
+        while True:
+            m = pat.search(raw, pos)
+            if m is None:
+                break
+            lineno = raw.count(b"\n", 0, m.start())
+            hits.add(lineno)
+            nxt = raw.find(b"\n", m.end())
+            if nxt == -1:
+                break
+            pos = nxt + 1
+    if not hits:
+        return []
+    starts = doc.line_starts
+    lines = doc.lines
+    return [(starts[i], starts[i] + len(lines[i])) for i in sorted(hits)]
+
+
+def _mojibake_spans(doc: Document) -> list[_Moji]:
+    scan = _scan(doc)
+    if scan._mojibake is not None:
+        return scan._mojibake
+    found: list[_Moji] = []
+    if not scan.ascii:
+        text = doc.text
+        for a, b in _gate_lines(doc, scan.nonascii):
+            line = text[a:b]
+            spans = _mojibake_in_line(line, a)
+            # ftfy, a decade of curated heuristics, catches what the word-level repair
+            # misses (box-drawing, symbols, long corrupted phrases); its repair is kept
+            # only if it makes the text less strange, which guards against eagerness
+            found.extend(spans if spans else _ftfy_spans(line, a))
+    scan._mojibake = found
+    return found
 
 
 @lru_cache(maxsize=1)
 def _ftfy() -> Any:
-    import ftfy  # imported on first use: only documents with suspect pairs need it
-
+    try:
+        import ftfy
+    except ImportError:  # pragma: no cover - ftfy is a dependency; stay useful without it
+        return None
     cfg = ftfy.TextFixerConfig(
-        unescape_html=False,
-        remove_terminal_escapes=False,
-        fix_latin_ligatures=False,
-        fix_character_width=False,
-        uncurl_quotes=False,
-        fix_line_breaks=False,
-        fix_surrogates=False,
-        remove_control_chars=False,
-        normalization=None,
-        explain=True,
+        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False, fix_character_width=False,
+        uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False, remove_control_chars=False,
+        normalization=None, explain=True,
     )
     return ftfy, cfg
 
 
-def _remojibake(fixed: str, plan: list[tuple[str, str]]) -> str | None:
-    """Apply the inverse of ftfy's plan to ``fixed``; None if it cannot be inverted."""
-    text: Any = fixed
-    try:
-        for step, arg in reversed(plan):
-            if step == "decode":
-                text = text.encode(arg)
-            elif step == "encode":
-                codec = {"sloppy-windows-1252": "cp1252"}.get(arg, arg)
-                text = text.decode(codec)
-            else:
-                return None
-    except (UnicodeError, LookupError):
-        return None
-    return text if isinstance(text, str) else None
+def _ftfy_spans(line: str, base: int) -> list[_Moji]:
+    got = _ftfy()
+    if got is None:
+        return []
+    ftfy, cfg = got
+    fixed, plan = ftfy.fix_and_explain(line, cfg)
+    if fixed == line or not plan or _anomalies(fixed) >= _anomalies(line):
+        return []
+    codec = next((arg for step, arg in plan if step == "encode"), "cp1252")
+    codec = {"sloppy-windows-1252": "cp1252", "sloppy-windows-1251": "cp1251", "macroman": "mac_roman"}.get(codec, codec)
+    rounds = sum(1 for step, _ in plan if step == "decode") or 1
+    out: list[_Moji] = []
+    sm = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
+    ops = [op for op in sm.get_opcodes()]
+    merged: list[list[int]] = []
+    for tag, a0, a1, b0, b1 in ops:
+        if tag == "equal":
+            continue
+        if merged and a0 - merged[-1][1] <= 2 and not line[merged[-1][1]:a0].isspace():
+            merged[-1][1], merged[-1][3] = a1, b1
+        else:
+            merged.append([a0, a1, b0, b1])
+    for a0, a1, b0, b1 in merged:
+        while a0 > 0 and b0 > 0 and line[a0 - 1] == fixed[b0 - 1] and _WORDCH.match(line[a0 - 1]):
+            a0, b0 = a0 - 1, b0 - 1
+        while a1 < len(line) and b1 < len(fixed) and line[a1] == fixed[b1] and _WORDCH.match(line[a1]):
+            a1, b1 = a1 + 1, b1 + 1
+        out.append(_Moji(base + a0, base + a1, line[a0:a1], fixed[b0:b1], codec, False, rounds))
+    return out
 
 
 @rule("ENC003", "mojibake", category="encoding", fixable=True, severity="error")
@@ -155,10 +705,14 @@ def mojibake(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     """UTF-8 text that was decoded with the wrong charset (`Ã©` for `é`, `â€™` for `’`).
 
     ## What it does
-    Finds sequences that are UTF-8 bytes read as cp1252, Latin-1 or another
-    single-byte charset (also twice over: `Ã¢â‚¬â„¢`), in Latin, Cyrillic
-    (`Ð¿Ñ€Ð¸`), Greek and CJK text, and reports each with its repair. Detection
-    and repair use ftfy, on lines that contain a suspect character pair only.
+    Finds words that are UTF-8 bytes read through cp1252, Latin-1, Mac Roman,
+    cp1251 or cp1253, once or twice over (`Ã¢â‚¬â„¢`), in Latin, Cyrillic
+    (`Ð¿Ñ€Ð¸`, `РїСЂРё`), Greek (`Î•Î»`) and CJK text, also a single word in
+    an otherwise clean line, and reports each span with its repair and the
+    charset that broke it. A repair is kept only when it makes the word less
+    strange (no C1 control, no symbol glued to a letter, no capital after a
+    lowercase letter, one script): Portuguese `São`, `MAÇÃ`, German `„Fuß“`
+    and Ukrainian `Він` are left alone.
 
     ## Why it matters
     Mojibake is invisible to statistics and poisons them: every `é` becomes two
@@ -166,78 +720,29 @@ def mojibake(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Example
     ```text
-    a.txt:3:14: ENC003 [mojibake] mojibake 'dÃ©cision' should read 'décision'
+    a.txt:3:14: ENC003 [mojibake] mojibake 'dÃ©cision' should read 'décision' (UTF-8 read as cp1252)
     ```
 
     ## Fix
-    Safe when the repair round-trips (re-breaking the repaired text gives the
-    flagged text back byte for byte): `--fix` replaces the span with its repair.
+    Safe when the repair is unambiguous (one charset explains the span, the
+    result has no anomaly left, and re-breaking it gives the flagged text back
+    byte for byte): `--fix` replaces the span with its repair. Repairs that
+    guess a lost no-break space (`Ã ` for `à`) are unsafe.
     """
-    text = doc.text
-    starts = doc.line_starts
-    lines = doc.lines
-    seen_lines: set[int] = set()
-    for m in _MOJIBAKE_PAIR.finditer(text):
-        i = doc.position(m.start())[0] - 1
-        if i in seen_lines:
-            continue
-        seen_lines.add(i)
-        line = lines[i]
-        ftfy, cfg = _ftfy()
-        fixed, plan = ftfy.fix_and_explain(line, cfg)
-        if fixed == line or not plan:
-            continue
-        safe = _remojibake(fixed, plan) == line
-        sm = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
-        for tag, a0, a1, b0, b1 in _merge_opcodes(sm.get_opcodes(), line):
-            if tag == "equal":
-                continue
-            a0, a1, b0, b1 = _widen(line, fixed, a0, a1, b0, b1)
-            bad, good = line[a0:a1], fixed[b0:b1]
-            start = starts[i] + a0
-            yield Violation(
-                f"mojibake '{bad}' should read '{good}'",
-                start,
-                starts[i] + a1,
-                Fix(f"Replace with '{good}'", (Edit(start, starts[i] + a1, good),), safe=safe),
-            )
+    for m in _mojibake_spans(doc):
+        how = f"UTF-8 read as {_MOJI_LABEL.get(m.codec, m.codec)}" + (" twice" if m.rounds == 2 else "") + (
+            f" {m.rounds} times" if m.rounds > 2 else "")
+        yield Violation(
+            f"mojibake '{_clip(m.bad)}' should read '{_clip(m.good)}' ({how})",
+            m.start,
+            m.end,
+            Fix(f"Replace with '{_clip(m.good)}'", (Edit(m.start, m.end, m.good),), safe=m.safe),
+        )
 
 
-def _merge_opcodes(ops: list[tuple[str, int, int, int, int]], line: str) -> list[tuple[str, int, int, int, int]]:
-    """Join changes separated by at most two unchanged non-space characters into one span."""
-    out: list[tuple[str, int, int, int, int]] = []
-    for op in ops:
-        if op[0] != "equal" and out and out[-1][0] != "equal":
-            p = out.pop()
-            out.append(("replace", p[1], op[2], p[3], op[4]))
-            continue
-        if (
-            op[0] != "equal"
-            and len(out) >= 2
-            and out[-1][0] == "equal"
-            and out[-1][2] - out[-1][1] <= 2
-            and not any(c.isspace() for c in line[out[-1][1] : out[-1][2]])
-        ):
-            out.pop()
-            p = out.pop()
-            out.append(("replace", p[1], op[2], p[3], op[4]))
-            continue
-        out.append(op)
-    return out
-
-
-_WORDCH = regex.compile(r"[\p{L}\p{M}\p{N}]")
-
-
-def _widen(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
-    """Extend a changed span to whole words so the message reads naturally."""
-    while a0 > 0 and b0 > 0 and a[a0 - 1] == b[b0 - 1] and _WORDCH.match(a[a0 - 1]):
-        a0 -= 1
-        b0 -= 1
-    while a1 < len(a) and b1 < len(b) and a[a1] == b[b1] and _WORDCH.match(a[a1]):
-        a1 += 1
-        b1 += 1
-    return a0, a1, b0, b1
+# ---------------------------------------------------------------------------
+# ENC004, ENC009: characters lost by a lossy conversion
+# ---------------------------------------------------------------------------
 
 
 @rule("ENC004", "replacement-character", category="encoding", severity="error")
@@ -255,20 +760,22 @@ def replacement_character(doc: Document, ctx: RuleContext) -> Iterator[Violation
 
     ## Example
     ```text
-    a.txt:5:2: ENC004 [replacement-character] 1 replacement character (U+FFFD) in 'd�cision': the original character is lost
+    a.txt:5:2: ENC004 [replacement-character] 1 replacement character (U+FFFD) in 'd�cision': the original text is lost
     ```
 
     ## Fix
     Re-extract the document from its source with the right charset. There is
     no automatic fix.
     """
-    if "\ufffd" not in doc.text:
+    scan = _scan(doc)
+    if scan.ascii or not scan.rare or "\ufffd" not in doc.text:
         return
     own = {e.offset for e in doc.decode_errors}
-    for m in regex.finditer("\ufffd+", doc.text):
+    text = doc.text
+    for m in re.finditer("\ufffd+", text):
         if m.start() in own:
             continue
-        word = _word_around(doc.text, m.start(), m.end())
+        word = _word_around(text, m.start(), m.end())
         n = m.end() - m.start()
         yield Violation(
             f"{n} replacement character{'s' if n > 1 else ''} (U+FFFD) in '{word}': the original text is lost",
@@ -284,6 +791,87 @@ def _word_around(text: str, start: int, end: int) -> str:
     while e < len(text) and e - end < 20 and not text[e].isspace():
         e += 1
     return text[s:e]
+
+
+# A '?' that stands for a lost letter sits between two letters (d?cision, pr??sident,
+# Z?rich). Not: 'Quoi?' (end of word), 'Quoi?Non' (a missing space: capital after
+# a lowercase letter), URLs and code ('?id=', 'a?b:c'), which the chunk test skips.
+_LOSSY_Q = re.compile(r"[^\W\d_]\?+[^\W\d_]|(?<!\S)\?[^\W\d_]\?(?![^\W\d_])")
+_NOT_PROSE = re.compile(r"://|www\.|[=&/\\:;(){}\[\]<>|`$#@%+*^~]")
+
+
+def _lossy_candidates(text: str) -> Iterator[Any]:
+    """Matches of ``_LOSSY_Q`` near each '?' (found with str.find, not a character-class scan)."""
+    i = text.find("?")
+    n = len(text)
+    while i != -1:
+        a = max(0, i - 2)
+        m = _LOSSY_Q.search(text, a, min(n, i + 4))
+        if m is not None and m.start() <= i:
+            yield m
+            i = text.find("?", max(m.end(), i + 1))
+        else:
+            i = text.find("?", i + 1)
+
+
+@rule("ENC009", "lost-character-question-mark", category="encoding", severity="warning")
+def lost_character_question_mark(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A `?` inside a word, where a lossy conversion replaced a character it could not encode.
+
+    ## What it does
+    Reports words with question marks between letters (`d?cision`,
+    `pr??sident`, `M?nchen`): what an encoder with `errors="replace"` leaves
+    of characters its target charset (often ASCII or Latin-1) lacks. Question
+    marks at the end of a word (`Quoi?`), before a capital (`Quoi?Non`, a
+    missing space) and in URLs, query strings or code (`?id=`, `a?b:c`) are
+    not reported.
+
+    ## Why it matters
+    Like U+FFFD, the characters are gone, but a `?` does not even look like an
+    error: counts, spell-checkers and models take `d?cision` for a word.
+
+    ## Example
+    ```text
+    a.txt:2:4: ENC009 [lost-character-question-mark] 'd?cision': '?' inside a word, a character lost by a lossy conversion
+    ```
+
+    ## Fix
+    Re-extract the document from its source with an encoding that keeps every
+    character (UTF-8). There is no automatic fix.
+    """
+    text = doc.text
+    if "?" not in text:
+        return
+    done = -1
+    for m in _lossy_candidates(text):
+        if m.start() < done:
+            continue
+        a, b = m.start(), m.end()
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        while b < len(text) and not text[b].isspace():
+            b += 1
+        done = b
+        chunk = text[a:b]
+        if _NOT_PROSE.search(chunk):
+            continue
+        hits = [h for h in _LOSSY_Q.finditer(chunk) if not (h.group()[0].islower() and h.group()[-1].isupper())]
+        if len(chunk) > 40:  # a script without spaces: show the few characters around
+            a, chunk = a + max(0, m.start() - a - 8), text[max(a, m.start() - 8) : m.end() + 8]
+        if not hits:
+            continue
+        core = chunk.strip(".,;:!\"'«»“”()")
+        start = a + chunk.find(core) if core else a
+        yield Violation(
+            f"'{_clip(core)}': '?' inside a word, a character lost by a lossy conversion",
+            start,
+            start + len(core),
+        )
+
+
+# ---------------------------------------------------------------------------
+# ENC005, ENC006: binary files, byte-order mark
+# ---------------------------------------------------------------------------
 
 
 @rule("ENC005", "binary-file", category="encoding", severity="error", sees_binary=True)
@@ -316,7 +904,8 @@ def byte_order_mark(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## What it does
     Reports a BOM at the very start of a UTF-8 document. (A U+FEFF elsewhere is
-    an invisible character, reported by `invisible-character`.)
+    an invisible character, reported by `invisible-character`; the BOM of a
+    UTF-16 file is part of its encoding, reported by `non-utf8-encoding`.)
 
     ## Why it matters
     UTF-8 needs no byte-order mark. Tools that do not expect it keep it as a
@@ -335,18 +924,58 @@ def byte_order_mark(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation("file starts with a UTF-8 byte-order mark", 0, 1, Fix("Remove the byte-order mark", (Edit(0, 1, ""),)))
 
 
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]+")
-_INVISIBLE = regex.compile(r"[\u200b\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u200e\u200f]+|(?<=[\p{Latin}\p{Cyrillic}\p{Greek} ])[\u200c\u200d]+(?=[\p{Latin}\p{Cyrillic}\p{Greek} ])")
-_NAMES = {
+# ---------------------------------------------------------------------------
+# ENC007, ENC008, ENC010: control, invisible and private-use characters
+# ---------------------------------------------------------------------------
+
+_CONTROL_CHARS = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)])
+_INVISIBLE_NAMES = {
+    "\u00ad": "SOFT HYPHEN",
+    "\u061c": "ARABIC LETTER MARK",
+    "\u180e": "MONGOLIAN VOWEL SEPARATOR",
     "\u200b": "ZERO WIDTH SPACE",
     "\u200c": "ZERO WIDTH NON-JOINER",
     "\u200d": "ZERO WIDTH JOINER",
-    "\u2060": "WORD JOINER",
-    "\ufeff": "ZERO WIDTH NO-BREAK SPACE (BOM)",
-    "\u00ad": "SOFT HYPHEN",
     "\u200e": "LEFT-TO-RIGHT MARK",
     "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE (BOM)",
 }
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _kind(ch: str) -> str:
+    o = ord(ch)
+    if o in _CONTROL_CHARS:
+        return "control"
+    if 0xE000 <= o <= 0xF8FF or o >= 0xF0000:
+        return "private"
+    if 0xFDD0 <= o <= 0xFDEF or o in (0xFFFE, 0xFFFF):
+        return "nonchar"
+    if o == 0xFFFD:
+        return "fffd"
+    return "invisible"  # format characters, separators, U+FFF9-U+FFFB
+
+
+def _runs_of(doc: Document, kinds: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Maximal runs of characters of the given kinds, from the shared rare-character scan."""
+    scan = _scan(doc)
+    if not scan.rare:
+        return
+    text = doc.text
+    for a, b in scan.rare_runs(text):
+        i = a
+        while i < b:
+            if _kind(text[i]) not in kinds:
+                i += 1
+                continue
+            j = i + 1
+            while j < b and _kind(text[j]) in kinds:
+                j += 1
+            yield i, j
+            i = j
 
 
 @rule("ENC007", "control-character", category="encoding", fixable=True, severity="warning")
@@ -355,11 +984,12 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## What it does
     Reports control characters (U+0000–U+001F except tab, newline, CR and form
-    feed; U+007F; U+0080–U+009F) in the text.
+    feed, which is kept as a page break; U+007F; U+0080–U+009F) in the text.
+    C1 controls inside a mojibake span are left to `mojibake`.
 
     ## Why it matters
     Controls are invisible, break tokenizers and JSON exports, and C1 controls
-    usually mean cp1252 text was decoded as Latin-1.
+    usually mean cp1252 text was decoded as Latin-1 (`\\x92` for `’`).
 
     ## Example
     ```text
@@ -367,31 +997,53 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    `--fix` deletes them (safe).
+    `--fix` deletes C0 controls, and replaces a C1 control by the cp1252
+    character of the same byte (`\\x92` becomes `’`, what browsers do), or
+    deletes it when cp1252 has none (safe).
     """
-    for m in _CONTROL.finditer(doc.text):
-        if m.start() == 0 and doc.text.startswith("\ufeff"):
+    spans = None
+    for a, b in _runs_of(doc, ("control",)):
+        if spans is None:
+            spans = [(m.start, m.end) for m in _mojibake_spans(doc)] if any(0x80 <= ord(c) <= 0x9F for c in doc.text[a:b]) else []
+        if any(s <= a and b <= e for s, e in spans):
             continue
-        chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in m.group(0)}))
-        yield Violation(f"control character {chars} in the text", m.start(), m.end(),
-                        Fix("Delete the control characters", (Edit(m.start(), m.end(), ""),)))
+        run = doc.text[a:b]
+        chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
+        repl = "".join(_c1_as_cp1252(c) for c in run)
+        title = f"Replace with '{repl}' (cp1252)" if repl else "Delete the control characters"
+        yield Violation(f"control character {chars} in the text", a, b, Fix(title, (Edit(a, b, repl),)))
+
+
+def _c1_as_cp1252(c: str) -> str:
+    o = ord(c)
+    if 0x80 <= o <= 0x9F:
+        try:
+            return bytes([o]).decode("cp1252")
+        except UnicodeDecodeError:
+            return ""
+    return ""
 
 
 @rule("ENC008", "invisible-character", category="encoding", fixable=True, severity="warning")
 def invisible_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    """Zero-width, soft-hyphen and bidirectional control characters hidden in the text.
+    """Zero-width, soft-hyphen, separator and bidirectional control characters hidden in the text.
 
     ## What it does
-    Reports U+200B zero width space, U+2060 word joiner, U+FEFF inside the
-    text, soft hyphens, left-to-right/right-to-left marks and bidi overrides
-    and isolates (U+202A–U+202E, U+2066–U+2069). Zero-width (non-)joiners are
-    reported only between Latin, Cyrillic or Greek letters: in emoji sequences
-    and in scripts such as Persian or Devanagari they are legitimate.
+    Reports U+200B zero width space, U+2060 word joiner and the other
+    invisible format characters, U+FEFF inside the text, soft hyphens,
+    left-to-right/right-to-left marks, bidi embeddings, overrides and isolates
+    (U+202A–U+202E, U+2066–U+2069) and the Unicode line and paragraph
+    separators. Zero-width (non-)joiners are reported only between Latin,
+    Cyrillic or Greek letters: in emoji sequences and in scripts such as
+    Persian or Devanagari they are legitimate; directional marks are not
+    reported in text that holds Hebrew or Arabic letters. A BOM at the start
+    of the file is `byte-order-mark`; private-use characters are
+    `private-use-character`.
 
     ## Why it matters
     They make identical words compare different, break search and
     deduplication, and bidi overrides can make text display differently from
-    what it says.
+    what it says (the "Trojan Source" attack).
 
     ## Example
     ```text
@@ -399,16 +1051,396 @@ def invisible_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    `--fix` deletes them (safe).
+    `--fix` deletes them (safe); a line or paragraph separator becomes a newline.
     """
     text = doc.text
-    for m in _INVISIBLE.finditer(text):
-        if m.start() == 0 and m.group(0).startswith("\ufeff"):
-            if len(m.group(0)) == 1:
+    rtl = None
+    for a, b in _runs_of(doc, ("invisible",)):
+        if a == 0 and text.startswith("\ufeff"):
+            a += 1
+            if a == b:
                 continue
-        names = ", ".join(sorted({_NAMES.get(c, f"U+{ord(c):04X} (bidi control)") for c in m.group(0)}))
-        yield Violation(f"invisible character {names}", m.start(), m.end(),
-                        Fix("Delete the invisible characters", (Edit(m.start(), m.end(), ""),)))
+        run = text[a:b]
+        if set(run) <= {"\u200c", "\u200d"}:
+            before = text[a - 1] if a else " "
+            after = text[b] if b < len(text) else " "
+            if not (_is_lcg(before) and _is_lcg(after)):
+                continue
+        if set(run) <= {"\u200e", "\u200f", "\u061c"}:
+            if rtl is None:
+                rtl = bool(re.search("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]", text))
+            if rtl:
+                continue
+        names = ", ".join(sorted({_INVISIBLE_NAMES.get(c, f"U+{ord(c):04X} (bidi control)" if c in _BIDI else f"U+{ord(c):04X}")
+                                  for c in run}))
+        repl = "\n" if set(run) & {"\u2028", "\u2029"} else ""
+        yield Violation(f"invisible character {names}", a, b,
+                        Fix("Delete the invisible characters" if not repl else "Replace with a newline", (Edit(a, b, repl),)))
+
+
+def _is_lcg(ch: str) -> bool:
+    o = ord(ch)
+    return ch == " " or (ch.isalpha() and (o < 0x250 or 0x370 <= o < 0x530 or 0x1E00 <= o < 0x2000))
+
+
+@rule("ENC010", "private-use-character", category="encoding", fixable=True, severity="warning")
+def private_use_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """Private-use code points and noncharacters, which have no meaning outside one system.
+
+    ## What it does
+    Reports characters of the private-use areas (U+E000–U+F8FF, planes 15 and
+    16) and noncharacters (U+FDD0–U+FDEF, U+FFFE, U+FFFF) in the text.
+
+    ## Why it matters
+    A private-use character means something only to the font or program that
+    made it: icon-font glyphs scraped from a web page (Font Awesome's
+    U+F09A), the Apple logo U+F8FF, or a legacy converter's private mapping
+    of a character it did not know. Elsewhere it renders as a box and carries
+    no text.
+
+    ## Example
+    ```text
+    a.txt:7:1: ENC010 [private-use-character] private-use character U+F09A: no standard meaning (an icon font or a private mapping)
+    ```
+
+    ## Fix
+    `--fix --unsafe-fixes` deletes them. The fix is unsafe: if the character
+    was a private mapping of a real letter, deleting it loses that letter.
+    """
+    for a, b in _runs_of(doc, ("private", "nonchar")):
+        run = doc.text[a:b]
+        chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
+        what = "noncharacter" if all(_kind(c) == "nonchar" for c in run) else "private-use character"
+        yield Violation(f"{what} {chars}: no standard meaning (an icon font or a private mapping)", a, b,
+                        Fix("Delete the private-use characters", (Edit(a, b, ""),), safe=False))
+
+
+# ---------------------------------------------------------------------------
+# ENC011: Unicode normalization
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _nfc_suspects() -> Any:
+    """Characters that NFC can change: combining marks, composing jamo, singletons."""
+    ranges = []
+    for cp in range(0x300, 0x30000):
+        if 0xD800 <= cp < 0xE000 or 0x3400 <= cp < 0xA000 or 0xAC00 <= cp < 0xD7A4 or 0x20000 <= cp < 0x2F800:
+            continue
+        ch = chr(cp)
+        if unicodedata.combining(ch) or unicodedata.normalize("NFC", ch) != ch or unicodedata.category(ch) == "Mc":
+            ranges.append(cp)
+    ranges.extend(range(0x1161, 0x1176))  # Hangul vowel jamo
+    ranges.extend(range(0x11A8, 0x11C3))  # Hangul trailing jamo
+    ranges.extend(range(0x3099, 0x309B))  # kana voicing marks
+    cls = []
+    start = prev = ranges[0] if ranges else 0
+    for cp in sorted(set(ranges))[1:] + [-1]:
+        if cp != prev + 1:
+            cls.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = cp
+        prev = cp
+    return re.compile(f".?[{''.join(cls)}]+", re.DOTALL)
+
+
+@rule("ENC011", "not-nfc-normalized", category="encoding", fixable=True, severity="warning")
+def not_nfc_normalized(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """Text not in Unicode normalization form C (decomposed accents: `e` + U+0301 for `é`).
+
+    ## What it does
+    Reports, once per document, text that changes under NFC: letters written
+    as a base and combining marks (`e` + U+0301 instead of `é`, as macOS file
+    names and some PDF extractors write them), marks in non-canonical order,
+    and singletons such as U+212B ANGSTROM SIGN or U+037E GREEK QUESTION
+    MARK. The message gives the number of spans and the first one.
+
+    ## Why it matters
+    `é` and `e` + U+0301 look the same and compare different: search, counts,
+    deduplication and tokenizers see two words. NFC is what the web and most
+    corpora use.
+
+    ## Example
+    ```text
+    a.txt:3:5: ENC011 [not-nfc-normalized] 12 spans are not in NFC (first: 'de\u0301cision' should be 'décision')
+    ```
+
+    ## Fix
+    `--fix` normalizes every span to NFC (safe: canonical equivalents look
+    and mean the same). Spans with CJK compatibility ideographs, which NFC
+    maps to unified ones that a font may draw differently, get an unsafe fix.
+    """
+    scan = _scan(doc)
+    if scan.ascii or not scan.maybe_nfc:
+        return
+    text = doc.text
+    if unicodedata.is_normalized("NFC", text):
+        return
+    edits = []
+    first = None
+    unsafe = False
+    for m in _nfc_suspects().finditer(text):
+        seg = m.group()
+        if seg[:1] in "\n\r" and len(seg) > 1:
+            seg = seg[1:]
+        a = m.end() - len(seg)
+        norm = unicodedata.normalize("NFC", seg)
+        if norm == seg:
+            continue
+        while len(seg) > 1 and norm and seg[0] == norm[0] and unicodedata.normalize("NFC", seg[1:]) == norm[1:]:
+            seg, norm, a = seg[1:], norm[1:], a + 1  # the preceding character did not take part
+        if any(0xF900 <= ord(c) < 0xFB00 or 0x2F800 <= ord(c) < 0x2FA20 for c in seg):
+            unsafe = True
+        edits.append(Edit(a, m.end(), norm))
+        if first is None:
+            first = (a, m.end(), seg, norm)
+    if first is None:
+        return
+    n = len(edits)
+    shown = "".join(c if unicodedata.combining(c) == 0 else f"\\u{ord(c):04x}" for c in first[2])
+    yield Violation(
+        f"{n} span{'s are' if n > 1 else ' is'} not in NFC (first: '{shown}' should be '{first[3]}')",
+        first[0],
+        first[1],
+        Fix("Normalize to NFC", tuple(edits), safe=not unsafe),
+    )
+
+
+# ---------------------------------------------------------------------------
+# ENC012, ENC013: HTML leftovers in plain text
+# ---------------------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+@rule("ENC012", "html-entity", category="encoding", fixable=True, severity="warning")
+def html_entity(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """HTML or XML character references left in plain text (`&eacute;`, `&#233;`, `&nbsp;`, `&amp;`).
+
+    ## What it does
+    Reports named references that HTML5 defines (`&amp;`, `&nbsp;`,
+    `&eacute;`, `&rsquo;` ...) and numeric ones (`&#233;`, `&#xE9;`), with
+    the character they stand for. Only complete references (with the final
+    `;`) are reported: `AT&T`, `R&D`, `x&y;` and `Q&A` are text.
+
+    ## Why it matters
+    The text was extracted from HTML without unescaping, or escaped twice:
+    `caf&eacute;` is not a word, and `&amp;` inflates counts of a character
+    that is not there.
+
+    ## Example
+    ```text
+    a.txt:1:9: ENC012 [html-entity] HTML character reference '&eacute;' in plain text: 'é'
+    ```
+
+    ## Fix
+    `--fix` replaces each reference by its character (safe). A text escaped
+    twice (`&amp;eacute;`) is unescaped one level per pass, until it is
+    clean. References to control characters get no fix.
+    """
+    text = doc.text
+    if "&" not in text:
+        return
+    for m in _ENTITY.finditer(text):
+        ref = m.group()
+        if ref[1] != "#" and ref[1:] not in _HTML5_ENTITIES:
+            continue
+        char = html.unescape(ref)
+        if char == ref:
+            continue
+        bad = not char or any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n" or c == "\ufffd" for c in char)
+        shown = {"\u00a0": "no-break space", " ": "space", "\n": "newline", "\t": "tab"}.get(char, char)
+        if bad:
+            shown = "a control character" if not char else f"U+{ord(char[0]):04X}"
+        yield Violation(
+            f"HTML character reference '{ref}' in plain text: '{shown}'",
+            m.start(),
+            m.end(),
+            None if bad else Fix(f"Replace with '{shown}'", (Edit(m.start(), m.end(), char),)),
+        )
+
+
+_HTML_TAGS = frozenset(
+    ["a", "abbr", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "dialog", "div", "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link", "main", "mark", "meta", "meter", "nav", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param", "picture", "pre", "progress", "q", "s", "samp", "script", "section", "select", "small", "source", "span", "strike", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr"]
+)
+_BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"])
+_TAG = re.compile(
+    r"<!--.{0,300}?-->"
+    r"|<(/?)([A-Za-z][A-Za-z0-9]{0,9})((?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>]{0,300}\"|'[^'<>]{0,300}'|[^\s\"'<>=`]{1,300}))?){0,20})\s*(/?)>",
+    re.DOTALL,
+)
+
+
+@rule("ENC013", "markup-tag", category="encoding", fixable=True, severity="warning")
+def markup_tag(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """HTML tags or comments left in plain text (`<br>`, `</p>`, `<div class="x">`, `<!-- -->`).
+
+    ## What it does
+    Reports tags of known HTML elements (opening, closing or self-closing,
+    with well-formed attributes) and HTML comments. Comparisons and code
+    (`a < b > c`, `if (a<b)`, `List<String>`, `Option<A>`), e-mail addresses
+    (`<john@x.com>`), `<3` and `<Enter>` are not tags and are not reported:
+    the element name must be an HTML one, written all lowercase or all
+    capitals, and a capital single-letter name glued to a word is a generic.
+
+    ## Why it matters
+    Markup in extracted text is residue of a careless HTML-to-text step:
+    `<br>` glues lines, `</p>` is noise in every n-gram, and scripts or
+    comments can carry whole paragraphs of non-text.
+
+    ## Example
+    ```text
+    a.txt:4:18: ENC013 [markup-tag] HTML tag '<br>' in plain text
+    ```
+
+    ## Fix
+    `--fix --unsafe-fixes` deletes the tag (a block tag between two words is
+    replaced by a space). Unsafe: the text may be about HTML.
+    """
+    text = doc.text
+    if "<" not in text:
+        return
+    for m in _TAG.finditer(text):
+        tag = m.group()
+        name = m.group(2)
+        if name is not None:
+            if name.lower() not in _HTML_TAGS or not (name.islower() or name.isupper() or name[-1].isdigit()):
+                continue
+            if len(name) == 1 and name.isupper() and not m.group(1) and not m.group(3):
+                continue  # a type parameter (Option<A>) or a placeholder (<A>)
+        what = "HTML comment" if name is None else "HTML tag"
+        a, b = m.start(), m.end()
+        repl = ""
+        if name is not None and name.lower() in _BLOCK_TAGS:
+            before = text[a - 1] if a else " "
+            after = text[b] if b < len(text) else " "
+            if not before.isspace() and not after.isspace():
+                repl = " "
+        yield Violation(f"{what} '{_clip(tag, 40)}' in plain text", a, b,
+                        Fix("Delete the tag" if not repl else "Replace the tag with a space", (Edit(a, b, repl),), safe=False))
+
+
+# ---------------------------------------------------------------------------
+# ENC014-ENC016: line endings and whitespace (style, off by default)
+# ---------------------------------------------------------------------------
+
+_ENDING = re.compile(r"\r\n|\r|\n")
+_ENDING_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
+
+
+def _dominant_ending(text: str) -> tuple[str, dict[str, int]]:
+    crlf = text.count("\r\n")
+    counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+    best = max(counts, key=lambda k: (counts[k], k == "\n", k == "\r\n"))
+    if best == "\r":  # lone CR (classic Mac OS) is not a standard line ending
+        best = "\n" if counts["\n"] >= counts["\r\n"] else "\r\n"
+    return best, counts
+
+
+@rule("ENC014", "mixed-line-endings", category="encoding", fixable=True, severity="info", enabled_by_default=False)
+def mixed_line_endings(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """Line endings that mix CRLF and LF, or use a lone CR.
+
+    ## What it does
+    Reports, once per document, a text whose lines end in more than one way
+    (CRLF and LF), or with lone carriage returns (classic Mac OS), with the
+    count of each and the first line that differs from the dominant ending.
+    Off by default (a style rule): enable it with `extend-select = ["ENC014"]`.
+
+    ## Why it matters
+    Mixed endings come from concatenating files from different systems. Tools
+    that split on `\\n` keep stray `\\r` at line ends; tools that do not know
+    lone CRs see one huge line.
+
+    ## Example
+    ```text
+    a.txt:7:12: ENC014 [mixed-line-endings] mixed line endings: 120 LF, 3 CRLF (first CRLF here); dominant LF
+    ```
+
+    ## Fix
+    `--fix` rewrites every ending to the dominant one (LF when lone CRs
+    dominate) (safe).
+    """
+    text = doc.text
+    if "\r" not in text:
+        return
+    best, counts = _dominant_ending(text)
+    kinds = [k for k in ("\n", "\r\n", "\r") if counts[k]]
+    if kinds == [best]:
+        return
+    edits = []
+    first = None
+    for m in _ENDING.finditer(text):
+        if m.group() != best:
+            edits.append(Edit(m.start(), m.end(), best))
+            if first is None:
+                first = m
+    assert first is not None
+    summary = ", ".join(f"{counts[k]} {_ENDING_NAMES[k]}" for k in sorted(kinds, key=lambda k: -counts[k]))
+    what = "mixed line endings" if len(kinds) > 1 else "non-standard line endings"
+    yield Violation(
+        f"{what}: {summary} (first {_ENDING_NAMES[first.group()]} here); dominant {_ENDING_NAMES[best]}",
+        first.start(),
+        first.start(),
+        Fix(f"Use {_ENDING_NAMES[best]} everywhere", tuple(edits)),
+    )
+
+
+_TRAILING = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+(?=\r\n|\r|\n|\Z)")
+
+
+@rule("ENC015", "trailing-whitespace", category="encoding", fixable=True, severity="info", enabled_by_default=False)
+def trailing_whitespace(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """Spaces, tabs or no-break spaces at the end of a line.
+
+    ## What it does
+    Reports whitespace (space, tab, no-break and other Unicode spaces) before
+    a line ending or at the end of the text. Off by default (a style rule).
+
+    ## Why it matters
+    Trailing whitespace is invisible noise: two copies of a line differ only
+    by it, and it inflates token counts.
+
+    ## Example
+    ```text
+    a.txt:3:41: ENC015 [trailing-whitespace] trailing whitespace (2 characters)
+    ```
+
+    ## Fix
+    `--fix` deletes it (safe).
+    """
+    text = doc.text
+    for m in _TRAILING.finditer(text):
+        n = m.end() - m.start()
+        yield Violation(f"trailing whitespace ({n} character{'s' if n > 1 else ''})", m.start(), m.end(),
+                        Fix("Delete the trailing whitespace", (Edit(m.start(), m.end(), ""),)))
+
+
+@rule("ENC016", "missing-final-newline", category="encoding", fixable=True, severity="info", enabled_by_default=False)
+def missing_final_newline(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """The text does not end with a line ending.
+
+    ## What it does
+    Reports a non-empty document whose last character is not a line ending.
+    Off by default (a style rule).
+
+    ## Why it matters
+    POSIX tools count lines by their endings: `wc -l` and `cat a b` glue the
+    last line of one file to the first line of the next.
+
+    ## Example
+    ```text
+    a.txt:12:30: ENC016 [missing-final-newline] no line ending at the end of the text
+    ```
+
+    ## Fix
+    `--fix` appends the document's dominant line ending (safe).
+    """
+    text = doc.text
+    if not text or text[-1] in "\n\r":
+        return
+    best = _dominant_ending(text)[0] if "\r" in text else "\n"
+    n = len(text)
+    yield Violation("no line ending at the end of the text", n, n, Fix(f"Append {_ENDING_NAMES[best]}", (Edit(n, n, best),)))
 
 
 @hookimpl
@@ -422,5 +1454,12 @@ def corpuslint_rules() -> list[Rule]:
         byte_order_mark,
         control_character,
         invisible_character,
+        lost_character_question_mark,
+        private_use_character,
+        not_nfc_normalized,
+        html_entity,
+        markup_tag,
+        mixed_line_endings,
+        trailing_whitespace,
+        missing_final_newline,
     ]
-
