@@ -102,7 +102,7 @@ class Facts(dict):  # type: ignore[type-arg]
         return value
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 - must go through __getitem__
 
 
 @dataclass(eq=False)
