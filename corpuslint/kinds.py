@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import unicodedata
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -19,10 +20,18 @@ from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.rule import Option, Rule, RuleContext
 
-__all__ = ["KINDS", "PhraseRule", "normalize_line", "rule_from_pack"]
+__all__ = ["KINDS", "PhraseMatch", "PhraseRule", "normalize_line", "normalized_lines", "rule_from_pack"]
 
 _STRIP = " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„"
 _SPACES = regex.compile(r"\s+")
+
+
+def _first_word(s: str) -> str:
+    return s.split(" ", 1)[0]
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def normalize_line(line: str) -> str:
@@ -42,10 +51,35 @@ class _Entry:
     language: str
 
 
+@dataclass(frozen=True)
+class PhraseMatch:
+    """One match of a phrase rule: character offsets, the matched text, and whether it is the whole line."""
+
+    start: int
+    end: int
+    matched: str
+    entry: _Entry
+    whole_line: bool
+
+
+# per-document caches, shared by the rules that run on the same document (a run lints
+# one document with every rule before the next): normalized lines and each rule's matches
+_NORMALIZED: weakref.WeakKeyDictionary[Document, list[str]] = weakref.WeakKeyDictionary()
+_MATCHES: weakref.WeakKeyDictionary[Document, dict[int, tuple[int, list[PhraseMatch]]]] = weakref.WeakKeyDictionary()
+
+
+def normalized_lines(doc: Document) -> list[str]:
+    """``normalize_line`` of every line of ``doc``, computed once per document."""
+    norms = _NORMALIZED.get(doc)
+    if norms is None:
+        norms = _NORMALIZED[doc] = [normalize_line(ln) if ln else "" for ln in doc.lines]
+    return norms
+
+
 @dataclass
 class PhraseVocabulary:
     exact: dict[str, _Entry]
-    prefix_re: Any  # regex over the normalized line, or None
+    prefix_index: dict[str, list[str]]  # first word -> prefixes starting with it, longest first
     prefix_entries: dict[str, _Entry]
     pattern_re: Any  # regex over the whole text (MULTILINE), or None
     pattern_entries: list[tuple[Any, _Entry]]
@@ -65,6 +99,8 @@ class PhraseRule(Rule):
         "safe-lines": list,
     }
     default_message = "{match}"
+    #: the vocabulary compiled for the current run (set by ``compile_packs``)
+    compiled: PhraseVocabulary | None = None
 
     def __init__(self, **attrs: Any) -> None:
         for k, v in attrs.items():
@@ -104,10 +140,11 @@ class PhraseRule(Rule):
                 except regex.error as e:
                     raise PackError(f"{pack.path}: key 'exceptions' item {i + 1}: bad regex {pat!r}: {e}") from None
                 exceptions.append(str(pat))
-        prefix_re = None
-        if prefixes:
-            alts = sorted(prefixes, key=len, reverse=True)
-            prefix_re = regex.compile("^(?:" + "|".join(regex.escape(p) for p in alts) + r")(?!\w)")
+        # prefixes indexed by their first word: one dict lookup per line instead of a
+        # regex of hundreds of alternatives (issue #5: residue checks must stay cheap)
+        prefix_index: dict[str, list[str]] = {}
+        for p in sorted(prefixes, key=len, reverse=True):
+            prefix_index.setdefault(_first_word(p), []).append(p)
         pattern_re = None
         singles: list[Any] = []
         if patterns:
@@ -116,32 +153,64 @@ class PhraseRule(Rule):
             pattern_re = regex.compile("|".join(f"(?:{p})" for p, _ in patterns), flags)
             singles = [regex.compile(p, flags) for p, _ in patterns]
         exception_re = regex.compile("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
-        return PhraseVocabulary(exact, prefix_re, prefixes, pattern_re, list(zip(singles, [e for _, e in patterns])), exception_re)
+        vocab = PhraseVocabulary(
+            exact, prefix_index, prefixes, pattern_re, list(zip(singles, [e for _, e in patterns])), exception_re
+        )
+        self.compiled = vocab
+        return vocab
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-        vocab: PhraseVocabulary | None = ctx.vocabulary
+        for m in self.matches(doc, ctx.vocabulary, ctx.options["max-length"]):
+            yield self._violation(doc, m.start, m.end, m.matched, m.entry, whole_line=m.whole_line)
+
+    def matches(self, doc: Document, vocab: PhraseVocabulary | None = None, max_len: int | None = None) -> list[PhraseMatch]:
+        """The rule's matches in ``doc``, computed once per document and shared with other rules.
+
+        Without ``vocab``, the vocabulary this rule compiled for the run is used (none if
+        the rule is not active); without ``max_len``, the last value used on this
+        document or the option's default.
+        """
+        vocab = vocab if vocab is not None else self.compiled
         if vocab is None:
-            return
-        max_len = ctx.options["max-length"]
+            return []
+        per_doc = _MATCHES.setdefault(doc, {})
+        cached = per_doc.get(id(self))
+        if cached is not None and (max_len is None or cached[0] == max_len):
+            return cached[1]
+        if max_len is None:
+            max_len = next(o.default for o in self.options if o.name == "max-length")
+        out = self._find(doc, vocab, max_len)
+        per_doc[id(self)] = (max_len, out)
+        return out
+
+    def whole_lines(self, doc: Document) -> list[int]:
+        """0-based indexes of the lines this rule matches as a whole (for the residue scorer)."""
+        return [doc.position(m.start)[0] - 1 for m in self.matches(doc) if m.whole_line]
+
+    def _find(self, doc: Document, vocab: PhraseVocabulary, max_len: int) -> list[PhraseMatch]:
+        out: list[PhraseMatch] = []
         starts = doc.line_starts
         flagged: set[int] = set()
         exc = vocab.exception_re
-        for i, line in enumerate(doc.lines):
-            if not line or len(line) > max_len:
-                continue
-            n = normalize_line(line)
-            if not n:
-                continue
-            entry = vocab.exact.get(n)
-            if entry is None and vocab.prefix_re is not None:
-                m = vocab.prefix_re.match(n)
-                if m:
-                    entry = vocab.prefix_entries[m.group(0)]
-            if entry is None or (exc is not None and exc.search(line)):
-                continue
-            flagged.add(i)
-            start = starts[i]
-            yield self._violation(doc, start, start + len(line), line.strip(), entry, whole_line=True)
+        if vocab.exact or vocab.prefix_index:
+            norms = normalized_lines(doc)
+            for i, line in enumerate(doc.lines):
+                if not line or len(line) > max_len:
+                    continue
+                n = norms[i]
+                if not n:
+                    continue
+                entry = vocab.exact.get(n)
+                if entry is None and vocab.prefix_index:
+                    for p in vocab.prefix_index.get(_first_word(n), ()):
+                        if n.startswith(p) and (len(n) == len(p) or not _is_word_char(n[len(p)])):
+                            entry = vocab.prefix_entries[p]
+                            break
+                if entry is None or (exc is not None and exc.search(line)):
+                    continue
+                flagged.add(i)
+                start = starts[i]
+                out.append(PhraseMatch(start, start + len(line), line.strip(), entry, True))
         if vocab.pattern_re is not None:
             for m in vocab.pattern_re.finditer(doc.text):
                 if m.end() == m.start():
@@ -156,7 +225,9 @@ class PhraseRule(Rule):
                 line_start = starts[line_idx]
                 end = min(m.end(), line_start + len(line))
                 whole = m.start() <= line_start + (len(line) - len(line.lstrip())) and end >= line_start + len(line.rstrip())
-                yield self._violation(doc, m.start(), end, m.group(0).strip(), entry, whole_line=whole)
+                out.append(PhraseMatch(m.start(), end, m.group(0).strip(), entry, whole))
+        out.sort(key=lambda m: m.start)
+        return out
 
     def _violation(self, doc: Document, start: int, end: int, matched: str, entry: _Entry, whole_line: bool) -> Violation:
         template = entry.message or self.default_message

@@ -13,8 +13,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import regex
-
+from corpuslint.families.residue_structure import (
+    CommentSection,
+    ForeignLanguageLine,
+    LineSource,
+    ResidueBlock,
+    TrailingResidue,
+)
 from corpuslint.hookspecs import hookimpl
 from corpuslint.kinds import PhraseRule, normalize_line
 from corpuslint.langid import line_script, script_counts
@@ -238,26 +243,9 @@ def foreign_script_line(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## Fix
     Delete the line (unsafe fix).
     """
-    main = doc.script
-    if main == "None":
-        return
-    main = _CJK.get(main, main)
-    min_letters = ctx.options["min-letters"]
-    min_share = ctx.options["min-share"]
     starts = doc.line_starts
-    for i, line in enumerate(doc.lines):
-        if len(line) < min_letters or line.isascii() and main == "Latin":
-            continue
-        script, letters = line_script(line)
-        if letters < min_letters:
-            continue
-        script = _CJK.get(script, script)
-        if script in (main, "None", "Other"):
-            continue
-        counts = script_counts(line)
-        share = sum(v for k, v in counts.items() if _CJK.get(k, k) == script) / letters
-        if share < min_share:
-            continue
+    for i, script, main in foreign_script_lines(doc, ctx.options["min-letters"], ctx.options["min-share"]):
+        line = doc.lines[i]
         start = starts[i] + (len(line) - len(line.lstrip()))
         end = starts[i] + len(line.rstrip())
         line_end = starts[i + 1] if i + 1 < len(starts) else end
@@ -269,75 +257,27 @@ def foreign_script_line(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-_SENTENCE_END = regex.compile(r"[.!?…:;»\"”)\]]\s*$|[.!?…]\s*[\"”»’')\]]+\s*$")
-_LIST_ITEM = regex.compile(r"^\s*(?:[-–—•*·]|\d{1,3}[.)-])\s+\S")
-
-
-@rule(
-    "RES008",
-    "trailing-residue",
-    category="residue", fixable=True,
-    severity="warning",
-    options=[
-        Option("max-length", int, 80, "Longest line (characters) that can belong to a trailing block.", min=1),
-        Option("max-lines", int, 12, "Longest trailing block (non-blank lines) reported.", min=1),
-    ],
-)
-def trailing_residue(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    """A block of short, unpunctuated lines after the last sentence of the article.
-
-    ## What it does
-    Walks back from the end of the document over non-blank lines shorter than
-    `max-length` that do not end like a sentence (`.`, `!`, `?`, `…`, a closing
-    quote). When such a run follows body text (a line that ends like a
-    sentence) and is at most `max-lines` long, it is reported as one block.
-    Lists (`- item`, `1. item`) stop the run: they are content.
-
-    ## Why it matters
-    What a page prints after the article (related links, "follow us", share
-    bars, the site's name, a login prompt, widget labels) has this shape in
-    every language, whether or not a pack lists its words.
-
-    ## Example
-    ```text
-    seeds/001.txt:24:1: RES008 [trailing-residue] 3 short lines without sentence punctuation after the article (lines 24-28)
-    ```
-
-    ## Fix
-    Delete the block (unsafe fix).
-    """
-    max_len = ctx.options["max-length"]
-    max_lines = ctx.options["max-lines"]
-    lines = doc.lines
-    run: list[int] = []
-    body_before = False
-    for i in range(len(lines) - 1, -1, -1):
-        line = lines[i].strip()
-        if not line:
+def foreign_script_lines(doc: Document, min_letters: int = 4, min_share: float = 0.6) -> list[tuple[int, str, str]]:
+    """(0-based line, its script, the document's script) of lines mostly in another script."""
+    main = doc.script
+    if main == "None":
+        return []
+    main = _CJK.get(main, main)
+    out = []
+    for i, line in enumerate(doc.lines):
+        if len(line) < min_letters or line.isascii() and main == "Latin":
             continue
-        if len(line) <= max_len and not _SENTENCE_END.search(line) and not _LIST_ITEM.match(line):
-            run.append(i)
+        script, letters = line_script(line)
+        if letters < min_letters:
             continue
-        body_before = bool(_SENTENCE_END.search(line)) and len(line) > 20
-        break
-    if not run or not body_before or len(run) > max_lines:
-        return
-    # a block longer than the rest of the text is not "after the article"
-    run_chars = sum(len(lines[i].strip()) for i in run)
-    if run_chars * 2 > sum(len(ln.strip()) for ln in lines):
-        return
-    first, last = run[-1], run[0]
-    starts = doc.line_starts
-    start = starts[first]
-    end = starts[last] + len(lines[last])
-    n = len(run)
-    span = f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
-    yield Violation(
-        f"{n} short line{'s' if n > 1 else ''} without sentence punctuation after the article ({span})",
-        start,
-        end,
-        Fix("Delete the trailing block", (Edit(start, len(doc.text), ""),), safe=False),
-    )
+        script = _CJK.get(script, script)
+        if script in (main, "None", "Other"):
+            continue
+        counts = script_counts(line)
+        share = sum(v for k, v in counts.items() if _CJK.get(k, k) == script) / letters
+        if share >= min_share:
+            out.append((i, script, main))
+    return out
 
 
 class SharedBoilerplateLine(CorpusRule):
@@ -429,16 +369,41 @@ class SharedBoilerplateLine(CorpusRule):
                     block.append(hit)
 
 
+def _phrase_source(r: PhraseRule, cue: str) -> LineSource:
+    def lines(doc: Document) -> dict[int, str]:
+        return dict.fromkeys(r.whole_lines(doc), cue)
+
+    return lines
+
+
+def _script_source(doc: Document) -> dict[int, str]:
+    # only short lines: a long paragraph in another script is RES002's alone
+    return {i: "foreign script" for i, _, _ in foreign_script_lines(doc) if len(doc.lines[i]) <= 120}
+
+
 @hookimpl
 def corpuslint_rules() -> list[Rule]:
+    ui, meta, credit, counter, social = UiText(), MetadataFragment(), CreditCaption(), WidgetCounter(), SocialEmbed()
+    # the structural rules use the phrase rules' whole-line matches as strong evidence
+    sources = [
+        _phrase_source(ui, "UI text"),
+        _phrase_source(meta, "metadata"),
+        _phrase_source(credit, "credit or caption"),
+        _phrase_source(counter, "counter"),
+        _phrase_source(social, "social embed"),
+        _script_source,
+    ]
     return [
-        UiText(),
+        ui,
         foreign_script_line,
-        MetadataFragment(),
-        CreditCaption(),
-        WidgetCounter(),
-        SocialEmbed(),
+        meta,
+        credit,
+        counter,
+        social,
         EmojiShortcode(),
-        trailing_residue,
+        TrailingResidue(sources),
+        ResidueBlock(sources),
+        CommentSection(sources),
+        ForeignLanguageLine(),
         SharedBoilerplateLine(),
     ]

@@ -1,0 +1,1133 @@
+"""Structural residue detection: page furniture found by its shape, in any language.
+
+Issue #5: phrase lists fail first on sites and languages nobody listed. This
+module scores every line of a document from weak, language-independent cues
+(length, sentence punctuation, share of function words, capitalization, digits,
+separators such as ``|`` and ``›``, repetition, links), finds the article's
+core (the densest run of prose), and decides each line from its own score, its
+neighbours and its position relative to that core. Consecutive residue lines
+become one block. A comment section (a marker such as ``Commentaires (10)``
+followed by user names, timestamps and replies) is found separately and
+reported as one block.
+
+The analysis is computed once per document and shared by the rules that report
+its parts: RES008 (the block after the article), RES009 (blocks before and
+inside it) and RES010 (the comment section). The phrase rules' whole-line
+matches (RES001, RES003-RES006) and RES002's foreign-script lines are strong
+features of the scorer when those rules are active.
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import regex
+
+from corpuslint.kinds import normalize_line, normalized_lines
+from corpuslint.model import Document, Edit, Fix, Severity, Violation
+from corpuslint.packs import Pack, PackError
+from corpuslint.rule import Option, Rule, RuleContext
+
+__all__ = [
+    "Analysis",
+    "CommentSection",
+    "ForeignLanguageLine",
+    "LineScore",
+    "LineSource",
+    "ResidueBlock",
+    "StructureVocabulary",
+    "TrailingResidue",
+    "analyze",
+    "compile_structure_packs",
+]
+
+#: packs with ``extends = "residue-structure"`` go to RES008, RES009 and RES010
+PACK_GROUP = "residue-structure"
+PACK_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
+    "function-words": list,
+    "comment-markers": list,
+    "comment-cues": list,
+    "byline-prefixes": list,
+}
+
+# -- vocabulary -------------------------------------------------------------------
+
+
+@dataclass
+class StructureVocabulary:
+    """What the packs teach the scorer: function words, comment markers and cues, byline prefixes."""
+
+    function_words: dict[str, frozenset[str]] = field(default_factory=dict)  # language -> words
+    all_function_words: frozenset[str] = frozenset()
+    comment_marker_re: Any = None
+    comment_cue_re: Any = None
+    byline_re: Any = None
+    key: tuple[str, ...] = ()
+
+
+_VOCAB_CACHE: dict[tuple[str, ...], StructureVocabulary] = {}
+
+
+def _compile_alternation(items: Sequence[str], what: str, paths: Sequence[str]) -> Any:
+    """One regex matching a whole line that is any of ``items`` (surrounding spaces allowed)."""
+    if not items:
+        return None
+    for pat, where in zip(items, paths):
+        try:
+            regex.compile(pat)
+        except regex.error as e:
+            raise PackError(f"{where}: key '{what}': bad regex {pat!r}: {e}") from None
+    body = "|".join(f"(?:{p})" for p in items)
+    return regex.compile(rf"^\s*(?:{body})\s*$", regex.IGNORECASE | regex.VERSION0)
+
+
+def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
+    """Merge the ``residue-structure`` packs; compiled once per set of packs."""
+    key = tuple(str(p.path) for p in packs)
+    hit = _VOCAB_CACHE.get(key)
+    if hit is not None:
+        return hit
+    words: dict[str, set[str]] = {}
+    markers: list[str] = []
+    marker_where: list[str] = []
+    cues: list[str] = []
+    cue_where: list[str] = []
+    bylines: list[str] = []
+    for pack in packs:
+        lang = pack.language
+        for w in pack.get("function-words", []):
+            words.setdefault(lang, set()).add(str(w).casefold())
+        for p in pack.get("comment-markers", []):
+            markers.append(str(p))
+            marker_where.append(str(pack.path))
+        for p in pack.get("comment-cues", []):
+            cues.append(str(p))
+            cue_where.append(str(pack.path))
+        for p in pack.get("byline-prefixes", []):
+            bylines.append(regex.escape(normalize_line(str(p))))
+    fw = {k: frozenset(v) for k, v in words.items()}
+    vocab = StructureVocabulary(
+        function_words=fw,
+        all_function_words=frozenset().union(*fw.values()) if fw else frozenset(),
+        comment_marker_re=_compile_alternation(markers, "comment-markers", marker_where),
+        comment_cue_re=_compile_alternation(cues, "comment-cues", cue_where),
+        byline_re=regex.compile(r"^(?:" + "|".join(sorted(bylines, key=len, reverse=True)) + r")\b") if bylines else None,
+        key=key,
+    )
+    _VOCAB_CACHE[key] = vocab
+    return vocab
+
+
+# -- line features ------------------------------------------------------------------
+
+_ELLIPSIS_END = regex.compile(r"(?:…|\.\.\.)\s*$")
+_SENT_INSIDE = regex.compile(r"\p{Ll}[.!?…](?:[\"”»’'\)\]]|\p{Pf})*\s+[\p{Lu}\"“«]")
+_LIST_ITEM = regex.compile(r"^(?:[-–—•*·▪►✓✔+]|\(?\d{1,3}[.)°]|\(?[a-zA-Z][.)]|[ivxIVX]{1,4}[.)])\s+\S")
+_DIALOGUE = regex.compile(r"^(?:[—–]\s*\S|-\s+\S|[«“\"]\s*\S.*[»”\"][.!?…]?$)")
+# separators of menus, breadcrumbs and footers: a lone | › » ▪ • · ► > / between items
+_SEPARATOR = regex.compile(r"(?:(?<=\s)|^)[|›▪•·►▸→⟩»>/\\](?=\s|$)|\s[|]\S|\S[|]\s|\S\s?›\s?\S")
+_DASH_SEPARATOR = regex.compile(r"\s[—–]\s?|\s?[—–]\s")
+_TABLE_ROW = regex.compile(r"^\|.*\|$")
+_URLISH = regex.compile(r"https?://|www\.|(?<=\w)\.(?:com|org|net|fr|de|es|it|co\.uk|io|info|tv)\b|@\w{2,}")
+_GLUED = regex.compile(r"\p{Ll}{2}\p{Lu}\p{Ll}{2}")
+_DIGIT = regex.compile(r"\d")
+_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_COPYRIGHT = regex.compile(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
+# "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
+_KEY_VALUE = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}\s?:\s+\S")
+_NUMERIC_CELL = regex.compile(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
+# a line that is (mostly) a date or a time: kept in the head zone (it is the dateline)
+_DATEISH = regex.compile(
+    r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
+)
+# function-word tokens: "l'essentiel" gives "l'" and "essentiel"
+_FW_TOKEN = regex.compile(r"\p{L}+(?:['’](?=\p{L}))?")
+_TITLE_WORD = regex.compile(r"[\p{L}\p{N}]{4,}")
+_QUANTITY = regex.compile(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
+
+
+@dataclass
+class LineScore:
+    """Features and score of one non-blank line (0-based index into ``Document.lines``)."""
+
+    index: int
+    text: str
+    length: int  # characters, a CJK character counting for 2.5
+    words: int
+    intrinsic: float  # residue-likeness from the line alone: > 0 residue, < 0 prose
+    cues: list[str]  # the cues that pushed it towards residue (for messages)
+    ends_sentence: bool
+    list_item: bool = False
+    key_value: bool = False
+    numeric: bool = False
+    phrase: str | None = None  # category of a phrase rule's whole-line match
+    strong: bool = False  # residue on its own evidence (a phrase, separators, a credit...)
+    digits: int = 0
+    score: float = 0.0  # after context
+    residue: bool = False
+    zone: str = ""  # "head", "core", "tail"
+    protected: str = ""  # why it is never residue (title, dateline, list...)
+
+
+@dataclass
+class Block:
+    first: int  # 0-based line index
+    last: int  # 0-based line index, inclusive
+    zone: str  # "head", "core", "tail"
+    lines: list[LineScore]
+
+    @property
+    def size(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class Analysis:
+    """The scorer's verdict on a document."""
+
+    scores: list[LineScore]  # non-blank lines, in order
+    core: list[tuple[int, int]]  # spans of the article core, as positions in ``scores`` (inclusive)
+    blocks: list[Block]
+    comment: tuple[int, int] | None  # 0-based line indexes of the comment section, inclusive
+    comment_cues: int = 0
+    comment_marker: str = ""
+
+
+@dataclass(frozen=True)
+class Params:
+    threshold: float = 1.0
+    min_core: int = 150
+
+
+#: cues that make a line residue on its own, wherever it is
+_STRONG_CUES = frozenset({
+    "link separators", "copyright", "foreign script", "UI text", "counter", "credit or caption", "metadata",
+    "social embed", "author box",
+})
+
+
+def _ends_sentence(text: str) -> bool:
+    tail = text.rstrip(_CLOSERS)
+    return bool(tail) and tail[-1] in _TERMINAL
+
+
+_CLOSERS = " \t\"”»’')]*›\u00a0\u202f"
+_TERMINAL = frozenset(".!?…。！？؟।")
+_SEP_CHARS = frozenset("|›▪•·►▸→⟩»>/\\")
+
+
+def _score_line(
+    index: int, text: str, tokens: list[str], fw: frozenset[str], repeated: bool, phrase: str | None
+) -> LineScore:
+    """Features and intrinsic score of a stripped line (residue checks must stay cheap)."""
+    n = len(text)
+    if not text.isascii() and max(text) >= "\u2e80":
+        # a Chinese or Japanese character carries about as much as a short word
+        n += int(1.5 * len(_CJK_CHAR.findall(text)))
+    nw = len(tokens)
+    cues: list[str] = []
+    r = 0.0
+    # length: short lines are weak evidence of residue, long ones strong evidence of prose
+    if n < 20:
+        r += 1.0
+    elif n < 40:
+        r += 0.5
+    elif n >= 80:
+        r -= min(2.0, 0.5 + (n - 80) / 100)
+    end = _ends_sentence(text) and not (n < 40 and _ELLIPSIS_END.search(text))
+    inside = len(_SENT_INSIDE.findall(text)) if n > 20 else 0
+    if end:
+        r -= 1.0 + 0.3 * min(inside, 3)
+    else:
+        r += 0.5 - 0.3 * min(inside, 3)
+        if n < 60:
+            cues.append("no sentence punctuation")
+    if nw:
+        fwr = min(1.0, sum(map(fw.__contains__, map(str.casefold, tokens))) / nw)
+        # one or two words say little about function words ("Non", "Oui")
+        r -= 2.5 * fwr * min(1.0, nw / 4)
+        if nw >= 3 and fwr == 0 and fw:
+            r += 0.3
+        if nw >= 2 and not end and n < 200:
+            big = [w for w in tokens if len(w) > 3]
+            if big and sum(1 for w in big if w[0].isupper()) >= 0.75 * len(big):
+                r += 0.6
+                cues.append("title case")
+        if text.isupper() and sum(len(w) for w in tokens) >= 4:
+            r += 0.8
+            cues.append("all capitals")
+    else:
+        r += 1.0
+        cues.append("no words")
+    digits = len(_DIGIT.findall(text))
+    nonspace = n - text.count(" ")
+    if nonspace and digits / nonspace >= 0.4:
+        r += 1.2
+        cues.append("mostly digits")
+    table_row = text[0] == "|" and text[-1] == "|" and n > 2
+    if table_row or n >= 400:
+        seps = 0
+    elif "«" in text:
+        seps = text.count("|")
+    elif _SEP_CHARS.isdisjoint(text):
+        seps = 0
+    else:
+        seps = len(_SEPARATOR.findall(text))
+        if not end and n < 150 and ("—" in text or "–" in text):
+            dashes = len(_DASH_SEPARATOR.findall(text))
+            if dashes >= 3:
+                seps += dashes - 1
+    if seps >= 2:
+        r += 2.0
+        cues.append("link separators")
+    elif seps == 1:
+        r += 0.6
+    if _URLISH.search(text):
+        r += 0.8 if n < 80 else 0.3
+        cues.append("link")
+    if n < 200:
+        if _GLUED.search(text):
+            r += 0.4
+        if _COPYRIGHT.search(text):
+            r += 1.5
+            cues.append("copyright")
+    if repeated:
+        r += 0.8
+        cues.append("repeated")
+    lst = kv = numeric = False
+    if n < 120:
+        numeric = digits > 0 and _NUMERIC_CELL.match(text) is not None
+        lst = _LIST_ITEM.match(text) is not None
+        if lst:
+            r -= 1.0
+        elif digits and n < 80 and not end and _QUANTITY.match(text):
+            lst = True  # "2 tbsp olive oil", "500 g de farine": an item of a list without bullets
+        kv = n < 100 and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
+        if text[0] in _DIALOGUE_OPENERS and (end or inside) and _DIALOGUE.match(text):
+            r -= 1.0
+    if table_row:
+        r -= 0.8
+    if phrase:
+        r += 3.0
+        cues.insert(0, phrase)
+    s = LineScore(index, text, n, nw, r, cues, end, lst, kv or table_row, numeric or table_row, phrase)
+    s.digits = digits
+    s.strong = bool(phrase) or (r >= 1.5 and any(c in _STRONG_CUES for c in cues))
+    return s
+
+
+_DIALOGUE_OPENERS = frozenset("—–-«“\"")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words; in Chinese and Japanese, which have no spaces, every character is one."""
+    if text.isascii() or max(text) < "\u2e80":
+        return _FW_TOKEN.findall(text)
+    return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
+
+
+_CJK_SPLIT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
+
+
+def _adaptive_function_words(texts: Sequence[str], tokens: Sequence[list[str]]) -> set[str]:
+    """Lower-case words found in many of the document's long lines: its function words, any language."""
+    df: Counter[str] = Counter()
+    n = 0
+    for t, tok in zip(texts, tokens):
+        if len(t) < 100:
+            continue
+        n += 1
+        df.update({w for w in tok if w[0].islower() and len(w) <= 6})
+    if n < 3:
+        return set()
+    need = max(3, 0.3 * n)
+    return {w.casefold() for w, c in df.items() if c >= need}
+
+
+# -- the analysis ------------------------------------------------------------------
+
+_CACHE: weakref.WeakKeyDictionary[Document, dict[Any, Analysis]] = weakref.WeakKeyDictionary()
+
+
+def analyze(
+    doc: Document,
+    vocab: StructureVocabulary | None,
+    phrase_lines: Mapping[int, str] | None = None,
+    params: Params = Params(),
+) -> Analysis:
+    """Score the lines of ``doc`` and group residue lines into blocks (cached per document)."""
+    vocab = vocab or StructureVocabulary()
+    phrase_lines = phrase_lines or {}
+    key = (vocab.key, params, tuple(sorted(phrase_lines.items())))
+    per_doc = _CACHE.setdefault(doc, {})
+    hit = per_doc.get(key)
+    if hit is None:
+        hit = per_doc[key] = _analyze(doc, vocab, phrase_lines, params)
+    return hit
+
+
+def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[int, str], params: Params) -> Analysis:
+    lines = doc.lines
+    norms = normalized_lines(doc)
+    idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
+    texts = [lines[i].strip() for i in idx]
+    tokens = [_tokens(t) for t in texts]
+    lang = doc.language
+    fw = set(vocab.function_words.get(lang, ())) if lang != "und" else set()
+    fw |= _adaptive_function_words(texts, tokens)
+    if not fw:
+        fw = set(vocab.all_function_words)
+    ffw = frozenset(fw)
+    counts = Counter(norms[i] for i in idx if norms[i])
+    scores = [
+        _score_line(i, t, tok, ffw, counts[norms[i]] > 1 and len(t) < 80, phrase_lines.get(i))
+        for i, t, tok in zip(idx, texts, tokens)
+    ]
+    _confirm_fields(scores)
+    comment, n_cues, marker = _comment_section(scores, vocab)
+    _author_box(scores, vocab, len(scores) if comment is None else comment[0])
+    core = _find_core(scores, params, limit=None if comment is None else comment[0])
+    _decide(scores, core, params, vocab, comment)
+    blocks = _blocks(scores, comment)
+    comment_span = None if comment is None else (scores[comment[0]].index, scores[comment[1]].index)
+    return Analysis(scores, core, blocks, comment_span, n_cues, marker)
+
+
+def _confirm_fields(scores: list[LineScore]) -> None:
+    """"Label: value" is a field of the article when it holds a number or stands among other fields."""
+    shaped = [s.key_value and not s.strong for s in scores]
+    for j, s in enumerate(scores):
+        if not s.key_value or s.text.startswith("|"):
+            continue
+        near = (j > 0 and shaped[j - 1]) or (j + 1 < len(scores) and shaped[j + 1])
+        if s.strong or not (s.digits or near):
+            s.key_value = False
+        else:
+            s.intrinsic -= 0.8
+
+
+def _find_core(scores: list[LineScore], params: Params, limit: int | None) -> list[tuple[int, int]]:
+    """Spans of dense prose: maximal-sum segments of the line masses (prose > 0, residue < 0)."""
+    n = len(scores) if limit is None else limit
+    mass = [_mass(s) for s in scores[:n]]
+    spans: list[tuple[int, int]] = []
+
+    def best(lo: int, hi: int) -> tuple[float, int, int]:
+        top, a, b = 0.0, -1, -1
+        run, start = 0.0, lo
+        for j in range(lo, hi):
+            if run <= 0:
+                run, start = 0.0, j
+            run += mass[j]
+            if run > top:
+                top, a, b = run, start, j
+        return top, a, b
+
+    top, a, b = best(0, n)
+    if a < 0 or top < params.min_core:
+        return []
+    spans.append((a, b))
+    # other segments (an article cut by an inline block) count when they are large too
+    todo = [(0, a), (b + 1, n)]
+    while todo:
+        lo, hi = todo.pop()
+        if hi - lo <= 0:
+            continue
+        m, x, y = best(lo, hi)
+        if x < 0 or m < max(params.min_core, _SECONDARY * top):
+            continue
+        # a second part of the article, not a teaser: it holds real paragraphs
+        if m >= _SECONDARY_SURE * top or sum(1 for s in scores[x : y + 1] if s.intrinsic <= -3.0) >= 2:
+            spans.append((x, y))
+            todo.extend([(lo, x), (y + 1, hi)])
+    spans.sort()
+    return _bridge(scores, spans, n)
+
+
+def _bridge(scores: list[LineScore], spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """Extend the core over an advertisement or a "read also" line to the paragraphs after it.
+
+    The last paragraph of an article often follows an inline block of one to three
+    lines that are residue on their own; such a block costs more than a short paragraph
+    brings, so the maximal segment stops before it. An author box does not bridge: what
+    follows it is a biography.
+    """
+    a, b = spans[-1]
+    j = b + 1
+    while j < n:
+        k = j
+        while k < n and k - j < 3 and scores[k].strong and "author box" not in scores[k].cues:
+            k += 1
+        if k == j or k >= n:
+            break
+        nxt = scores[k]
+        if nxt.strong or nxt.intrinsic > -2.0 or not nxt.ends_sentence or nxt.length < 80:
+            break
+        b = k
+        while b + 1 < n and not scores[b + 1].strong and scores[b + 1].intrinsic < _PROSE:
+            b += 1
+        j = b + 1
+    spans[-1] = (a, b)
+    return spans
+
+
+_SECONDARY = 0.1
+_SECONDARY_SURE = 0.35
+#: a residue line costs at most this much prose mass, so that a table's short cells
+#: between its rows do not cut the core, while a menu (many lines) does
+_MASS_CAP = 60.0
+#: a line that is residue on its own evidence costs more: it separates a teaser from the article
+_MASS_STRONG = 120.0
+#: in the core, a gap of at most this many non-prose lines between prose lines is part of the article
+_CORE_GAP = 3
+_MASS_LIST = 15.0
+_PROSE = -0.5
+_BETWEEN = -1.0
+
+
+
+def _mass(s: LineScore) -> float:
+    if s.strong:
+        return -_MASS_STRONG
+    if s.list_item or s.key_value:
+        return -_MASS_LIST  # a list or a table of fields does not cut the article
+    if s.intrinsic < 0:
+        return -s.intrinsic * 25 + min(s.length, 400) * 0.25
+    return -min(s.intrinsic * 30 + 10, _MASS_CAP)
+
+
+def _clip(r: float) -> float:
+    return max(-3.0, min(3.0, r))
+
+
+def _decide(
+    scores: list[LineScore],
+    core: list[tuple[int, int]],
+    params: Params,
+    vocab: StructureVocabulary,
+    comment: tuple[int, int] | None,
+) -> None:
+    n = len(scores)
+    if not core:
+        # no article here (a poem, a list, a table, a short note): only lines that are
+        # residue on their own are flagged
+        for s in scores:
+            s.zone = "core"
+            s.score = s.intrinsic
+            s.residue = s.strong and s.intrinsic >= params.threshold + 1
+        return
+    first, last = core[0][0], core[-1][1]
+    in_core = [False] * n
+    for a, b in core:
+        for j in range(a, b + 1):
+            in_core[j] = True
+    for j, s in enumerate(scores):
+        s.zone = "head" if j < first else "tail" if j > last else "core"
+    _protect_head(scores, first, vocab)
+    _attach(scores, first, last)
+    # runs of non-prose lines; inside the article, a table or a list is such a run too
+    run_len = [0] * n
+    j = 0
+    while j < n:
+        if scores[j].intrinsic < _PROSE:
+            j += 1
+            continue
+        k = j
+        while k < n and scores[k].intrinsic >= _PROSE:
+            k += 1
+        size = k - j
+        if size > _CORE_GAP and scores[j].zone == "core":
+            if _structured(scores[j:k]):
+                size = 0  # a table or a list of the article: judged like a heading between paragraphs
+            else:
+                # or one of its paragraphs (blank-line separated) is a table or a list
+                a = j
+                for b in range(j + 1, k + 1):
+                    if b == k or scores[b].index > scores[b - 1].index + 1:
+                        if b - a >= 2 and _structured(scores[a:b]):
+                            for x in range(a, b):
+                                run_len[x] = -1
+                        a = b
+        for x in range(j, k):
+            if run_len[x] != -1:
+                run_len[x] = size
+            else:
+                run_len[x] = 0
+        j = k
+    strong_after = 0  # strong residue lines between the end of the core and this line
+    for j, s in enumerate(scores):
+        if comment is not None and comment[0] <= j <= comment[1]:
+            continue
+        if j > last and scores[j - 1].strong:
+            strong_after += 1
+        prev_r = _clip(scores[j - 1].intrinsic) if j > 0 else 1.5
+        next_r = _clip(scores[j + 1].intrinsic) if j + 1 < n else 1.5
+        ctx = 0.25 * (prev_r + next_r)
+        if in_core[j]:
+            ctx -= 1.0
+        elif s.zone == "core":
+            ctx += _BETWEEN  # between two parts of the article
+        elif s.zone != "core":
+            ctx += 1.0  # before or after the article
+            if prev_r >= 1.0 and next_r >= 1.0:
+                ctx += 1.0  # an island of text among page furniture: a teaser, a banner, a bio
+            if strong_after >= 2:
+                ctx += 2.0  # text cut from the article by page furniture: a bio, a teaser
+        if s.zone == "core" and not s.ends_sentence and s.length < 150 and next_r < -1.5:
+            ctx -= 1.0  # a heading: short, followed by prose
+        s.score = s.intrinsic + ctx
+        if s.protected:
+            continue
+        if s.zone == "core" and run_len[j] <= _CORE_GAP:
+            # a short gap between paragraphs: headings, table cells, captions of the
+            # article; only lines that are residue on their own count
+            s.residue = s.strong and s.score >= params.threshold
+            continue
+        s.residue = s.score >= params.threshold
+
+
+def _structured(run: Sequence[LineScore]) -> bool:
+    """A table or a list: numbers or fields in a pattern that repeats, or list items."""
+    if sum(1 for s in run if s.list_item or s.key_value) >= 0.5 * len(run):
+        return not any(s.strong for s in run)
+    numeric = [s.numeric or (_DATEISH.search(s.text) is not None and s.words <= 3) for s in run]
+    share = sum(numeric) / len(run)
+    if share < 0.25:
+        return False
+    for period in range(2, 7):
+        if len(run) < 2 * period:
+            break
+        same = sum(1 for i in range(len(run) - period) if numeric[i] == numeric[i + period])
+        if same >= 0.85 * (len(run) - period):
+            return True
+    return share >= 0.6
+
+
+def _stems(text: str) -> set[str]:
+    """Word beginnings (5 letters) of the longer words: 'dénonce' and 'dénoncé' share one."""
+    return {w.casefold()[:5] for w in _TITLE_WORD.findall(text)}
+
+
+def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabulary) -> None:
+    """The title, dateline and byline before the core belong to the article."""
+    lede: set[str] = set()
+    for s in scores[first : first + 6]:
+        if s.intrinsic < -1.0:
+            lede |= _stems(s.text)
+    lo = max(0, first - 20)
+    # the title shares its words with the first paragraphs (any language, any site)
+    best: tuple[float, int, int] = (0.0, 0, 0)
+    best_j = -1
+    for j in range(lo, first):
+        s = scores[j]
+        if s.strong or s.words == 0 or s.length > 200 or s.list_item or s.key_value or s.numeric:
+            continue
+        if s.text.endswith(".") and not s.text.endswith(".."):
+            continue  # a caption or a sentence, not a title
+        if _DATEISH.search(s.text) and s.words <= 10:
+            continue  # the dateline
+        words = _stems(s.text)
+        if not words:
+            continue
+        shared = len(words & lede)
+        overlap = shared / len(words)
+        rank = (overlap * min(1.0, len(words) / 3) + 0.05 * shared, shared, s.words)
+        if overlap >= 0.2 and (len(words) > 1 or overlap == 1.0) and rank > best:
+            best, best_j = rank, j
+    if best_j >= 0:
+        scores[best_j].protected = "title"
+    top = -1
+    for j in range(first - 1, lo - 1, -1):
+        s = scores[j]
+        if s.strong:
+            continue
+        if _DATEISH.search(s.text) and s.words <= 10:
+            s.protected = s.protected or "dateline"
+            top = j
+        elif vocab.byline_re is not None and s.words <= 12 and vocab.byline_re.match(normalize_line(s.text)):
+            s.protected = s.protected or "byline"
+            top = j
+    # the line above the dateline and byline is the title, whatever its words
+    for j in range(top - 1, max(lo, top - 3) - 1, -1):
+        s = scores[j]
+        if s.strong or s.protected:
+            continue
+        if s.words >= 2 and s.length <= 200 and not s.text.endswith("."):
+            s.protected = "title"
+        break
+
+
+def _attach(scores: list[LineScore], first: int, last: int) -> None:
+    """Lists, fields and their headings next to the core are part of the article."""
+    # before the core: a recipe's ingredients, a product's specifications, a heading
+    kind = "prose"
+    j = first - 1
+    while j >= 0 and first - j <= 20:
+        s = scores[j]
+        if s.strong:
+            break
+        if s.protected:
+            kind = "heading"  # above the title or dateline, only what looks like content attaches
+            j -= 1
+            continue
+        if s.list_item or s.key_value or s.numeric:
+            kind = "list"
+        elif s.ends_sentence and s.words >= 3:
+            kind = "prose"
+        elif s.words <= 12 and s.length < 100 and (
+            kind in ("prose", "list") or (kind == "heading" and (_DIGIT.search(s.text) or s.intrinsic < 0.5))
+        ):
+            kind = "heading"
+        else:
+            break
+        s.protected = "attached"
+        j -= 1
+    # after the core: a list it announces, fields, a table, with their headings
+    n = len(scores)
+    j = last + 1
+    intro = scores[last].text.endswith(":")
+    structured = False
+    while j < n:
+        s = scores[j]
+        if s.strong:
+            break
+        nxt = scores[j + 1] if j + 1 < n else None
+        if s.list_item or s.key_value or (intro and s.length < 120):
+            structured = True
+        elif (
+            s.words <= 12 and s.length < 100 and not s.ends_sentence and nxt is not None
+            and not nxt.strong and (nxt.list_item or nxt.key_value)
+        ):
+            pass  # the heading of a list
+        elif structured and s.ends_sentence and s.intrinsic < -1.0:
+            pass  # the paragraph after the list
+        else:
+            break
+        s.protected = "attached"
+        j += 1
+
+
+def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) -> None:
+    """After the article, a short line naming the author of the byline is an author box."""
+    if vocab.byline_re is None:
+        return
+    n = len(scores)
+    names: set[str] = set()
+    start = next((j for j, s in enumerate(scores) if s.intrinsic < -2.0), n)
+    for s in scores[: min(n // 2, start + 3) or 3]:
+        if s.words > 12 or s.strong:
+            continue
+        norm = normalize_line(s.text)
+        m = vocab.byline_re.match(norm)
+        if not m:
+            continue
+        rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
+        if len(rest) >= 2 and len(" ".join(rest)) >= 6:
+            names.add(" ".join(rest))
+    if not names:
+        return
+    # only after half of the document's prose: the byline itself is at the top
+    total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
+    seen = 0
+    for s in scores[:stop]:
+        if s.intrinsic < -1.0:
+            seen += s.length
+        if seen < 0.5 * total or s.length >= 300:
+            continue
+        low = normalize_line(s.text)
+        m = vocab.byline_re.match(low)
+        if m:
+            low = low[m.end() :].strip()
+        # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
+        if any(low.startswith(name) or (s.length < 60 and name in low) for name in names):
+            s.intrinsic += 2.0
+            s.cues.insert(0, "author box")
+            s.strong = True
+
+
+def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tuple[tuple[int, int] | None, int, str]:
+    """(positions in ``scores`` of the comment section, number of cues, marker text)."""
+    if vocab.comment_marker_re is None or len(scores) < 4:
+        return None, 0, ""
+    n = len(scores)
+    prose = [s.length if s.intrinsic < -1 else 0 for s in scores]
+    total = sum(prose) or 1
+    seen = 0
+    for j, s in enumerate(scores):
+        seen += prose[j]
+        if seen < 0.3 * total or seen < 300:
+            continue  # the article has not happened yet
+        if s.length > 150 or not vocab.comment_marker_re.match(s.text):
+            continue
+        if _ZERO_COUNT.search(s.text):
+            continue  # "Commentaires (0)": no comments follow
+        explicit, strong, plain = _count_comment_cues(scores[j + 1 : j + 41], vocab)
+        # a count in the marker ("Commentaires (10)") makes it certain; a bare
+        # "Comments" heading needs clearer signs than names followed by text
+        cues = explicit + strong + plain if _DIGIT.search(s.text) else explicit + strong
+        if cues >= 2 and n - j - 1 >= 2:
+            return (j, n - 1), cues, s.text
+    return None, 0, ""
+
+
+_ZERO_COUNT = regex.compile(r"[(\[]\s*0\s*[)\]]|^\s*0\s")
+_NAME_END = regex.compile(r"[,;|·•(]")
+_HANDLE = regex.compile(r"^@?[\p{L}\p{N}_.\-]{2,30}$|^\p{Lu}[\p{L}'’\-]+(?: \p{Lu}[\p{L}'’.\-]*){0,2}$")
+# what user names look like and headings do not: digits, _, ., inner capitals, all lower case
+_ODD_HANDLE = regex.compile(r"^@|[\d_.]|\p{Ll}\p{Lu}|^\p{Ll}+$|^\p{Lu}{2,5}$")
+
+
+def _count_comment_cues(window: Sequence[LineScore], vocab: StructureVocabulary) -> tuple[int, int, int]:
+    """(explicit cues, odd user names, plain names) among the lines after a marker."""
+    explicit = strong = plain = 0
+    for k, s in enumerate(window):
+        if k == 4 and not (explicit or strong or plain):
+            break  # comments start right after their marker; here comes an article
+        if vocab.comment_cue_re is not None and vocab.comment_cue_re.match(s.text):
+            explicit += 1
+        elif s.length <= 30 and not s.ends_sentence and _HANDLE.match(s.text):
+            # a user name followed by what they wrote
+            nxt = window[k + 1] if k + 1 < len(window) else None
+            if nxt is not None and (nxt.ends_sentence or nxt.length > 40):
+                if _ODD_HANDLE.search(s.text):
+                    strong += 1
+                else:
+                    plain += 1
+    return explicit, strong, plain
+
+
+def _blocks(scores: list[LineScore], comment: tuple[int, int] | None) -> list[Block]:
+    out: list[Block] = []
+    cur: list[LineScore] = []
+    stop = len(scores) if comment is None else comment[0]
+
+    def flush() -> None:
+        if cur:
+            zones = {s.zone for s in cur}
+            zone = "tail" if "tail" in zones else "head" if zones == {"head"} else "core"
+            out.append(Block(cur[0].index, cur[-1].index, zone, list(cur)))
+            cur.clear()
+
+    for s in scores[:stop]:
+        if s.residue:
+            cur.append(s)
+        else:
+            flush()
+    flush()
+    return out
+
+
+def describe(block: Block) -> str:
+    """The main cues of a block, for its message: 'UI text, no sentence punctuation'."""
+    c: Counter[str] = Counter()
+    for s in block.lines:
+        c.update(s.cues[:2])
+    top = [k for k, _ in c.most_common(3)]
+    return ", ".join(top) if top else "short lines"
+
+
+# -- the rules ----------------------------------------------------------------------
+
+#: a source of strong line-level evidence: document -> {0-based line index: cue}
+LineSource = Callable[[Document], Mapping[int, str]]
+
+_SCORER_OPTIONS = (
+    Option(
+        "threshold",
+        float,
+        1.0,
+        "Score from which a line is residue; lower finds more and flags more body text.",
+        min=-5,
+        max=10,
+    ),
+    Option(
+        "min-core",
+        int,
+        150,
+        "Smallest prose mass (about 4 per character of prose) that makes an article core; "
+        "without a core nothing is flagged structurally.",
+        min=0,
+    ),
+)
+
+
+class _StructureRule(Rule):
+    """Shared plumbing: packs of the ``residue-structure`` group, options, the cached analysis."""
+
+    category = "residue"
+    unit = "document"
+    fixable = True
+    pack_schema: ClassVar = PACK_SCHEMA
+    pack_group: ClassVar = PACK_GROUP
+    options = _SCORER_OPTIONS
+
+    def __init__(self, sources: Sequence[LineSource] = ()) -> None:
+        self.sources = tuple(sources)
+        self.doc = inspect.cleandoc(type(self).__doc__ or "")
+
+    def compile_packs(self, packs: Sequence[Pack]) -> StructureVocabulary:
+        return compile_structure_packs(packs)
+
+    def analysis(self, doc: Document, ctx: RuleContext) -> Analysis:
+        hits: dict[int, str] = {}
+        for source in self.sources:
+            for i, cue in source(doc).items():
+                hits.setdefault(i, cue)
+        params = Params(
+            threshold=ctx.options.get("threshold", 1.0),
+            min_core=ctx.options.get("min-core", 150),
+        )
+        return analyze(doc, ctx.vocabulary, hits, params=params)
+
+    def _block_violation(self, doc: Document, first: int, last: int, message: str) -> Violation:
+        starts = doc.line_starts
+        start = starts[first]
+        end = starts[last] + len(doc.lines[last])
+        cut = starts[last + 1] if last + 1 < len(starts) else len(doc.text)
+        return Violation(message, start, end, Fix("Delete the block", (Edit(start, cut, ""),), safe=False))
+
+
+def _span(first: int, last: int) -> str:
+    return f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
+
+
+class TrailingResidue(_StructureRule):
+    """A block of page residue after the last paragraph of the article.
+
+    ## What it does
+    Scores every line from weak, language-independent cues (length, sentence
+    punctuation, share of function words, capitals, digits, separators such as
+    `|` or `›`, links, repetition, phrase-pack matches), finds the article's
+    core (the densest run of prose) and reports the run of residue lines after
+    it as one block: related links, "follow us", share bars, the site's name,
+    a login prompt, widget labels, an author box. A list introduced by the
+    last paragraph (`… :`) belongs to the article. A comment section is left
+    to `comment-section` (RES010).
+
+    ## Why it matters
+    What a page prints after the article has this shape in every language,
+    whether or not a pack lists its words; it repeats across the site's pages
+    and teaches a model to end every text with `Suivre notre journal`.
+
+    ## Example
+    ```text
+    seeds/001.txt:24:1: RES008 [trailing-residue] 3 lines of page residue after the article (lines 24-28): no sentence punctuation, UI text, title case
+    ```
+
+    ## Fix
+    Delete the block (unsafe fix). Raise `threshold` if body text is flagged,
+    lower it to find more.
+    """
+
+    code = "RES008"
+    name = "trailing-residue"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        a = self.analysis(doc, ctx)
+        for b in a.blocks:
+            if b.zone != "tail":
+                continue
+            n = b.size
+            yield self._block_violation(
+                doc, b.first, b.last,
+                f"{n} line{'s' if n > 1 else ''} of page residue after the article ({_span(b.first, b.last)}): {describe(b)}",
+            )
+
+
+class ResidueBlock(_StructureRule):
+    """Lines of page residue before or inside the article: menus, breadcrumbs, bylines, share bars.
+
+    ## What it does
+    Uses the same line scorer as `trailing-residue` (RES008) and reports every
+    run of residue lines before the article's core (menus, breadcrumbs such as
+    `Accueil > Monde > Europe`, account and share bars, image credits) or
+    inside it (an advertisement, a "read also" box), one finding per run.
+    Headings of the article (a short line followed by prose), list items,
+    dialogue, the title and the dateline are not residue. A single line that a
+    phrase rule already reports is not reported again.
+
+    ## Why it matters
+    Navigation and widget text is not part of any document; it is the same on
+    every page of a site, in whatever language the site is written, and it
+    breaks the text where it sits.
+
+    ## Example
+    ```text
+    page.txt:2:1: RES009 [residue-block] 6 lines of page residue before the article (lines 2-7): no sentence punctuation, title case
+    ```
+
+    ## Fix
+    Delete the block (unsafe fix). Raise `threshold` if headings are flagged.
+    """
+
+    code = "RES009"
+    name = "residue-block"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        a = self.analysis(doc, ctx)
+        for b in a.blocks:
+            if b.zone == "tail":
+                continue
+            if b.size == 1 and b.lines[0].phrase:
+                continue  # already reported, line by line, by its phrase rule
+            n = b.size
+            where = "before" if b.zone == "head" else "inside"
+            yield self._block_violation(
+                doc, b.first, b.last,
+                f"{n} line{'s' if n > 1 else ''} of page residue {where} the article ({_span(b.first, b.last)}): {describe(b)}",
+            )
+
+
+class CommentSection(_StructureRule):
+    """A comment section after the article: user names, dates and replies, as one block.
+
+    ## What it does
+    Looks, after the bulk of the article's prose, for a comment-section marker
+    (`Commentaires (10)`, `12 comments`, `Réagir`, `Kommentare`,
+    `Comentarios`, `Leave a reply`; from the `comment-markers` of the
+    `residue-structure` packs) followed within 40 lines by at least
+    `min-cues` signs of comments: user-name lines followed by text, `Reply`,
+    `Répondre`, `Antworten`, timestamps such as `il y a 3 heures`. Reports
+    one finding from the marker to the end of the document. A marker with a
+    count of zero (`Commentaires (0)`) starts nothing.
+
+    ## Why it matters
+    Comments are other people's texts, in another register, often another
+    language, with user names between them: they are not the article, and as
+    forty separate findings they would drown the report.
+
+    ## Example
+    ```text
+    seeds/000.txt:40:1: RES010 [comment-section] comment section (lines 40-97) after the article: 10 user names, replies or timestamps
+    ```
+
+    ## Fix
+    Delete the section (unsafe fix), or keep comments in a corpus of their own.
+    """
+
+    code = "RES010"
+    name = "comment-section"
+    severity = Severity.WARNING
+    options = (
+        *_SCORER_OPTIONS,
+        Option("min-cues", int, 2, "Fewest user names, replies or timestamps after the marker.", min=1),
+    )
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        a = self.analysis(doc, ctx)
+        if a.comment is None or a.comment_cues < ctx.options["min-cues"]:
+            return
+        first, last = a.comment
+        yield self._block_violation(
+            doc, first, last,
+            f"comment section ({_span(first, last)}) after the article: {a.comment_cues} user names, replies or timestamps",
+        )
+
+
+_LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
+}
+# a line that opens with a quotation mark is the article quoting someone, in any language
+_QUOTE_OPENERS = "«“„‘\"'‹»"
+
+
+class ForeignLanguageLine(Rule):
+    """A long line in another language than the document, in the same script: an English tweet in a French article.
+
+    ## What it does
+    Guesses the document's language and, for each line of at least
+    `min-length` characters and `min-words` words, the line's language from
+    its function words (`corpuslint.langid`, checked against the
+    `function-words` of the `residue-structure` packs when both languages
+    have some). Reports the line when it is clearly in another language
+    written in the same script. Short lines, lines made of names (too few
+    function words), lines that open with a quotation mark and quotations
+    inside a sentence (`Il a écrit « we will never give up » hier.`) are not
+    reported. A line in another script is `foreign-script-line` (RES002).
+
+    ## Why it matters
+    A whole line in another language inside an article is usually pasted
+    from elsewhere: an embedded post, a widget, the page's other language
+    version. It skews language identification and per-language statistics.
+    The severity is `info`: a bilingual text is legitimate.
+
+    ## Example
+    ```text
+    seeds/004.txt:7:1: RES011 [foreign-language-line] line in English in a French document
+    ```
+
+    ## Fix
+    Delete the line if it is an embed (unsafe fix), or keep it if the
+    document is bilingual by design.
+    """
+
+    code = "RES011"
+    name = "foreign-language-line"
+    category = "residue"
+    severity = Severity.INFO
+    unit = "document"
+    fixable = True
+    pack_schema: ClassVar = PACK_SCHEMA
+    pack_group: ClassVar = PACK_GROUP
+    options = (
+        Option("min-length", int, 60, "Shortest line (characters) whose language is judged.", min=10),
+        Option("min-words", int, 8, "Fewest words a line needs before its language is judged.", min=3),
+        Option(
+            "min-confidence", float, 0.75,
+            "Share of the line's function-word hits that must point to the other language.", min=0, max=1,
+        ),
+    )
+
+    def __init__(self) -> None:
+        self.doc = inspect.cleandoc(type(self).__doc__ or "")
+
+    def compile_packs(self, packs: Sequence[Pack]) -> StructureVocabulary:
+        return compile_structure_packs(packs)
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        lang, conf = doc.language_guess
+        if lang == "und" or conf < 0.5:
+            return
+        from corpuslint.langid import guess_language, line_script
+
+        vocab: StructureVocabulary = ctx.vocabulary or StructureVocabulary()
+        min_len = ctx.options["min-length"]
+        min_words = ctx.options["min-words"]
+        min_conf = ctx.options["min-confidence"]
+        main = doc.script
+        starts = doc.line_starts
+        for i, line in enumerate(doc.lines):
+            text = line.strip()
+            if len(text) < min_len or text[0] in _QUOTE_OPENERS:
+                continue
+            script, _ = line_script(text)
+            if script != main or len(text.split()) < min_words:
+                continue
+            other, c = guess_language(text, script)
+            if other in ("und", lang) or c < min_conf:
+                continue
+            mine, theirs = vocab.function_words.get(lang), vocab.function_words.get(other)
+            if mine and theirs:
+                # the packs' longer lists must agree: many more function words of the other language
+                tokens = [t.casefold() for t in _FW_TOKEN.findall(text)]
+                hits_other = sum(1 for t in tokens if t in theirs and t not in mine)
+                hits_mine = sum(1 for t in tokens if t in mine and t not in theirs)
+                if hits_other < 3 or hits_other < 2 * hits_mine:
+                    continue
+            start = starts[i] + (len(line) - len(line.lstrip()))
+            end = starts[i] + len(line.rstrip())
+            cut = starts[i + 1] if i + 1 < len(starts) else end
+            yield Violation(
+                f"line in {_LANGUAGE_NAMES.get(other, other)} in a {_LANGUAGE_NAMES.get(lang, lang)} document",
+                start,
+                end,
+                Fix("Delete the line", (Edit(starts[i], cut, ""),), safe=False),
+            )
