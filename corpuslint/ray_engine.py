@@ -109,6 +109,7 @@ class _Reduce:
     def __init__(self, spec_blob: bytes, documents: int) -> None:
         self.spec_blob = spec_blob
         self.documents = documents
+        self.__name__ = "corpuslint_reduce"  # map_groups names its stage after the function
 
     def __call__(self, group: dict[str, Any]) -> dict[str, list[Any]]:
         self.session = _session(self.spec_blob)

@@ -78,7 +78,7 @@ class RuleContext:
     vocabulary: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocRef:
     """Identifies a document in the corpus phase, without its text."""
 

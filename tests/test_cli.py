@@ -24,7 +24,9 @@ Le Kremlin a commenté les informations selon lesquelles la société Zoom a int
 
 « Il faut passer aux alternatives, elles existent », a indiqué le porte-parole du Président, Dmitri Peskov.
 """
-FIXABLE = CLEAN.replace("Le Kremlin", "Le\u200b Kremlin")
+# another document (so it is not a duplicate of CLEAN) with one safe fix: a zero-width space
+FIXABLE = CLEAN.replace("Le Kremlin", "Le\u200b Kremlin").replace("Dmitri Peskov", "Dmitri Peskov, hier soir")
+FIXED = FIXABLE.replace("\u200b", "")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -163,16 +165,16 @@ def test_fix_is_atomic_keeps_mode_and_leaves_clean_files_untouched(corpus: Path,
     target.chmod(0o640)
     clean = corpus / "clean.txt"
     before = clean.stat().st_mtime_ns
-    code, out, _ = run(capsys, "--fix", "fixme.txt", "clean.txt")
+    code, out, _ = run(capsys, "--fix", "--ignore", "DUP1", "fixme.txt", "clean.txt")
     assert code == 0, out
-    assert target.read_text(encoding="utf-8") == CLEAN
+    assert target.read_text(encoding="utf-8") == FIXED
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert clean.stat().st_mtime_ns == before
     assert not list(corpus.glob("*.corpuslint-tmp"))
     assert "Fixed 1." in out
     # a second run changes nothing
     code, out, _ = run(capsys, "--fix", "fixme.txt")
-    assert code == 0 and target.read_text(encoding="utf-8") == CLEAN
+    assert code == 0 and target.read_text(encoding="utf-8") == FIXED
 
 
 def test_fix_reports_what_remains_and_never_touches_undecodable_files(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:

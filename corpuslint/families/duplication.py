@@ -1,10 +1,26 @@
-"""Duplication family: repeated lines inside a document, duplicate documents across the corpus."""
+"""Duplication family: repeated passages inside a document, duplicate documents across the corpus.
+
+Inside a document (cheap, one pass each; issue #4):
+
+- DUP001 repeated-lines: a line or a block of lines that repeats earlier lines;
+- DUP002 repeated-passage: a run of words pasted twice, not aligned on lines;
+- DUP003 repetitive-document: the Gopher repetition measures (opt-in).
+
+Across the corpus (collect in the workers, judge in the parent):
+
+- DUP101 duplicate-document: the same text after normalization;
+- DUP102 near-duplicate-document: MinHash + LSH candidates, confirmed by their true Jaccard.
+
+Lines shared by many documents (site boilerplate) are RES101, in the residue family.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Iterator, Mapping, Sequence
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import regex
@@ -13,15 +29,90 @@ from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
 
+__all__ = ["normalize_for_dup", "words_for_dup"]
+
 _PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
 _DIALOGUE = regex.compile(r"^\s*(?:[-–—―•*]|\d+[.)]|[«\"“„])")
+#: a word for DUP002: a whitespace-delimited token without its outer punctuation (`l'accès`, `Boero,`)
+_TOKEN = regex.compile(r"[^\s\p{P}\p{S}](?:\S*[^\s\p{P}\p{S}])?")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+#: a verse line (poetry, lyrics) is short; a stanza of such lines holds refrains, not accidents
+_VERSE_MAX_CHARS = 60
+_VERSE_MIN_LINES = 2
+_SENTENCE_END = ".!?…"
+
+
+_INVISIBLE = regex.compile(r"\p{Cf}+")  # zero-width spaces and joiners, soft hyphens, BOM
 
 
 def normalize_for_dup(line: str) -> str:
-    """Line key for duplicate detection: case, punctuation, quotes and spacing ignored."""
+    """Line key for duplicate detection: case, punctuation, quotes, spacing, invisible characters and Unicode forms ignored."""
+    if not line.isascii():
+        line = _INVISIBLE.sub("", unicodedata.normalize("NFKC", line))
     return _PUNCT.sub(" ", line.casefold()).strip()
 
 
+# One document's normalized text, shared by the corpus rules' collect (DUP101 and
+# DUP102 run one after the other on the same document in the same process).
+_memo: tuple[str, str] = ("", "")
+
+
+def _normalized_text(text: str) -> str:
+    global _memo
+    if _memo[0] is not text:
+        _memo = (text, normalize_for_dup(text))
+    return _memo[1]
+
+
+_line_memo: tuple[Any, list[str]] = (None, [])
+
+
+def _line_keys(doc: Document) -> list[str]:
+    """The normalized key of every line ("" for a blank line), shared by DUP001 and DUP002 on one document."""
+    global _line_memo
+    if _line_memo[0] is not doc:
+        _line_memo = (doc, [normalize_for_dup(line) if line.strip() else "" for line in doc.lines])
+    return _line_memo[1]
+
+
+def words_for_dup(text: str) -> list[str]:
+    """The words of a text as the corpus rules compare them (normalized, punctuation dropped)."""
+    key = _normalized_text(text)
+    return key.split(" ") if key else []
+
+
+def _digest64(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def _verse_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of lines in verse-like stanzas.
+
+    A stanza is a run of at least 2 non-blank lines, all short, most of them not
+    ending a sentence (prose lines end with a full stop, verse lines mostly do not).
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    short = True
+    ends = 0
+    for i, line in enumerate([*lines, ""]):
+        s = line.strip()
+        if s:
+            run.append(i)
+            short = short and len(s) <= _VERSE_MAX_CHARS
+            ends += s.rstrip("»\"”’)] ")[-1:] in _SENTENCE_END
+            continue
+        if short and len(run) >= _VERSE_MIN_LINES and ends * 2 <= len(run):
+            out.update(run)
+        run, short, ends = [], True, 0
+    return out
+
+
+def _doc(cls: type) -> str:
+    return inspect.cleandoc(cls.__doc__ or "")
+
+
+# --------------------------------------------------------------------------- DUP001
 @rule(
     "DUP001",
     "repeated-lines",
@@ -37,12 +128,16 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## What it does
     Compares every line with the earlier lines of the document, ignoring case,
-    punctuation, quotes and spacing. A repeated line of at least `min-length`
-    characters is reported at the repeat, with the line it repeats; a run of
-    consecutive repeated lines (a pasted-twice block) is one finding spanning
-    the block. A line repeated right after itself (`© Netflix` twice) is
-    reported from `adjacent-min-length` characters, except dialogue and list
-    lines (`— Oui.`).
+    punctuation, quotes, spacing, invisible characters and Unicode forms (each
+    line is normalized and hashed once). A repeated line of at least `min-length` characters is
+    reported at the repeat, with the line it repeats; a run of consecutive
+    repeated lines (a pasted-twice block, or a multi-line paragraph) is one
+    finding spanning the block, short lines inside it included. A line
+    repeated right after itself (`© Netflix` twice) is reported from
+    `adjacent-min-length` characters, except dialogue and list lines
+    (`— Oui.`). Refrains are left alone: a repeat between two stanzas of short
+    lines (poetry, lyrics) is not reported here (DUP003 judges how much
+    repetition a document holds).
 
     ## Why it matters
     Duplicated passages skew every count made on the corpus and teach a model
@@ -61,40 +156,48 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     min_len = ctx.options["min-length"]
     adj_min = ctx.options["adjacent-min-length"]
     lines = doc.lines
+    keys = _line_keys(doc)
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    after = dict(zip(nonblank, nonblank[1:]))  # next non-blank line
+    verse: set[int] | None = None
     first: dict[str, int] = {}
-    hits: list[tuple[int, int, bool]] = []  # (line index, first index, adjacent exact)
-    prev_idx = -1
-    prev_key = ""
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        key = normalize_for_dup(line)
+    blocks: list[list[Any]] = []  # [first line, last line, first original, last original, safe]
+    cur: list[Any] | None = None
+    prev = -1
+    for i in nonblank:
+        key = keys[i]
+        line = lines[i]
+        if cur is not None and prev == cur[1]:
+            # a block goes on while the next line repeats the line after the original
+            q = after.get(cur[3])
+            if q is not None and q < cur[0] and keys[q] == key and (key or lines[q].strip() == line.strip()):
+                cur[1], cur[3], cur[4] = i, q, False
+                prev = i
+                continue
+        if cur is not None:
+            blocks.append(cur)
+            cur = None
         if not key:
-            prev_idx, prev_key = i, key
+            prev = i
             continue
         j = first.get(key)
         if j is None:
             first[key] = i
         else:
-            adjacent = key == prev_key and not _DIALOGUE.match(line)
-            if len(key) >= min_len or (adjacent and len(key) >= adj_min):
-                exact = adjacent and line.strip() == lines[prev_idx].strip()
-                hits.append((i, j if not adjacent else prev_idx, exact))
-        prev_idx, prev_key = i, key
-    # merge runs: consecutive non-blank repeats whose originals also advance
-    blocks: list[list[tuple[int, int, bool]]] = []
-    for h in hits:
-        if blocks:
-            last = blocks[-1][-1]
-            between = lines[last[0] + 1 : h[0]]
-            if all(not x.strip() for x in between) and h[1] > last[1] and h[1] < blocks[-1][0][0]:
-                blocks[-1].append(h)
-                continue
-        blocks.append([h])
+            adjacent = prev >= 0 and keys[prev] == key and not _DIALOGUE.match(line)
+            if adjacent and len(key) >= adj_min:
+                exact = line.strip() == lines[prev].strip()
+                cur = [i, i, prev, prev, exact]
+            elif len(key) >= min_len:
+                if verse is None:
+                    verse = _verse_lines(lines)
+                if not (i in verse and j in verse):  # a refrain between stanzas
+                    cur = [i, i, j, j, False]
+        prev = i
+    if cur is not None:
+        blocks.append(cur)
     starts = doc.line_starts
-    for b in blocks:
-        a, z = b[0][0], b[-1][0]
-        fa, fz = b[0][1], b[-1][1]
+    for a, z, fa, fz, safe in blocks:
         if a == z:
             msg = f"line {a + 1} repeats line {fa + 1}"
         else:
@@ -105,8 +208,250 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         del_end = starts[z + 1] if z + 1 < len(starts) else end
         if z + 1 >= len(starts) and a > 0:  # last line: remove the break before it instead
             del_start = starts[a] - (2 if doc.text[starts[a] - 2 : starts[a]] == "\r\n" else 1)
-        safe = all(h[2] for h in b)
         yield Violation(msg, start, end, Fix("Delete the repeated lines", (Edit(del_start, del_end, ""),), safe=safe))
+
+
+# --------------------------------------------------------------------------- DUP002
+@rule(
+    "DUP002",
+    "repeated-passage",
+    category="duplication",
+    severity="warning",
+    options=[
+        Option("min-words", int, 10, "Shortest run of words (a word n-gram) whose repeat is reported.", min=3),
+    ],
+)
+def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A sentence or a run of words pasted twice, not aligned on lines.
+
+    ## What it does
+    Slides a window of `min-words` words (word n-gram shingles; a word is a
+    whitespace-delimited token, compared without case, outer punctuation or
+    quote style, so `l’accès` is one word) over the document and reports each
+    maximal run of words that repeats an earlier run, at the repeat, with the
+    position of the original and the length of the run. Repeats of whole lines
+    are DUP001's (and refrains between stanzas are left alone); runs that
+    overlap their original (`na na na na ...`), and runs made mostly of
+    numbers or of a few words repeated (table rows), are not reported.
+
+    ## Why it matters
+    Copy-paste accidents and scrapers that merge a teaser into the body
+    duplicate a sentence inside a paragraph, where line-based checks cannot
+    see it. The repeat over-weights the passage and teaches a model to loop.
+
+    ## Example
+    ```text
+    article.txt:3:118: DUP002 [repeated-passage] 16 words repeat the passage at line 3, column 1
+    ```
+
+    ## Fix
+    Delete the repeated words (no automatic fix: the sentence boundaries around
+    the repeat need a human eye).
+    """
+    n = ctx.options["min-words"]
+    found = list(_TOKEN.finditer(doc.text.translate(_FOLD)))  # one-to-one mapping: offsets unchanged
+    total = len(found)
+    if total < 2 * n:
+        return
+    words = [m.group().casefold() for m in found]
+    # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
+    spans = _repeated_line_spans(doc)
+    covered = _in_spans(found, spans) if spans else None
+    first: dict[tuple[str, ...], int] = {}
+    i = 0
+    while i <= total - n:
+        gram = tuple(words[i : i + n])
+        j = first.get(gram)
+        if j is None:
+            first[gram] = i
+            i += 1
+            continue
+        if i - j < n:  # overlaps its original: a periodic run (`ha ha ha ...`), not a paste
+            i += 1
+            continue
+        length = n
+        while i + length < total and j + length < i and words[i + length] == words[j + length]:
+            length += 1
+        run = words[i : i + length]
+        start, end = found[i].start(), found[i + length - 1].end()
+        if (
+            len(set(run)) >= max(3, n // 2)
+            and sum(not w.isdigit() for w in run) >= n // 2
+            and (covered is None or sum(not c for c in covered[i : i + length]) >= n)  # not just a repeated line
+        ):
+            line, col = doc.position(found[j].start())
+            yield Violation(f"{length} words repeat the passage at line {line}, column {col}", start, end)
+        i += length
+
+
+def _repeated_line_spans(doc: Document) -> list[tuple[int, int]]:
+    """Character spans of the lines whose normalized text appeared earlier as a whole line."""
+    seen: set[str] = set()
+    spans = []
+    starts = doc.line_starts
+    for i, (line, key) in enumerate(zip(doc.lines, _line_keys(doc))):
+        if not line.strip():
+            continue
+        if key in seen:
+            spans.append((starts[i], starts[i] + len(line)))
+        elif key:
+            seen.add(key)
+    return spans
+
+
+def _in_spans(found: Sequence[Any], spans: list[tuple[int, int]]) -> list[bool]:
+    """For each word match, whether it lies inside one of ``spans`` (both sorted by position)."""
+    out = []
+    k = 0
+    for m in found:
+        while k < len(spans) and spans[k][1] < m.end():
+            k += 1
+        out.append(k < len(spans) and spans[k][0] <= m.start())
+    return out
+
+
+# --------------------------------------------------------------------------- DUP003
+# Thresholds of Rae et al. 2021, "Scaling Language Models: Methods, Analysis &
+# Insights from Training Gopher", Table A1 (arXiv:2112.11446); the same defaults as
+# datatrove's src/datatrove/pipeline/filters/gopher_repetition_filter.py.
+GOPHER_TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
+GOPHER_DUP_NGRAM = {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10}
+
+_REPETITION_OPTIONS = [
+    Option("min-words", int, 50, "Shortest document (words) measured (Gopher's word-count filter starts at 50).", min=1),
+    Option("dup-line-frac", float, 0.30, "Largest fraction of (non-blank) lines that repeat an earlier line.", min=0, max=1),
+    Option("dup-para-frac", float, 0.30, "Largest fraction of paragraphs that repeat an earlier paragraph.", min=0, max=1),
+    Option("dup-line-char-frac", float, 0.20, "Largest fraction of characters in repeated lines.", min=0, max=1),
+    Option("dup-para-char-frac", float, 0.20, "Largest fraction of characters in repeated paragraphs.", min=0, max=1),
+    *(Option(f"top-{n}gram-char-frac", float, v, f"Largest fraction of word characters covered by the most frequent {n}-gram.", min=0, max=1)
+      for n, v in GOPHER_TOP_NGRAM.items()),
+    *(Option(f"dup-{n}gram-char-frac", float, v, f"Largest fraction of word characters covered by repeated {n}-grams.", min=0, max=1)
+      for n, v in GOPHER_DUP_NGRAM.items()),
+]
+
+
+@rule(
+    "DUP003",
+    "repetitive-document",
+    category="duplication",
+    severity="warning",
+    enabled_by_default=False,
+    options=_REPETITION_OPTIONS,
+)
+def repetitive_document(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A document whose repetition scores exceed the Gopher quality thresholds.
+
+    ## What it does
+    Computes the repetition measures of the Gopher quality filters (Rae et
+    al. 2021, Table A1): the fraction of lines and of paragraphs that repeat
+    an earlier one, the fraction of characters in those repeats, the fraction
+    of word characters covered by the most frequent 2-, 3- and 4-gram, and by
+    all repeated 5- to 10-grams. Reports the document once, naming every
+    measure above its threshold. Documents under `min-words` words are not
+    measured. Lines and paragraphs are compared normalized like DUP001, blank
+    lines are not lines, words are compared without case or punctuation, and
+    numbers are not words (a table of figures is not repetitive prose).
+    Off by default: it is a filtering policy for pre-training data, and the
+    repeats it counts are usually reported one by one by DUP001 and DUP002.
+
+    ## Why it matters
+    Highly repetitive documents (spam, auto-generated pages, lyrics with a long
+    refrain, scraper loops) carry little text for their size and push a model
+    toward degenerate repetition; Gopher dropped them from MassiveText.
+
+    ## Example
+    ```text
+    spam.txt: DUP003 [repetitive-document] repetitive text (Gopher thresholds): dup-line-frac 0.43 > 0.30, dup-line-char-frac 0.45 > 0.20
+    ```
+
+    ## Fix
+    Remove the document from the corpus, or delete the repeats. Set a threshold
+    to 1 to switch a measure off.
+    """
+    o = ctx.options
+    scores = repetition_scores(doc.text, o["min-words"], o)
+    if scores is None:
+        return
+    over = [f"{name} {value:.2f} > {o[name]:.2f}" for name, value in scores.items() if value > o[name]]
+    if over:
+        yield Violation("repetitive text (Gopher thresholds): " + ", ".join(over))
+
+
+def repetition_scores(text: str, min_words: int = 50, thresholds: Mapping[str, float] | None = None) -> dict[str, float] | None:
+    """The Gopher repetition measures of a text, by option name; None under ``min_words`` words.
+
+    The duplicated 5..10-gram measures stop early once one is below the smallest
+    threshold: coverage can only shrink as n grows.
+    """
+    # numbers are not words: a table of figures is not repetitive prose (Gopher counts them)
+    words = [w for w in normalize_for_dup(text).split() if not w.isdigit()]
+    if len(words) < min_words:
+        return None
+    out: dict[str, float] = {}
+    lines = [ln.strip() for ln in text.splitlines()]
+    line_keys: list[str] = []
+    line_chars: list[int] = []
+    paras: list[tuple[str, int]] = []
+    block: list[str] = []
+    block_chars = 0
+    for ln in [*lines, ""]:
+        if ln:
+            key = normalize_for_dup(ln)
+            line_keys.append(key)
+            line_chars.append(len(ln))
+            block.append(key)
+            block_chars += len(ln)
+        elif block:
+            paras.append(("\n".join(block), block_chars))
+            block, block_chars = [], 0
+    for kind, items in (("line", list(zip(line_keys, line_chars))), ("para", paras)):
+        seen: set[str] = set()
+        dup = dup_chars = total_chars = 0
+        for key, chars in items:
+            total_chars += chars
+            if key in seen:
+                dup += 1
+                dup_chars += chars
+            else:
+                seen.add(key)
+        out[f"dup-{kind}-frac"] = dup / len(items) if items else 0.0
+        out[f"dup-{kind}-char-frac"] = dup_chars / total_chars if total_chars else 0.0
+    ids_of: dict[str, int] = {}
+    ids = [ids_of.setdefault(w, len(ids_of)) for w in words]
+    vocab = list(ids_of)
+    lengths = [len(w) for w in words]
+    total = sum(lengths)
+    for n in GOPHER_TOP_NGRAM:
+        grams = Counter(zip(*(ids[k:] for k in range(n))))
+        gram, count = grams.most_common(1)[0] if grams else ((), 0)
+        width = sum(len(vocab[g]) for g in gram)
+        out[f"top-{n}gram-char-frac"] = count * width / total if count > 1 else 0.0
+    floor = min((thresholds or {}).get(f"dup-{n}gram-char-frac", v) for n, v in GOPHER_DUP_NGRAM.items())
+    frac = 1.0
+    for n in GOPHER_DUP_NGRAM:
+        if frac <= floor:
+            out[f"dup-{n}gram-char-frac"] = frac  # an upper bound, below every threshold
+            continue
+        starts = list(zip(*(ids[k:] for k in range(n))))
+        counts = Counter(starts)
+        covered = [0] * (len(ids) + 1)  # difference array over word positions
+        for p, g in enumerate(starts):
+            if counts[g] > 1:
+                covered[p] += 1
+                covered[p + n] -= 1
+        depth = chars = 0
+        for p, width in enumerate(lengths):
+            depth += covered[p]
+            if depth:
+                chars += width
+        frac = chars / total
+        out[f"dup-{n}gram-char-frac"] = frac
+    return out
+
+
+# --------------------------------------------------------------------------- DUP101
+def _display(ref: DocRef) -> str:
+    return ref.path if ref.record is None else f"{ref.path}:#{ref.record}"
 
 
 class DuplicateDocument(CorpusRule):
@@ -116,7 +461,8 @@ class DuplicateDocument(CorpusRule):
     Hashes each document's text after folding case and collapsing punctuation
     and spacing, and reports every document after the first with the same
     hash, naming the first (in path order). Documents shorter than `min-length`
-    characters are ignored.
+    characters are ignored. The parent process keeps one 64-bit hash per
+    document, never the text.
 
     ## Why it matters
     Exact duplicates are the commonest corpus defect: the same article under
@@ -139,15 +485,15 @@ class DuplicateDocument(CorpusRule):
     options = (Option("min-length", int, 50, "Shortest document (characters) compared.", min=0),)
 
     def __init__(self) -> None:
-        self.doc = inspect.cleandoc(type(self).__doc__ or "")
+        self.doc = _doc(type(self))
 
     def collect(self, doc: Document, ctx: RuleContext) -> Any:
         if len(doc.text) < ctx.options["min-length"]:
             return None
-        key = normalize_for_dup(doc.text)
+        key = _normalized_text(doc.text)
         if len(key) < ctx.options["min-length"] // 2:
             return None
-        return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+        return _digest64(key)
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
         first: dict[int, DocRef] = {}
@@ -155,14 +501,253 @@ class DuplicateDocument(CorpusRule):
             if h is None:
                 continue
             if h in first:
-                orig = first[h]
-                name = orig.path if orig.record is None else f"{orig.path}:#{orig.record}"
-                yield CorpusViolation(ref, f"same text as {name}", span_digest=f"{h:016x}")
+                yield CorpusViolation(ref, f"same text as {_display(first[h])}", span_digest=f"{h:016x}")
             else:
                 first[h] = ref
+
+    # keyed phases: the same verdicts through a group-by on the hash (the Ray engine's shuffle);
+    # tests/test_duplication.py checks they agree with finalize
+    keyed = True
+
+    def shuffle_keys(self, ref: DocRef, signature: Any) -> Iterable[tuple[Any, Any]]:
+        return () if signature is None else [(signature, None)]
+
+    def reduce_group(self, key: Any, items: list[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterable[Any]:
+        return [(ref, items[0][0], key) for ref, _ in items[1:]]
+
+    def finalize_partials(self, partials: list[Any], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
+        for ref, orig, h in sorted(partials, key=lambda p: _order(p[0])):
+            yield CorpusViolation(ref, f"same text as {_display(orig)}", span_digest=f"{h:016x}")
+
+
+# --------------------------------------------------------------------------- DUP102
+class NearDuplicateDocument(CorpusRule):
+    """A document that is almost the same text as an earlier document.
+
+    ## What it does
+    Compares documents by their word `shingle-size`-grams (normalized like
+    DUP101). Each worker turns a document into a MinHash signature of
+    `bands` x `rows` hash functions and sends only one 48-bit key per band;
+    documents sharing a band key are candidates (LSH banding: a pair of
+    Jaccard similarity s becomes a candidate with probability
+    1 - (1 - s^rows)^bands, 99.8% at s = 0.8 with the defaults). The parent
+    then re-reads the candidate documents only, in batches of `batch-size`,
+    and keeps the pairs whose true Jaccard similarity of shingle sets is at
+    least `threshold`. Confirmed pairs are joined into clusters (union-find);
+    every member after the first (in path order) is reported, naming the
+    first and the similarity. Exact copies (same normalized text) are left to
+    DUP101; documents under `min-words` words are not compared. Needs numpy
+    (see docs/duplication.md).
+
+    ## Why it matters
+    Near-duplicates are the same article syndicated with a new headline, a
+    page crawled twice with a different date or comment count, a template
+    filled twice. Exact hashing misses them, and they over-weight their text
+    just as much as exact copies do (Lee et al. 2022, "Deduplicating Training
+    Data Makes Language Models Better").
+
+    ## Example
+    ```text
+    corpus.jsonl:#doc0042: DUP102 [near-duplicate-document] near-duplicate of corpus.jsonl:#doc0007 (Jaccard similarity 0.87 of word 5-grams)
+    ```
+
+    ## Fix
+    Keep one document of each cluster. No automatic fix: which version to
+    keep (the longest, the latest) is a choice.
+    """
+
+    code = "DUP102"
+    name = "near-duplicate-document"
+    category = "duplication"
+    severity = Severity.WARNING
+    options = (
+        Option("threshold", float, 0.8, "Smallest Jaccard similarity of the shingle sets reported.", min=0.05, max=1),
+        Option("shingle-size", int, 5, "Words per shingle (datatrove and Lee et al. use 5).", min=1, max=32),
+        Option("bands", int, 20, "LSH bands (the number of hash functions is bands x rows).", min=1, max=512),
+        Option("rows", int, 6, "MinHash rows per band.", min=1, max=64),
+        Option("min-words", int, 20, "Shortest document (words) compared.", min=1),
+        Option("batch-size", int, 20000, "Candidate documents re-read per pass over the corpus (bounds memory).", min=2),
+    )
+
+    def __init__(self) -> None:
+        self.doc = _doc(type(self))
+        #: figures of the last finalize (candidates, confirmed pairs, passes): for benchmarks
+        self.stats: dict[str, int] = {}
+
+    def collect(self, doc: Document, ctx: RuleContext) -> Any:
+        from corpuslint.families import minhash
+
+        o = ctx.options
+        words = words_for_dup(doc.text)
+        if len(words) < o["min-words"]:
+            return None
+        exact = _digest64(_normalized_text(doc.text)).to_bytes(8, "little")
+        return exact + minhash.band_keys(minhash.shingle_hashes(words, o["shingle-size"]), o["bands"], o["rows"])
+
+    def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
+        """In one process: each band column sorted with numpy, one column at a time."""
+        from corpuslint.families import minhash
+
+        np = minhash._np()
+        bands, kb = options["bands"], minhash.KEY_BYTES
+        width = 8 + kb * bands
+        index = [k for k, (_, sig) in enumerate(signatures) if sig is not None and len(sig) == width]
+        self.stats = {"documents": len(signatures), "compared": len(index)}
+        if len(index) < 2:
+            return
+        # exact copies are DUP101's: keep the first of each normalized text
+        exact = np.fromiter((int.from_bytes(signatures[k][1][:8], "little") for k in index), dtype=np.uint64, count=len(index))
+        _, firsts = np.unique(exact, return_index=True)
+        del exact
+        reps = [index[i] for i in np.sort(firsts).tolist()]  # positions in ``signatures``
+        del index, firsts
+        self.stats["distinct"] = len(reps)
+
+        def column(j: int) -> Any:  # band j of every distinct document, read from the signatures
+            lo, hi = 8 + j * kb, 8 + (j + 1) * kb
+            return np.fromiter((int.from_bytes(signatures[k][1][lo:hi], "little") for k in reps), dtype=np.uint64, count=len(reps))
+
+        pairs = [(reps[a], reps[b]) for a, b in minhash.lsh_candidate_pairs(column, len(reps), bands).tolist()]
+        candidates = [(signatures[a][0], signatures[b][0], signatures[a][1][:8], signatures[b][1][:8]) for a, b in pairs]
+        yield from self._judge(candidates, options)
+
+    # -- keyed phases: the same verdicts through a group-by (the Ray engine shuffles instead of gathering).
+    keyed = True
+
+    def shuffle_keys(self, ref: DocRef, signature: Any) -> Iterable[tuple[Any, Any]]:
+        if not isinstance(signature, bytes) or len(signature) < 8 + 6 or (len(signature) - 8) % 6:
+            return
+        from corpuslint.families.minhash import KEY_BYTES
+
+        exact = signature[:8]
+        yield ("text", exact), exact
+        for j in range((len(signature) - 8) // KEY_BYTES):
+            yield ("band", j, signature[8 + j * KEY_BYTES : 8 + (j + 1) * KEY_BYTES]), exact
+
+    def reduce_group(self, key: Any, items: list[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterable[Any]:
+        if key[0] == "text":  # exact copies: every later member is an alias of the first
+            return [("copy", ref, items[0][0]) for ref, _ in items[1:]]
+        seen: set[bytes] = set()
+        members = []
+        for ref, exact in items:  # one member per distinct text (a copy's original is in the same bucket)
+            if exact not in seen:
+                seen.add(exact)
+                members.append((ref, exact))
+        out = []
+        for k in range(1, len(members)):  # star (first, m) and chain (previous, m), like lsh_candidate_pairs
+            for other in {0, k - 1}:
+                out.append(("pair", members[other][0], members[k][0], members[other][1], members[k][1]))
+        return out
+
+    def finalize_partials(self, partials: list[Any], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
+        alias = {p[1]: p[2] for p in partials if p[0] == "copy"}
+        seen: set[tuple[DocRef, DocRef]] = set()
+        candidates = []
+        for p in sorted((p for p in partials if p[0] == "pair"), key=lambda p: (_order(p[1]), _order(p[2]))):
+            _, a, b, ea, eb = p
+            if a in alias or b in alias or (a, b) in seen:
+                continue
+            seen.add((a, b))
+            candidates.append((a, b, ea, eb))
+        self.stats = {"candidates": len(candidates)}
+        yield from self._judge(candidates, options)
+
+    # -- shared: confirm on the texts, cluster, report ---------------------------------------------
+    def _judge(self, candidates: list[tuple[DocRef, DocRef, bytes, bytes]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
+        """Candidate pairs (earlier, later, their exact hashes) -> confirmed, clustered, reported."""
+        self.stats["candidates"] = len(candidates)
+        refs = sorted({r for a, b, _, _ in candidates for r in (a, b)}, key=_order)
+        pos = {r: k for k, r in enumerate(refs)}
+        digest = {r: e for a, b, ea, eb in candidates for r, e in ((a, ea), (b, eb))}
+        pairs = sorted((pos[a], pos[b]) for a, b, _, _ in candidates)
+        edges = self._confirm(pairs, refs, options)
+        self.stats["confirmed"] = len(edges)
+        yield from self._report(edges, refs, digest, options["shingle-size"])
+
+    def _confirm(self, pairs: list[tuple[int, int]], refs: list[DocRef], options: Mapping[str, Any]) -> list[tuple[int, int, float]]:
+        """The candidate pairs whose true Jaccard similarity reaches the threshold, re-reading texts in batches."""
+        self.stats["passes"] = 0
+        if not pairs:
+            return []
+        if self.load_documents is None:
+            raise RuntimeError("DUP102 needs the engine to re-read candidate documents (load_documents)")
+        size, threshold, limit = options["shingle-size"], options["threshold"], options["batch-size"]
+        out: list[tuple[int, int, float]] = []
+        for batch in _batches(pairs, limit):
+            self.stats["passes"] += 1
+            wanted = sorted({k for pair in batch for k in pair})
+            docs = self.load_documents([refs[k] for k in wanted])
+            sets = {}
+            for k in wanted:
+                d = docs.get(refs[k])
+                if d is not None:
+                    sets[k] = _shingle_set(d.text, size)
+            del docs
+            for a, b in batch:
+                sa, sb = sets.get(a), sets.get(b)
+                if not sa or not sb:
+                    continue  # the file changed or vanished since the document pass
+                inter = len(sa & sb) if len(sa) < len(sb) else len(sb & sa)
+                sim = inter / (len(sa) + len(sb) - inter)
+                if sim >= threshold:
+                    out.append((a, b, sim))
+        return out
+
+    def _report(
+        self, edges: list[tuple[int, int, float]], refs: list[DocRef], digest: Mapping[DocRef, bytes], size: int
+    ) -> Iterator[CorpusViolation]:
+        from corpuslint.families.minhash import UnionFind
+
+        uf = UnionFind()
+        best: dict[int, tuple[float, int]] = {}  # member -> (similarity, earlier neighbour)
+        direct: dict[tuple[int, int], float] = {}
+        for a, b, sim in edges:
+            uf.union(a, b)
+            direct[(a, b)] = sim
+            if sim > best.get(b, (-1.0, 0))[0]:
+                best[b] = (sim, a)
+        for k in sorted({k for a, b, _ in edges for k in (a, b)}):
+            root = uf.find(k)
+            if root == k:
+                continue
+            first = _display(refs[root])
+            if (root, k) in direct:
+                msg = f"near-duplicate of {first} (Jaccard similarity {direct[(root, k)]:.2f} of word {size}-grams)"
+            else:
+                sim, other = best.get(k) or max((s, a if b == k else b) for a, b, s in edges if k in (a, b))
+                via = _display(refs[other])
+                msg = f"near-duplicate of {first} through {via} (Jaccard similarity {sim:.2f} with {via})"
+            yield CorpusViolation(refs[k], msg, span_digest=digest[refs[k]].hex())
+
+
+def _order(ref: DocRef) -> tuple[Any, ...]:
+    """The engine's document order (path, record position, record id): the first of a cluster is the earliest."""
+    return (ref.path, -1 if ref.index is None else ref.index, ref.record or "")
+
+
+def _batches(pairs: list[tuple[int, int]], limit: int) -> Iterable[list[tuple[int, int]]]:
+    """Consecutive groups of pairs touching at most ``limit`` documents each."""
+    batch: list[tuple[int, int]] = []
+    docs: set[int] = set()
+    for a, b in pairs:
+        new = (a not in docs) + (b not in docs)
+        if batch and len(docs) + new > limit:
+            yield batch
+            batch, docs = [], set()
+        batch.append((a, b))
+        docs.update((a, b))
+    if batch:
+        yield batch
+
+
+def _shingle_set(text: str, size: int) -> set[int]:
+    """The set of word ``size``-grams of a text (as hashes of the word tuples, this process only)."""
+    words = normalize_for_dup(text).split()
+    if len(words) < size:
+        return {hash(tuple(words))}
+    return {hash(g) for g in zip(*(words[k:] for k in range(size)))}
 
 
 @hookimpl
 def corpuslint_rules() -> list[Rule]:
-    return [repeated_lines, DuplicateDocument()]
-
+    return [repeated_lines, repeated_passage, repetitive_document, DuplicateDocument(), NearDuplicateDocument()]

@@ -1,0 +1,156 @@
+"""MinHash signatures, LSH banding and union-find for DUP102 near-duplicate-document.
+
+The collect side runs in the workers, once per document: word shingles ->
+64-bit shingle hashes -> ``bands * rows`` minimum hashes -> one 64-bit key per
+band. Only the band keys (and the exact-text hash) travel to the parent. The
+finalize side sorts each band column and pairs the documents that share a key
+(the LSH candidates). See huggingface/datatrove
+``src/datatrove/pipeline/dedup/minhash.py`` for the same scheme on disk.
+
+numpy is imported on use, never at import time (``import corpuslint`` stays
+fast, and a run without DUP102 never loads it).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "lsh_candidate_pairs", "shingle_hashes"]
+
+#: rows of the shingle x permutation matrix computed at once (bounds memory on huge documents)
+_CHUNK = 4096
+#: bytes kept of each 64-bit band key: 48 bits make a chance collision of two documents in a
+#: band 1 in 2^48, a handful of false candidates (each rejected on its true Jaccard) in 10M documents
+KEY_BYTES = 6
+_GOLDEN = 0x9E3779B97F4A7C15  # odd 64-bit constant (2^64 / golden ratio)
+_MIX1 = 0xBF58476D1CE4E5B9  # splitmix64 finalizer constants
+_MIX2 = 0x94D049BB133111EB
+
+
+def _np() -> Any:
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy is a declared dependency
+        raise RuntimeError("DUP102 near-duplicate-document needs numpy: pip install numpy") from None
+    return numpy
+
+
+@lru_cache(maxsize=8)
+def _permutations(n: int, seed: int = 1) -> tuple[Any, Any, Any]:
+    """(a, b, c): odd multipliers and offsets of the ``n`` hash functions, and band mixing constants.
+
+    Fixed by ``seed`` so that every worker, every run and the cache agree.
+    """
+    np = _np()
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=n, dtype=np.uint64)
+    c = rng.integers(1, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    return a, b, c
+
+
+def _mix(x: Any) -> Any:
+    """splitmix64's finalizer on a uint64 array (in place): spreads the bits of a linear combination."""
+    np = _np()
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(_MIX1)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(_MIX2)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def shingle_hashes(words: Sequence[str], size: int) -> Any:
+    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text)."""
+    np = _np()
+    h = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words), dtype=np.uint64, count=len(words))
+    m = len(words) - size + 1
+    if m <= 0:
+        m, size = 1, len(words)
+    with np.errstate(over="ignore"):
+        s = h[:m] * np.uint64(_GOLDEN)
+        for j in range(1, size):
+            s += h[j : j + m]
+            s *= np.uint64(_GOLDEN)
+        return _mix(s)
+
+
+def band_keys(shingles: Any, bands: int, rows: int) -> bytes:
+    """MinHash the shingles with ``bands * rows`` hash functions; one key per band (``KEY_BYTES`` each)."""
+    np = _np()
+    k = bands * rows
+    a, b, c = _permutations(k)
+    if len(shingles) > _CHUNK:
+        shingles = np.unique(shingles)
+    mins = None
+    with np.errstate(over="ignore"):
+        for i in range(0, len(shingles), _CHUNK):
+            ph = np.multiply.outer(shingles[i : i + _CHUNK], a)
+            ph += b
+            m = ph.min(axis=0)
+            mins = m if mins is None else np.minimum(mins, m)
+        # the top 32 bits of (a*x + b) mod 2^64: multiply-shift hashing (Dietzfelbinger et al. 1997)
+        mins = (mins >> np.uint64(32)).reshape(bands, rows)
+        keys = (mins * c[:rows]).sum(axis=1, dtype=np.uint64)
+        keys += np.arange(bands, dtype=np.uint64)
+        return bytes(_mix(keys).astype("<u8").view(np.uint8).reshape(bands, 8)[:, :KEY_BYTES].tobytes())
+
+
+def lsh_candidate_pairs(column: Callable[[int], Any], n: int, bands: int) -> Any:
+    """Pairs (i, j), i < j, of the ``n`` documents equal in at least one band.
+
+    ``column(j)`` gives band ``j``'s keys of all documents as a uint64 array: one
+    column at a time, so the parent never holds more than a few arrays of n integers.
+    Inside a bucket (documents sharing a band key) each member is paired with the
+    bucket's first member and with the member before it: linear in the bucket
+    size, and enough for union-find to join the whole cluster.
+    """
+    np = _np()
+    out = []
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    positions = np.arange(n, dtype=np.int64)
+    for j in range(bands):
+        col = column(j)
+        order = np.argsort(col, kind="stable")  # stable: members of a bucket stay in document order
+        s = col[order]
+        same = s[1:] == s[:-1]
+        del col, s
+        if not same.any():
+            continue
+        cont = np.nonzero(same)[0] + 1  # sorted positions that continue a bucket
+        starts = np.ones(n, dtype=bool)
+        starts[1:] = ~same
+        first_pos = np.maximum.accumulate(np.where(starts, positions, 0))
+        member = order[cont]
+        out.append(np.stack([order[first_pos[cont]], member], axis=1))
+        out.append(np.stack([order[cont - 1], member], axis=1))
+    if not out:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(out)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    code = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
+class UnionFind:
+    """Disjoint sets over 0..n-1 (path halving, union by lower index: the root is the first document)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            self.parent[hi] = lo

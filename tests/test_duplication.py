@@ -1,0 +1,217 @@
+"""Duplication family: the labeled set's figures, and the corpus rules DUP101/DUP102 end to end.
+
+Per-document rules have their cases in tests/rule_cases/DUP00*.toml; corpus rules
+need several documents, so their cases live here.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpuslint.session import open_session
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).parent / "dup_cases"
+sys.path.insert(0, str(CASES))
+
+import evaluate  # noqa: E402
+
+pytest.importorskip("numpy")
+
+# Three unrelated articles (French, German, Russian) and edited copies of the first.
+A = """Le conseil municipal a voté mardi soir un budget de transition qui gèle les dépenses de fonctionnement jusqu'à l'été.
+Selon la préfecture, plus de deux mille personnes ont défilé dans le centre-ville sans incident notable.
+Les syndicats dénoncent une réforme préparée dans l'urgence et réclament l'ouverture de véritables négociations.
+Au premier trimestre, les ventes de voitures électriques ont progressé de près de trente pour cent sur un an.
+"""
+A_NEAR = A.replace("mardi soir", "mercredi soir")  # one word: Jaccard ~0.9
+A_NEAR2 = A_NEAR.replace("sans incident notable", "sans aucun incident")
+B = """Der Stadtrat hat am Dienstagabend einen Übergangshaushalt beschlossen, der die laufenden Ausgaben bis zum Sommer einfriert.
+Nach Angaben der Polizei zogen mehr als zweitausend Menschen friedlich durch die Innenstadt.
+Die Gewerkschaften kritisieren eine überhastete Reform und fordern echte Verhandlungen mit den Arbeitgebern.
+"""
+C = """Городской совет во вторник вечером утвердил переходный бюджет, который замораживает текущие расходы до лета.
+По данным полиции, более двух тысяч человек прошли по центру города без серьёзных происшествий.
+Профсоюзы называют реформу поспешной и требуют начать настоящие переговоры с работодателями.
+"""
+
+
+def lint(tmp_path: Path, files: dict[str, str], select: list[str], jobs: int = 1, **rules: dict[str, Any]) -> list[tuple[str, str, str]]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    s = open_session(isolated=True, entry_points=False, overrides={"select": select})
+    if rules:
+        from corpuslint.registry import build_ruleset
+
+        s.settings.rules.update(rules)
+        s.ruleset = build_ruleset(s.settings, s.manager)
+    result = s.lint([str(tmp_path)], jobs=jobs)
+    prefix = str(tmp_path) + "/"
+    return [(Path(f.path).name, f.code, f.message.replace(prefix, "")) for f in result.findings]
+
+
+# -- the labeled set --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def scored() -> evaluate.Score:
+    return evaluate.score(evaluate.load_cases(), evaluate.run())
+
+
+def test_labeled_set_is_big_and_multilingual() -> None:
+    records = evaluate.load_cases()
+    assert len(records) >= 200
+    assert {r["lang"] for r in records} == {"fr", "en", "de", "es", "it", "ru"}
+    assert sum(r["kind"] in evaluate.CLEAN_KINDS for r in records) >= 200
+
+
+@pytest.mark.parametrize("group", list(evaluate.GROUPS))
+def test_recall_of_planted_duplicates(scored: evaluate.Score, group: str) -> None:
+    found, expected = scored.recall(evaluate.GROUPS[group])
+    assert expected >= 12
+    assert found / expected >= 0.95, f"{group}: {found}/{expected}; missed: {scored.missed}"
+
+
+def test_false_positives_on_clean_documents(scored: evaluate.Score) -> None:
+    assert len(scored.clean_flagged) / scored.clean <= 0.005, scored.clean_flagged
+    assert not scored.extra, scored.extra
+
+
+def test_labeled_set_is_what_the_generator_writes() -> None:
+    import generate
+
+    lines = (CASES / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in lines] == generate.build(), "run `python tests/dup_cases/generate.py`"
+
+
+# -- DUP101 duplicate-document -------------------------------------------------------------------
+def test_exact_copies_after_normalization(tmp_path: Path) -> None:
+    got = lint(tmp_path, {"a.txt": A, "b.txt": B, "c.txt": A.upper().replace("'", "’"), "d.txt": "  " + A}, ["DUP101"])
+    assert got == [("c.txt", "DUP101", "same text as a.txt"), ("d.txt", "DUP101", "same text as a.txt")]
+
+
+# -- DUP102 near-duplicate-document ---------------------------------------------------------------
+def test_near_duplicate_reported_with_similarity(tmp_path: Path) -> None:
+    got = lint(tmp_path, {"a.txt": A, "b.txt": B, "c.txt": C, "d.txt": A_NEAR}, ["DUP102"])
+    assert got == [("d.txt", "DUP102", "near-duplicate of a.txt (Jaccard similarity 0.86 of word 5-grams)")]
+
+
+def test_cluster_reports_every_member_after_the_first(tmp_path: Path) -> None:
+    got = lint(tmp_path, {"a.txt": A, "b.txt": A_NEAR, "c.txt": B, "d.txt": A_NEAR2}, ["DUP102"])
+    assert [(n, c) for n, c, _ in got] == [("b.txt", "DUP102"), ("d.txt", "DUP102")]
+    assert all("near-duplicate of a.txt" in m for _, _, m in got)
+
+
+def test_cluster_member_linked_through_another(tmp_path: Path) -> None:
+    # d is close to b but not to a: reported as a near-duplicate of a, through b
+    far = A_NEAR.replace("de près de trente pour cent", "de presque trente pour cent")
+    got = lint(tmp_path, {"a.txt": A, "b.txt": A_NEAR, "d.txt": far}, ["DUP102"], DUP102={"threshold": 0.85})
+    assert got[0] == ("b.txt", "DUP102", "near-duplicate of a.txt (Jaccard similarity 0.86 of word 5-grams)")
+    assert got[1][2].startswith("near-duplicate of a.txt through b.txt (Jaccard similarity 0.8")
+
+
+def test_exact_copies_are_left_to_dup101(tmp_path: Path) -> None:
+    got = lint(tmp_path, {"a.txt": A, "b.txt": A, "c.txt": A_NEAR}, ["DUP101", "DUP102"])
+    assert got == [("b.txt", "DUP101", "same text as a.txt"),
+                   ("c.txt", "DUP102", "near-duplicate of a.txt (Jaccard similarity 0.86 of word 5-grams)")]
+
+
+def test_below_threshold_is_not_reported(tmp_path: Path) -> None:
+    got = lint(tmp_path, {"a.txt": A, "d.txt": A_NEAR}, ["DUP102"], DUP102={"threshold": 0.9})
+    assert got == []
+
+
+def test_short_documents_are_not_compared(tmp_path: Path) -> None:
+    files = {"a.txt": "Partager sur Facebook et Twitter aujourd'hui", "b.txt": "Partager sur Facebook et Twitter demain"}
+    assert lint(tmp_path, files, ["DUP102"]) == []
+
+
+def test_jsonl_records_batched_reload_and_parallel_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpuslint.engine import Engine
+
+    calls: list[int] = []
+    real = Engine.load_documents
+
+    def counting(self: Engine, refs: Any) -> Any:
+        refs = list(refs)
+        calls.append(len(refs))
+        return real(self, refs)
+
+    monkeypatch.setattr(Engine, "load_documents", counting)
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate([A, B, A_NEAR, C, A_NEAR2])]
+    (tmp_path / "x.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+    files = {"y.txt": B + "Kommentare (3)\n"}
+    got = lint(tmp_path, files, ["DUP102"], jobs=2, DUP102={"batch-size": 2})
+    assert [(n, m.split(" (")[0].split(" through")[0]) for n, _, m in got] == [
+        ("x.jsonl", "near-duplicate of x.jsonl:#r0"), ("x.jsonl", "near-duplicate of x.jsonl:#r0"),
+        ("y.txt", "near-duplicate of x.jsonl:#r1"),
+    ]
+    assert len(calls) >= 2 and max(calls) <= 2  # re-read in batches of at most 2 documents
+
+
+def test_signature_is_small_and_textless() -> None:
+    s = open_session(isolated=True, entry_points=False, overrides={"select": ["DUP101", "DUP102"]})
+    doc = s.document(A)
+    _, sigs, _ = s.engine().lint_document(doc)
+    assert isinstance(sigs["DUP102"], bytes) and len(sigs["DUP102"]) == 8 + 6 * 20
+    assert isinstance(sigs["DUP101"], int)
+    assert b"conseil" not in pickle.dumps(sigs)
+
+
+def test_lsh_candidate_probability_matches_theory() -> None:
+    """Pairs at Jaccard ~0.8 become candidates about 1-(1-0.8^6)^20 = 99.8% of the time."""
+    import random
+
+    from corpuslint.families import minhash
+
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(5000)]
+    hits = 0
+    for _ in range(200):
+        words = [rng.choice(vocab) for _ in range(300)]
+        other = list(words)
+        for p in rng.sample(range(300), 6):  # ~6 edits x 5 shingles: Jaccard ~0.82
+            other[p] = rng.choice(vocab)
+        ka = minhash.band_keys(minhash.shingle_hashes(words, 5), 20, 6)
+        kb = minhash.band_keys(minhash.shingle_hashes(other, 5), 20, 6)
+        hits += any(ka[i : i + 6] == kb[i : i + 6] for i in range(0, 120, 6))
+    assert hits >= 195
+
+
+# -- RES101 shared-boilerplate-line (residue family) ----------------------------------------------
+def test_shared_boilerplate_is_res101_not_a_near_duplicate(tmp_path: Path) -> None:
+    bodies = [A, B, C, A.replace("Le conseil", "La mairie").replace("deux mille", "trois mille").replace("syndicats", "élus"),
+              "\n".join(B.splitlines()[::-1]) + "\n"]
+    footer = "Rejoignez la communauté Clubic\nSuivez-nous pour ne rien rater de l'actu tech !\n"
+    files = {f"{i}.txt": body + footer for i, body in enumerate(bodies)}
+    got = lint(tmp_path, files, ["RES101", "DUP102"])
+    assert {c for _, c, _ in got} == {"RES101"}
+    assert len(got) == 5
+
+
+# -- keyed phases (the Ray engine's group-by) give the local verdicts -------------------------------
+@pytest.mark.parametrize("code", ["DUP101", "DUP102"])
+def test_keyed_phases_match_local_finalize(code: str) -> None:
+    from corpuslint.discover import Discovered
+    from corpuslint.rule import CorpusRule
+
+    s = open_session(isolated=True, entry_points=False, overrides={"select": [code]})
+    engine = s.engine()
+    path = CASES / "cases.jsonl"
+    results = list(engine.iter_results([Discovered(path, "cases.jsonl")]))
+    sigs = [x for r in results for x in r.signatures.get(code, [])]
+    ar = next(a for a in s.ruleset.active if a.code == code)
+    rule = ar.rule
+    rule.load_documents = engine.load_documents
+    local = list(rule.finalize(sigs, ar.options))
+    rule.keyed = True  # this instance only: run the keyed phases through the base class's in-process group-by
+    try:
+        keyed = list(CorpusRule.finalize(rule, sigs, ar.options))
+    finally:
+        del rule.keyed
+    assert len(local) >= 18
+    assert keyed == local
