@@ -87,7 +87,7 @@ def main() -> None:
     files_dir = a.out / "files"
     jl = None
     if a.format in ("jsonl.gz", "both"):
-        jl = gzip.open(a.out / "corpus.jsonl.gz", "wt", encoding="utf-8", compresslevel=3)
+        jl = gzip.open(a.out / "corpus.jsonl.gz", "wt", encoding="utf-8", compresslevel=3)  # noqa: SIM115 - closed below
     with open(a.out / "manifest.jsonl", "w", encoding="utf-8") as manifest:
         n = 0
         for doc_id, text, planted in documents(int(a.mb * 1024 * 1024), a.seed):

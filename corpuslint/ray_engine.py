@@ -50,7 +50,7 @@ class _Read:
         session = _session(self.spec_blob)
         engine = session.engine()
         item = Discovered(_path(row["path"]), row["display"])
-        out = []
+        out: list[dict[str, Any]] = []
         try:
             for doc in engine.read(item):
                 out.append({"ordinal": row["ordinal"], "seq": len(out), "doc": pickle.dumps(doc), "error": b""})

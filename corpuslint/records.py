@@ -43,7 +43,7 @@ def _kind(path: Path) -> str | None:
 def _open(path: Path) -> IO[bytes]:
     name = path.name.lower()
     if name.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     if name.endswith(".zst"):
         return _zstd_reader(path)
     return open(path, "rb")
@@ -54,7 +54,7 @@ def _zstd_reader(path: Path) -> IO[bytes]:
         import zstandard
     except ImportError:
         raise OSError(f"reading {path.name} needs the zstandard package: pip install 'corpuslint[zstd]'") from None
-    reader = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)
+    reader = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)  # noqa: SIM115 - the reader closes it
     return io.BufferedReader(reader)  # type: ignore[arg-type]  # the zstd reader has no readline
 
 

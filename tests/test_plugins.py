@@ -23,7 +23,6 @@ from pathlib import Path
 import pluggy
 import pytest
 
-import corpuslint
 from corpuslint.config import ConfigError, ConfigKey, Settings
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Finding, Violation

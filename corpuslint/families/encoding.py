@@ -452,7 +452,7 @@ def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
     base = _anomalies(chunk)
     if base == 0:
         return None
-    results: list[tuple[int, int, str, str, int]] = []
+    results: list[tuple[int, int, int, str, str, int]] = []
     for prio, c in enumerate(_codecs()):
         fixed = _apply_codec(chunk, c)
         if fixed is None:
@@ -473,9 +473,9 @@ def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
         return None
     # fewest anomalies; then the charset that explains the most characters
     results.sort()
-    score, _, _, fixed, name, rounds = results[0]
-    unambiguous = score == 0 and all(r[3] == fixed for r in results if r[0] == 0)
-    return fixed, name, rounds, unambiguous
+    score, _, _, best, name, rounds = results[0]
+    unambiguous = score == 0 and all(r[3] == best for r in results if r[0] == 0)
+    return best, name, rounds, unambiguous
 
 
 def _apply_codec(chunk: str, c: _Codec) -> str | None:
