@@ -16,6 +16,7 @@ __all__ = [
     "Edit",
     "Finding",
     "Fix",
+    "Linter",
     "Option",
     "Rule",
     "RuleContext",
@@ -27,6 +28,7 @@ __all__ = [
 
 _LAZY = {
     "hookimpl": "corpuslint.hookspecs",
+    "Linter": "corpuslint.api",
     "Document": "corpuslint.model",
     "Edit": "corpuslint.model",
     "Finding": "corpuslint.model",
@@ -41,6 +43,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from corpuslint.api import Linter
     from corpuslint.hookspecs import hookimpl
     from corpuslint.model import Document, Edit, Finding, Fix, Severity, Violation
     from corpuslint.rule import CorpusRule, CorpusViolation, Option, Rule, RuleContext

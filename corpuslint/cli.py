@@ -27,7 +27,8 @@ def _csv(value: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="corpuslint",
-        usage="corpuslint [options] [PATH ...]\n       corpuslint merge [options] SHARD_DIR ...\n       corpuslint clean [DIR]",
+        usage="corpuslint [options] [PATH ...]\n       corpuslint merge [options] SHARD_DIR ...\n"
+              "       corpuslint report [options] [PATH ...] -o report.html\n       corpuslint clean [DIR]",
         description="Lint text corpora: encoding accidents, duplicated passages, web-page residue, dates, quotes.",
         epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or internal error.",
     )
@@ -109,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     if argv[:1] == ["clean"]:
         return _clean(argv[1:])
+    if argv[:1] == ["report"]:
+        from corpuslint.report.cli import main as report_main
+
+        return report_main(argv[1:])
     merging = argv[:1] == ["merge"]
     if merging:
         argv = argv[1:]
