@@ -21,6 +21,8 @@ La maire a rappelé que les travaux commenceraient dès l'été prochain et que 
 Les élus de l'opposition ont salué l'effort financier, tout en regrettant que le calendrier des chantiers n'ait pas été présenté en détail aux conseils d'école.
 """
 
+CONFIG = 'ignore = ["residue-block"]\n'
+
 DIRTY = """\
 Published March 8, 2022
 
@@ -35,8 +37,12 @@ The mayor said that the work would start next summer and that families would be 
 
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder (the cwd) with an empty corpuslint.toml and seeds/."""
-    (tmp_path / "corpuslint.toml").write_text("", encoding="utf-8")
+    """A project folder (the cwd) with a corpuslint.toml and seeds/.
+
+    The structural block rule is ignored: these tests are about how the helper reports
+    findings, and the two share lines of DIRTY would also form a residue block.
+    """
+    (tmp_path / "corpuslint.toml").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "clean.txt").write_text(CLEAN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -111,10 +117,10 @@ def test_missing_path_fails(corpus: Path) -> None:
 
 def test_configuration_is_read(corpus: Path) -> None:
     add(corpus, "seeds/dirty.txt", DIRTY)
-    add(corpus, "corpuslint.toml", 'ignore = ["ui-text"]\n')
+    add(corpus, "corpuslint.toml", 'ignore = ["ui-text", "residue-block"]\n')
     assert_clean("seeds")
     with pytest.raises(AssertionError, match="RES001"):
-        assert_clean("seeds", isolated=True)
+        assert_clean("seeds", isolated=True, ignore="residue-block")
     other = corpus / "strict.toml"
     other.write_text('select = ["RES"]\n', encoding="utf-8")
     with pytest.raises(AssertionError, match="RES001"):
@@ -134,7 +140,7 @@ def test_no_paths() -> None:
 
 def test_failure_report_in_a_project_test(pytester: pytest.Pytester) -> None:
     # how it reads in a project's own suite: the findings, not the helper's insides
-    pytester.makefile(".toml", corpuslint="")
+    pytester.makefile(".toml", corpuslint=CONFIG)
     (pytester.path / "seeds").mkdir()
     (pytester.path / "seeds" / "clean.txt").write_text(CLEAN, encoding="utf-8")
     (pytester.path / "seeds" / "dirty.txt").write_text(DIRTY, encoding="utf-8")
