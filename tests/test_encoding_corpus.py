@@ -63,11 +63,19 @@ def test_data_files_match_the_generator(tmp_path: Path) -> None:
     """generate.py is deterministic: the committed data are exactly what it writes."""
     import importlib.util
 
-    # loaded under its own name: tests/dup_cases has a generate.py too
-    spec = importlib.util.spec_from_file_location("encoding_corpus_generate", CORPUS / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
+    # loaded under its own name, with its own sentences.py: tests/dup_cases has both names too
+    saved = sys.modules.pop("sentences", None)
+    sys.path.insert(0, str(CORPUS))
+    try:
+        spec = importlib.util.spec_from_file_location("encoding_corpus_generate", CORPUS / "generate.py")
+        assert spec is not None and spec.loader is not None
+        generate = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(generate)
+    finally:
+        sys.path.remove(str(CORPUS))
+        sys.modules.pop("sentences", None)
+        if saved is not None:
+            sys.modules["sentences"] = saved
     rng = random.Random(20240603)
     rows = generate.mojibake_cases(rng)
     assert [generate.escape_json(r) for r in rows] == (CORPUS / "mojibake.jsonl").read_text(encoding="utf-8").splitlines()
