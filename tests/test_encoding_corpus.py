@@ -65,6 +65,7 @@ def test_data_files_match_the_generator(tmp_path: Path) -> None:
 
     # loaded under its own name, with its own sentences.py: tests/dup_cases has both names too
     saved = sys.modules.pop("sentences", None)
+    saved_path = list(sys.path)
     sys.path.insert(0, str(CORPUS))
     try:
         spec = importlib.util.spec_from_file_location("encoding_corpus_generate", CORPUS / "generate.py")
@@ -72,7 +73,7 @@ def test_data_files_match_the_generator(tmp_path: Path) -> None:
         generate = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(generate)
     finally:
-        sys.path.remove(str(CORPUS))
+        sys.path[:] = saved_path  # generate.py puts its folder on sys.path too
         sys.modules.pop("sentences", None)
         if saved is not None:
             sys.modules["sentences"] = saved
