@@ -7,9 +7,10 @@ and its own ``code``/``name``/``category`` defines a new rule of the same kind.
 
 from __future__ import annotations
 
+import bisect
 import inspect
+import re
 import unicodedata
-import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -23,7 +24,6 @@ from corpuslint.rule import Option, Rule, RuleContext
 __all__ = ["KINDS", "PhraseMatch", "PhraseRule", "normalize_line", "normalized_lines", "rule_from_pack"]
 
 _STRIP = " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„"
-_SPACES = regex.compile(r"\s+")
 
 
 def _first_word(s: str) -> str:
@@ -39,8 +39,16 @@ def normalize_line(line: str) -> str:
     s = line.strip(_STRIP)
     if not s:
         return ""
-    s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'").casefold()
-    return _SPACES.sub(" ", s)
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'")
+    # str.split() splits on the same Unicode white space as the pattern \s+ did, in C
+    return " ".join(s.casefold().split())
+
+
+#: lines longer than this (characters) are not normalized by ``normalized_lines``: no
+#: phrase, counter or shared boilerplate line is that long, and the residue family must
+#: not spend its time on the article's paragraphs (issue #5: residue checks must stay cheap)
+NORMALIZED_MAX = 400
 
 
 @dataclass(frozen=True)
@@ -60,20 +68,102 @@ class PhraseMatch:
     matched: str
     entry: _Entry
     whole_line: bool
-
-
-# per-document caches, shared by the rules that run on the same document (a run lints
-# one document with every rule before the next): normalized lines and each rule's matches
-_NORMALIZED: weakref.WeakKeyDictionary[Document, list[str]] = weakref.WeakKeyDictionary()
-_MATCHES: weakref.WeakKeyDictionary[Document, dict[int, tuple[int, list[PhraseMatch]]]] = weakref.WeakKeyDictionary()
+    line: int = -1  # 0-based index of the line it is on
 
 
 def normalized_lines(doc: Document) -> list[str]:
-    """``normalize_line`` of every line of ``doc``, computed once per document."""
-    norms = _NORMALIZED.get(doc)
+    """``normalize_line`` of every line of ``doc`` up to ``NORMALIZED_MAX`` characters ("" for
+    longer ones), computed once per document and shared by the rules (``doc.facts``)."""
+    norms: list[str] | None = doc.facts.get("_normalized_lines")
     if norms is None:
-        norms = _NORMALIZED[doc] = [normalize_line(ln) if ln else "" for ln in doc.lines]
+        norms = doc.facts["_normalized_lines"] = [
+            normalize_line(ln) if ln and len(ln) <= NORMALIZED_MAX else "" for ln in doc.lines
+        ]
     return norms
+
+
+Row = tuple[int, int, int, str, str]
+
+
+class LineTable:
+    """What the phrase rules need of each non-empty line, computed once per document.
+
+    ``rows``: (index, length, characters other than spaces and tabs, ``normalize_line`` or
+    "" past ``NORMALIZED_MAX``, ``_line_prefix``), the shortest lines (fewest such
+    characters) first, so that a rule reads only the lines short enough for its phrases
+    and patterns, and the longer ones whose first characters can start a match.
+    """
+
+    __slots__ = ("by_prefix", "rows", "widths")
+
+    def __init__(self, doc: Document) -> None:
+        norms = normalized_lines(doc)
+        rows = [
+            (i, len(ln), len(ln) - ln.count(" ") - ln.count("\t"), norms[i], _line_prefix(ln))
+            for i, ln in enumerate(doc.lines)
+            if ln
+        ]
+        rows.sort(key=lambda r: r[2])
+        self.rows: list[Row] = rows
+        self.widths = [r[2] for r in rows]
+        self.by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
+        for k, r in enumerate(rows):
+            self.by_prefix.setdefault(r[4], []).append(k)
+            if len(r[4]) > 1:
+                self.by_prefix.setdefault(r[4][:1], []).append(k)
+
+    def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
+        """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
+        prefix is in ``prefixes`` (all of them when ``prefixes`` is None)."""
+        k = bisect.bisect_right(self.widths, width)
+        if prefixes is None:
+            return self.rows
+        longer = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p] if j >= k}
+        return self.rows[:k] + [self.rows[j] for j in sorted(longer)] if longer else self.rows[:k]
+
+
+def line_table(doc: Document) -> LineTable:
+    """The ``LineTable`` of ``doc`` (shared by the phrase rules)."""
+    table: LineTable | None = doc.facts.get("_line_table")
+    if table is None:
+        table = doc.facts["_line_table"] = LineTable(doc)
+    return table
+
+
+def _lower_text(doc: Document) -> str:
+    low: str | None = doc.facts.get("_lower_text")
+    if low is None:
+        low = doc.facts["_lower_text"] = doc.text.lower()
+    return low
+
+
+def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
+    """0-based indexes of the lines that hold one of ``literals`` (lower case), ignoring case;
+    None when lower case changes the text's length (offsets would not map to lines)."""
+    found: set[int] = set()
+    for lit in literals:
+        # without a letter there is no case to ignore
+        text = doc.text if lit.upper() == lit else _lower_text(doc)
+        if len(text) != len(doc.text):
+            return None
+        i = text.find(lit)
+        while i != -1:
+            line = bisect.bisect_right(doc.line_starts, i) - 1
+            found.add(line)
+            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(text)
+            i = text.find(lit, nxt)
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class _Anchored:
+    """A pattern anchored at a line start, with what a line needs before it is tried."""
+
+    regex: Any
+    entry: _Entry
+    width: int | None  # most characters other than spaces and tabs of a line it matches
+    prefixes: frozenset[str] | None  # first characters (``_line_prefix``) of a line it matches
+    required: Any  # what a line it matches holds (a compiled pattern to search), or None
 
 
 @dataclass
@@ -81,9 +171,206 @@ class PhraseVocabulary:
     exact: dict[str, _Entry]
     prefix_index: dict[str, list[str]]  # first word -> prefixes starting with it, longest first
     prefix_entries: dict[str, _Entry]
-    pattern_re: Any  # regex over the whole text (MULTILINE), or None
+    pattern_re: Any  # the patterns that are not anchored at a line start: regex over the whole text, or None
     pattern_entries: list[tuple[Any, _Entry]]
     exception_re: Any
+    #: anchored patterns (``^...``), matched at the start of each line; ``bounded`` ones also
+    #: end with ``$`` and match a known number of characters other than spaces and tabs at
+    #: most, so longer lines (the article's paragraphs) skip them
+    anchored: tuple[_Anchored, ...] = ()
+    #: the widest line (characters other than spaces) a bounded pattern can match, and the
+    #: first characters (``_line_prefix``) of the other anchored patterns (None: any)
+    widest: int = 0
+    anchored_prefixes: frozenset[str] | None = None
+    #: substrings (lower case) one of which a line must hold for ``pattern_re`` to match in
+    #: it (only those lines are searched); None when a pattern has no such literal
+    literals: tuple[str, ...] | None = None
+
+
+def _pattern_shape(
+    pattern: str,
+) -> tuple[bool, int | None, str | None, frozenset[str] | None, Any]:
+    """(anchored at a line start, most non-blank characters of a match that must reach the
+    line's end, a literal the pattern requires, the first two characters an anchored
+    match can start with (see ``_line_prefix``), a pattern a line it matches holds).
+
+    Read with the standard library's parser (a character property such as ``\\p{Lu}``
+    stands for one character); a pattern it cannot read is matched over the whole text.
+    """
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        tree = list(_parser.parse(_PROPERTY.sub("x", pattern)))
+    except Exception:  # noqa: BLE001 - syntax of the regex module only: no shortcut
+        return False, None, None, None, None
+    anchored = bool(tree) and tree[0] == (c.AT, c.AT_BEGINNING)
+    prefixes = None
+    if anchored:
+        rest = tree[1:]
+        while rest and rest[0][0] is c.MAX_REPEAT and rest[0][1][0] == 0 and len(rest[0][1][2]) == 1 and _blank(rest[0][1][2][0], c):
+            rest = rest[1:]  # the line is compared without its leading spaces
+        try:
+            found = _prefixes(rest, 2, c)
+        except RecursionError:
+            found = None
+        if found is not None and "" not in found:
+            prefixes = frozenset(found)
+    bound = None
+    if anchored and tree[-1] == (c.AT, c.AT_END):
+        width = _width(tree, c)
+        if width < _UNBOUNDED:
+            bound = width
+    best = ""
+    run: list[str] = []
+    for op, av in [*tree, (None, None)]:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    # what every match holds: one of the characters of an item, if none of them has a case
+    # ("(" or "[", "©", ","): a line without any of them is not tried
+    chars = _required_chars(tree[1:], c) if anchored else None
+    required = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
+    return anchored, bound, best.lower() if len(best) >= 2 else None, prefixes, required
+
+
+def _required_chars(items: Any, c: Any) -> set[str] | None:
+    """Characters without case one of which every match of ``items`` holds (the first such item)."""
+    for op, av in items:
+        chars = _chars((op, av), c) if op in (c.LITERAL, c.IN) else None
+        if op is c.BRANCH and all(len(alt) == 1 and alt[0][0] is c.LITERAL for alt in av[1]):
+            chars = {chr(alt[0][1]) for alt in av[1]}
+        elif op is c.SUBPATTERN:
+            chars = _required_chars(av[-1], c)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            chars = _required_chars(av[2], c)
+        if chars and all(ch.lower() == ch.upper() and ch not in "0 " for ch in chars):
+            return chars
+    return None
+
+
+def _line_prefix(line: str) -> str:
+    """The first two characters of a line as ``_prefixes`` writes them: lower case, digits as ``0``."""
+    t = line.lstrip(" \t")[:2].lower()
+    if not t.isalpha():
+        t = "".join("0" if ch.isdigit() else " " if ch.isspace() else ch for ch in t)
+    return t
+
+
+def _prefixes(items: Any, k: int, c: Any) -> set[str] | None:
+    """The strings of up to ``k`` characters a match of ``items`` can start with (lower case,
+    digits as ``0``), or None when they cannot be listed (any character, a large class)."""
+    if k == 0 or not items:
+        return {""}
+    op, av = items[0]
+    rest = items[1:]
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return _prefixes(rest, k, c)
+    if op in (c.LITERAL, c.IN):
+        chars = _chars((op, av), c)
+        if chars is None:
+            return None
+        tails = _prefixes(rest, k - 1, c)
+        if tails is None or len(chars) * len(tails) > 4096:
+            return chars  # only the first character is known
+        return {ch + t for ch in chars for t in tails}
+    if op is c.SUBPATTERN:
+        return _prefixes([*av[-1], *rest], k, c)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            got = _prefixes([*alt, *rest], k, c)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        lo, hi, sub = av
+        if hi == 0:
+            return _prefixes(rest, k, c)
+        once = _prefixes([*sub], 1, c)
+        if once is None or "" in once:
+            return None  # a repeat that can match nothing: not listed
+        more = [*sub, (op, (max(lo - 1, 0), hi - 1, sub)), *rest]
+        got = _prefixes(more, k, c)
+        if got is None:
+            return None
+        if lo == 0:
+            skip = _prefixes(rest, k, c)
+            if skip is None:
+                return None
+            got |= skip
+        return got
+    return None
+
+
+def _char(code: int) -> str:
+    ch = chr(code).lower()
+    return "0" if ch.isdigit() else " " if ch.isspace() else ch
+
+
+def _chars(item: Any, c: Any) -> set[str] | None:
+    """The characters (lower case, digits as ``0``) one LITERAL or IN item matches, if few."""
+    op, av = item
+    if op is c.LITERAL:
+        return {_char(av)}
+    out: set[str] = set()
+    for x, v in av:
+        if x is c.LITERAL:
+            out.add(_char(v))
+        elif x is c.RANGE and v[1] - v[0] < 64:
+            out |= {_char(i) for i in range(v[0], v[1] + 1)}
+        elif x is c.CATEGORY and v is c.CATEGORY_DIGIT:
+            out.add("0")
+        elif x is c.CATEGORY and v is c.CATEGORY_SPACE:
+            out.add(" ")
+        else:
+            return None  # a negated class, a large range, letters or spaces
+    return out
+
+
+_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}")
+_UNBOUNDED = 1 << 30
+
+
+def _width(items: Any, c: Any) -> int:
+    """Most characters other than spaces and tabs that ``items`` (a parsed pattern) can match."""
+    total = 0
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY, c.CATEGORY):
+            total += 0 if _blank((op, av), c) else 1
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            if len(sub) == 1 and _blank(sub[0], c):
+                continue
+            w = _width(sub, c)
+            if w and hi >= c.MAXREPEAT:
+                return _UNBOUNDED
+            total += hi * w
+        elif op is c.SUBPATTERN:
+            total += _width(av[-1], c)
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            total += _width(av, c)
+        elif op is c.BRANCH:
+            total += max(_width(alt, c) for alt in av[1])
+        else:
+            return _UNBOUNDED
+        if total >= _UNBOUNDED:
+            return _UNBOUNDED
+    return total
+
+
+def _blank(item: Any, c: Any) -> bool:
+    """An item that matches only a space or a tab (``[ \\t]``, `` ``): not counted by ``_width``."""
+    op, av = item
+    if op is c.LITERAL:
+        return av in (32, 9)
+    return op is c.IN and all(x in ((c.LITERAL, 32), (c.LITERAL, 9)) for x in av)
 
 
 class PhraseRule(Rule):
@@ -145,16 +432,35 @@ class PhraseRule(Rule):
         prefix_index: dict[str, list[str]] = {}
         for p in sorted(prefixes, key=len, reverse=True):
             prefix_index.setdefault(_first_word(p), []).append(p)
-        pattern_re = None
-        singles: list[Any] = []
-        if patterns:
-            flags = regex.MULTILINE | regex.IGNORECASE
-            # one pass over the text finds candidates; the single patterns say which matched
-            pattern_re = regex.compile("|".join(f"(?:{p})" for p, _ in patterns), flags)
-            singles = [regex.compile(p, flags) for p, _ in patterns]
+        # anchored patterns are matched at the start of each line, and only on lines short
+        # enough for them; the others in one pass over the text, when the text holds a
+        # literal they require (issue #5: residue checks must stay cheap)
+        flags = regex.MULTILINE | regex.IGNORECASE
+        anchored: list[_Anchored] = []
+        floating: list[str] = []
+        literals: list[str | None] = []
+        starts: set[str] | None = set()  # first characters of the unbounded anchored patterns
+        widest = 0
+        singles = [regex.compile(p, flags) for p, _ in patterns]
+        for single, (p, entry) in zip(singles, patterns):
+            is_anchored, width, literal, firsts, required = _pattern_shape(p)
+            if is_anchored:
+                anchored.append(_Anchored(single, entry, width, firsts, required))
+                if width is not None:
+                    widest = max(widest, width)
+                else:
+                    starts = None if starts is None or firsts is None else starts | firsts
+            else:
+                floating.append(p)
+                literals.append(literal)
         exception_re = regex.compile("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
         vocab = PhraseVocabulary(
-            exact, prefix_index, prefixes, pattern_re, list(zip(singles, [e for _, e in patterns])), exception_re
+            exact, prefix_index, prefixes,
+            regex.compile("|".join(f"(?:{p})" for p in floating), flags) if floating else None,
+            list(zip(singles, [e for _, e in patterns])), exception_re,
+            anchored=tuple(anchored), widest=widest,
+            anchored_prefixes=None if starts is None else frozenset(starts),
+            literals=None if None in literals else tuple(x for x in literals if x is not None),
         )
         self.compiled = vocab
         return vocab
@@ -173,7 +479,9 @@ class PhraseRule(Rule):
         vocab = vocab if vocab is not None else self.compiled
         if vocab is None:
             return []
-        per_doc = _MATCHES.setdefault(doc, {})
+        per_doc = doc.facts.get("_phrase_matches")
+        if per_doc is None:
+            per_doc = doc.facts["_phrase_matches"] = {}
         cached = per_doc.get(id(self))
         if cached is not None and (max_len is None or cached[0] == max_len):
             return cached[1]
@@ -185,47 +493,81 @@ class PhraseRule(Rule):
 
     def whole_lines(self, doc: Document) -> list[int]:
         """0-based indexes of the lines this rule matches as a whole (for the residue scorer)."""
-        return [doc.position(m.start)[0] - 1 for m in self.matches(doc) if m.whole_line]
+        return [m.line for m in self.matches(doc) if m.whole_line]
 
     def _find(self, doc: Document, vocab: PhraseVocabulary, max_len: int) -> list[PhraseMatch]:
         out: list[PhraseMatch] = []
         starts = doc.line_starts
+        lines = doc.lines
         flagged: set[int] = set()
         exc = vocab.exception_re
-        if vocab.exact or vocab.prefix_index:
-            norms = normalized_lines(doc)
-            for i, line in enumerate(doc.lines):
-                if not line or len(line) > max_len:
-                    continue
-                n = norms[i]
-                if not n:
-                    continue
-                entry = vocab.exact.get(n)
-                if entry is None and vocab.prefix_index:
-                    for p in vocab.prefix_index.get(_first_word(n), ()):
-                        if n.startswith(p) and (len(n) == len(p) or not _is_word_char(n[len(p)])):
-                            entry = vocab.prefix_entries[p]
-                            break
-                if entry is None or (exc is not None and exc.search(line)):
-                    continue
-                flagged.add(i)
-                start = starts[i]
-                out.append(PhraseMatch(start, start + len(line), line.strip(), entry, True))
+        exact, prefix_index = vocab.exact, vocab.prefix_index
+        lookup = bool(exact or prefix_index)
+        anchored = vocab.anchored
+        # the lines short enough for the phrases and bounded patterns, and the longer ones
+        # an anchored pattern can start (issue #5: the article's paragraphs cost nothing)
+        rows = line_table(doc).select(
+            max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset()
+        )
+        for i, n, nonblank, norm, head in rows:
+            line = lines[i]
+            if lookup and n <= max_len:
+                if n > NORMALIZED_MAX:
+                    norm = normalize_line(line)
+                if norm:
+                    entry = exact.get(norm)
+                    if entry is None and prefix_index:
+                        for p in prefix_index.get(_first_word(norm), ()):
+                            if norm.startswith(p) and (len(norm) == len(p) or not _is_word_char(norm[len(p)])):
+                                entry = vocab.prefix_entries[p]
+                                break
+                    if entry is not None and (exc is None or not exc.search(line)):
+                        flagged.add(i)
+                        start = starts[i]
+                        out.append(PhraseMatch(start, start + n, line.strip(), entry, True, i))
+                        continue
+            # the first anchored pattern that matches, as an alternation of them would
+            m = None
+            found: _Entry | None = None
+            for a in anchored:
+                if (
+                    (a.width is None or nonblank <= a.width)
+                    and (a.prefixes is None or head in a.prefixes or head[:1] in a.prefixes)
+                    and (a.required is None or a.required.search(line) is not None)
+                ):
+                    m = a.regex.match(line)
+                    if m is not None and m.end() > m.start():
+                        found = a.entry
+                        break
+                    m = None
+            if m is None or found is None or (exc is not None and exc.search(line)):
+                continue
+            flagged.add(i)
+            start = starts[i]
+            whole = m.start() <= n - len(line.lstrip()) and m.end() >= len(line.rstrip())
+            out.append(PhraseMatch(start + m.start(), start + m.end(), m.group(0).strip(), found, whole, i))
         if vocab.pattern_re is not None:
-            for m in vocab.pattern_re.finditer(doc.text):
+            text = doc.text
+            holding = None if vocab.literals is None else _lines_holding(doc, vocab.literals)
+            if holding is None:
+                spans: Any = [(0, len(text))]
+            else:
+                # only the lines holding a literal the patterns require are searched
+                spans = [(starts[i], starts[i] + len(lines[i])) for i in holding]
+            for m in (m for a, b in spans for m in vocab.pattern_re.finditer(text, a, b)):
                 if m.end() == m.start():
                     continue
                 line_idx = doc.position(m.start())[0] - 1
                 if line_idx in flagged:
                     continue
-                line = doc.lines[line_idx]
+                line = lines[line_idx]
                 if exc is not None and exc.search(line):
                     continue
                 entry = _entry_of(m, vocab.pattern_entries, doc.text)
                 line_start = starts[line_idx]
                 end = min(m.end(), line_start + len(line))
                 whole = m.start() <= line_start + (len(line) - len(line.lstrip())) and end >= line_start + len(line.rstrip())
-                out.append(PhraseMatch(m.start(), end, m.group(0).strip(), entry, whole))
+                out.append(PhraseMatch(m.start(), end, m.group(0).strip(), entry, whole, line_idx))
         out.sort(key=lambda m: m.start)
         return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from corpuslint.families.residue_structure import (
     TrailingResidue,
 )
 from corpuslint.hookspecs import hookimpl
-from corpuslint.kinds import PhraseRule, normalize_line
+from corpuslint.kinds import PhraseRule, normalized_lines
 from corpuslint.langid import line_script, script_counts
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
@@ -257,16 +258,28 @@ def foreign_script_line(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
+# characters of no other script than Latin: Latin letters and marks, spaces, punctuation,
+# symbols, arrows, shapes, dingbats, emoji, private use (a line without any other
+# character is not looked at further; issue #5: residue checks must stay cheap)
+_NOT_LATIN = re.compile(
+    "[^\x00-\u036f\u1e00-\u1eff\u2000-\u20ff\u2150-\u2bff\u2c60-\u2c7f\ua720-\ua7ff"
+    "\ue000-\uf8ff\ufb00-\ufb06\ufe00-\ufe0f\ufeff\U0001f000-\U0001faff]"
+)
+
+
 def foreign_script_lines(doc: Document, min_letters: int = 4, min_share: float = 0.6) -> list[tuple[int, str, str]]:
     """(0-based line, its script, the document's script) of lines mostly in another script."""
     main = doc.script
     if main == "None":
         return []
     main = _CJK.get(main, main)
+    latin = main == "Latin"
     out = []
     for i, line in enumerate(doc.lines):
-        if len(line) < min_letters or line.isascii() and main == "Latin":
+        if len(line) < min_letters or line.isascii() and latin:
             continue
+        if latin and _NOT_LATIN.search(line) is None:
+            continue  # accented Latin letters, punctuation and symbols only: no other script
         script, letters = line_script(line)
         if letters < min_letters:
             continue
@@ -325,11 +338,12 @@ class SharedBoilerplateLine(CorpusRule):
         min_len = ctx.options["min-length"]
         limit = ctx.options["max-lines"]
         lines = doc.lines
+        norms = normalized_lines(doc)  # shared with the phrase rules; "" for the long paragraphs
         idx = range(len(lines)) if len(lines) <= limit else [*range(limit // 2), *range(len(lines) - limit // 2, len(lines))]
         out = []
         seen = set()
         for i in idx:
-            key = normalize_line(lines[i])
+            key = norms[i]
             if len(key) < min_len or len(key) > 300:
                 continue
             h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")

@@ -20,7 +20,8 @@ features of the scorer when those rules are active.
 from __future__ import annotations
 
 import inspect
-import weakref
+import operator
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class StructureVocabulary:
     comment_cue_re: Any = None
     byline_re: Any = None
     key: tuple[str, ...] = ()
+    #: language -> its function words that no other pack lists (RES011)
+    own_words: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 _VOCAB_CACHE: dict[tuple[str, ...], StructureVocabulary] = {}
@@ -92,7 +95,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
     hit = _VOCAB_CACHE.get(key)
     if hit is not None:
         return hit
-    words: dict[str, set[str]] = {}
+    words: dict[str, dict[str, None]] = {}  # language -> words, in the packs' order
     markers: list[str] = []
     marker_where: list[str] = []
     cues: list[str] = []
@@ -101,7 +104,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
     for pack in packs:
         lang = pack.language
         for w in pack.get("function-words", []):
-            words.setdefault(lang, set()).add(str(w).casefold())
+            words.setdefault(lang, {})[str(w).casefold()] = None
         for p in pack.get("comment-markers", []):
             markers.append(str(p))
             marker_where.append(str(pack.path))
@@ -111,6 +114,12 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         for p in pack.get("byline-prefixes", []):
             bylines.append(regex.escape(normalize_line(str(p))))
     fw = {k: frozenset(v) for k, v in words.items()}
+    # for RES011: the words only one language uses, where words are written between spaces
+    own = {
+        k: frozenset(w for w in v if w.isalpha() and not any(w in o for x, o in fw.items() if x != k))
+        for k, v in words.items()
+        if sum(len(w) > 1 for w in v) > len(v) / 2
+    }
     vocab = StructureVocabulary(
         function_words=fw,
         all_function_words=frozenset().union(*fw.values()) if fw else frozenset(),
@@ -118,6 +127,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         comment_cue_re=_compile_alternation(cues, "comment-cues", cue_where),
         byline_re=regex.compile(r"^(?:" + "|".join(sorted(bylines, key=len, reverse=True)) + r")\b") if bylines else None,
         key=key,
+        own_words=own,
     )
     _VOCAB_CACHE[key] = vocab
     return vocab
@@ -147,7 +157,7 @@ _DATEISH = regex.compile(
 )
 # function-word tokens: "l'essentiel" gives "l'" and "essentiel"
 _FW_TOKEN = regex.compile(r"\p{L}+(?:['’](?=\p{L}))?")
-_TITLE_WORD = regex.compile(r"[\p{L}\p{N}]{4,}")
+_TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = regex.compile(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
 
 
@@ -168,6 +178,9 @@ class LineScore:
     phrase: str | None = None  # category of a phrase rule's whole-line match
     strong: bool = False  # residue on its own evidence (a phrase, separators, a credit...)
     digits: int = 0
+    fwr: float = 0.0  # share of function words among the words
+    norm: str = ""  # normalized text (``normalize_line``)
+    repeats: int = 1  # lines of the document with the same normalized text
     score: float = 0.0  # after context
     residue: bool = False
     zone: str = ""  # "head", "core", "tail"
@@ -218,7 +231,9 @@ def _ends_sentence(text: str) -> bool:
 
 _CLOSERS = " \t\"”»’')]*›\u00a0\u202f"
 _TERMINAL = frozenset(".!?…。！？؟।")
-_SEP_CHARS = frozenset("|›▪•·►▸→⟩»>/\\")
+_SEP_CHAR = re.compile(r"[|›▪•·►▸→⟩»>/\\]")
+# from U+2E80 on: CJK and the scripts after it (a line without such a character is no CJK)
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
 
 
 def _score_line(
@@ -226,7 +241,7 @@ def _score_line(
 ) -> LineScore:
     """Features and intrinsic score of a stripped line (residue checks must stay cheap)."""
     n = len(text)
-    if not text.isascii() and max(text) >= "\u2e80":
+    if not text.isascii() and _WIDE.search(text):
         # a Chinese or Japanese character carries about as much as a short word
         n += int(1.5 * len(_CJK_CHAR.findall(text)))
     nw = len(tokens)
@@ -240,7 +255,7 @@ def _score_line(
     elif n >= 80:
         r -= min(2.0, 0.5 + (n - 80) / 100)
     end = _ends_sentence(text) and not (n < 40 and _ELLIPSIS_END.search(text))
-    inside = len(_SENT_INSIDE.findall(text)) if n > 20 else 0
+    inside = len(_SENT_INSIDE.findall(text)) if n > 20 and _PUNCT_INSIDE.search(text) else 0
     if end:
         r -= 1.0 + 0.3 * min(inside, 3)
     else:
@@ -262,9 +277,10 @@ def _score_line(
             r += 0.8
             cues.append("all capitals")
     else:
+        fwr = 0.0
         r += 1.0
         cues.append("no words")
-    digits = len(_DIGIT.findall(text))
+    digits = len(_DIGIT.findall(text)) if _ANY_DIGIT.search(text) else 0
     nonspace = n - text.count(" ")
     if nonspace and digits / nonspace >= 0.4:
         r += 1.2
@@ -274,7 +290,7 @@ def _score_line(
         seps = 0
     elif "«" in text:
         seps = text.count("|")
-    elif _SEP_CHARS.isdisjoint(text):
+    elif _SEP_CHAR.search(text) is None:
         seps = 0
     else:
         seps = len(_SEPARATOR.findall(text))
@@ -287,13 +303,13 @@ def _score_line(
         cues.append("link separators")
     elif seps == 1:
         r += 0.6
-    if _URLISH.search(text):
+    if ("." in text or "@" in text) and _URLISH.search(text):
         r += 0.8 if n < 80 else 0.3
         cues.append("link")
     if n < 200:
         if _GLUED.search(text):
             r += 0.4
-        if _COPYRIGHT.search(text):
+        if ("©" in text or text[:9].casefold().startswith(("(c)", "copyright"))) and _COPYRIGHT.search(text):
             r += 1.5
             cues.append("copyright")
     if repeated:
@@ -302,12 +318,12 @@ def _score_line(
     lst = kv = numeric = False
     if n < 120:
         numeric = digits > 0 and _NUMERIC_CELL.match(text) is not None
-        lst = _LIST_ITEM.match(text) is not None
+        lst = (text[0] in _LIST_FIRST or _LIST_MARK.search(text, 0, 7) is not None) and _LIST_ITEM.match(text) is not None
         if lst:
             r -= 1.0
         elif digits and n < 80 and not end and _QUANTITY.match(text):
             lst = True  # "2 tbsp olive oil", "500 g de farine": an item of a list without bullets
-        kv = n < 100 and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
+        kv = n < 100 and ":" in text and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
         if text[0] in _DIALOGUE_OPENERS and (end or inside) and _DIALOGUE.match(text):
             r -= 1.0
     if table_row:
@@ -317,16 +333,93 @@ def _score_line(
         cues.insert(0, phrase)
     s = LineScore(index, text, n, nw, r, cues, end, lst, kv or table_row, numeric or table_row, phrase)
     s.digits = digits
+    s.fwr = fwr
     s.strong = bool(phrase) or (r >= 1.5 and any(c in _STRONG_CUES for c in cues))
     return s
 
 
 _DIALOGUE_OPENERS = frozenset("—–-«“\"")
+# cheap tests that spare a line the patterns that cannot match it
+_PUNCT_INSIDE = re.compile(r"[.!?…]\s")
+_ANY_DIGIT = re.compile(r"\d")
+_LIST_FIRST = frozenset("-–—•*·▪►✓✔+")
+_LIST_MARK = re.compile(r"[.)°]")
+
+#: from this length (characters), a line that ends a sentence is scored by ``_prose_line``
+_FAST_LEN = 150
+#: words of a long line whose function words are counted
+_FAST_WORDS = 20
+#: characters at the start of a long line whose words are looked at
+_FAST_CHARS = 160
+#: from this length, a line that ends with a sentence is prose: its words are not looked at,
+#: the share of function words of running text (``_PROSE_FWR``) is assumed
+_PROSE_LEN = 250
+_PROSE_FWR = 0.4
+#: what ``_prose_line`` takes off the words it counts, so that ``eau,`` and ``(the`` are words
+_strip_edges = operator.methodcaller("strip", "\"“”‘«»()[]{}.,;:!?…*—–-_/")
+
+
+def _wide_ends(text: str) -> bool:
+    """A CJK (or later) character near the start or the end: a paragraph of CJK is one throughout."""
+    return _WIDE.search(text, 0, 40) is not None or _WIDE.search(text, len(text) - 40) is not None
+
+
+def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
+    """``_score_line`` for a long line that ends with a sentence, or a very long line: a paragraph.
+
+    The cues of page residue (lists, fields, short links, title case, repetition) do not
+    apply to such a line; what is left is how much prose it holds: its length, its
+    sentences and its function words, counted on its first words. From ``_PROSE_LEN``
+    characters on, the line is prose whatever its words: the share of function words of
+    running text is assumed. Most of a corpus's text is in such lines, so they are scored
+    with a few string operations instead of a tokenizer (issue #5: residue checks must
+    stay cheap).
+    """
+    n = len(text)
+    end = _ends_sentence(text)
+    r = -min(2.0, 0.5 + (n - 80) / 100)
+    if n >= _PROSE_LEN:
+        inside = text.count(". ")
+        fwr = _PROSE_FWR
+    else:
+        inside = text.count(". ") + text.count("? ") + text.count("! ")
+        words = [*map(_strip_edges, text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS])]
+        hits = sum(map(fw.__contains__, words))
+        for w in words:
+            if "'" in w or "’" in w:  # l'eau: "l'" is a function word, as the tokenizer splits it
+                k = max(w.find("'"), w.find("’")) + 1
+                hits += w[:k] in fw
+        fwr = min(1.0, hits / len(words)) if words else 0.0
+        if fwr == 0 and fw and len(words) >= 3:
+            r += 0.3
+    r -= 2.5 * fwr + 0.3 * min(inside, 3) + (1.0 if end else -0.5)
+    nw = text.count(" ") + 1
+    cues: list[str] = []
+    if text.isupper():
+        r += 0.8
+        cues.append("all capitals")
+    if n < 400 and _SEP_CHAR.search(text, 0, 100) and "«" not in text:  # a bar of links shows its separators early
+        seps = len(_SEPARATOR.findall(text))
+        if seps >= 2:
+            r += 2.0
+            cues.append("link separators")
+        elif seps == 1:
+            r += 0.6
+    if ("http" in text or "www." in text or "@" in text) and _URLISH.search(text):
+        r += 0.3
+        cues.append("link")
+    if n < 200 and ("©" in text or text[:10].casefold().startswith(("(c)", "copyright"))) and _COPYRIGHT.search(text):
+        r += 1.5
+        cues.append("copyright")
+    s = LineScore(index, text, n, nw, r, cues, end)
+    s.fwr = fwr
+    s.strong = r >= 1.5 and any(c in _STRONG_CUES for c in cues)
+    return s
 
 
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
-    if text.isascii() or max(text) < "\u2e80":
+    if text.isascii() or not _WIDE.search(text):
         return _FW_TOKEN.findall(text)
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
 
@@ -351,9 +444,6 @@ def _adaptive_function_words(texts: Sequence[str], tokens: Sequence[list[str]]) 
 
 # -- the analysis ------------------------------------------------------------------
 
-_CACHE: weakref.WeakKeyDictionary[Document, dict[Any, Analysis]] = weakref.WeakKeyDictionary()
-
-
 def analyze(
     doc: Document,
     vocab: StructureVocabulary | None,
@@ -364,7 +454,9 @@ def analyze(
     vocab = vocab or StructureVocabulary()
     phrase_lines = phrase_lines or {}
     key = (vocab.key, params, tuple(sorted(phrase_lines.items())))
-    per_doc = _CACHE.setdefault(doc, {})
+    per_doc = doc.facts.get("_residue_analysis")
+    if per_doc is None:
+        per_doc = doc.facts["_residue_analysis"] = {}
     hit = per_doc.get(key)
     if hit is None:
         hit = per_doc[key] = _analyze(doc, vocab, phrase_lines, params)
@@ -376,18 +468,24 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
     norms = normalized_lines(doc)
     idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
     texts = [lines[i].strip() for i in idx]
-    tokens = [_tokens(t) for t in texts]
     lang = doc.language
-    fw = set(vocab.function_words.get(lang, ())) if lang != "und" else set()
-    fw |= _adaptive_function_words(texts, tokens)
-    if not fw:
-        fw = set(vocab.all_function_words)
-    ffw = frozenset(fw)
+    ffw = vocab.function_words.get(lang) if lang != "und" else None
+    if not ffw:
+        # a language without a pack: the document's own frequent short words
+        long = [t for t in texts if len(t) >= 100]
+        ffw = frozenset(_adaptive_function_words(long, [_tokens(t) for t in long])) or vocab.all_function_words
     counts = Counter(norms[i] for i in idx if norms[i])
-    scores = [
-        _score_line(i, t, tok, ffw, counts[norms[i]] > 1 and len(t) < 80, phrase_lines.get(i))
-        for i, t, tok in zip(idx, texts, tokens)
-    ]
+    scores = []
+    for i, t in zip(idx, texts):
+        phrase = phrase_lines.get(i)
+        n = len(t)
+        if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
+            scores.append(_prose_line(i, t, ffw))
+        else:
+            scores.append(_score_line(i, t, _tokens(t), ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
+    for s in scores:
+        s.norm = norms[s.index]
+        s.repeats = counts[s.norm] if s.norm else 1
     _confirm_fields(scores)
     comment, n_cues, marker = _comment_section(scores, vocab)
     _author_box(scores, vocab, len(scores) if comment is None else comment[0])
@@ -441,12 +539,75 @@ def _find_core(scores: list[LineScore], params: Params, limit: int | None) -> li
         m, x, y = best(lo, hi)
         if x < 0 or m < max(params.min_core, _SECONDARY * top):
             continue
-        # a second part of the article, not a teaser: it holds real paragraphs
+        # a second part of the article, not a teaser: it holds real paragraphs, and the
+        # page's furniture (a share bar, "Related", a sign-up box) does not separate it
+        gaps = ([scores[lo:x]] if lo > 0 else []) + ([scores[y + 1 : hi]] if hi < n else [])
+        if all(len({s.norm for s in g if s.strong}) >= _SEPARATED for g in gaps):
+            continue
         if m >= _SECONDARY_SURE * top or sum(1 for s in scores[x : y + 1] if s.intrinsic <= -3.0) >= 2:
             spans.append((x, y))
             todo.extend([(lo, x), (y + 1, hi)])
     spans.sort()
-    return _bridge(scores, spans, n)
+    return _extend_head(scores, _extend_tail(scores, _bridge(scores, spans, n), n))
+
+
+#: before the core, how far back (lines) a paragraph of the article is looked for
+_HEAD_REACH = 80
+
+
+def _extend_head(scores: list[LineScore], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The article starts at its first paragraph: code, a list or a table may cut it from the core.
+
+    A paragraph (a long line of several sentences) before the core that no strong line
+    (a menu's phrase, a share bar, a credit) separates from it belongs to the article;
+    what lies between is judged as part of the article.
+    """
+    a, b = spans[0]
+    for j in range(a - 1, max(-1, a - 1 - _HEAD_REACH), -1):
+        s = scores[j]
+        if s.strong:
+            break
+        if s.intrinsic <= -3.0 and s.length >= 150:
+            a = j
+    spans[0] = (a, b)
+    return spans
+
+
+#: a line that is a sentence of the article: several words, some of them function words, and
+#: sentence punctuation at the end ("Insert your plant into the hole.")
+_SENTENCE_WORDS = 4
+#: after the core, at most this many lines that are not sentences between two sentences
+_TAIL_GAP = 6
+
+
+def _is_sentence(s: LineScore) -> bool:
+    return s.ends_sentence and not s.strong and s.words >= _SENTENCE_WORDS and s.fwr > 0
+
+
+def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """The article does not end before its last sentence: page residue after it needs strong evidence.
+
+    A how-to alternates short steps (`Step 2`), one-sentence instructions and captions:
+    each sentence weighs less than the short lines around it, so the densest segment
+    stops early. The core goes on to the last sentence that no strong line (a phrase
+    match, a credit, an author box) and no long run of other lines separate from it.
+    """
+    a, b = spans[-1]
+    if any("author box" in s.cues for s in scores[a : b + 1]):
+        return spans  # the article ended with its author's box; a biography may follow
+    gap = 0
+    for j in range(b + 1, n):
+        s = scores[j]
+        if s.strong:
+            break
+        if _is_sentence(s):
+            b, gap = j, 0
+            continue
+        gap += 1
+        if gap > _TAIL_GAP:
+            break
+    spans[-1] = (a, b)
+    return spans
 
 
 def _bridge(scores: list[LineScore], spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
@@ -478,6 +639,9 @@ def _bridge(scores: list[LineScore], spans: list[tuple[int, int]], n: int) -> li
 
 _SECONDARY = 0.1
 _SECONDARY_SURE = 0.35
+#: different strong lines between two parts of prose that make the second one another text (a
+#: teaser, comments); an advertisement repeated between paragraphs is one
+_SEPARATED = 3
 #: a residue line costs at most this much prose mass, so that a table's short cells
 #: between its rows do not cut the core, while a menu (many lines) does
 _MASS_CAP = 60.0
@@ -488,7 +652,6 @@ _CORE_GAP = 3
 _MASS_LIST = 15.0
 _PROSE = -0.5
 _BETWEEN = -1.0
-
 
 
 def _mass(s: LineScore) -> float:
@@ -530,6 +693,13 @@ def _decide(
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
+    headings = _headings(scores, first, last)
+    spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
+    for s in scores:
+        if s.repeats > 1:
+            a, _ = spread.get(s.norm, (s.index, s.index))
+            spread[s.norm] = (a, s.index)
+    _protect_contents(scores, first, last)
     # runs of non-prose lines; inside the article, a table or a list is such a run too
     run_len = [0] * n
     j = 0
@@ -553,6 +723,16 @@ def _decide(
                             for x in range(a, b):
                                 run_len[x] = -1
                         a = b
+                # or its lines share a number of columns: a table drawn with | or │
+                for a, b in _column_runs(scores, j, k):
+                    for x in range(a, b):
+                        run_len[x] = -1
+        if size > _CORE_GAP and scores[j].zone == "core" and not _evidence(scores[j:k], headings, spread):
+            # inside the article, a block needs strong evidence (a phrase, a credit, a
+            # foreign script, lines repeated across the page...): short cells, names and
+            # headings are weak cues, common in tables, lists and tables of contents of the
+            # article itself
+            size = 0
         for x in range(j, k):
             if run_len[x] != -1:
                 run_len[x] = size
@@ -591,6 +771,109 @@ def _decide(
         s.residue = s.score >= params.threshold
 
 
+#: a block inside the article this long (lines) is not one of its tables or lists
+_LONG_GAP = 40
+
+
+def _headings(scores: list[LineScore], first: int, last: int) -> set[str]:
+    """Normalized text of the article's headings: short lines of the core followed by prose."""
+    out: set[str] = set()
+    for j in range(first, min(last, len(scores) - 1) + 1):
+        s = scores[j]
+        if s.repeats > 1 and not s.strong and not s.ends_sentence and s.length < 150 and scores[j + 1].intrinsic < -1.0:
+            out.add(s.norm)
+    return out
+
+
+def _protect_contents(scores: list[LineScore], first: int, last: int) -> None:
+    """A table of contents: a run of short lines that the article repeats further down as headings."""
+    # short lines of the article -> (last position, number of paragraphs before it): a
+    # table of contents announces headings that paragraphs separate, not a widget
+    # printed twice
+    later: dict[str, tuple[int, int]] = {}
+    paragraphs = 0
+    for j in range(first, last + 1):
+        s = scores[j]
+        if s.intrinsic < -1.0:
+            paragraphs += 1
+        elif s.repeats > 1 and not s.strong and not s.ends_sentence and s.length < 150:
+            later[s.norm] = (j, paragraphs)
+    if not later:
+        return
+    n = len(scores)
+    j = 0
+    while j <= last:
+        if scores[j].norm not in later or scores[j].strong:
+            j += 1
+            continue
+        k = j
+        while k < n and not scores[k].strong and scores[k].intrinsic >= _PROSE:
+            k += 1
+        twins = [later[x.norm] for x in scores[j:k] if later.get(x.norm, (-1, 0))[0] >= k]
+        hits = len(twins)
+        # most of the run's lines come back further down, between paragraphs
+        if hits >= 3 and hits >= 0.6 * (k - j) and len({p for _, p in twins}) >= 0.6 * hits:
+            a = j  # entries before the first that comes back in the article (repeated elsewhere)
+            while a > 0 and scores[a - 1].repeats > 1 and not scores[a - 1].strong and scores[a - 1].intrinsic >= _PROSE:
+                a -= 1
+            for x in range(a, k):
+                scores[x].protected = scores[x].protected or "contents"
+            h = a - 1  # its own heading ("Contents", "Sommaire", "Inhalt")
+            if h >= 0 and not scores[h].strong and scores[h].words <= 3 and not scores[h].ends_sentence:
+                scores[h].protected = scores[h].protected or "contents"
+        j = max(k, j + 1)
+
+
+def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tuple[int, int]]) -> bool:
+    """Strong evidence that a block inside the article is page residue.
+
+    A block of the page opens or closes with its furniture (`Related articles`, `See
+    more`) or is made of it; it repeats what the page prints elsewhere (`Undo`,
+    `by Taboola`). A table may hold a cell that looks like a button (`Comment`) and
+    repeats its own cells: neither makes it residue.
+    """
+    if len(run) >= _LONG_GAP:
+        return True
+    strong = sum(1 for s in run if s.strong)
+    if run[0].strong or (len(run) > 1 and run[1].strong) or run[-1].strong or strong >= 0.25 * len(run):
+        return True
+    lo, hi = run[0].index, run[-1].index
+    repeated = 0
+    for s in run:
+        if s.repeats > 1 and s.norm not in headings and not s.protected:
+            a, b = far.get(s.norm, (lo, hi))
+            # printed again elsewhere on the page, not a cell repeated in the same table
+            if a < lo or b > hi:
+                repeated += 1
+    return repeated >= 2 or (repeated >= 1 and repeated >= 0.25 * len(run))
+
+
+_COLUMN_SEP = regex.compile(r"[│┃║|\t]")
+_BORDER = regex.compile(r"^[─━═┼╋╬┬┴├┤+\-=|│┃: ]+$")
+
+
+def _column_runs(scores: list[LineScore], lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """Runs of at least three rows with the same number of column separators, with their borders."""
+    cols = [len(_COLUMN_SEP.findall(s.text)) if not _BORDER.match(s.text) else -1 for s in scores[lo:hi]]
+    j = 0
+    n = len(cols)
+    while j < n:
+        if cols[j] <= 0:
+            j += 1
+            continue
+        k = j
+        rows = 0
+        while k < n and (cols[k] == cols[j] or cols[k] == -1):
+            rows += cols[k] > 0
+            k += 1
+        if rows >= 3:
+            a = j
+            while a > 0 and cols[a - 1] == -1:  # its top border
+                a -= 1
+            yield lo + a, lo + k
+        j = k
+
+
 def _structured(run: Sequence[LineScore]) -> bool:
     """A table or a list: numbers or fields in a pattern that repeats, or list items."""
     if sum(1 for s in run if s.list_item or s.key_value) >= 0.5 * len(run):
@@ -608,6 +891,10 @@ def _structured(run: Sequence[LineScore]) -> bool:
     return share >= 0.6
 
 
+#: characters of each of the first paragraphs compared with the candidate titles
+_LEDE_CHARS = 300
+
+
 def _stems(text: str) -> set[str]:
     """Word beginnings (5 letters) of the longer words: 'dénonce' and 'dénoncé' share one."""
     return {w.casefold()[:5] for w in _TITLE_WORD.findall(text)}
@@ -615,10 +902,7 @@ def _stems(text: str) -> set[str]:
 
 def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabulary) -> None:
     """The title, dateline and byline before the core belong to the article."""
-    lede: set[str] = set()
-    for s in scores[first : first + 6]:
-        if s.intrinsic < -1.0:
-            lede |= _stems(s.text)
+    lede: str | None = None
     lo = max(0, first - 20)
     # the title shares its words with the first paragraphs (any language, any site)
     best: tuple[float, int, int] = (0.0, 0, 0)
@@ -634,7 +918,10 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         words = _stems(s.text)
         if not words:
             continue
-        shared = len(words & lede)
+        if lede is None:
+            # a title's words come back early in the article: its first sentences suffice
+            lede = " ".join(x.text[:_LEDE_CHARS] for x in scores[first : first + 6] if x.intrinsic < -1.0).casefold()
+        shared = sum(1 for w in words if w in lede)
         overlap = shared / len(words)
         rank = (overlap * min(1.0, len(words) / 3) + 0.05 * shared, shared, s.words)
         if overlap >= 0.2 and (len(words) > 1 or overlap == 1.0) and rank > best:
@@ -649,7 +936,7 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         if _DATEISH.search(s.text) and s.words <= 10:
             s.protected = s.protected or "dateline"
             top = j
-        elif vocab.byline_re is not None and s.words <= 12 and vocab.byline_re.match(normalize_line(s.text)):
+        elif vocab.byline_re is not None and s.words <= 12 and vocab.byline_re.match(s.norm or normalize_line(s.text)):
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words
@@ -722,7 +1009,7 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
     for s in scores[: min(n // 2, start + 3) or 3]:
         if s.words > 12 or s.strong:
             continue
-        norm = normalize_line(s.text)
+        norm = s.norm or normalize_line(s.text)
         m = vocab.byline_re.match(norm)
         if not m:
             continue
@@ -734,20 +1021,27 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
     # only after half of the document's prose: the byline itself is at the top
     total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
     seen = 0
+    found: list[LineScore] = []
     for s in scores[:stop]:
         if s.intrinsic < -1.0:
             seen += s.length
         if seen < 0.5 * total or s.length >= 300:
             continue
-        low = normalize_line(s.text)
+        low = s.norm or normalize_line(s.text)
         m = vocab.byline_re.match(low)
         if m:
             low = low[m.end() :].strip()
         # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
         if any(low.startswith(name) or (s.length < 60 and name in low) for name in names):
-            s.intrinsic += 2.0
-            s.cues.insert(0, "author box")
-            s.strong = True
+            found.append(s)
+    # an author box is one or two lines; the name on many lines is the credit of the
+    # article's own pictures ("Dig a hole in the oasis. (Lucy Akins)")
+    if len(found) > 2:
+        return
+    for s in found:
+        s.intrinsic += 2.0
+        s.cues.insert(0, "author box")
+        s.strong = True
 
 
 def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tuple[tuple[int, int] | None, int, str]:
@@ -766,7 +1060,10 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
             continue
         if _ZERO_COUNT.search(s.text):
             continue  # "Commentaires (0)": no comments follow
-        explicit, strong, plain = _count_comment_cues(scores[j + 1 : j + 41], vocab)
+        window = scores[j + 1 : j + 41]
+        if _article_run(window):
+            continue  # a count of comments above the article ("11 Comments"), not the section
+        explicit, strong, plain = _count_comment_cues(window, vocab)
         # a count in the marker ("Commentaires (10)") makes it certain; a bare
         # "Comments" heading needs clearer signs than names followed by text
         cues = explicit + strong + plain if _DIGIT.search(s.text) else explicit + strong
@@ -777,9 +1074,22 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
 
 _ZERO_COUNT = regex.compile(r"[(\[]\s*0\s*[)\]]|^\s*0\s")
 _NAME_END = regex.compile(r"[,;|·•(]")
-_HANDLE = regex.compile(r"^@?[\p{L}\p{N}_.\-]{2,30}$|^\p{Lu}[\p{L}'’\-]+(?: \p{Lu}[\p{L}'’.\-]*){0,2}$")
+_HANDLE = regex.compile(r"^(?=.*\p{L})@?[\p{L}\p{N}_.\-]{2,30}$|^\p{Lu}[\p{L}'’\-]+(?: \p{Lu}[\p{L}'’.\-]*){0,2}$")
 # what user names look like and headings do not: digits, _, ., inner capitals, all lower case
 _ODD_HANDLE = regex.compile(r"^@|[\d_.]|\p{Ll}\p{Lu}|^\p{Ll}+$|^\p{Lu}{2,5}$")
+
+
+#: consecutive paragraphs without a user name, a date or a reply between them: an article
+_ARTICLE_RUN = 4
+
+
+def _article_run(window: Sequence[LineScore]) -> bool:
+    run = 0
+    for s in window:
+        run = run + 1 if s.intrinsic < -2.0 and s.length >= 100 else 0
+        if run >= _ARTICLE_RUN:
+            return True
+    return False
 
 
 def _count_comment_cues(window: Sequence[LineScore], vocab: StructureVocabulary) -> tuple[int, int, int]:
@@ -836,7 +1146,7 @@ def describe(block: Block) -> str:
 #: a source of strong line-level evidence: document -> {0-based line index: cue}
 LineSource = Callable[[Document], Mapping[int, str]]
 
-_SCORER_OPTIONS = (
+_SCORER_OPTIONS: tuple[Option, ...] = (
     Option(
         "threshold",
         float,
@@ -874,10 +1184,17 @@ class _StructureRule(Rule):
         return compile_structure_packs(packs)
 
     def analysis(self, doc: Document, ctx: RuleContext) -> Analysis:
-        hits: dict[int, str] = {}
-        for source in self.sources:
-            for i, cue in source(doc).items():
-                hits.setdefault(i, cue)
+        # the three structural rules share their sources: their evidence is gathered once
+        key = tuple(map(id, self.sources))
+        cached = doc.facts.get("_residue_evidence")
+        if cached is not None and cached[0] == key:
+            hits = cached[1]
+        else:
+            hits = {}
+            for source in self.sources:
+                for i, cue in source(doc).items():
+                    hits.setdefault(i, cue)
+            doc.facts["_residue_evidence"] = (key, hits)
         params = Params(
             threshold=ctx.options.get("threshold", 1.0),
             min_core=ctx.options.get("min-core", 150),
@@ -905,9 +1222,11 @@ class TrailingResidue(_StructureRule):
     `|` or `›`, links, repetition, phrase-pack matches), finds the article's
     core (the densest run of prose) and reports the run of residue lines after
     it as one block: related links, "follow us", share bars, the site's name,
-    a login prompt, widget labels, an author box. A list introduced by the
-    last paragraph (`… :`) belongs to the article. A comment section is left
-    to `comment-section` (RES010).
+    a login prompt, widget labels, an author box. The article runs to its last
+    sentence (steps, instructions and captions of a how-to are not residue)
+    unless a strong line (a phrase-pack match, a credit, an author box) comes
+    first. A list introduced by the last paragraph (`… :`) belongs to the
+    article. A comment section is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
@@ -948,8 +1267,11 @@ class ResidueBlock(_StructureRule):
     run of residue lines before the article's core (menus, breadcrumbs such as
     `Accueil > Monde > Europe`, account and share bars, image credits) or
     inside it (an advertisement, a "read also" box), one finding per run.
-    Headings of the article (a short line followed by prose), list items,
-    dialogue, the title and the dateline are not residue. A single line that a
+    Inside the article a block needs strong evidence: a line a phrase rule
+    reports or a bar of links at its edge, or lines the page prints elsewhere;
+    tables, lists of short items and tables of contents of the article are
+    not residue. Headings (a short line followed by prose), dialogue, the
+    title and the dateline are not residue either. A single line that a
     phrase rule already reports is not reported again.
 
     ## Why it matters
@@ -996,7 +1318,8 @@ class CommentSection(_StructureRule):
     `min-cues` signs of comments: user-name lines followed by text, `Reply`,
     `Répondre`, `Antworten`, timestamps such as `il y a 3 heures`. Reports
     one finding from the marker to the end of the document. A marker with a
-    count of zero (`Commentaires (0)`) starts nothing.
+    count of zero (`Commentaires (0)`) starts nothing, nor does a counter
+    above an article (four paragraphs in a row follow it).
 
     ## Why it matters
     Comments are other people's texts, in another register, often another
@@ -1035,6 +1358,8 @@ _LANGUAGE_NAMES = {
     "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
     "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
 }
+#: characters at the start of a line looked at for the document's own function words
+_OWN_WINDOW = 240
 # a line that opens with a quotation mark is the article quoting someone, in any language
 _QUOTE_OPENERS = "«“„‘\"'‹»"
 
@@ -1104,9 +1429,17 @@ class ForeignLanguageLine(Rule):
         min_conf = ctx.options["min-confidence"]
         main = doc.script
         starts = doc.line_starts
+        own = vocab.own_words.get(lang)
         for i, line in enumerate(doc.lines):
+            if len(line) < min_len:
+                continue
             text = line.strip()
             if len(text) < min_len or text[0] in _QUOTE_OPENERS:
+                continue
+            # three function words that only the document's language uses in its first words:
+            # the line is (at least partly) in that language, and a quotation inside it is
+            # not reported; one set operation instead of a language guess
+            if own and len(own.intersection(text[:_OWN_WINDOW].split())) >= 3:
                 continue
             script, _ = line_script(text)
             if script != main or len(text.split()) < min_words:
