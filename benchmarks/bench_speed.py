@@ -1,12 +1,19 @@
 """Throughput of corpuslint: each family alone and the default set, against the read+decode floor.
 
     python benchmarks/bench_speed.py [--mb 10] [--repeat 3] [--format files|jsonl.gz] [--jobs 1 2]
+                                     [--family-rules default|all] [--cache-files 10000]
 
 Generates (once, cached under /tmp) a corpus from the seeds with benchmarks/corpus_gen.py, then runs
 `corpuslint` as a subprocess for each configuration, `--repeat` times, and prints the median wall
 time, MB/s and documents/s per core, and peak RSS. The floor is a Python process that reads and
 decodes the same bytes (for JSONL: decompress, split lines, parse JSON) measured in the same run.
-Run on demand; never part of the test suite.
+
+A family alone runs its default rules (`--family-rules all`: every rule of the family, the
+off-by-default ones too, as `--select DUP` does). "startup" is corpuslint on an empty folder
+(interpreter, imports, plugins, packs): the "net" columns subtract it, which is what a
+bigger corpus would see. `--cache-files N` also measures the result cache: a corpus of N files
+linted with the default rules twice (`--jobs` default), the second run over the unchanged corpus.
+Run on demand; never part of the test suite. The machine is shared: compare runs of one session.
 """
 
 from __future__ import annotations
@@ -14,9 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +47,14 @@ else:
 print(n, b)
 """
 
+#: the default rules of each family, from the corpuslint being measured (its own subprocess)
+DEFAULT_CODES = r"""
+import json
+from corpuslint.session import open_session
+s = open_session(isolated=True)
+print(json.dumps([a.code for a in s.ruleset.active]))
+"""
+
 
 def corpus(mb: float) -> Path:
     out = Path(f"/tmp/corpuslint-bench-{mb:g}mb")
@@ -46,13 +63,29 @@ def corpus(mb: float) -> Path:
     return out
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of this one child (its workers are counted apart)."""
-    import tempfile
+def many_files(n: int) -> Path:
+    """A corpus of ``n`` files (about 3.4 KB each), for the cache measurement."""
+    out = Path(f"/tmp/corpuslint-bench-files-{n}")
+    if not (out / "done").exists():
+        sys.path.insert(0, str(HERE))
+        from corpus_gen import documents
 
+        shutil.rmtree(out, ignore_errors=True)
+        for k, (doc_id, text, _) in enumerate(documents(1 << 40)):
+            if k == n:
+                break
+            sub = out / "files" / doc_id[-3:]
+            sub.mkdir(parents=True, exist_ok=True)
+            (sub / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        (out / "done").write_text("")
+    return out / "files"
+
+
+def timed(cmd: list[str], cwd: str | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of this one child (its workers are counted apart)."""
     with tempfile.TemporaryFile() as err:
         t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
         _, status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
         code = os.waitstatus_to_exitcode(status)
@@ -62,44 +95,89 @@ def timed(cmd: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss
 
 
+def median_of(cmd: list[str], repeat: int, cwd: str | None = None, before: list[str] | None = None) -> tuple[float, int]:
+    walls, peaks = [], []
+    for _ in range(repeat):
+        if before:
+            shutil.rmtree(before[0], ignore_errors=True)
+        w, peak = timed(cmd, cwd)
+        walls.append(w)
+        peaks.append(peak)
+    return statistics.median(walls), max(peaks)
+
+
+def cache_runs(n_files: int, repeat: int, cl: list[str]) -> dict[str, float]:
+    """Median wall of a first run (empty cache) and of a second run over the unchanged corpus."""
+    target = str(many_files(n_files))
+    with tempfile.TemporaryDirectory() as cwd:
+        cmd = [*[c for c in cl if c != "--no-cache"], target]
+        cache = os.path.join(cwd, ".corpuslint_cache")
+        first, _ = median_of(cmd, repeat, cwd, before=[cache])
+        timed(cmd, cwd)  # make sure the cache is full
+        second, _ = median_of(cmd, repeat, cwd)
+    return {"first": first, "second": second}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=10)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--format", choices=("files", "jsonl.gz"), default="files")
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--only", nargs="*", help="configurations to run (floor, encoding, ..., all)")
+    ap.add_argument("--family-rules", choices=("default", "all"), default="default")
+    ap.add_argument("--cache-files", type=int, default=0, help="also measure the cache on a corpus of N files")
+    ap.add_argument("--only", nargs="*", help="configurations to run (floor, startup, encoding, ..., default)")
     a = ap.parse_args()
     root = corpus(a.mb)
     target = str(root / "files") if a.format == "files" else str(root / "corpus.jsonl.gz")
     n_docs, n_bytes = (int(x) for x in subprocess.run([sys.executable, "-c", FLOOR, target], capture_output=True,
                                                       text=True, check=True).stdout.split())
     mb = n_bytes / 1e6
+    active = json.loads(subprocess.run([sys.executable, "-c", DEFAULT_CODES], capture_output=True, text=True,
+                                       check=True).stdout)
     cl = [sys.executable, "-m", "corpuslint", "--isolated", "--no-cache", "--format", "jsonl", "-q"]
-    configs: list[tuple[str, list[str], int]] = [("floor (read+decode)", [sys.executable, "-c", FLOOR, target], 1)]
+    empty = tempfile.mkdtemp()
+    configs: list[tuple[str, list[str], int]] = [
+        ("floor (read+decode)", [sys.executable, "-c", FLOOR, target], 1),
+        ("startup (empty folder)", [*cl, "-j1", empty], 1),
+    ]
     for fam, prefix in FAMILIES.items():
-        configs.append((f"{fam} only", [*cl, "-j1", "--select", prefix, target], 1))
+        codes = prefix if a.family_rules == "all" else ",".join(c for c in active if c.startswith(prefix))
+        configs.append((f"{fam} only", [*cl, "-j1", "--select", codes, target], 1))
     for j in a.jobs:
         configs.append((f"default rules, --jobs {j}", [*cl, f"-j{j}", target], j))
     if a.only:
         configs = [c for c in configs if any(o in c[0] for o in a.only)]
     print(f"corpus: {target}: {n_docs} documents, {mb:.1f} MB of text; median of {a.repeat} runs; "
-          f"{os.cpu_count()} CPUs")
-    print(f"{'configuration':<28} {'wall s':>8} {'MB/s':>8} {'MB/s/core':>10} {'docs/s/core':>12} {'peak RSS MB':>12}")
-    rows = {}
+          f"{os.cpu_count()} CPUs; family runs: {a.family_rules} rules")
+    print(f"{'configuration':<28} {'wall s':>7} {'MB/s/core':>10} {'net MB/s/core':>14} {'docs/s/core':>12} "
+          f"{'peak RSS MB':>12}")
+    rows: dict[str, float] = {}
+    startup = 0.0
     for name, cmd, cores in configs:
-        walls, peaks = [], []
-        for _ in range(a.repeat):
-            w, peak = timed(cmd)
-            walls.append(w)
-            peaks.append(peak)
-        w = statistics.median(walls)
+        w, peak = median_of(cmd, a.repeat)
         rows[name] = w
-        print(f"{name:<28} {w:>8.2f} {mb / w:>8.1f} {mb / w / cores:>10.2f} {n_docs / w / cores:>12.0f} "
-              f"{max(peaks) / 1024:>12.0f}")
-    if len(a.jobs) >= 2 and all(f"default rules, --jobs {j}" in rows for j in a.jobs[:2]):
-        j1, j2 = a.jobs[:2]
-        print(f"speed-up --jobs {j2} vs --jobs {j1}: {rows[f'default rules, --jobs {j1}'] / rows[f'default rules, --jobs {j2}']:.2f}x")
+        if name.startswith("startup"):
+            startup = w
+        net = w - startup if not name.startswith(("floor", "startup")) else w
+        net_rate = f"{mb / net / cores:>14.2f}" if net > 0 and not name.startswith("startup") else f"{'':>14}"
+        print(f"{name:<28} {w:>7.2f} {mb / w / cores:>10.2f} {net_rate} {n_docs / w / cores:>12.0f} "
+              f"{peak / 1024:>12.0f}")
+    floor = rows.get("floor (read+decode)")
+    enc = rows.get("encoding only")
+    if floor and enc:
+        print(f"encoding vs read+decode: {enc / floor:.1f}x the floor's time; net of startup: "
+              f"{(enc - startup) / floor:.1f}x")
+    j1, j2 = (f"default rules, --jobs {j}" for j in (a.jobs + a.jobs)[:2])
+    if j1 in rows and j2 in rows and j1 != j2:
+        print(f"speed-up {j2} vs {j1}: {rows[j1] / rows[j2]:.2f}x (net of startup: "
+              f"{(rows[j1] - startup) / (rows[j2] - startup):.2f}x)")
+    if a.cache_files:
+        c = cache_runs(a.cache_files, a.repeat, [*cl])
+        rows.update({f"cache: first run, {a.cache_files} files": c["first"],
+                     f"cache: second run, {a.cache_files} files": c["second"]})
+        print(f"cache, {a.cache_files} files, default rules and jobs: first run {c['first']:.2f} s, second run "
+              f"{c['second']:.2f} s ({c['second'] / c['first']:.1%} of the first)")
     print(json.dumps({k: round(v, 3) for k, v in rows.items()}))
 
 

@@ -168,7 +168,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     """
     from corpuslint.baseline import DEFAULT_BASELINE, filter_baseline, read_baseline, write_baseline
     from corpuslint.cache import Cache
-    from corpuslint.engine import FileResult
+    from corpuslint.engine import SignatureStore
     from corpuslint.progress import Progress
     from corpuslint.reporters import ReportOptions, Summary
 
@@ -215,7 +215,8 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     internal = False
     buffered: list[Any] = []
     diffs: list[str] = []
-    signatures: list[FileResult] = []
+    # corpus-rule signatures, kept compact until the corpus phase (no per-file copies)
+    signatures = SignatureStore()
     progress = Progress(sum(_size(f.path) for f in files), enabled=None if not args.quiet else False)
 
     def emit(findings: list[Any]) -> None:
@@ -255,13 +256,12 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
             internal |= res.internal_error
             if res.diff:
                 diffs.append(res.diff)
-            if res.signatures:
-                signatures.append(FileResult(res.display, signatures=res.signatures))
+            signatures.add(res.signatures)
             progress.update(_size(engine._paths.get(res.display)), res.documents, res.bytes)
             emit(res.findings)
         progress.close()
         if merged:
-            signatures = merged.signatures
+            signatures = SignatureStore.of(merged.signatures)
             internal |= merged.internal_error
             engine._paths = merged.paths
         late = runner.finalize_corpus() if runner is not None else engine.finalize_corpus(signatures)

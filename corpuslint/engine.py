@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from corpuslint.fixes import apply_fixes, unified_diff, write_atomic
 from corpuslint.model import Document, Finding, Severity, Violation, fingerprint
 from corpuslint.plugins import PluginManager
 from corpuslint.registry import ActiveRule, RuleSet
-from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, RuleContext
+from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, RuleContext
 
-__all__ = ["DOCS_URL", "Engine", "FileResult", "FixOutcome", "RunResult"]
+__all__ = ["DOCS_URL", "Engine", "FileResult", "FixOutcome", "RunResult", "SignatureStore", "SignatureTable"]
 
 DOCS_URL = "https://github.com/corpuslint/corpuslint/blob/main/docs/rules.md"
 #: a fixed document is re-linted at most this many times (fixes can unlock other fixes)
@@ -38,8 +39,9 @@ def rule_url(code: str, name: str) -> str:
 class FileResult:
     display: str
     findings: list[Finding] = field(default_factory=list)
-    #: rule code -> [(DocRef, signature)]
-    signatures: dict[str, list[tuple[DocRef, Any]]] = field(default_factory=dict)
+    #: rule code -> [(DocRef, signature)]: a SignatureTable from the engine (compact), a
+    #: plain dict of lists from other producers (the Ray runner, the pytest plugin's cache)
+    signatures: Mapping[str, Sequence[tuple[DocRef, Any]]] = field(default_factory=dict)
     documents: int = 0
     bytes: int = 0
     fixed: int = 0
@@ -96,7 +98,19 @@ class Engine:
         hook = manager.hook
         self._readers = list(reversed(hook.corpuslint_read.get_hookimpls()))
         self._annotators = list(reversed(hook.corpuslint_annotate.get_hookimpls()))
+        # what each annotator takes, worked out once: the hook runs once per document
+        self._annotate_calls = [
+            (impl.function, "document" in impl.argnames, "ruleset" in impl.argnames, impl.plugin_name)
+            for impl in self._annotators
+        ]
+        # one RuleContext per active rule, re-aimed at each document: a rule's check runs to
+        # completion before the next one starts, so nothing sees the context change under it.
+        # Keyed by id(); the value keeps the ActiveRule alive, so its id cannot be reused.
+        self._contexts: dict[int, tuple[ActiveRule, RuleContext]] = {
+            id(ar): (ar, RuleContext(None, ar.options, ar.vocabulary)) for ar in ruleset.active  # type: ignore[arg-type]
+        }
         self._paths: dict[str, Path] = {}
+        self._urls: dict[str, str] = {}
 
     # -- one document --------------------------------------------------------
     def lint_document(
@@ -106,29 +120,48 @@ class Engine:
         active = self.ruleset.for_path(doc.path) if active is None else active
         findings: list[Finding] = []
         signatures: dict[str, Any] = {}
-        crashed = False
-        for impl in self._annotators:
-            try:
-                impl.function(**{k: v for k, v in (("document", doc), ("ruleset", self.ruleset)) if k in impl.argnames})
-            except Exception as e:  # noqa: BLE001 - a plugin bug must not stop the run
-                findings.append(self._internal(doc, f"plugin '{impl.plugin_name}' crashed in corpuslint_annotate", e))
-                crashed = True
+        crashed = self._annotate(doc, findings)
         unreadable = doc.binary or "read_error" in doc.metadata or "record_error" in doc.metadata
+        contexts = self._contexts
         for ar in active:
             r = ar.rule
             if unreadable and not r.sees_binary:
                 continue
-            ctx = RuleContext(doc, ar.options, ar.vocabulary)
+            known = contexts.get(id(ar))
+            if known is not None and known[0] is ar:
+                ctx = known[1]
+                ctx.document = doc
+            else:  # a rule outside the engine's rule set (a caller's own list)
+                ctx = RuleContext(doc, ar.options, ar.vocabulary)
             try:
                 if isinstance(r, CorpusRule):
                     signatures[r.code] = r.collect(doc, ctx)
-                    continue
-                for v, base in self._run_rule(r, doc, ctx):
-                    findings.append(self._finding(doc, ar, v, base))
+                elif r.unit == "document":  # the common case, without a generator in between
+                    for v in r.check(doc, ctx) or ():
+                        findings.append(self._finding(doc, ar, v, 0))
+                else:
+                    for v, base in self._run_rule(r, doc, ctx):
+                        findings.append(self._finding(doc, ar, v, base))
             except Exception as e:  # noqa: BLE001
                 findings.append(self._internal(doc, f"rule {r.code} (plugin '{r.plugin}') crashed", e))
                 crashed = True
         return findings, signatures, crashed
+
+    def _annotate(self, doc: Document, findings: list[Finding]) -> bool:
+        """Run the ``corpuslint_annotate`` hooks on ``doc``; True if one crashed."""
+        crashed = False
+        for function, takes_document, takes_ruleset, plugin_name in self._annotate_calls:
+            kwargs: dict[str, Any] = {}
+            if takes_document:
+                kwargs["document"] = doc
+            if takes_ruleset:
+                kwargs["ruleset"] = self.ruleset
+            try:
+                function(**kwargs)
+            except Exception as e:  # noqa: BLE001 - a plugin bug must not stop the run
+                findings.append(self._internal(doc, f"plugin '{plugin_name}' crashed in corpuslint_annotate", e))
+                crashed = True
+        return crashed
 
     @staticmethod
     def _run_rule(r: Any, doc: Document, ctx: RuleContext) -> Iterator[tuple[Violation, int]]:
@@ -163,25 +196,34 @@ class Engine:
             if base:
                 fix = replace(fix, edits=tuple(replace(e, start=e.start + base, end=e.end + base) for e in fix.edits))
             fix_edits = tuple((doc.position(e.start), doc.position(e.end), e.content) for e in fix.edits)
-        return Finding(
-            path=doc.path,
-            record=doc.record,
-            code=r.code,
-            name=r.name,
-            category=r.category,
-            severity=severity,
-            message=v.message,
-            line=line,
-            column=col,
-            end_line=end_line,
-            end_column=end_col,
-            fix=fix,
-            fix_edits=fix_edits,
-            fingerprint=fingerprint(doc.path, r.code, span_text, doc.record),
-            url=getattr(r, "url", None) or rule_url(r.code, r.name),
-            source_line=doc.metadata.get("_line") if doc.record is not None else None,
-            record_index=doc.metadata.get("_index") if doc.record is not None else None,
-        )
+        record = doc.record
+        return Finding._of({
+            "path": doc.path,
+            "code": r.code,
+            "name": r.name,
+            "category": r.category,
+            "severity": severity,
+            "message": v.message,
+            "line": line,
+            "column": col,
+            "end_line": end_line,
+            "end_column": end_col,
+            "record": record,
+            "fix": fix,
+            "fix_edits": fix_edits,
+            "fingerprint": fingerprint(doc.path, r.code, span_text, record),
+            "url": self._url(r),
+            "source_line": doc.metadata.get("_line") if record is not None else None,
+            "record_index": doc.metadata.get("_index") if record is not None else None,
+        })
+
+    def _url(self, r: Any) -> str:
+        """The rule's docs URL, built once: one string object shared by all its findings
+        (pickled once per cache entry or batch, where a fresh string per finding was not)."""
+        url = self._urls.get(r.code)
+        if url is None:
+            url = self._urls[r.code] = getattr(r, "url", None) or rule_url(r.code, r.name)
+        return url
 
     def _internal(self, doc_or_path: Document | str, what: str, exc: BaseException) -> Finding:
         path = doc_or_path if isinstance(doc_or_path, str) else doc_or_path.path
@@ -213,9 +255,18 @@ class Engine:
         )
 
     # -- one file --------------------------------------------------------------
-    def read(self, item: Discovered) -> Iterator[Document]:
+    def read(self, item: Discovered, wanted: Mapping[int, int | None] | None = None) -> Iterator[Document]:
+        """The documents of a file, from the first reader that takes it.
+
+        ``wanted`` (record index -> byte offset or None) is passed to a reader that accepts
+        it (the JSONL reader): it then reads only those records, seeking to their offsets
+        when it can. Other readers read everything; the caller filters.
+        """
         for impl in self._readers:
-            docs = impl.function(path=item.path, display_path=item.display, settings=self.settings)
+            kwargs: dict[str, Any] = {"path": item.path, "display_path": item.display, "settings": self.settings}
+            if wanted is not None and "wanted" in impl.kwargnames:
+                kwargs["wanted"] = wanted
+            docs = impl.function(**kwargs)
             if docs is not None:
                 yield from docs
                 return
@@ -262,7 +313,7 @@ class Engine:
         out = _DocResult(
             findings=findings,
             sigs=sigs,
-            ref=DocRef(doc.path, doc.record, doc.metadata.get("_index") if doc.record is not None else None),
+            ref=_ref_of(doc),
             crashed=crashed,
             size=len(doc.raw),
         )
@@ -297,6 +348,8 @@ class Engine:
             except OSError as e:
                 res.findings.append(self._unreadable(state.item.display, f"cannot write the fixes: {e.strerror or e}"))
         res.findings.sort(key=lambda f: f.sort_key)
+        if not res.signatures:
+            res.signatures = {}  # nothing to keep (no corpus rule, or no readable document)
         if state.key is not None and self.cache is not None and not res.internal_error:
             self.cache.put(state.key, res)
         return res
@@ -444,7 +497,12 @@ class Engine:
             _WORKER_ENGINE = None
 
     def load_documents(self, refs: Iterable[DocRef]) -> dict[DocRef, Document]:
-        """Read the referenced documents again (one read per file), for corpus rules."""
+        """Read the referenced documents again (one read per file), for corpus rules.
+
+        Records are read by position: a reader that accepts ``wanted`` parses only
+        those (and seeks to them in an uncompressed file), so confirming a few
+        candidates does not re-parse the whole corpus.
+        """
         wanted: dict[str, set[DocRef]] = {}
         for ref in refs:
             wanted.setdefault(ref.path, set()).add(ref)
@@ -453,31 +511,38 @@ class Engine:
             disk = self._paths.get(path)
             if disk is None:
                 continue
+            positions = None
+            if all(ref.index is not None for ref in group):
+                positions = {ref.index: ref.offset for ref in group if ref.index is not None}
+            found = 0
             try:
-                for doc in self.read(Discovered(disk, path)):
-                    ref = DocRef(doc.path, doc.record, doc.metadata.get("_index") if doc.record is not None else None)
+                for doc in self.read(Discovered(disk, path), positions):
+                    ref = _ref_of(doc)
                     if ref in group:
                         out[ref] = doc
-                        if len(out) == len(group):
+                        found += 1
+                        if found == len(group):
                             break
             except OSError:
                 continue
         return out
 
-    def finalize_corpus(self, results: Iterable[FileResult]) -> list[Finding]:
+    def finalize_corpus(self, results: Iterable[FileResult] | SignatureStore) -> list[Finding]:
+        """Run the corpus rules over the signatures of ``results`` (or of a store that kept them).
+
+        Each rule gets its signatures in document order; from the engine's own tables that
+        is a lazy view over them, with nothing copied or sorted (files arrive in order).
+        """
+        store = results if isinstance(results, SignatureStore) else SignatureStore.of(results)
+        codes = store.codes()
         findings: list[Finding] = []
-        merged: dict[str, list[tuple[DocRef, Any]]] = {}
-        for res in results:
-            for code, sigs in res.signatures.items():
-                merged.setdefault(code, []).extend(sigs)
         for ar in self.ruleset.active:
             r = ar.rule
-            if not isinstance(r, CorpusRule) or ar.code not in merged:
+            if not isinstance(r, CorpusRule) or ar.code not in codes:
                 continue
-            sigs = sorted(merged[ar.code], key=lambda s: (s[0].path, -1 if s[0].index is None else s[0].index, s[0].record or ""))
             r.load_documents = self.load_documents
             try:
-                for cv in r.finalize(sigs, ar.options):
+                for cv in r.finalize(store.signatures(ar.code), ar.options):
                     findings.append(self._corpus_finding(ar, cv))
             except Exception as e:  # noqa: BLE001
                 findings.append(self._internal("<corpus>", f"corpus rule {r.code} (plugin '{r.plugin}') crashed", e))
@@ -501,6 +566,295 @@ class Engine:
             fingerprint=fingerprint(cv.ref.path, r.code, cv.span_digest, cv.ref.record),
             url=getattr(r, "url", None) or rule_url(r.code, r.name),
         )
+
+
+# -- corpus signatures in the parent ----------------------------------------------------------
+# Issue #4's bar: the parent's memory must stay well under the corpus size. A (DocRef,
+# signature) tuple per document and rule cost ~310 bytes per document before any signature
+# (measured with benchmarks/bench_dedup.py); here the document references are columns
+# stored once per file for all rules, and each rule's signatures a column aligned with
+# them, packed when they allow it (docs/performance.md).
+
+#: sort key of a document: the engine's order (path, record position, record id)
+_DocKey = tuple[str, int, str]
+
+
+class _Column:
+    """One rule's signatures over the rows of a :class:`SignatureTable`.
+
+    Packed while the signatures allow it: ``bytes`` of one width in one bytearray (DUP102's
+    128-byte keys), unsigned 64-bit ``int`` in an array (DUP101's hashes), with a byte per
+    row saying which ones are None; anything else in a list (RES101's line hashes).
+    """
+
+    __slots__ = ("count", "data", "kind", "rows", "valid", "width")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.rows: array[int] | None = None  # the table rows, when not every row has a value
+        self.kind = ""  # "" (only None so far), "bytes", "u64" or "list"
+        self.width = 0
+        self.data: Any = None  # bytearray, array("Q") or list, by kind
+        self.valid: bytearray | None = None  # 0 for a None signature (made at the first None)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def append(self, row: int, value: Any) -> None:
+        k = self.count
+        if self.rows is not None:
+            self.rows.append(row)
+        elif row != k:  # the first row without this rule's signature: keep rows from now on
+            self.rows = array("I", range(k))
+            self.rows.append(row)
+        self.count = k + 1
+        if self.kind == "list":
+            self.data.append(value)
+            return
+        if value is None:
+            if self.valid is None:
+                self.valid = bytearray(b"\x01") * k
+            self.valid.append(0)
+            if self.kind == "bytes":
+                self.data.extend(bytes(self.width))
+            elif self.kind == "u64":
+                self.data.append(0)
+            return
+        if self.valid is not None:
+            self.valid.append(1)
+        if not self.kind:
+            self._choose(value, k)
+            if self.kind == "list":
+                self.data.append(value)
+                return
+        if self.kind == "bytes" and type(value) is bytes and len(value) == self.width:
+            self.data.extend(value)
+        elif self.kind == "u64" and type(value) is int and 0 <= value < 1 << 64:
+            self.data.append(value)
+        else:  # a signature of another shape: keep them all as objects from now on
+            self.data = [self.value(i) for i in range(k)] + [value]
+            self.kind, self.valid = "list", None
+
+    def _choose(self, value: Any, nones: int) -> None:
+        """The packing of the first signature that is not None (``nones`` rows before it)."""
+        if type(value) is bytes and value:
+            self.kind, self.width = "bytes", len(value)
+            self.data = bytearray(nones * self.width)
+        elif type(value) is int:
+            self.kind = "u64"
+            self.data = array("Q", bytes(8 * nones))
+        else:
+            self.kind, self.data = "list", [None] * nones
+
+    def row(self, k: int) -> int:
+        return k if self.rows is None else self.rows[k]
+
+    def value(self, k: int) -> Any:
+        if self.kind == "list":
+            return self.data[k]
+        if not self.kind or (self.valid is not None and not self.valid[k]):
+            return None
+        if self.kind == "bytes":
+            return bytes(self.data[k * self.width : (k + 1) * self.width])
+        return self.data[k]
+
+    def values(self) -> Iterator[Any]:
+        if self.kind == "list":
+            return iter(self.data)
+        return map(self.value, range(self.count))
+
+    def bytes_matrix(self, width: int) -> tuple[Any, Any]:
+        import numpy as np
+
+        if self.kind == "bytes" and self.width == width:  # a view of the packed bytes: no copy
+            block = np.frombuffer(self.data, dtype=np.uint8).reshape(self.count, width)
+            mask = np.ones(self.count, dtype=bool) if self.valid is None else np.frombuffer(self.valid, dtype=bool)
+            return block, mask
+        block = np.zeros((self.count, width), dtype=np.uint8)
+        mask = np.zeros(self.count, dtype=bool)
+        for k, v in enumerate(self.values()):
+            if type(v) is bytes and len(v) == width:
+                block[k] = np.frombuffer(v, dtype=np.uint8)
+                mask[k] = True
+        return block, mask
+
+
+class SignatureTable(Mapping[str, CorpusSignatures]):
+    """Corpus-rule signatures of documents (one file's, or many small files'): rows of
+    document references stored once, one :class:`_Column` per rule.
+
+    As a mapping: rule code -> :class:`~corpuslint.rule.CorpusSignatures`, the
+    ``{code: [(DocRef, signature)]}`` shape ``FileResult.signatures`` always had.
+    """
+
+    __slots__ = ("_columns", "_indexes", "_last", "_offsets", "_path_of", "_paths", "_rec_data", "_rec_ends",
+                 "_rec_none", "ordered")
+
+    def __init__(self) -> None:
+        self._paths: list[str] = []
+        self._path_of = array("I")
+        self._rec_data = bytearray()  # record ids, UTF-8, one after the other
+        self._rec_ends = array("Q")
+        self._rec_none = bytearray()  # 1 where the record id is None (a plain file)
+        self._indexes = array("q")  # -1 for None
+        self._offsets = array("q")  # -1 for None
+        self._columns: dict[str, _Column] = {}
+        #: True while the rows are in the engine's document order (they arrive in it)
+        self.ordered = True
+        self._last: _DocKey | None = None
+
+    # -- building ----------------------------------------------------------------------------
+    def add(self, ref: DocRef, signatures: Mapping[str, Any]) -> None:
+        """One document's signatures (nothing is stored for a document without any)."""
+        if not signatures:
+            return
+        row = len(self._path_of)
+        if not self._paths or self._paths[-1] != ref.path:
+            self._paths.append(ref.path)
+        self._path_of.append(len(self._paths) - 1)
+        if ref.record is None:
+            self._rec_none.append(1)
+        else:
+            self._rec_data += ref.record.encode("utf-8", "surrogatepass")
+            self._rec_none.append(0)
+        self._rec_ends.append(len(self._rec_data))
+        self._indexes.append(-1 if ref.index is None else ref.index)
+        self._offsets.append(-1 if ref.offset is None else ref.offset)
+        key = _doc_key(ref)
+        if self._last is not None and key < self._last:
+            self.ordered = False
+        self._last = key
+        for code, value in signatures.items():
+            column = self._columns.get(code)
+            if column is None:
+                column = self._columns[code] = _Column()
+            column.append(row, value)
+
+    def extend(self, other: SignatureTable) -> None:
+        """Append the rows of ``other`` after these (copied: meant for small tables)."""
+        if not other.rows:
+            return
+        base = self.rows
+        first = other.first_key
+        if not other.ordered or (self._last is not None and first is not None and first < self._last):
+            self.ordered = False
+        self._last = other._last
+        ids = []
+        for path in other._paths:
+            if not self._paths or self._paths[-1] != path:
+                self._paths.append(path)
+            ids.append(len(self._paths) - 1)
+        self._path_of.extend(ids[p] for p in other._path_of)
+        shift = len(self._rec_data)
+        self._rec_data += other._rec_data
+        self._rec_ends.extend(end + shift for end in other._rec_ends)
+        self._rec_none += other._rec_none
+        self._indexes.extend(other._indexes)
+        self._offsets.extend(other._offsets)
+        for code, column in other._columns.items():
+            mine = self._columns.get(code)
+            if mine is None:
+                mine = self._columns[code] = _Column()
+            for k, value in enumerate(column.values()):
+                mine.append(base + column.row(k), value)
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def rows(self) -> int:
+        return len(self._path_of)
+
+    @property
+    def first_key(self) -> _DocKey | None:
+        return _doc_key(self.ref(0)) if self.rows else None
+
+    @property
+    def last_key(self) -> _DocKey | None:
+        return self._last
+
+    def ref(self, row: int) -> DocRef:
+        record = None
+        if not self._rec_none[row]:
+            start = self._rec_ends[row - 1] if row else 0
+            record = self._rec_data[start : self._rec_ends[row]].decode("utf-8", "surrogatepass")
+        index = self._indexes[row]
+        offset = self._offsets[row]
+        return DocRef(self._paths[self._path_of[row]], record, None if index < 0 else index,
+                      None if offset < 0 else offset)
+
+    def column(self, code: str) -> _Column | None:
+        return self._columns.get(code)
+
+    def __getitem__(self, code: str) -> CorpusSignatures:
+        return CorpusSignatures([(self, self._columns[code])])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+def _doc_key(ref: DocRef) -> _DocKey:
+    return (ref.path, -1 if ref.index is None else ref.index, ref.record or "")
+
+
+class SignatureStore:
+    """Every file's corpus signatures, kept in the parent until the corpus phase.
+
+    Tables are kept as they come (no copy); tables of fewer than ``_SMALL`` rows (a file of
+    one document) are merged into one, so a corpus of a million small files does not cost a
+    million tables. Signatures given as plain ``{code: [(DocRef, signature)]}`` dicts (the
+    pytest plugin's cache, the API) are kept as lists and sorted, as they always were.
+    """
+
+    _SMALL = 256
+
+    def __init__(self) -> None:
+        self._tables: list[SignatureTable] = []
+        self._tail: SignatureTable | None = None  # the table small ones are merged into
+        self._lists: dict[str, list[tuple[DocRef, Any]]] = {}
+        self._ordered = True
+
+    @classmethod
+    def of(cls, results: Iterable[FileResult]) -> SignatureStore:
+        store = cls()
+        for res in results:
+            store.add(res.signatures)
+        return store
+
+    def add(self, signatures: Mapping[str, Any]) -> None:
+        if not signatures:
+            return
+        if not isinstance(signatures, SignatureTable):
+            for code, pairs in signatures.items():
+                self._lists.setdefault(code, []).extend(pairs)
+            return
+        last = self._tail.last_key if self._tail is not None else (self._tables[-1].last_key if self._tables else None)
+        first = signatures.first_key
+        if not signatures.ordered or (last is not None and first is not None and first < last):
+            self._ordered = False  # e.g. shards: the records of one file in several of them
+        if signatures.rows >= self._SMALL:
+            self._tables.append(signatures)
+            self._tail = None
+            return
+        if self._tail is None:
+            self._tail = SignatureTable()
+            self._tables.append(self._tail)
+        self._tail.extend(signatures)
+
+    def codes(self) -> set[str]:
+        return {code for t in self._tables for code in t} | set(self._lists)
+
+    def signatures(self, code: str) -> Sequence[tuple[DocRef, Any]]:
+        """Rule ``code``'s (DocRef, signature) pairs in document order: a lazy view when
+        the tables arrived in order (always, but for shards), else a sorted list."""
+        parts = [(t, column) for t in self._tables if (column := t.column(code)) is not None]
+        view = CorpusSignatures(parts)
+        if self._ordered and code not in self._lists:
+            return view
+        pairs = [*view, *self._lists.get(code, ())]
+        pairs.sort(key=lambda p: _doc_key(p[0]))
+        return pairs
 
 
 _WORKER_ENGINE: Engine | None = None
@@ -541,7 +895,8 @@ class _FileState:
     def __init__(self, item: Discovered, active: Sequence[ActiveRule]) -> None:
         self.item = item
         self.active = active
-        self.res = FileResult(item.display)
+        self.table = SignatureTable()
+        self.res = FileResult(item.display, signatures=self.table)
         self.key: str | None = None
         self.result: FileResult | None = None  # a cache hit
         self.expected = 0
@@ -563,8 +918,7 @@ class _FileState:
         res.internal_error |= r.crashed
         res.fixed += r.applied
         res.diff += r.diff
-        for code, sig in r.sigs.items():
-            res.signatures.setdefault(code, []).append((r.ref, sig))
+        self.table.add(r.ref, r.sigs)
         if r.fixed_text is not None:
             if r.ref.record is not None:
                 # records are written together once the whole file has been read
@@ -580,6 +934,13 @@ class _FileState:
             self.res.internal_error = True
         self.record_texts.clear()  # never write a file that was not read to its end
         self.fixed_raw = None
+
+
+def _ref_of(doc: Document) -> DocRef:
+    if doc.record is None:
+        return DocRef(doc.path)
+    meta = doc.metadata
+    return DocRef(doc.path, doc.record, meta.get("_index"), meta.get("_offset"))
 
 
 def _can_fork() -> bool:

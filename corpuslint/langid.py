@@ -89,7 +89,12 @@ for _lang, _words in _STOPWORDS.items():
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
+_NON_ASCII_BYTES = bytes(range(128, 256))
+#: ASCII bytes that are not letters -> space (bytes.translate), for the stopword count
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_NON_LETTERS_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
+_LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"\p{Script=Latin}+")
 
 
@@ -103,12 +108,13 @@ def script_counts(text: str) -> Counter[str]:
         if n:
             counts["Latin"] = n
         return counts
-    raw = text.encode("utf-8", errors="ignore")
-    ascii_part = raw.translate(None, bytes(range(128, 256)))
+    raw = text.encode("utf-8", "surrogatepass")
+    ascii_part = raw.translate(None, _NON_ASCII_BYTES)
     n = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
     if n:
         counts["Latin"] = n
-    rest = "".join(_NON_ASCII.findall(text))
+    # the non-ASCII characters in order: their bytes without the ASCII ones (no regex over the text)
+    rest = raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
     latin = sum(map(len, _LATIN.findall(rest)))
     if latin:
         counts["Latin"] += latin
@@ -141,6 +147,23 @@ def line_script(line: str) -> tuple[str, int]:
     return name, sum(counts.values())
 
 
+def _letter_runs(text: str) -> list[str]:
+    """``_WORD_RE.findall(text)`` (the runs of letters), without running a regex over the text.
+
+    Every character that is not a letter becomes a space (ASCII ones with one
+    bytes.translate, the few distinct non-ASCII ones with str.replace), then str.split():
+    letters are never spaces, so the pieces are exactly the runs of letters.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    out = raw.translate(_ASCII_NON_LETTERS_TO_SPACE).decode("utf-8", "surrogatepass")
+    rest = raw.translate(None, _ASCII_BYTES)
+    if rest:
+        for ch in set(rest.decode("utf-8", "surrogatepass")):
+            if not _LETTER.match(ch):
+                out = out.replace(ch, " ")
+    return out.split()
+
+
 def guess_language(text: str, script: str | None = None, sample: int = 8000) -> tuple[str, float]:
     """(ISO 639-1 code, confidence in 0..1) from the script and stopword hits.
 
@@ -150,7 +173,7 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
     script = script or dominant_script(chunk)
     if script in _SCRIPT_LANGUAGE:
         return _SCRIPT_LANGUAGE[script], 0.9
-    words = _WORD_RE.findall(chunk.lower())
+    words = _letter_runs(chunk.lower())
     if not words:
         return "und", 0.0
     if script == "Cyrillic":
@@ -162,11 +185,12 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
     else:
         return "und", 0.0
     scores = dict.fromkeys(candidates, 0)
-    get = _WORD_LANGS.get
-    for w in words:
-        for lang in get(w, ()):
+    # the stopword occurrences alone (filtered in C), counted; then a few dozen lookups
+    counts = Counter(filter(_WORD_LANGS.__contains__, words))
+    for w in counts:
+        for lang in _WORD_LANGS[w]:
             if lang in scores:
-                scores[lang] += 1
+                scores[lang] += counts[w]
     best = max(scores, key=lambda k: scores[k])
     total = sum(scores.values())
     if scores[best] < 2:

@@ -299,7 +299,7 @@ class _Run:
                     continue
             res = self.engine.process_file(Discovered(path, display))
             self.linted.append(display)
-            self.results[display] = _Result(_sorted(res.findings), res.signatures, res.documents)
+            self.results[display] = _Result(_sorted(res.findings), res.signatures, res.documents)  # type: ignore[arg-type]
             if cache is not None and key is not None and not res.internal_error:
                 # a crash is not a result worth keeping
                 entry = _dump_entry(res)

@@ -196,8 +196,9 @@ class RayRunner:
                 res.bytes += r.size
                 res.findings.extend(r.findings)
                 res.internal_error |= r.crashed
+                sigs: dict[str, list[Any]] = res.signatures  # type: ignore[assignment]  # a plain dict here
                 for code, sig in r.sigs.items():
-                    res.signatures.setdefault(code, []).append((r.ref, sig))
+                    sigs.setdefault(code, []).append((r.ref, sig))
             # rows arrive in input order: a file is complete once a later file starts
             while next_emit < ordinal:
                 yield self._emit(states.pop(next_emit, FileResult(files[next_emit].display)))

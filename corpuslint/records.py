@@ -116,23 +116,40 @@ def _bad(display: str, record: str, message: str, pos: Mapping[str, Any]) -> Doc
 
 
 @hookimpl(tryfirst=True)
-def corpuslint_read(path: Path, display_path: str, settings: Settings) -> Iterator[Document] | None:
+def corpuslint_read(
+    path: Path, display_path: str, settings: Settings, wanted: Mapping[int, int | None] | None = None
+) -> Iterator[Document] | None:
+    """Records of a JSONL, JSON or Parquet file.
+
+    ``wanted`` (an optional extension the engine passes to readers that accept it): record
+    index -> byte offset of its line (``metadata["_offset"]``, None if unknown). A JSONL
+    file then yields only those records: lines before are skipped unparsed, and in an
+    uncompressed file with every offset known each line is read with one seek. The
+    corpus phase uses it to re-read a few candidates of a huge file.
+    """
     kind = _kind(path)
     if kind is None:
         return None
     if kind == "jsonl":
+        if wanted is not None:
+            return _read_jsonl_records(path, display_path, settings, wanted)
         return _read_jsonl(path, display_path, settings)
     if kind == "json":
         return _read_json(path, display_path, settings)
     return _read_parquet(path, display_path, settings)
 
 
-def _read_jsonl(path: Path, display: str, settings: Settings) -> Iterator[Document]:
+def _read_jsonl(path: Path, display: str, settings: Settings, wanted: Mapping[int, Any] | None = None) -> Iterator[Document]:
+    """Every record (or, with ``wanted``, the records at those 0-based indexes: the others are not parsed)."""
     limit = int(settings.extra.get("max-record-size", MAX_RECORD_BYTES_DEFAULT)) * 1024 * 1024
     number = 0
+    offset = 0  # of the line in the decompressed stream: lets the corpus phase seek back to it
+    last = max(wanted) if wanted else -1
     with _open(path) as fh:
         lineno = 0
         while True:
+            if wanted is not None and number > last:
+                return
             try:
                 raw = fh.readline(limit + 1)
             except (OSError, EOFError, gzip.BadGzipFile) as e:
@@ -146,22 +163,51 @@ def _read_jsonl(path: Path, display: str, settings: Settings) -> Iterator[Docume
             if not raw:
                 return
             lineno += 1
+            start = offset
+            offset += len(raw)
             if len(raw) > limit and not raw.endswith(b"\n"):
                 number += 1
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
                     raw = fh.readline(limit + 1)
+                    offset += len(raw)
                 yield _bad(display, str(number), f"line {lineno} is longer than max-record-size "
                            f"({limit // 2**20} MiB); not linted", {"_index": number - 1, "_line": lineno})
                 continue
             if not raw.strip():
                 continue
             number += 1
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                yield _bad(display, str(number), f"line {lineno} is not valid JSON: {e}", {"_index": number - 1, "_line": lineno})
+            if wanted is not None and number - 1 not in wanted:
                 continue
-            yield _record_doc(display, obj, number, lineno, settings)
+            yield _parse_record(display, raw, number, lineno, start, settings)
+
+
+def _parse_record(display: str, raw: bytes, number: int, lineno: int | None, offset: int, settings: Settings) -> Document:
+    """The document of one JSONL line (record ``number``, 1-based, starting at byte ``offset``)."""
+    try:
+        obj = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return _bad(display, str(number), f"line {lineno} is not valid JSON: {e}", {"_index": number - 1, "_line": lineno})
+    doc = _record_doc(display, obj, number, lineno, settings)
+    if "record_error" not in doc.metadata:
+        doc.metadata["_offset"] = offset  # type: ignore[index]
+    return doc
+
+
+def _read_jsonl_records(path: Path, display: str, settings: Settings, wanted: Mapping[int, int | None]) -> Iterator[Document]:
+    """The records at the ``wanted`` indexes: by seeking to their offsets in an uncompressed file
+    whose offsets are all known, else by one pass that parses only them."""
+    if not wanted:
+        return
+    if path.name.lower().endswith((".gz", ".zst")) or any(o is None for o in wanted.values()):
+        yield from _read_jsonl(path, display, settings, wanted)
+        return
+    with open(path, "rb") as fh:
+        for index in sorted(wanted):
+            fh.seek(wanted[index])  # type: ignore[arg-type]
+            raw = fh.readline()
+            # the line number is not known without counting: None (these documents are
+            # read again for a corpus rule's confirmation, never reported by line)
+            yield _parse_record(display, raw, index + 1, None, wanted[index], settings)  # type: ignore[arg-type]
 
 
 def _read_json(path: Path, display: str, settings: Settings) -> Iterator[Document]:

@@ -7,17 +7,19 @@ for a rule that judges the corpus as a whole (two phases: collect, finalize).
 
 from __future__ import annotations
 
+import bisect
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, overload
 
 from corpuslint.model import CATEGORIES, Document, Severity, Violation
 
 __all__ = [
     "UNITS",
     "CorpusRule",
+    "CorpusSignatures",
     "CorpusViolation",
     "DocRef",
     "Option",
@@ -86,6 +88,93 @@ class DocRef:
     record: str | None = None
     #: position of the record in its file (0-based), None for a plain file
     index: int | None = None
+    #: where the record starts in its (decompressed) file, when the reader said so: lets
+    #: ``load_documents`` go straight to it. Not part of the document's identity.
+    offset: int | None = field(default=None, compare=False, repr=False)
+
+
+class CorpusSignatures(Sequence[tuple[DocRef, Any]]):
+    """What ``CorpusRule.finalize`` receives: one rule's (DocRef, signature) pairs, in document order.
+
+    A read-only sequence built on demand from the engine's compact storage (columns per
+    rule, document references stored once for all rules: see docs/performance.md), so
+    that a million documents do not cost a million tuples and DocRefs in the parent.
+    Besides the sequence protocol: ``ref(k)`` and ``signature(k)`` read one half of an
+    item, ``signatures()`` iterates over the signatures alone, and ``bytes_matrix(width)``
+    gives fixed-width ``bytes`` signatures as one numpy array.
+    """
+
+    __slots__ = ("_bounds", "_parts")
+
+    def __init__(self, parts: Sequence[tuple[Any, Any]]) -> None:
+        #: (table, column) pairs: ``table.ref(row)`` and ``column.row(k)`` / ``column.value(k)``
+        self._parts = list(parts)
+        self._bounds: list[int] = []
+        total = 0
+        for _, column in self._parts:
+            total += len(column)
+            self._bounds.append(total)
+
+    def __len__(self) -> int:
+        return self._bounds[-1] if self._bounds else 0
+
+    def _locate(self, k: int) -> tuple[Any, Any, int]:
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        part = bisect.bisect_right(self._bounds, k)
+        table, column = self._parts[part]
+        return table, column, k - (self._bounds[part - 1] if part else 0)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[DocRef, Any]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[tuple[DocRef, Any]]: ...
+
+    def __getitem__(self, k: int | slice) -> tuple[DocRef, Any] | list[tuple[DocRef, Any]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        table, column, local = self._locate(k)
+        return table.ref(column.row(local)), column.value(local)
+
+    def ref(self, k: int) -> DocRef:
+        table, column, local = self._locate(k)
+        return table.ref(column.row(local))  # type: ignore[no-any-return]
+
+    def signature(self, k: int) -> Any:
+        _, column, local = self._locate(k)
+        return column.value(local)
+
+    def __iter__(self) -> Iterator[tuple[DocRef, Any]]:
+        for table, column in self._parts:
+            for local in range(len(column)):
+                yield table.ref(column.row(local)), column.value(local)
+
+    def signatures(self) -> Iterator[Any]:
+        """The signatures alone, in order (no DocRef is built)."""
+        for _, column in self._parts:
+            yield from column.values()
+
+    def bytes_matrix(self, width: int) -> tuple[Any, Any]:
+        """(n x ``width`` uint8 numpy array, boolean array): the signatures that are ``bytes``
+        of that width, and which ones are (the other rows are zeros).
+
+        Without a copy when the engine stored them packed in one block (the common case).
+        """
+        import numpy as np
+
+        blocks, masks = [], []
+        for _, column in self._parts:
+            block, mask = column.bytes_matrix(width)
+            blocks.append(block)
+            masks.append(mask)
+        if len(blocks) == 1:
+            return blocks[0], masks[0]
+        if not blocks:
+            return np.zeros((0, width), dtype=np.uint8), np.zeros(0, dtype=bool)
+        return np.concatenate(blocks), np.concatenate(masks)
 
 
 @dataclass(frozen=True)

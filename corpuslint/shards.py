@@ -46,7 +46,7 @@ class ShardWriter:
         self.shard = shard
         self.config_hash = config_hash
         self._findings = open(folder / "findings.jsonl", "w", encoding="utf-8")  # noqa: SIM115
-        self.signatures: list[tuple[str, dict[str, Any]]] = []
+        self.signatures: list[tuple[str, Any]] = []
         self.documents = 0
         self.bytes = 0
         self.internal_error = False

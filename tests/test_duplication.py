@@ -215,3 +215,73 @@ def test_keyed_phases_match_local_finalize(code: str) -> None:
         del rule.keyed
     assert len(local) >= 18
     assert keyed == local
+
+
+# -- the fast paths give what their definitions give (docs/performance.md) ------------------------
+TEXTS = [
+    A, B, C, "", "   \n\n", "ASCII only, with: punctuation! (and) 'quotes' -- dashes.\n\nSecond line.",
+    "Non\u00a0breaking\u202fspaces « guillemets » l’accès aujourd'hui — tiret… ﬁn Ǆ ß K\r\nCRLF\rCR line",
+    "soft\u00adhyphen zero\u200bwidth lʼapostrophe ½ ⑴ ＡＢＣ e\u0301 \ud800 lone surrogate",
+    "info\x1fseparator and \x1c others\nkept as characters",
+    "repeat " * 40, "Le chat. " * 30 + "\n" + "le chat " * 12,
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fast_normalization_matches_the_definition(text: str) -> None:
+    from corpuslint.families import duplication as d
+    from corpuslint.model import Document
+
+    doc = Document(path="t.txt", raw=b"", text=text)
+    dup = d._DupText(doc)
+    assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
+    assert dup.key == d._exact_key(text) == d.normalize_for_dup(text)
+    folded = d._fold_styles(text)
+    assert d._tokens(folded) == d._TOKEN.findall(folded)
+    assert d._token_spans(folded, d._tokens(folded)) == [m.span() for m in d._TOKEN.finditer(folded)]
+
+
+def test_greedy_repeats_match_the_reference_scan() -> None:
+    import random
+
+    from corpuslint.families import duplication as d
+
+    rng = random.Random(4)
+    for _ in range(300):
+        vocab = [f"w{k}" for k in range(rng.randint(2, 12))]
+        words = [rng.choice(vocab) for _ in range(rng.randint(0, 120))]
+        if words and rng.random() < 0.5:  # pasted passages
+            a = rng.randrange(len(words))
+            words[a:a] = words[max(0, a - rng.randint(3, 30)) : a] * rng.randint(1, 3)
+        n = rng.randint(2, 10)
+        assert d._greedy_repeats(words, n) == d._greedy_repeats_reference(words, n)
+
+
+def test_dup002_quick_exit_never_hides_a_repeat() -> None:
+    """When DUP001's words have no repeated run of n, DUP002's words have none either (for 'plain' texts)."""
+    import random
+
+    from corpuslint.families import duplication as d
+    from corpuslint.model import Document
+
+    rng = random.Random(9)
+    # NFKC-stable pieces (the texts the quick exit applies to), and a few that are not
+    pieces = ["l’été", "l'été", "L'ÉTÉ", "fin", "ß", "ss", "«", "»", "—", "-", "a-b", "3.5", "«oui»", "x\u00a0y",
+              "é", "“quote”", "‐", "’", "`tick`", "word", "Word", "WORD", "lʼa"]
+    odd = ["ﬁn", "K", "e\u0301", "Ǆ", "…", "´", "soft\u00adhyphen"]
+    tested = 0
+    for _ in range(600):
+        n = rng.randint(3, 6)
+        words = [rng.choice(pieces if rng.random() < 0.97 else odd) for _ in range(rng.randint(2 * n, 40))]
+        seps = [rng.choice([" ", " ", "\n", "\u00a0", ", "]) for _ in words]
+        a = rng.randrange(len(words))  # a pasted run, in another spelling (case, quotes, spacing)
+        pasted = [w.upper() if rng.random() < 0.3 else w.replace("’", "'") for w in words[a : a + n + 2]]
+        text = "".join(w + s for w, s in zip(words, seps)) + " ".join(pasted)
+        doc = Document(path="t.txt", raw=b"", text=text)
+        dup = d._DupText(doc)
+        folded = d._fold_styles(text)
+        mine = "\n".join(d._tokens(folded)).casefold().split("\n") if d._tokens(folded) else []
+        if dup.plain and d._greedy_repeats_reference(mine, n):
+            assert d._has_repeated_ngram(dup, n), text
+            tested += 1
+    assert tested > 50

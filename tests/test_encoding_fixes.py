@@ -94,3 +94,17 @@ def test_cli_fix_writes_once_and_leaves_clean_files_alone(tmp_path: Path, capsys
     main([*args, "--unsafe-fixes", str(legacy)])
     capsys.readouterr()
     assert legacy.read_bytes() == again
+
+
+def test_trailing_whitespace_scan_matches_its_regex_definition() -> None:
+    import random
+
+    from corpuslint.families.encoding import _TRAILING, trailing_whitespace
+    from corpuslint.model import Document
+
+    rng = random.Random(3)
+    chars = ["a", " ", "\t", "\n", "\r", "\r\n", "\u00a0", "\u2003", "b", "\u3000", "\u200b"]
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 30)))
+        got = [(v.start, v.end) for v in trailing_whitespace(Document(path="x", raw=b"", text=text), None)]
+        assert got == [m.span() for m in _TRAILING.finditer(text)], repr(text)

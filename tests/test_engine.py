@@ -179,3 +179,105 @@ def test_corpus_rule_can_reload_candidate_documents(tmp_path: Path) -> None:
     s = open_session(isolated=True, entry_points=False, extra_plugins=[P()], overrides={"select": ["EX903"]})
     result = s.lint([str(tmp_path)], jobs=1)
     assert [(Path(f.path).name, f.record, f.message) for f in result.findings] == [("b.jsonl", "2", "longest: Longe")]
+
+
+# -- compact corpus signatures (docs/performance.md) ---------------------------------------------
+def _table(rows: list[tuple[Any, dict[str, Any]]]) -> Any:
+    from corpuslint.engine import SignatureTable
+
+    table = SignatureTable()
+    for ref, sigs in rows:
+        table.add(ref, sigs)
+    return table
+
+
+def test_signature_table_gives_back_what_it_was_given() -> None:
+    from corpuslint.rule import DocRef
+
+    rows = [
+        (DocRef("c.jsonl", "d1", 0, 0), {"A": b"x" * 16, "B": 7, "C": ("h", 1)}),
+        (DocRef("c.jsonl", "d2", 1, 40), {"A": None, "B": None, "C": None}),
+        (DocRef("c.jsonl", "é", 2, 80), {"A": b"y" * 16, "B": 2**64 - 1}),  # no C here
+        (DocRef("c.jsonl", "d4", 3, 120), {"A": b"short", "B": -1, "C": [1]}),  # A, B lose their packing
+        (DocRef("c.jsonl", "d5", 4, None), {"C": {"k": 1}}),
+    ]
+    table = _table(rows)
+    for code in ("A", "B", "C"):
+        want = [(ref, sigs[code]) for ref, sigs in rows if code in sigs]
+        got = table[code]
+        assert list(got) == want and [got[k] for k in range(len(got))] == want
+        assert [type(v) for _, v in got] == [type(v) for _, v in want]
+        assert list(got.signatures()) == [v for _, v in want] and got[-1] == want[-1]
+    assert table["A"].ref(0).offset == 0 and table["C"].ref(3).offset is None
+    assert set(table) == {"A", "B", "C"} and table.ordered
+
+
+def test_signature_store_views_in_order_and_sorts_what_is_not() -> None:
+    import pickle
+
+    from corpuslint.engine import FileResult, SignatureStore
+    from corpuslint.rule import DocRef
+
+    big = _table([(DocRef("b.jsonl", f"r{k}", k), {"A": k}) for k in range(300)])  # kept as is
+    small = [_table([(DocRef(f"{c}.txt"), {"A": ord(c)})]) for c in "cde"]  # merged into one table
+    store = SignatureStore.of([FileResult("a.txt"), FileResult("b.jsonl", signatures=big),
+                               *(FileResult(f"{c}.txt", signatures=t) for c, t in zip("cde", small))])
+    view = store.signatures("A")
+    assert len(view) == 303 and view[300] == (DocRef("c.txt"), ord("c")) and list(view)[-1] == (DocRef("e.txt"), ord("e"))
+    assert pickle.loads(pickle.dumps(big))["A"][5] == (DocRef("b.jsonl", "r5", 5), 5)  # the cache keeps tables
+    # a file split across shards arrives out of order: sorted, as before; plain dicts too
+    store = SignatureStore.of([FileResult("x", signatures=_table([(DocRef("b.jsonl", "r2", 2), {"A": 2})])),
+                               FileResult("y", signatures={"A": [(DocRef("a.txt"), 0)]}),
+                               FileResult("z", signatures=_table([(DocRef("b.jsonl", "r1", 1), {"A": 1})]))])
+    assert [ref.path + str(ref.index) for ref, _ in store.signatures("A")] == ["a.txtNone", "b.jsonl1", "b.jsonl2"]
+
+
+def test_bytes_matrix_is_a_view_of_packed_signatures() -> None:
+    from corpuslint.rule import DocRef
+
+    np = pytest.importorskip("numpy")
+    table = _table([(DocRef("a", str(k), k), {"A": bytes([k]) * 4 if k != 1 else None}) for k in range(3)])
+    matrix, mask = table["A"].bytes_matrix(4)
+    assert matrix.tolist() == [[0] * 4, [0] * 4, [2] * 4] and mask.tolist() == [True, False, True]
+    assert np.shares_memory(matrix, np.frombuffer(table.column("A").data, dtype=np.uint8))
+
+
+def test_findings_built_without_init_equal_ordinary_ones(tmp_path: Path) -> None:
+    import dataclasses
+
+    from corpuslint.model import Finding
+
+    s = open_session(isolated=True)
+    findings, _, _ = s.engine().lint_document(s.document("Le cafÃ© est prÃªt.  Il a dit «  oui.\n", "a.txt"))
+    assert findings
+    for f in findings:
+        assert f == Finding(**{fl.name: getattr(f, fl.name) for fl in dataclasses.fields(Finding)})
+        assert set(vars(f)) == {fl.name for fl in dataclasses.fields(Finding)}
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_load_documents_reads_only_the_wanted_records(tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    from corpuslint import records
+
+    lines = "".join(json.dumps({"id": f"r{k}", "text": f"texte numéro {k} " * 5}) + "\n" for k in range(50))
+    path = tmp_path / f"c{suffix}"
+    if suffix.endswith(".gz"):
+        path.write_bytes(gzip.compress(lines.encode()))
+    else:
+        path.write_text(lines, encoding="utf-8")
+    s = open_session(isolated=True)
+    engine = s.engine()
+    engine._paths = {"c": path}
+    docs = list(engine.read(Discovered(path, "c")))
+    from corpuslint.engine import _ref_of
+
+    refs = [_ref_of(docs[k]) for k in (3, 31, 7)]
+    assert all(r.offset is not None for r in refs)
+    parsed = []
+    real = records._parse_record
+    monkeypatch.setattr(records, "_parse_record", lambda *a: parsed.append(a[2]) or real(*a))
+    got = engine.load_documents(refs)
+    assert {r: d.text for r, d in got.items()} == {r: docs[r.index].text for r in refs}
+    assert sorted(parsed) == [4, 8, 32]  # record numbers: nothing else was parsed

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import inspect
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -94,6 +95,12 @@ class _Format:
     language: str
     kind: str
     template: str
+    #: the template without its optional parts, for messages
+    shape: str = ""
+    #: text the format cannot match without (its literal separators and words, case folded)
+    literals: tuple[str, ...] = ()
+    #: the format holds a month name
+    named_month: bool = False
 
 
 @dataclass
@@ -107,6 +114,8 @@ class DateVocabulary:
     markers: list[tuple[Any, str, str]]  # (regex ending at the date, "published"/"updated", language)
     relative: list[tuple[Any, str]]  # (regex, language)
     languages: frozenset[str] = field(default_factory=frozenset)
+    #: any month name of any language (a window without one skips the named-month formats)
+    any_month: Any = None
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -146,6 +155,49 @@ def _template_regex(template: str, tokens: Mapping[str, str]) -> str:
         i += 1
     return "".join(out)
 
+
+class _LazyPattern:
+    """A regex compiled when first used (``search`` and ``finditer``, all the date rules call).
+
+    The regex module compiles a date format with its month and weekday alternations in
+    about 8 ms: eagerly, every run paid a quarter of a second, also a run whose files all
+    come from the cache. Templates are checked when the packs load (their text is escaped,
+    their tokens known), so compiling cannot fail later.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern, self._flags = pattern, flags
+        self._compiled: Any = None
+
+    def _get(self) -> Any:
+        if self._compiled is None:
+            self._compiled = regex.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def search(self, *args: Any) -> Any:
+        return self._get().search(*args)
+
+    def finditer(self, *args: Any) -> Any:
+        return self._get().finditer(*args)
+
+
+def _compile_before_fork() -> None:
+    """Compile every date regex of this process before it forks workers.
+
+    A forked worker inherits what its parent compiled; compiled in the workers, the same
+    patterns would cost each of them the quarter second. A run that never forks (one job,
+    or every file from the cache) never gets here and compiles only what it uses.
+    """
+    for vocab in _VOCAB_CACHE.values():
+        for rx in [fmt.regex for fmt in vocab.formats] + [m[0] for m in vocab.markers] + [vocab.any_month]:
+            if isinstance(rx, _LazyPattern):
+                rx._get()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_compile_before_fork)
 
 _VOCAB_CACHE: dict[tuple[str, ...], DateVocabulary] = {}
 #: the vocabulary and options of the current run, for the annotate hook (see corpuslint_annotate)
@@ -209,7 +261,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         if not words:
             continue
         alts = sorted({regex.escape(w).replace(r"\ ", _SPACE + "+") for w in words}, key=len, reverse=True)
-        markers.append((regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")" + _MARKER_TAIL, regex.IGNORECASE), kind, lang))
+        markers.append((_LazyPattern(r"(?<!\w)(?:" + "|".join(alts) + r")" + _MARKER_TAIL, regex.IGNORECASE), kind, lang))
     # "updated" before "published": "Mis à jour le" must not read as "… le"
     markers.sort(key=lambda m: m[1] != "updated")
     all_months = sorted({w for table in months.values() for w in table}, key=len, reverse=True)
@@ -237,14 +289,28 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             body = _template_regex(t, tokens)
             # the date may be glued to a capital ("March 7, 2022Updated", a scraped layout)
             # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter
-            rx = regex.compile(r"(?<![\w/.:-])" + body + _DATE_END, regex.IGNORECASE)
-        except (KeyError, ValueError, regex.error) as e:
+            if t.count("[") != t.count("]"):
+                raise ValueError("unbalanced [ ]")
+            # compiled on first use (about 8 ms each): a run served from the cache needs none
+            rx = _LazyPattern(r"(?<![\w/.:-])" + body + _DATE_END, regex.IGNORECASE)
+        except (KeyError, ValueError) as e:
             raise PackError(f"{p.path}: bad date format {t!r}: {e}") from None
-        formats.append(_Format(rx, lang, kind, t))
+        shape = regex.sub(r"\[[^\]]*\]", "", t).strip()
+        formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape))
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
+    vocab.any_month = _LazyPattern(month_alt, regex.IGNORECASE)
     _VOCAB_CACHE[key] = vocab
     return vocab
+
+
+def _literals(shape: str) -> tuple[str, ...]:
+    """The literal pieces of a format's required part (`/`, `.`, `de`, `of`), case folded.
+
+    A window of text that lacks one cannot hold the format: find_dates skips it there.
+    """
+    pieces = regex.sub(r"\{[^}]*\}", " ", shape).split()
+    return tuple(p.casefold() for p in pieces if p.isascii())
 
 
 def _valid(year: int | None, month: int, day: int) -> bool:
@@ -296,10 +362,9 @@ def _parse(m: Any, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
             for other, table in vocab.months.items():
                 if key in table and _allowed(other, languages):
                     month = table[key]
-                    shape = regex.sub(r"\[[^\]]*\]", "", fmt.template).strip()  # without its optional parts
                     problem = (
                         f"{_LANG_NAMES.get(other, other)} month name '{word}' in "
-                        f"{_LANG_NAMES.get(lang, lang)} order ('{shape}')"
+                        f"{_LANG_NAMES.get(lang, lang)} order ('{fmt.shape}')"
                     )
                     if day and year and other in vocab.month_display:
                         suggestion = f"{day} {vocab.month_display[other][month - 1].lower()} {year}"
@@ -371,11 +436,19 @@ def find_dates(
     formats always do); None means all.
     """
     found: list[DateMatch] = []
-    windows = _year_windows(text)
+    # what each window holds decides which formats can match there: some thirty regexes
+    # per window otherwise, most of which cannot match (no month name, no `/`)
+    windows = []
+    for a, z in _year_windows(text):
+        folded = text[a:z].casefold()
+        month = vocab.any_month is None or vocab.any_month.search(text, a, z) is not None
+        windows.append((a, z, folded, month))
     for fmt in vocab.formats:
         if not _allowed(fmt.language, languages):
             continue
-        for a, z in windows:
+        for a, z, folded, month in windows:
+            if (fmt.named_month and not month) or not all(lit in folded for lit in fmt.literals):
+                continue
             for m in fmt.regex.finditer(text, a, z):
                 d = _parse(m, fmt, vocab, doc_lang, languages)
                 if d is not None:
@@ -965,17 +1038,32 @@ def _builtin_vocabulary() -> DateVocabulary:
     return compile_vocabulary(load_packs([builtin_pack_dir() / "dates"], builtin=True))
 
 
-@hookimpl
-def corpuslint_annotate(document: Document, ruleset: Any) -> None:
-    if document.binary:
-        return
+#: (rule set, its active list, (vocabulary, options)) of the last annotate call: the hook runs
+#: once per document, and the choice below depends on the run alone
+_fact_source: tuple[Any, Any, tuple[DateVocabulary, Mapping[str, Any]]] | None = None
+
+
+def _date_fact_source(ruleset: Any) -> tuple[DateVocabulary, Mapping[str, Any]]:
+    """The vocabulary and options the ``date`` fact is computed with, for this rule set."""
+    global _fact_source
+    if _fact_source is not None and _fact_source[0] is ruleset and _fact_source[1] is ruleset.active:
+        return _fact_source[2]
     # the fact follows missing-date (DAT001), the rule that decides whether a document has a
     # date at all; else any active date rule; else the built-in packs with default options
     active = [a for a in ruleset.active if isinstance(a.rule, DateRule)]
     chosen = next((a for a in active if a.code == "DAT001"), active[0] if active else None)
     if chosen is not None:
-        vocab, options = chosen.vocabulary, chosen.options
+        source = (chosen.vocabulary, chosen.options)
     else:
-        vocab, options = _builtin_vocabulary(), {o.name: o.default for o in _COMMON_OPTIONS}
+        source = (_builtin_vocabulary(), {o.name: o.default for o in _COMMON_OPTIONS})
+    _fact_source = (ruleset, ruleset.active, source)
+    return source
+
+
+@hookimpl
+def corpuslint_annotate(document: Document, ruleset: Any) -> None:
+    if document.binary:
+        return
+    vocab, options = _date_fact_source(ruleset)
     # computed when first read: free for runs that never look at it
     document.facts["date"] = LazyFact(lambda: publication_date(document, vocab, options))

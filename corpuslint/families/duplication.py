@@ -18,24 +18,38 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import operator
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import regex
 
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
-from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
+from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
 
 __all__ = ["normalize_for_dup", "words_for_dup"]
 
 _PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
+#: punctuation and symbols alone: spacing is collapsed by str.split(), in C
+_PUNCT_ONLY = regex.compile(r"[\p{P}\p{S}]+")
+_PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")
+_ASCII_BYTES = bytes(range(128))
+#: ASCII punctuation and symbols -> space, for bytes.translate (the ASCII-only fast path)
+_ASCII_PUNCT = bytes(c for c in range(128) if _PUNCT_ONLY.fullmatch(chr(c)))
+_ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
+#: str.split() also splits at these four information separators, which \s does not match:
+#: a text that holds one takes the exact (slower) path
+_INFO_SEPARATORS = regex.compile(r"[\x1c-\x1f]")
+_NEWLINE = regex.compile(r"\r\n|\r|\n")  # Document.lines' line breaks
 _DIALOGUE = regex.compile(r"^\s*(?:[-–—―•*]|\d+[.)]|[«\"“„])")
 #: a word for DUP002: a whitespace-delimited token without its outer punctuation (`l'accès`, `Boero,`)
 _TOKEN = regex.compile(r"[^\s\p{P}\p{S}](?:\S*[^\s\p{P}\p{S}])?")
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+#: quote and dash styles DUP002 folds before comparing words (one character for one: offsets unchanged)
+_FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("´", "'"), ("‐", "-"), ("‑", "-"), ("–", "-"), ("—", "-"))
 #: a verse line (poetry, lyrics) is short; a stanza of such lines holds refrains, not accidents
 _VERSE_MAX_CHARS = 60
 _VERSE_MIN_LINES = 2
@@ -47,37 +61,141 @@ _INVISIBLE = regex.compile(r"\p{Cf}+")  # zero-width spaces and joiners, soft hy
 
 def normalize_for_dup(line: str) -> str:
     """Line key for duplicate detection: case, punctuation, quotes, spacing, invisible characters and Unicode forms ignored."""
+    if _INFO_SEPARATORS.search(line):
+        return _exact_key(line)
+    return " ".join(_fold(line)[0].split())
+
+
+def _exact_key(line: str) -> str:
+    """The definition of a key, one regex: what the fast paths must give, character for character."""
     if not line.isascii():
         line = _INVISIBLE.sub("", unicodedata.normalize("NFKC", line))
     return _PUNCT.sub(" ", line.casefold()).strip()
 
 
-# One document's normalized text, shared by the corpus rules' collect (DUP101 and
-# DUP102 run one after the other on the same document in the same process).
-_memo: tuple[str, str] = ("", "")
+def _fold(text: str) -> tuple[str, bool]:
+    """``text`` in NFKC, without invisible characters, case folded, punctuation and symbols as spaces.
+
+    Line breaks are kept, so one pass over a document gives every line's key (split it and
+    collapse the spacing of each line): the cost of a document, not of a call per line.
+    The bool says the text was already NFKC and had no invisible character (see _DupText.plain).
+
+    No regex runs over the text (the regex module tests a Unicode property per character,
+    ~20 ns each): one bytes.translate turns ASCII punctuation into spaces, and the few
+    distinct non-ASCII characters (found on the non-ASCII bytes alone) are classified one
+    by one and replaced with str.replace.
+    """
+    plain = True
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        # NFKC turns no-break and other spaces into plain ones: a separator stays a
+        # separator, DUP002's words do not change. Anything else it changes might.
+        plain = unicodedata.is_normalized("NFKC", _plain_spaces(text))
+        text = unicodedata.normalize("NFKC", text)
+    raw = text.casefold().encode("utf-8", "surrogatepass")
+    out = raw.translate(_ASCII_PUNCT_TO_SPACE).decode("utf-8", "surrogatepass")
+    rest = raw.translate(None, _ASCII_BYTES)  # whole multi-byte characters, concatenated
+    if rest:
+        # casefold maps no character to an invisible one, and leaves those unchanged: removing
+        # them after it is removing them before (the definition's order)
+        for ch in set(rest.decode("utf-8", "surrogatepass")):
+            if _INVISIBLE.match(ch):
+                out = out.replace(ch, "")
+                plain = False
+            elif _PUNCT_CHAR.match(ch):
+                out = out.replace(ch, " ")  # one character for one: str.replace's fast path
+    return out, plain
 
 
-def _normalized_text(text: str) -> str:
-    global _memo
-    if _memo[0] is not text:
-        _memo = (text, normalize_for_dup(text))
-    return _memo[1]
+def _plain_spaces(text: str) -> str:
+    """``text`` with every non-ASCII space character (no-break, thin, ideographic ...) as U+0020."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    for ch in set(rest.decode("utf-8", "surrogatepass")):
+        if ch.isspace():
+            text = text.replace(ch, " ")
+    return text
 
 
-_line_memo: tuple[Any, list[str]] = (None, [])
+class _DupText:
+    """One document as the duplication rules see it, computed once and shared by all of them."""
+
+    __slots__ = ("_digest", "_hashes", "_key", "line_keys", "plain", "words")
+
+    def __init__(self, doc: Document) -> None:
+        self._key: str | None = None
+        self._digest: int | None = None
+        self._hashes: Any = None
+        text = doc.text
+        lines = doc.lines
+        #: True when DUP002's words map onto these words one to one or more (the text is
+        #: NFKC, with no invisible character, no U+02BC, no information separator): two equal
+        #: runs of DUP002 words are then two equal runs of at least as many of these words
+        self.plain = False
+        folded_lines = None
+        if not _INFO_SEPARATORS.search(text):
+            folded, self.plain = _fold(text)
+            folded_lines = folded.split("\n") if "\r" not in text else _NEWLINE.split(folded)
+        if folded_lines is None or len(folded_lines) != len(lines):
+            # the exact path, a line at a time (information separators in the text)
+            self.plain = False
+            self.line_keys = [_exact_key(line) if line.strip() else "" for line in lines]
+            key = _exact_key(text)
+            self.words: list[str] = key.split(" ") if key else []
+            return
+        self.plain = self.plain and "ʼ" not in text
+        # one str.split per line, reused for the line keys and the words (all loops in C)
+        split_lines = list(map(str.split, folded_lines))
+        #: the normalized key of every line ("" for a blank line)
+        self.line_keys = list(map(" ".join, split_lines))
+        #: the normalized words of the whole text (what DUP101 and DUP102 compare)
+        self.words = list(chain.from_iterable(split_lines))
+
+    @property
+    def key(self) -> str:
+        """The normalized text: ``normalize_for_dup(doc.text)``."""
+        if self._key is None:
+            self._key = " ".join(self.words)
+        return self._key
+
+    @property
+    def digest(self) -> int:
+        """64-bit hash of the normalized text (DUP101's signature, the head of DUP102's)."""
+        if self._digest is None:
+            self._digest = _digest64(self.key)
+        return self._digest
+
+    @property
+    def word_hashes(self) -> Any:
+        """CRC-32 of every word, as a numpy array (DUP102's shingles, DUP002's quick test)."""
+        if self._hashes is None:
+            from corpuslint.families import minhash
+
+            self._hashes = minhash.word_hashes(self.words)
+        return self._hashes
+
+
+# The document the duplication rules are on, and its _DupText: they run one after the other
+# on a document. Kept here rather than in document.facts: its words take some 50 KB per
+# document, which a worker's batch of documents would otherwise hold until the batch ends.
+_current: tuple[Document | None, _DupText | None] = (None, None)
+
+
+def _dup_text(doc: Document) -> _DupText:
+    global _current
+    known, dup = _current
+    if known is not doc or dup is None:
+        dup = _DupText(doc)
+        _current = (doc, dup)
+    return dup
 
 
 def _line_keys(doc: Document) -> list[str]:
     """The normalized key of every line ("" for a blank line), shared by DUP001 and DUP002 on one document."""
-    global _line_memo
-    if _line_memo[0] is not doc:
-        _line_memo = (doc, [normalize_for_dup(line) if line.strip() else "" for line in doc.lines])
-    return _line_memo[1]
+    return _dup_text(doc).line_keys
 
 
 def words_for_dup(text: str) -> list[str]:
     """The words of a text as the corpus rules compare them (normalized, punctuation dropped)."""
-    key = _normalized_text(text)
+    key = normalize_for_dup(text)
     return key.split(" ") if key else []
 
 
@@ -249,14 +367,65 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     the repeat need a human eye).
     """
     n = ctx.options["min-words"]
-    found = list(_TOKEN.finditer(doc.text.translate(_FOLD)))  # one-to-one mapping: offsets unchanged
-    total = len(found)
+    dup = _dup_text(doc)
+    if dup.plain and not _has_repeated_ngram(dup, n):
+        # DUP001's words are coarser than this rule's (see _DupText.plain): when no run of n
+        # of them repeats, no run of n words here can. Most documents stop here.
+        return
+    folded = _fold_styles(doc.text)
+    tokens = _tokens(folded)
+    total = len(tokens)
     if total < 2 * n:
         return
-    words = [m.group().casefold() for m in found]
-    # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
-    spans = _repeated_line_spans(doc)
-    covered = _in_spans(found, spans) if spans else None
+    words = "\n".join(tokens).casefold().split("\n")  # one casefold: a word holds no line break
+    runs = _greedy_repeats(words, n)
+    if runs is None:  # two different runs of words share a hash: take the reference scan
+        runs = _greedy_repeats_reference(words, n)
+    found: list[tuple[int, int]] | None = None  # the words' offsets: only for a document with a repeat
+    covered: list[bool] | None = None
+    for i, j, length in runs:
+        run = words[i : i + length]
+        if found is None:
+            found = _token_spans(folded, tokens)
+            # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
+            spans = _repeated_line_spans(doc)
+            covered = _in_spans(found, spans) if spans else None
+        start, end = found[i][0], found[i + length - 1][1]
+        if (
+            len(set(run)) >= max(3, n // 2)
+            and sum(not w.isdigit() for w in run) >= n // 2
+            and (covered is None or sum(not c for c in covered[i : i + length]) >= n)  # not just a repeated line
+        ):
+            line, col = doc.position(found[j][0])
+            yield Violation(f"{length} words repeat the passage at line {line}, column {col}", start, end)
+
+
+def _token_spans(text: str, tokens: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each of ``_tokens(text)`` (three times faster than _TOKEN.finditer).
+
+    Between the end of a token and the start of the next there are only spaces,
+    punctuation and symbols, so the next token is the first occurrence of its text.
+    """
+    out = []
+    pos = 0
+    find = text.find
+    for tok in tokens:
+        pos = find(tok, pos)
+        end = pos + len(tok)
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+def _greedy_repeats_reference(words: list[str], n: int) -> list[tuple[int, int, int]]:
+    """The repeats DUP002 judges: (start, start of the original, length in words), in order.
+
+    A left-to-right scan: at each position, the run of ``n`` words is looked up among the
+    runs of the positions visited so far; a repeat (not overlapping its original) is
+    extended as far as it goes and the scan jumps past it.
+    """
+    out = []
+    total = len(words)
     first: dict[tuple[str, ...], int] = {}
     i = 0
     while i <= total - n:
@@ -272,16 +441,116 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         length = n
         while i + length < total and j + length < i and words[i + length] == words[j + length]:
             length += 1
-        run = words[i : i + length]
-        start, end = found[i].start(), found[i + length - 1].end()
-        if (
-            len(set(run)) >= max(3, n // 2)
-            and sum(not w.isdigit() for w in run) >= n // 2
-            and (covered is None or sum(not c for c in covered[i : i + length]) >= n)  # not just a repeated line
-        ):
-            line, col = doc.position(found[j].start())
-            yield Violation(f"{length} words repeat the passage at line {line}, column {col}", start, end)
+        out.append((i, j, length))
         i += length
+    return out
+
+
+def _greedy_repeats(words: list[str], n: int) -> list[tuple[int, int, int]] | None:
+    """What :func:`_greedy_repeats_reference` returns, with numpy doing most of the work.
+
+    The runs of ``n`` words are hashed and grouped at once (np.unique); the scan then
+    visits only the positions whose run occurred before. Its original is the earliest
+    position of the group the scan visited (not inside a repeat it jumped over). None when
+    two different runs share a hash (never seen; the caller then takes the reference scan).
+    """
+    from corpuslint.families import minhash
+
+    np = minhash._np()
+    m = len(words) - n + 1
+    if m < 2:
+        return []
+    # Python's str hash is enough: it only has to agree within this process
+    ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    grams = minhash.ngram_hashes(ids, n)
+    _, first_of_group, inverse = np.unique(grams, return_index=True, return_inverse=True)
+    earliest = first_of_group[inverse]  # per position: the first position of its group
+    later = np.flatnonzero(earliest != np.arange(m))
+    if not later.size:
+        return []
+    earliest_at = earliest.tolist()
+    out: list[tuple[int, int, int]] = []
+    skipped: list[tuple[int, int]] = []  # positions the scan jumped over: [start, end)
+    resume = 0  # the scan's next position
+    total = len(words)
+    for i in later.tolist():
+        if i < resume:
+            continue
+        j = earliest_at[i]
+        if skipped and _inside(j, skipped):
+            j = _earliest_visited(np.flatnonzero(inverse == inverse[i]).tolist(), i, skipped)
+            if j is None:
+                continue  # the first visited of its group: the reference records it here
+        if words[j : j + n] != words[i : i + n]:
+            return None
+        if i - j < n:
+            continue
+        length = n
+        while i + length < total and j + length < i and words[i + length] == words[j + length]:
+            length += 1
+        out.append((i, j, length))
+        skipped.append((i, i + length))
+        resume = i + length
+    return out
+
+
+def _inside(k: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= k < z for a, z in spans)
+
+
+def _earliest_visited(positions: list[int], before: int, skipped: list[tuple[int, int]]) -> int | None:
+    for k in positions:
+        if k >= before:
+            return None
+        if not _inside(k, skipped):
+            return k
+    return None
+
+
+def _has_repeated_ngram(dup: _DupText, n: int) -> bool:
+    """Whether a run of ``n`` words occurs twice in ``dup.words`` (or two runs share a 64-bit hash)."""
+    if len(dup.words) <= n:
+        return False
+    from corpuslint.families import minhash
+
+    grams = minhash.ngram_hashes(dup.word_hashes, n)
+    return bool(minhash._np().unique(grams).size != grams.size)  # a collision only costs the slow path
+
+
+_ASCII_PUNCT_STR = _ASCII_PUNCT.decode("ascii")
+
+
+def _tokens(text: str) -> list[str]:
+    """``_TOKEN.findall(text)``, about twice as fast.
+
+    A token is a whitespace-delimited chunk without its outer punctuation and symbols: the
+    chunks come from str.split() and lose their outer marks to str.strip(), given the
+    punctuation and symbols this text holds (found on its non-ASCII bytes, a few percent
+    of it). str.split() also splits at the information separators U+001C-U+001F, which
+    are no spaces for the regex: a text that holds one takes the regex.
+    """
+    if _INFO_SEPARATORS.search(text):
+        return _TOKEN.findall(text)  # type: ignore[no-any-return]
+    marks = _ASCII_PUNCT_STR
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    if rest:
+        marks += "".join(ch for ch in set(rest.decode("utf-8", "surrogatepass")) if _PUNCT_CHAR.match(ch))
+    tokens = list(map(operator.methodcaller("strip", marks), text.split()))
+    if "" in tokens:  # chunks made only of marks
+        tokens = list(filter(None, tokens))
+    return tokens
+
+
+def _fold_styles(text: str) -> str:
+    """``text`` with one quote style and one dash (DUP002's comparison), offsets unchanged.
+
+    A str.replace per character present is a fast C scan, where str.translate with a
+    table looks every character up in a dict.
+    """
+    for old, new in _FOLD_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def _repeated_line_spans(doc: Document) -> list[tuple[int, int]]:
@@ -299,14 +568,14 @@ def _repeated_line_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def _in_spans(found: Sequence[Any], spans: list[tuple[int, int]]) -> list[bool]:
-    """For each word match, whether it lies inside one of ``spans`` (both sorted by position)."""
+def _in_spans(found: Sequence[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
+    """For each word (start, end), whether it lies inside one of ``spans`` (both sorted by position)."""
     out = []
     k = 0
-    for m in found:
-        while k < len(spans) and spans[k][1] < m.end():
+    for start, end in found:
+        while k < len(spans) and spans[k][1] < end:
             k += 1
-        out.append(k < len(spans) and spans[k][0] <= m.start())
+        out.append(k < len(spans) and spans[k][0] <= start)
     return out
 
 
@@ -490,20 +759,29 @@ class DuplicateDocument(CorpusRule):
     def collect(self, doc: Document, ctx: RuleContext) -> Any:
         if len(doc.text) < ctx.options["min-length"]:
             return None
-        key = _normalized_text(doc.text)
-        if len(key) < ctx.options["min-length"] // 2:
+        dup = _dup_text(doc)
+        if len(dup.key) < ctx.options["min-length"] // 2:
             return None
-        return _digest64(key)
+        return dup.digest
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
-        first: dict[int, DocRef] = {}
-        for ref, h in signatures:
-            if h is None:
-                continue
-            if h in first:
-                yield CorpusViolation(ref, f"same text as {_display(first[h])}", span_digest=f"{h:016x}")
-            else:
-                first[h] = ref
+        """Every document after the first of its hash, in document order (np.unique: 8 bytes per
+        document in the parent, where a dict of the first of each hash took over 100)."""
+        from corpuslint.families import minhash
+
+        np = minhash._np()
+        n = len(signatures)
+        hashes = np.fromiter((0 if h is None else h for h in _values(signatures)), dtype=np.uint64, count=n)
+        present = np.fromiter((h is not None for h in _values(signatures)), dtype=bool, count=n)
+        docs = np.flatnonzero(present)
+        if docs.size < 2:
+            return
+        _, first, inverse = np.unique(hashes[docs], return_index=True, return_inverse=True)
+        original = docs[first[inverse.reshape(-1)]]
+        copy = original != docs
+        for k, j in zip(docs[copy].tolist(), original[copy].tolist()):
+            yield CorpusViolation(signatures[k][0], f"same text as {_display(signatures[j][0])}",
+                                  span_digest=f"{int(hashes[k]):016x}")
 
     # keyed phases: the same verdicts through a group-by on the hash (the Ray engine's shuffle);
     # tests/test_duplication.py checks they agree with finalize
@@ -578,11 +856,13 @@ class NearDuplicateDocument(CorpusRule):
         from corpuslint.families import minhash
 
         o = ctx.options
-        words = words_for_dup(doc.text)
+        dup = _dup_text(doc)
+        words = dup.words
         if len(words) < o["min-words"]:
             return None
-        exact = _digest64(_normalized_text(doc.text)).to_bytes(8, "little")
-        return exact + minhash.band_keys(minhash.shingle_hashes(words, o["shingle-size"]), o["bands"], o["rows"])
+        exact = dup.digest.to_bytes(8, "little")
+        shingles = minhash.shingle_hashes(words, o["shingle-size"], dup.word_hashes)
+        return exact + minhash.band_keys(shingles, o["bands"], o["rows"])
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
         """In one process: each band column sorted with numpy, one column at a time."""
@@ -591,24 +871,24 @@ class NearDuplicateDocument(CorpusRule):
         np = minhash._np()
         bands, kb = options["bands"], minhash.KEY_BYTES
         width = 8 + kb * bands
-        index = [k for k, (_, sig) in enumerate(signatures) if sig is not None and len(sig) == width]
-        self.stats = {"documents": len(signatures), "compared": len(index)}
-        if len(index) < 2:
+        # one n x width byte matrix: a view of the engine's packed signatures (no copy)
+        matrix, valid = _bytes_matrix(signatures, width)
+        index = np.flatnonzero(valid)
+        self.stats = {"documents": len(signatures), "compared": int(index.size)}
+        if index.size < 2:
             return
         # exact copies are DUP101's: keep the first of each normalized text
-        exact = np.fromiter((int.from_bytes(signatures[k][1][:8], "little") for k in index), dtype=np.uint64, count=len(index))
-        _, firsts = np.unique(exact, return_index=True)
-        del exact
-        reps = [index[i] for i in np.sort(firsts).tolist()]  # positions in ``signatures``
+        _, firsts = np.unique(_little_endian(matrix[index, :8]), return_index=True)
+        reps = index[np.sort(firsts)]  # positions in ``signatures``
         del index, firsts
-        self.stats["distinct"] = len(reps)
+        self.stats["distinct"] = int(reps.size)
 
-        def column(j: int) -> Any:  # band j of every distinct document, read from the signatures
-            lo, hi = 8 + j * kb, 8 + (j + 1) * kb
-            return np.fromiter((int.from_bytes(signatures[k][1][lo:hi], "little") for k in reps), dtype=np.uint64, count=len(reps))
+        def column(j: int) -> Any:  # band j of every distinct document
+            lo = 8 + j * kb
+            return _little_endian(matrix[reps, lo : lo + kb])
 
-        pairs = [(reps[a], reps[b]) for a, b in minhash.lsh_candidate_pairs(column, len(reps), bands).tolist()]
-        candidates = [(signatures[a][0], signatures[b][0], signatures[a][1][:8], signatures[b][1][:8]) for a, b in pairs]
+        pairs = reps[minhash.lsh_candidate_pairs(column, len(reps), bands)].tolist()
+        candidates = [(signatures[a][0], signatures[b][0], matrix[a, :8].tobytes(), matrix[b, :8].tobytes()) for a, b in pairs]
         yield from self._judge(candidates, options)
 
     # -- keyed phases: the same verdicts through a group-by (the Ray engine shuffles instead of gathering).
@@ -718,6 +998,39 @@ class NearDuplicateDocument(CorpusRule):
                 via = _display(refs[other])
                 msg = f"near-duplicate of {first} through {via} (Jaccard similarity {sim:.2f} with {via})"
             yield CorpusViolation(refs[k], msg, span_digest=digest[refs[k]].hex())
+
+
+def _values(signatures: Sequence[tuple[DocRef, Any]]) -> Iterable[Any]:
+    """The signatures alone: without building a DocRef each from the engine's view."""
+    if isinstance(signatures, CorpusSignatures):
+        return signatures.signatures()
+    return (sig for _, sig in signatures)
+
+
+def _bytes_matrix(signatures: Sequence[tuple[DocRef, Any]], width: int) -> tuple[Any, Any]:
+    """(n x ``width`` uint8 array, mask): the signatures that are ``bytes`` of that width."""
+    if isinstance(signatures, CorpusSignatures):
+        return signatures.bytes_matrix(width)
+    from corpuslint.families import minhash
+
+    np = minhash._np()
+    matrix = np.zeros((len(signatures), width), dtype=np.uint8)
+    valid = np.zeros(len(signatures), dtype=bool)
+    for k, (_, sig) in enumerate(signatures):
+        if isinstance(sig, (bytes, bytearray)) and len(sig) == width:
+            matrix[k] = np.frombuffer(bytes(sig), dtype=np.uint8)
+            valid[k] = True
+    return matrix, valid
+
+
+def _little_endian(block: Any) -> Any:
+    """Rows of up to 8 bytes (an n x w uint8 array) as uint64: ``int.from_bytes(row, "little")``."""
+    from corpuslint.families import minhash
+
+    np = minhash._np()
+    padded = np.zeros((block.shape[0], 8), dtype=np.uint8)
+    padded[:, : block.shape[1]] = block
+    return padded.view(np.dtype("<u8")).reshape(-1).astype(np.uint64)
 
 
 def _order(ref: DocRef) -> tuple[Any, ...]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "lsh_candidate_pairs", "shingle_hashes"]
+__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "lsh_candidate_pairs", "ngram_hashes", "shingle_hashes", "word_hashes"]
 
 #: rows of the shingle x permutation matrix computed at once (bounds memory on huge documents)
 _CHUNK = 4096
@@ -63,19 +63,43 @@ def _mix(x: Any) -> Any:
     return x
 
 
-def shingle_hashes(words: Sequence[str], size: int) -> Any:
-    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text)."""
+def word_hashes(words: Sequence[str]) -> Any:
+    """uint64 array of the CRC-32 of each word's UTF-8 bytes.
+
+    One encode of the joined words and one bytes.split, then crc32 mapped in C: a
+    generator calling encode and crc32 per word cost twice as much (a word holds no
+    line break: the words are whitespace-split).
+    """
     np = _np()
-    h = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words), dtype=np.uint64, count=len(words))
-    m = len(words) - size + 1
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    parts = "\n".join(words).encode("utf-8", "surrogatepass").split(b"\n")
+    return np.fromiter(map(zlib.crc32, parts), dtype=np.uint64, count=len(words))
+
+
+def ngram_hashes(hashes: Any, size: int) -> Any:
+    """uint64 polynomial hashes of the ``size``-grams of word ``hashes`` (a 1-element array for fewer words)."""
+    np = _np()
+    m = len(hashes) - size + 1
     if m <= 0:
-        m, size = 1, len(words)
+        m, size = 1, len(hashes)
     with np.errstate(over="ignore"):
-        s = h[:m] * np.uint64(_GOLDEN)
+        s = hashes[:m] * np.uint64(_GOLDEN)
         for j in range(1, size):
-            s += h[j : j + m]
+            s += hashes[j : j + m]
             s *= np.uint64(_GOLDEN)
-        return _mix(s)
+    return s
+
+
+def shingle_hashes(words: Sequence[str], size: int, hashes: Any = None) -> Any:
+    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text).
+
+    ``hashes``: the words' :func:`word_hashes`, when the caller has them already.
+    """
+    if hashes is None:
+        hashes = word_hashes(words)
+    with _np().errstate(over="ignore"):
+        return _mix(ngram_hashes(hashes, size))
 
 
 def band_keys(shingles: Any, bands: int, rows: int) -> bytes:

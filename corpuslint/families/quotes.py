@@ -106,6 +106,19 @@ def _marks_regex(marks: frozenset[str]) -> Any:
     return regex.compile("[" + "".join(regex.escape(c) for c in sorted(marks)) + "]")
 
 
+@lru_cache(maxsize=64)
+def _pair_tables(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], set[str], Any]:
+    """(closers of each opening mark, closing marks, regex of every mark) of a language's pairs.
+
+    Built once per pair list, not once per paragraph. Callers must not change them.
+    """
+    closers_of: dict[str, set[str]] = {}
+    for o, c in pairs:
+        closers_of.setdefault(o, set()).add(c)
+    closers = {c for _, c in pairs}
+    return closers_of, closers, _marks_regex(frozenset(set(closers_of) | closers | {'"'}))
+
+
 def scan_paragraph(
     s: str, pairs: Sequence[tuple[str, str]], continued: str | None = None, wrapped: bool = False
 ) -> QuoteScan:
@@ -117,11 +130,7 @@ def scan_paragraph(
     previous line simply runs on (a document without blank lines), so the
     quotation is open from the first character, whatever it is.
     """
-    closers_of: dict[str, set[str]] = {}
-    for o, c in pairs:
-        closers_of.setdefault(o, set()).add(c)
-    closers = {c for _, c in pairs}
-    marks = set(closers_of) | closers | {'"'}
+    closers_of, closers, marks_re = _pair_tables(tuple(pairs))
     res = QuoteScan()
     stack: list[tuple[int, str]] = []
     crossed_pos: set[int] = set()
@@ -142,7 +151,7 @@ def scan_paragraph(
             stack.append((-1, continued))  # "» La suite…": the old French reopening mark
             skip = lead
             res.roles[lead] = "open"
-    for mk in _marks_regex(frozenset(marks)).finditer(s):
+    for mk in marks_re.finditer(s):
         k, ch = mk.start(), mk.group()
         if k == skip:
             continue

@@ -303,7 +303,7 @@ class ReportBuilder:
             return head
         return rel if is_record else _TOP_LEVEL
 
-    def _register(self, display: str, summaries: list[tuple[Any, Any]]) -> dict[int | None, int]:
+    def _register(self, display: str, summaries: Sequence[tuple[Any, Any]]) -> dict[int | None, int]:
         """Give the file's documents ids; returns record index (None for a plain file) -> id."""
         summaries = sorted(summaries, key=lambda s: -1 if s[0].index is None else s[0].index)
         base = len(self._src)
