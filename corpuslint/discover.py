@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["Discovered", "Missing", "discover", "matches"]
@@ -23,13 +25,22 @@ class Missing:
     reason: str
 
 
-def matches(globs: Iterable[str], name: str, rel: str) -> bool:
-    """True if a glob matches the file name, the relative path, or a path suffix."""
+@lru_cache(maxsize=64)
+def _compiled(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all globs, matching a name, a relative path, or a path suffix."""
+    parts = []
     for g in globs:
         g = g.rstrip("/")
-        if fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(rel, f"*/{g}"):
-            return True
-    return False
+        parts.append(fnmatch.translate(g))
+        parts.append(fnmatch.translate(f"*/{g}"))
+    return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)")
+
+
+def matches(globs: Iterable[str], name: str, rel: str) -> bool:
+    """True if a glob matches the file name, the relative path, or a path suffix."""
+    rx = _compiled(tuple(globs))
+    # one compiled pattern per glob list: discovery runs this for every file of a corpus
+    return rx.match(name) is not None or rx.match(rel) is not None
 
 
 def _display(arg: str, rel: str | None = None) -> str:
