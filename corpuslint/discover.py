@@ -59,7 +59,7 @@ def discover(
     """
     found: list[Discovered] = []
     missing: list[Missing] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
 
     root_abs = os.path.abspath(root)
 
@@ -79,7 +79,12 @@ def discover(
         return any(matches(exclude, parts[i], "/".join(parts[: i + 1])) for i in range(len(parts) - 1))
 
     def add(p: Path, display: str) -> None:
-        key = os.path.realpath(p)
+        # the same file reached twice (two arguments, a symlink): one stat, not realpath's walk
+        try:
+            st = os.stat(p)
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:
+            key = os.path.abspath(p)
         if key in seen:
             return
         seen.add(key)
