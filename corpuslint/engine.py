@@ -110,6 +110,8 @@ class Engine:
             id(ar): (ar, RuleContext(None, ar.options, ar.vocabulary)) for ar in ruleset.active  # type: ignore[arg-type]
         }
         self._paths: dict[str, Path] = {}
+        #: cache keys of the files of the current run, for the corpus-phase cache entry
+        self._run_keys: list[str] = []
         self._urls: dict[str, str] = {}
 
     # -- one document --------------------------------------------------------
@@ -299,6 +301,7 @@ class Engine:
         if self.cache is not None:
             try:
                 state.key = self.cache.key(item.display, file_digest(item.path))
+                self._run_keys.append(state.key)
             except OSError:
                 state.key = None  # unreadable: let the reader report it
             else:
@@ -419,6 +422,7 @@ class Engine:
         grow with the corpus.
         """
         self._paths = {f.display: f.path for f in files}
+        self._run_keys = []
         if jobs <= 1 or not _can_fork():
             for ordinal, f in enumerate(files):
                 yield self.process_file(f, ordinal)
@@ -528,6 +532,26 @@ class Engine:
         return out
 
     def finalize_corpus(self, results: Iterable[FileResult] | SignatureStore) -> list[Finding]:
+        """The corpus rules' findings; from the cache when every file of the run was a cache hit.
+
+        The corpus phase depends only on the files' signatures, so the same files with the same
+        contents and configuration give the same findings: a re-run of an unchanged corpus skips it.
+        """
+        keys = self._run_keys
+        key = None
+        if self.cache is not None and keys and len(keys) == len(self._paths) and all(keys):
+            import hashlib
+
+            key = hashlib.sha256("\0".join(k for k in keys if k).encode()).hexdigest()
+            hit = self.cache.get("corpus-" + key)
+            if isinstance(hit, list):
+                return hit
+        findings = self._finalize_corpus(results)
+        if key is not None and self.cache is not None and not any(f.code == "CL001" for f in findings):
+            self.cache.put("corpus-" + key, findings)
+        return findings
+
+    def _finalize_corpus(self, results: Iterable[FileResult] | SignatureStore) -> list[Finding]:
         """Run the corpus rules over the signatures of ``results`` (or of a store that kept them).
 
         Each rule gets its signatures in document order; from the engine's own tables that

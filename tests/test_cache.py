@@ -96,3 +96,20 @@ def test_fix_never_uses_the_cache(corpus: Path, capsys: pytest.CaptureFixture[st
     main(["--isolated", "--fix", "seeds/zw.txt"])
     capsys.readouterr()
     assert "\u200b" not in p.read_text(encoding="utf-8")
+
+
+def test_corpus_phase_is_cached_when_every_file_hits(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(corpus / "seeds" / "000_b34cd99637ad82f6.txt", corpus / "seeds" / "999_copy.txt")
+    first = run_json(capsys, "seeds")
+    calls: list[int] = []
+    original = Engine._finalize_corpus
+
+    def spy(self: Engine, results):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(self, results)
+
+    monkeypatch.setattr(Engine, "_finalize_corpus", spy)
+    assert run_json(capsys, "seeds") == first and calls == []
+    (corpus / "seeds" / "999_copy.txt").write_text("Autre texte, tout à fait différent du premier.\n", encoding="utf-8")
+    second = run_json(capsys, "seeds")
+    assert calls == [1] and not any(f["code"] == "DUP101" for f in second)
