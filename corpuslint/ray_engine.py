@@ -99,12 +99,30 @@ class _Lint:
         return cols
 
 
-def _explode_keys(row: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"rule": code, "key": key, "item": item} for code, key, item in pickle.loads(row["keys"])]
+#: keys are hashed into this many buckets per rule: the shuffle moves a few large groups
+#: (each reduced locally, key by key) instead of millions of one-key groups
+_BUCKETS = 32
+
+
+def _bucket_keys(batch: dict[str, Any]) -> dict[str, list[Any]]:
+    """A batch of linted documents -> one row per (rule, bucket) holding that bucket's key items."""
+    import zlib
+
+    groups: dict[tuple[str, int], list[bytes]] = {}
+    for blob in batch["keys"]:
+        for code, key, item in pickle.loads(blob):
+            bucket = zlib.crc32(key.encode("utf-8", "surrogatepass")) % _BUCKETS
+            groups.setdefault((code, bucket), []).append(item)
+    rows: dict[str, list[Any]] = {"rule": [], "bucket": [], "items": []}
+    for (code, bucket), items in sorted(groups.items()):
+        rows["rule"].append(code)
+        rows["bucket"].append(bucket)
+        rows["items"].append(pickle.dumps(items))
+    return rows
 
 
 class _Reduce:
-    """map_groups task: one (rule, key) group -> partial results, pickled."""
+    """map_groups task: one (rule, bucket) group -> its keys' partial results, pickled."""
 
     def __init__(self, spec_blob: bytes, documents: int) -> None:
         self.spec_blob = spec_blob
@@ -116,11 +134,16 @@ class _Reduce:
         self.rules = {a.code: (a.rule, a.options) for a in self.session.ruleset.active}
         code = group["rule"][0]
         rule, options = self.rules[code]
-        items = [pickle.loads(b) for b in group["item"]]
-        key = items[0][0]
-        members = sorted(((ref, value) for _, ref, value in items), key=lambda rv: _ref_key(rv[0]))
+        by_key: dict[Any, list[tuple[Any, Any]]] = {}
+        for blob in group["items"]:
+            for item in pickle.loads(blob):
+                key, ref, value = pickle.loads(item)
+                by_key.setdefault(key, []).append((ref, value))
         opts = {**options, "_documents": self.documents}
-        partials = list(rule.reduce_group(key, members, opts))
+        partials: list[Any] = []
+        for key in sorted(by_key, key=repr):
+            members = sorted(by_key[key], key=lambda rv: _ref_key(rv[0]))
+            partials.extend(rule.reduce_group(key, members, opts))
         return {"rule": [code], "partials": [pickle.dumps(partials)]}
 
 
@@ -175,7 +198,7 @@ class RayRunner:
         # (_SESSIONS), and no actor holds a CPU that the next stage needs
         docs = ray.data.from_items(items, override_num_blocks=min(len(items), 64)).flat_map(_Read(self.spec_blob))
         linted = docs.map_batches(_Lint(self.spec_blob), batch_size=64, batch_format="numpy").materialize()
-        self._keys_ds = linted.flat_map(_explode_keys)
+        self._keys_ds = linted.map_batches(_bucket_keys, batch_size=256, batch_format="numpy")
         states: dict[int, FileResult] = {}
         next_emit = 0
         for row in linted.iter_rows():
@@ -219,7 +242,7 @@ class RayRunner:
         keyed = {a.code: a for a in self.session.ruleset.active if isinstance(a.rule, CorpusRule) and a.rule.keyed}
         if not keyed or self._keys_ds is None:
             return findings
-        reduced = self._keys_ds.groupby(["rule", "key"]).map_groups(
+        reduced = self._keys_ds.groupby(["rule", "bucket"]).map_groups(
             _Reduce(self.spec_blob, self._documents), batch_format="numpy"
         )
         partials: dict[str, list[Any]] = {code: [] for code in keyed}
