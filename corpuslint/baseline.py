@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpuslint.config import ConfigError
+from corpuslint.config import ConfigError, read_json
 from corpuslint.model import Finding
 
 __all__ = ["DEFAULT_BASELINE", "filter_baseline", "read_baseline", "write_baseline"]
@@ -32,12 +32,7 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
 
 
 def read_baseline(path: Path) -> Counter[str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read the baseline: {e.strerror or e}") from None
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{path}: the baseline is not valid JSON: {e}") from None
+    data = read_json(path, "baseline")
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):
         raise ConfigError(f"{path}: not a corpuslint baseline (version {VERSION})")
     return Counter(str(e.get("fingerprint")) for e in data["findings"] if isinstance(e, dict))

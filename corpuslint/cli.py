@@ -15,13 +15,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from corpuslint import __version__
-from corpuslint.config import ConfigError
+from corpuslint.config import ConfigError, comma_list
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _csv(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,11 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .)")
     g = p.add_argument_group("rule selection")
-    g.add_argument("--select", type=_csv, metavar="RULES", help="comma-separated codes, prefixes, categories or names; replaces the configured set")
-    g.add_argument("--extend-select", type=_csv, metavar="RULES", help="rules to enable on top of the configured set")
-    g.add_argument("--ignore", type=_csv, metavar="RULES", help="rules to disable (added to the configured ignore list)")
+    g.add_argument("--select", type=comma_list, metavar="RULES", help="comma-separated codes, prefixes, categories or names; replaces the configured set")
+    g.add_argument("--extend-select", type=comma_list, metavar="RULES", help="rules to enable on top of the configured set")
+    g.add_argument("--ignore", type=comma_list, metavar="RULES", help="rules to disable (added to the configured ignore list)")
     g.add_argument("--language", metavar="LANG", help="language to assume when the guess is unsure (fr, en, de, ...)")
-    g.add_argument("--exclude", type=_csv, metavar="GLOBS", help="more globs to exclude (added to the configured list)")
+    g.add_argument("--exclude", type=comma_list, metavar="GLOBS", help="more globs to exclude (added to the configured list)")
     g.add_argument("--disable-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin (repeatable)")
     o = p.add_argument_group("output")
     o.add_argument("--format", default=None, metavar="FORMAT", help="text (default), json, jsonl, github, or a plugin's format")

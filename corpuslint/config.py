@@ -167,6 +167,24 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
+def comma_list(value: str) -> list[str]:
+    """``"a, b,c"`` -> ``["a", "b", "c"]``: how command lines take several selectors."""
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def read_json(path: Path, what: str = "") -> Any:
+    """Parse a JSON file; unreadable or invalid JSON is a ConfigError naming the file."""
+    import json
+
+    label = f" the {what}" if what else ""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read{label}: {e.strerror or e}") from None
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{path}: {'the ' + what if what else 'it'} is not valid JSON: {e}") from None
+
+
 def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
     """The nearest config file at or above ``start`` and its corpuslint table."""
     start = start.resolve()

@@ -13,16 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-from corpuslint.config import ConfigError
+from corpuslint.config import ConfigError, comma_list, read_json
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_ERROR = 0, 2
 DEFAULT_HTML = "corpuslint-report.html"
-
-
-def _csv(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,11 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--repetition-scores", action=argparse.BooleanOptionalAction, default=None,
                    help="histograms of the Gopher repetition scores (default: when DUP003 is enabled; as costly)")
     r = p.add_argument_group("rules and configuration (as for corpuslint)")
-    r.add_argument("--select", type=_csv, metavar="RULES", help="comma-separated codes, prefixes, categories or names")
-    r.add_argument("--extend-select", type=_csv, metavar="RULES", help="rules to enable on top of the configured set")
-    r.add_argument("--ignore", type=_csv, metavar="RULES", help="rules to disable")
+    r.add_argument("--select", type=comma_list, metavar="RULES", help="comma-separated codes, prefixes, categories or names")
+    r.add_argument("--extend-select", type=comma_list, metavar="RULES", help="rules to enable on top of the configured set")
+    r.add_argument("--ignore", type=comma_list, metavar="RULES", help="rules to disable")
     r.add_argument("--language", metavar="LANG", help="language to assume when the guess is unsure")
-    r.add_argument("--exclude", type=_csv, metavar="GLOBS", help="more globs to exclude")
+    r.add_argument("--exclude", type=comma_list, metavar="GLOBS", help="more globs to exclude")
     r.add_argument("--disable-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin")
     r.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
     r.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -143,12 +139,7 @@ def _lint(args: argparse.Namespace) -> dict:
 def _read_summary(path: Path) -> dict:
     from corpuslint.report.collect import SCHEMA_VERSION
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{path}: not valid JSON: {e}") from None
+    data = read_json(path)
     if not isinstance(data, dict) or data.get("tool") != "corpuslint" or data.get("version") != SCHEMA_VERSION:
         raise ConfigError(f"{path}: not a corpuslint report summary (version {SCHEMA_VERSION})")
     return data

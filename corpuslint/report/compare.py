@@ -7,24 +7,18 @@ as it does not say how many documents were linted).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from corpuslint.config import ConfigError
+from corpuslint.config import ConfigError, read_json
 
 __all__ = ["compare_summaries", "load_previous"]
 
 
 def load_previous(path: Path) -> Mapping[str, Any] | list[Any]:
     """A previous report summary (or statistics array); a ConfigError names the file otherwise."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{path}: not valid JSON: {e}") from None
+    data = read_json(path)
     if isinstance(data, list) and all(isinstance(r, dict) and "code" in r for r in data):
         return data
     if isinstance(data, dict) and data.get("tool") == "corpuslint" and isinstance(data.get("rules"), list):
