@@ -29,13 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or internal error.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .)")
-    g = p.add_argument_group("rule selection")
-    g.add_argument("--select", type=comma_list, metavar="RULES", help="comma-separated codes, prefixes, categories or names; replaces the configured set")
-    g.add_argument("--extend-select", type=comma_list, metavar="RULES", help="rules to enable on top of the configured set")
-    g.add_argument("--ignore", type=comma_list, metavar="RULES", help="rules to disable (added to the configured ignore list)")
-    g.add_argument("--language", metavar="LANG", help="language to assume when the guess is unsure (fr, en, de, ...)")
-    g.add_argument("--exclude", type=comma_list, metavar="GLOBS", help="more globs to exclude (added to the configured list)")
-    g.add_argument("--disable-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin (repeatable)")
+    add_rule_arguments(p.add_argument_group("rule selection"))
     o = p.add_argument_group("output")
     o.add_argument("--format", default=None, metavar="FORMAT", help="text (default), json, jsonl, github, or a plugin's format")
     o.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
@@ -73,19 +67,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, object]:
+def add_rule_arguments(g: Any) -> None:
+    """The rule-selection flags, shared by `corpuslint` and `corpuslint report`."""
+    g.add_argument("--select", type=comma_list, metavar="RULES", help="comma-separated codes, prefixes, categories or names; replaces the configured set")
+    g.add_argument("--extend-select", type=comma_list, metavar="RULES", help="rules to enable on top of the configured set")
+    g.add_argument("--ignore", type=comma_list, metavar="RULES", help="rules to disable (added to the configured ignore list)")
+    g.add_argument("--language", metavar="LANG", help="language to assume when the guess is unsure (fr, en, de, ...)")
+    g.add_argument("--exclude", type=comma_list, metavar="GLOBS", help="more globs to exclude (added to the configured list)")
+    g.add_argument("--disable-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin (repeatable)")
+
+
+def rule_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Configuration overrides from the flags of :func:`add_rule_arguments`."""
     o: dict[str, object] = {
         "select": args.select,
         "extend-select": args.extend_select,
         "ignore": args.ignore,
         "language": args.language,
         "extend-exclude": args.exclude,
-        "fail-on": args.fail_on,
-        "baseline": str(Path(args.baseline).resolve()) if args.baseline else None,
     }
     if args.disable_plugin:
         o["disable-plugins"] = args.disable_plugin
     return o
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        **rule_overrides(args),
+        "fail-on": args.fail_on,
+        "baseline": str(Path(args.baseline).resolve()) if args.baseline else None,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from corpuslint.config import ConfigError, comma_list, read_json
+from corpuslint.cli import add_rule_arguments, rule_overrides
+from corpuslint.config import ConfigError, read_json
 
 __all__ = ["build_parser", "main"]
 
@@ -47,12 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--repetition-scores", action=argparse.BooleanOptionalAction, default=None,
                    help="histograms of the Gopher repetition scores (default: when DUP003 is enabled; as costly)")
     r = p.add_argument_group("rules and configuration (as for corpuslint)")
-    r.add_argument("--select", type=comma_list, metavar="RULES", help="comma-separated codes, prefixes, categories or names")
-    r.add_argument("--extend-select", type=comma_list, metavar="RULES", help="rules to enable on top of the configured set")
-    r.add_argument("--ignore", type=comma_list, metavar="RULES", help="rules to disable")
-    r.add_argument("--language", metavar="LANG", help="language to assume when the guess is unsure")
-    r.add_argument("--exclude", type=comma_list, metavar="GLOBS", help="more globs to exclude")
-    r.add_argument("--disable-plugin", action="append", default=[], metavar="NAME", help="do not load this plugin")
+    add_rule_arguments(r)
     r.add_argument("--config", metavar="FILE", help="use this corpuslint.toml or pyproject.toml")
     r.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     r.add_argument("--no-cache", action="store_true", help="do not read or write .corpuslint_cache/")
@@ -103,15 +99,7 @@ def _lint(args: argparse.Namespace) -> dict:
     from corpuslint.session import open_session
 
     paths = args.paths or ["."]
-    overrides: dict[str, object] = {
-        "select": args.select,
-        "extend-select": args.extend_select,
-        "ignore": args.ignore,
-        "language": args.language,
-        "extend-exclude": args.exclude,
-    }
-    if args.disable_plugin:
-        overrides["disable-plugins"] = args.disable_plugin
+    overrides = rule_overrides(args)
     start = Path(paths[0])
     session = open_session(
         start if start.exists() else Path.cwd(),
