@@ -16,14 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from labeled_cases import load_language_cases
 
 from corpuslint.registry import build_ruleset
 from corpuslint.session import Session, open_session
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CASES_DIR = Path(__file__).parent / "date_cases"
 LANGUAGES = ("fr", "en", "de", "es", "it")
@@ -32,17 +28,7 @@ REFERENCE_DATE = "2026-01-01"
 
 
 def load_cases() -> list[dict[str, Any]]:
-    cases = []
-    for lang in LANGUAGES:
-        path = CASES_DIR / f"{lang}.toml"
-        if not path.exists():
-            continue
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        for case in data["case"]:
-            case.setdefault("language", data.get("language", lang))
-            case["file_language"] = lang
-            cases.append(case)
-    return cases
+    return load_language_cases(CASES_DIR, LANGUAGES)
 
 
 CASES = load_cases()

@@ -16,13 +16,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from labeled_cases import load_language_cases
+
 from corpuslint.model import Finding
 from corpuslint.session import Session, open_session
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CASES_DIR = Path(__file__).parent / "quote_cases"
 LANGUAGES = ("fr", "en", "de", "es", "it")
@@ -30,17 +27,7 @@ QUOTE_MARKS = "«»‹›“”„‚‘’\""
 
 
 def load_cases() -> list[dict[str, Any]]:
-    cases = []
-    for lang in LANGUAGES:
-        path = CASES_DIR / f"{lang}.toml"
-        if not path.exists():
-            continue
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        for case in data["case"]:
-            case.setdefault("language", data.get("language", lang))
-            case["file_language"] = lang
-            cases.append(case)
-    return cases
+    return load_language_cases(CASES_DIR, LANGUAGES)
 
 
 CASES = load_cases()
