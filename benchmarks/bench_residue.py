@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,10 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="timed runs; the median is printed (default 1)")
     a = ap.parse_args(argv)
     if a.news:
-        out = Path("/tmp/corpuslint-bench-10mb")
-        if not (out / "manifest.jsonl").exists():
-            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus_gen.py"), str(out), "--mb", "10"], check=True)
-        a.paths = [str(out / "files")]
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_speed import corpus
+
+        a.paths = [str(corpus(10) / "files")]
     # only the residue family: the other plugins (their annotators too) would be timed as well
     others = ["encoding", "duplication", "dates", "quotes"]
     session = open_session(

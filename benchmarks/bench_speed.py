@@ -57,7 +57,7 @@ print(json.dumps([a.code for a in s.ruleset.active]))
 
 
 def corpus(mb: float) -> Path:
-    out = Path(f"/tmp/corpuslint-bench-{mb:g}mb")
+    out = Path(f"/tmp/corpuslint-bench-v2-{mb:g}mb")  # v2: no unplanned repeats
     if not (out / "manifest.jsonl").exists():
         subprocess.run([sys.executable, str(HERE / "corpus_gen.py"), str(out), "--mb", str(mb)], check=True)
     return out
@@ -65,7 +65,7 @@ def corpus(mb: float) -> Path:
 
 def many_files(n: int) -> Path:
     """A corpus of ``n`` files (about 3.4 KB each), for the cache measurement."""
-    out = Path(f"/tmp/corpuslint-bench-files-{n}")
+    out = Path(f"/tmp/corpuslint-bench-v2-files-{n}")
     if not (out / "done").exists():
         sys.path.insert(0, str(HERE))
         from corpus_gen import documents
@@ -81,11 +81,17 @@ def many_files(n: int) -> Path:
     return out / "files"
 
 
+#: the children may write and use bytecode caches (__pycache__), as an installed corpuslint
+#: does (pip compiles it at install): without them every start compiles corpuslint's modules
+#: (about 0.1 s), which a development checkout with PYTHONDONTWRITEBYTECODE=1 would time
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], cwd: str | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of this one child (its workers are counted apart)."""
     with tempfile.TemporaryFile() as err:
         t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, env=CHILD_ENV)
         _, status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
         code = os.waitstatus_to_exitcode(status)

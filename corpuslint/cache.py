@@ -32,14 +32,16 @@ class Cache:
     def __init__(self, root: Path, config_hash: str) -> None:
         self.base = root / CACHE_DIR
         self.dir = self.base / _VERSION / config_hash[:24]
+        self._dir = str(self.dir)
         self.hits = 0
         self.misses = 0
 
     def key(self, display: str, raw_digest: str) -> str:
         return hashlib.sha256(f"{display}\0{raw_digest}".encode()).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.pkl"
+    def _path(self, key: str) -> str:
+        # strings, not Path: this runs twice per file of the corpus
+        return f"{self._dir}{os.sep}{key[:2]}{os.sep}{key}.pkl"
 
     def get(self, key: str) -> Any:
         try:
@@ -58,8 +60,9 @@ class Cache:
                 self.base.mkdir(parents=True, exist_ok=True)
                 (self.base / "CACHEDIR.TAG").write_text(_TAG)
                 (self.base / ".gitignore").write_text("# created by corpuslint\n*\n")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            folder = os.path.dirname(path)
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)

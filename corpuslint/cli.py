@@ -7,6 +7,7 @@ configuration or internal error (a crashing plugin included).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -101,7 +102,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
+        return _main(list(sys.argv[1:] if argv is None else argv), own_process=argv is None)
     except ConfigError as e:
         print(f"corpuslint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], own_process: bool = False) -> int:
     if argv[:1] == ["clean"]:
         return _clean(argv[1:])
     if argv[:1] == ["report"]:
@@ -163,6 +164,14 @@ def _main(argv: list[str]) -> int:
         raise ConfigError(f"--format: unknown format '{fmt}' (known: {', '.join(sorted(reporters))})")
 
     jobs = args.jobs or os.cpu_count() or 1
+    if own_process:
+        # What exists now (modules, rules, plugins) lives as long as the run: the collector
+        # need not walk it again, and the run's objects (findings, results read from the
+        # cache, signatures) hold no cycles worth collecting often. A cache-hit run of
+        # 10,000 files spent 0.1 s of its 2 s in the collector. Not when called in-process
+        # (tests, a host program): their collector is theirs.
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 20)
     return _lint_and_report(session, args, paths, jobs, reporters[fmt])
 
 

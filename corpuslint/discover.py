@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -23,6 +24,10 @@ class Discovered:
 class Missing:
     display: str
     reason: str
+
+
+#: what a stat of a listed name fails with when the name leads nowhere (as Path.exists takes it)
+_MISSING = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 @lru_cache(maxsize=64)
@@ -78,17 +83,20 @@ def discover(
             return False  # outside the root: the folders above it are not the project's to exclude
         return any(matches(exclude, parts[i], "/".join(parts[: i + 1])) for i in range(len(parts) - 1))
 
-    def add(p: Path, display: str) -> None:
+    def add(p: Path | str, display: str) -> bool:
+        """Keep the file unless it was seen already; False if it does not exist (a broken link)."""
         # the same file reached twice (two arguments, a symlink): one stat, not realpath's walk
         try:
             st = os.stat(p)
             key: object = (st.st_dev, st.st_ino)
-        except OSError:
+        except OSError as e:
+            if e.errno in _MISSING:
+                return False
             key = os.path.abspath(p)
-        if key in seen:
-            return
-        seen.add(key)
-        found.append(Discovered(p, display))
+        if key not in seen:
+            seen.add(key)
+            found.append(Discovered(Path(p), display))
+        return True
 
     for arg in args:
         p = Path(arg)
@@ -98,26 +106,23 @@ def discover(
         if p.resolve() != root.resolve() and arg not in (".", "./") and excluded(p):
             continue
         if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
-                dpath = Path(dirpath)
-                rel_dir = os.path.relpath(dirpath, p)
-                dirnames[:] = sorted(
-                    d for d in dirnames
-                    if not matches(exclude, d, rel_to_root(dpath / d))
-                )
+            top = str(p)
+            for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+                # string arithmetic once per folder, not per file (a corpus has many files per folder)
+                rel_dir = os.path.relpath(dirpath, top)
+                below_root = rel_to_root(Path(dirpath))
+                prefix = "" if below_root == "." else below_root.rstrip("/") + "/"
+                display_prefix = _display(arg, None if rel_dir == "." else rel_dir).rstrip(os.sep) + os.sep
+                if display_prefix == "." + os.sep:
+                    display_prefix = ""
+                dirnames[:] = sorted(d for d in dirnames if not matches(exclude, d, prefix + d))
                 for fname in sorted(filenames):
-                    fp = dpath / fname
-                    rel = rel_to_root(fp)
+                    rel = prefix + fname
                     if not matches(include, fname, rel) or matches(exclude, fname, rel):
                         continue
-                    rel_arg = fname if rel_dir == "." else os.path.join(rel_dir, fname)
-                    if not fp.exists():
-                        missing.append(Missing(_display(arg, rel_arg), "broken symbolic link"))
-                        continue
-                    add(fp, _display(arg, rel_arg))
-        elif p.exists():
-            add(p, _display(arg))
-        else:
+                    if not add(os.path.join(dirpath, fname), display_prefix + fname):
+                        missing.append(Missing(display_prefix + fname, "broken symbolic link"))
+        elif not add(p, _display(arg)):
             missing.append(Missing(_display(arg), "broken symbolic link"))
     found.sort(key=lambda d: d.display)
     return found, missing

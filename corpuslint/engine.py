@@ -106,9 +106,8 @@ class Engine:
         # one RuleContext per active rule, re-aimed at each document: a rule's check runs to
         # completion before the next one starts, so nothing sees the context change under it.
         # Keyed by id(); the value keeps the ActiveRule alive, so its id cannot be reused.
-        self._contexts: dict[int, tuple[ActiveRule, RuleContext]] = {
-            id(ar): (ar, RuleContext(None, ar.options, ar.vocabulary)) for ar in ruleset.active  # type: ignore[arg-type]
-        }
+        # Built before the first document (see _rule_contexts): building them compiles the packs.
+        self._contexts: dict[int, tuple[ActiveRule, RuleContext]] | None = None
         self._paths: dict[str, Path] = {}
         #: cache keys of the files of the current run, for the corpus-phase cache entry
         self._run_keys: list[str] = []
@@ -122,9 +121,9 @@ class Engine:
         active = self.ruleset.for_path(doc.path) if active is None else active
         findings: list[Finding] = []
         signatures: dict[str, Any] = {}
+        contexts = self._contexts if self._contexts is not None else self._rule_contexts()
         crashed = self._annotate(doc, findings)
         unreadable = doc.binary or "read_error" in doc.metadata or "record_error" in doc.metadata
-        contexts = self._contexts
         for ar in active:
             r = ar.rule
             if unreadable and not r.sees_binary:
@@ -148,6 +147,13 @@ class Engine:
                 findings.append(self._internal(doc, f"rule {r.code} (plugin '{r.plugin}') crashed", e))
                 crashed = True
         return findings, signatures, crashed
+
+    def _rule_contexts(self) -> dict[int, tuple[ActiveRule, RuleContext]]:
+        """One context per active rule; compiles every active rule's packs (rules may share them)."""
+        self._contexts = {
+            id(ar): (ar, RuleContext(None, ar.options, ar.vocabulary)) for ar in self.ruleset.active  # type: ignore[arg-type]
+        }
+        return self._contexts
 
     def _annotate(self, doc: Document, findings: list[Finding]) -> bool:
         """Run the ``corpuslint_annotate`` hooks on ``doc``; True if one crashed."""
@@ -477,15 +483,18 @@ class Engine:
                 states[next_emit] = None  # free its findings
                 next_emit += 1
 
-        self._warm_up()
+        warm = False  # warmed up before the first batch (a run of cache hits never needs it)
         ctx = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
 
                 def submit() -> Iterator[FileResult]:
-                    nonlocal batch, batch_bytes
+                    nonlocal batch, batch_bytes, warm
                     if not batch:
                         return
+                    if not warm:  # the workers fork at the first submit
+                        self._warm_up()
+                        warm = True
                     while len(inflight) >= max_inflight:
                         drain_one()
                         yield from ready()

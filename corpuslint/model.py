@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from json.encoder import encode_basestring as _q  # the C encoder of json.dumps(ensure_ascii=False)
 from typing import Any
 
 __all__ = [
@@ -300,6 +301,40 @@ class Finding:
         finding.__dict__.update(fields)
         return finding
 
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict(), ensure_ascii=False)``, twice as fast (the JSON reporters' hot path)."""
+        fix = self.fix
+        if fix is None:
+            fix_json = "null"
+        else:
+            fix_json = '{"applicability": %s, "message": %s, "edits": [%s]}' % (
+                _q(fix.applicability), _q(fix.title), ", ".join(
+                    '{"start": [%d, %d], "end": [%d, %d], "text": %s}' % (s[0], s[1], e[0], e[1], _q(t))
+                    for s, e, t in self.fix_edits
+                ),
+            )
+        return (
+            '{"path": %s, "record": %s, "line": %s, "column": %s, "end_line": %s, "end_column": %s, "code": %s, '
+            '"name": %s, "category": %s, "severity": %s, "message": %s, "fingerprint": %s, "url": %s, "fix": %s}'
+        ) % (
+            _q(self.path), _qn(self.record), _int(self.line), _int(self.column), _int(self.end_line),
+            _int(self.end_column), _q(self.code), _q(self.name), _q(self.category), _q(self.severity.value),
+            _q(self.message), _q(self.fingerprint), _q(self.url), fix_json,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Findings cross process boundaries (workers -> parent) and fill the cache: pickled as
+        # one flat tuple, about 4x faster to load than the default (a dict per finding, an
+        # Enum call, a Fix and its Edits as objects of their own)
+        d = self.__dict__
+        fix = d["fix"]
+        return (_finding_from_state, (
+            tuple(d[k] for k in _FINDING_FIELDS),
+            d["severity"].value,
+            None if fix is None else (fix.title, tuple((e.start, e.end, e.content) for e in fix.edits), fix.safe,
+                                      fix.encoding),
+        ))
+
     @property
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -344,6 +379,29 @@ class Finding:
             "url": self.url,
             "fix": fix,
         }
+
+
+def _qn(value: str | None) -> str:
+    return "null" if value is None else _q(value)
+
+
+def _int(value: int | None) -> str:
+    return "null" if value is None else "%d" % value
+
+
+#: the fields a pickled Finding stores as they are (see Finding.__reduce__)
+_FINDING_FIELDS = (
+    "path", "code", "name", "category", "message", "line", "column", "end_line", "end_column", "record",
+    "fix_edits", "fingerprint", "url", "source_line", "record_index",
+)
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def _finding_from_state(values: tuple[Any, ...], severity: str, fix: tuple[Any, ...] | None) -> Finding:
+    fields = dict(zip(_FINDING_FIELDS, values))
+    fields["severity"] = _SEVERITIES[severity]
+    fields["fix"] = None if fix is None else Fix(fix[0], tuple(Edit(*e) for e in fix[1]), fix[2], fix[3])
+    return Finding._of(fields)
 
 
 def _finding_from_dict(d: Mapping[str, Any]) -> Finding:

@@ -18,14 +18,33 @@ from corpuslint.rule import Rule
 __all__ = ["ActiveRule", "RuleSet", "build_ruleset", "collect_rules", "selector_specificity"]
 
 
+
+class _Uncompiled:
+    """Marks packs not compiled yet (a class: pickled by reference, so Ray workers know it too)."""
+
+
 @dataclass
 class ActiveRule:
-    """A selected rule with its effective severity, options and compiled packs."""
+    """A selected rule with its effective severity, options and compiled packs.
+
+    The packs are compiled on first use of ``vocabulary`` (the engine asks before its first
+    document): a run whose files all come from the cache never compiles the few hundred
+    patterns of the built-in packs. Packs of the user are compiled at once, so that an
+    error in them is a configuration error before anything runs.
+    """
 
     rule: Rule
     severity: Severity
     options: dict[str, Any]
-    vocabulary: Any = None
+    packs: Sequence[Pack] = ()
+    _vocabulary: Any = field(default=_Uncompiled, repr=False, compare=False)
+
+    @property
+    def vocabulary(self) -> Any:
+        """What ``rule.compile_packs(packs)`` returned, compiled once."""
+        if self._vocabulary is _Uncompiled:
+            self._vocabulary = self.rule.compile_packs(self.packs)
+        return self._vocabulary
 
     @property
     def code(self) -> str:
@@ -194,8 +213,10 @@ def build_ruleset(settings: Settings, manager: PluginManager) -> RuleSet:
         on = r.code in selected_codes if enabled is None else enabled
         if not on:
             continue
-        vocab = r.compile_packs(extending.get(r.code, []))
-        active.append(ActiveRule(r, severity, options, vocab))
+        ar = ActiveRule(r, severity, options, extending.get(r.code, []))
+        if not all(p.builtin for p in ar.packs):
+            ar.vocabulary  # noqa: B018 - compiled now: errors in the user's packs stop the run before it starts
+        active.append(ar)
     pfi = []
     for glob, selectors in settings.per_file_ignores.items():
         _check_selectors(selectors, rules.values(), settings.where, f"per-file-ignores.{glob}")

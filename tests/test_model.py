@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 from pathlib import Path
 
-from corpuslint.model import Document, fingerprint
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuslint.model import Document, Edit, Finding, Fix, Severity, fingerprint
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -62,3 +67,56 @@ def test_language_falls_back_to_configured_default() -> None:
 def test_fingerprint_ignores_spacing_and_case() -> None:
     assert fingerprint("a.txt", "RES001", "S'abonner ") == fingerprint("a.txt", "RES001", "s'abonner")
     assert fingerprint("a.txt", "RES001", "S'abonner") != fingerprint("b.txt", "RES001", "S'abonner")
+
+
+# -- Finding's fast JSON form and pickling (the JSON reporters' and the cache's hot paths) --
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+_pos = st.one_of(st.none(), st.integers(min_value=0, max_value=10**7))
+_edits = st.lists(
+    st.tuples(st.tuples(st.integers(1, 9999), st.integers(1, 9999)), st.tuples(st.integers(1, 9999), st.integers(1, 9999)),
+              _text),
+    max_size=3,
+).map(tuple)
+
+
+@st.composite
+def findings(draw: st.DrawFn) -> Finding:
+    edits = draw(_edits)
+    fix = None
+    if draw(st.booleans()):
+        fix = Fix(draw(_text), tuple(Edit(i, i + 1, t) for i, (_, _, t) in enumerate(edits)),
+                  safe=draw(st.booleans()), encoding=draw(st.sampled_from([None, "utf-8"])))
+    return Finding(
+        path=draw(_text), code=draw(_text), name=draw(_text), category=draw(_text),
+        severity=draw(st.sampled_from(list(Severity))), message=draw(_text), line=draw(_pos), column=draw(_pos),
+        end_line=draw(_pos), end_column=draw(_pos), record=draw(st.one_of(st.none(), _text)), fix=fix,
+        fix_edits=edits if fix else (), fingerprint=draw(_text), url=draw(_text), source_line=draw(_pos),
+        record_index=draw(_pos),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(findings())
+def test_finding_to_json_is_json_dumps_of_to_dict(f: Finding) -> None:
+    assert f.to_json() == json.dumps(f.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(findings())
+def test_finding_pickles_to_an_equal_finding(f: Finding) -> None:
+    back = pickle.loads(pickle.dumps(f))
+    assert back == f
+    assert repr(back) == repr(f)
+    assert back.severity is f.severity
+    assert hash(back) == hash(f)
+
+
+def test_to_json_of_real_findings() -> None:
+    from corpuslint.session import open_session
+
+    found = open_session(isolated=True).lint([str(SEEDS)]).findings
+    assert any(f.fix for f in found) and any(f.fix is None for f in found)
+    for f in found:
+        assert f.to_json() == json.dumps(f.to_dict(), ensure_ascii=False)
+        assert pickle.loads(pickle.dumps(f)) == f

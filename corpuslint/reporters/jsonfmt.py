@@ -27,7 +27,7 @@ class JsonReporter(Reporter):
             return
         self.out.write("\n  " if self._first else ",\n  ")
         self._first = False
-        self.out.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+        self.out.write(finding.to_json())
 
     def finish(self, summary: Summary) -> None:
         if self.options.statistics:
@@ -55,4 +55,4 @@ class JsonLinesReporter(Reporter):
     """One JSON object per line, for runs too large for one array."""
 
     def report(self, finding: Finding) -> None:
-        self.out.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
+        self.out.write(finding.to_json() + "\n")
