@@ -233,7 +233,9 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     diffs: list[str] = []
     # corpus-rule signatures, kept compact until the corpus phase (no per-file copies)
     signatures = SignatureStore()
-    progress = Progress(sum(_size(f.path) for f in files), enabled=None if not args.quiet else False)
+    progress = Progress(0, enabled=None if not args.quiet else False)
+    if progress.enabled:  # the files' sizes (a stat each) only for a progress line
+        progress.total = max(sum(_size(f.path) for f in files), 1)
 
     def emit(findings: list[Any]) -> None:
         nonlocal failing
@@ -273,7 +275,8 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
             if res.diff:
                 diffs.append(res.diff)
             signatures.add(res.signatures)
-            progress.update(_size(engine._paths.get(res.display)), res.documents, res.bytes)
+            if progress.enabled:
+                progress.update(_size(engine._paths.get(res.display)), res.documents, res.bytes)
             emit(res.findings)
         progress.close()
         if merged:

@@ -22,7 +22,7 @@ from corpuslint.fixes import apply_fixes, unified_diff, write_atomic
 from corpuslint.model import Document, Finding, Severity, Violation, fingerprint
 from corpuslint.plugins import PluginManager
 from corpuslint.registry import ActiveRule, RuleSet
-from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, RuleContext
+from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, Rule, RuleContext
 
 __all__ = ["DOCS_URL", "Engine", "FileResult", "FixOutcome", "RunResult", "SignatureStore", "SignatureTable"]
 
@@ -108,6 +108,7 @@ class Engine:
         # Keyed by id(); the value keeps the ActiveRule alive, so its id cannot be reused.
         # Built before the first document (see _rule_contexts): building them compiles the packs.
         self._contexts: dict[int, tuple[ActiveRule, RuleContext]] | None = None
+        self._plans: dict[int, tuple[Sequence[ActiveRule], list[tuple[ActiveRule, Rule, RuleContext, int]]]] = {}
         self._paths: dict[str, Path] = {}
         #: cache keys of the files of the current run, for the corpus-phase cache entry
         self._run_keys: list[str] = []
@@ -121,25 +122,19 @@ class Engine:
         active = self.ruleset.for_path(doc.path) if active is None else active
         findings: list[Finding] = []
         signatures: dict[str, Any] = {}
-        contexts = self._contexts if self._contexts is not None else self._rule_contexts()
+        plan = self._plan(active)
         crashed = self._annotate(doc, findings)
         unreadable = doc.binary or "read_error" in doc.metadata or "record_error" in doc.metadata
-        for ar in active:
-            r = ar.rule
+        for ar, r, ctx, mode in plan:
             if unreadable and not r.sees_binary:
                 continue
-            known = contexts.get(id(ar))
-            if known is not None and known[0] is ar:
-                ctx = known[1]
-                ctx.document = doc
-            else:  # a rule outside the engine's rule set (a caller's own list)
-                ctx = RuleContext(doc, ar.options, ar.vocabulary)
+            ctx.document = doc
             try:
-                if isinstance(r, CorpusRule):
-                    signatures[r.code] = r.collect(doc, ctx)
-                elif r.unit == "document":  # the common case, without a generator in between
+                if mode == _DOCUMENT:  # the common case, without a generator in between
                     for v in r.check(doc, ctx) or ():
                         findings.append(self._finding(doc, ar, v, 0))
+                elif mode == _COLLECT:
+                    signatures[r.code] = r.collect(doc, ctx)  # type: ignore[attr-defined]
                 else:
                     for v, base in self._run_rule(r, doc, ctx):
                         findings.append(self._finding(doc, ar, v, base))
@@ -147,6 +142,26 @@ class Engine:
                 findings.append(self._internal(doc, f"rule {r.code} (plugin '{r.plugin}') crashed", e))
                 crashed = True
         return findings, signatures, crashed
+
+    def _plan(self, active: Sequence[ActiveRule]) -> list[tuple[ActiveRule, Rule, RuleContext, int]]:
+        """(active rule, rule, its context, how to run it) for each rule of ``active``, worked
+        out once per list: lint_document runs per document, over some 45 rules."""
+        known = self._plans.get(id(active))
+        if known is not None and known[0] is active:
+            return known[1]
+        contexts = self._contexts if self._contexts is not None else self._rule_contexts()
+        plan = []
+        for ar in active:
+            mine = contexts.get(id(ar))
+            # a rule outside the engine's rule set (a caller's own list) gets a context of its own
+            ctx = mine[1] if mine is not None and mine[0] is ar else RuleContext(None, ar.options, ar.vocabulary)  # type: ignore[arg-type]
+            r = ar.rule
+            mode = _COLLECT if isinstance(r, CorpusRule) else _DOCUMENT if r.unit == "document" else _UNITS
+            plan.append((ar, r, ctx, mode))
+        if len(self._plans) >= 64:  # per-file-ignores make a list per file: keep a few
+            self._plans.clear()
+        self._plans[id(active)] = (active, plan)  # holds the list: its id cannot be reused
+        return plan
 
     def _rule_contexts(self) -> dict[int, tuple[ActiveRule, RuleContext]]:
         """One context per active rule; compiles every active rule's packs (rules may share them)."""
@@ -909,6 +924,9 @@ class SignatureStore:
 
 
 _WORKER_ENGINE: Engine | None = None
+
+#: how lint_document runs a rule: check() on the document, collect() (a corpus rule), check() per unit
+_DOCUMENT, _COLLECT, _UNITS = 0, 1, 2
 
 
 #: a batch sent to a worker holds at most this many documents or bytes of text

