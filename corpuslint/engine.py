@@ -712,6 +712,12 @@ class _Column:
         else:
             self.kind, self.data = "list", [None] * nones
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a flat tuple, arrays as bytes: a cache entry holds a column per corpus rule
+        data = self.data.tobytes() if self.kind == "u64" else self.data
+        rows = None if self.rows is None else self.rows.tobytes()
+        return (_column_of, (self.count, rows, self.kind, self.width, data, self.valid))
+
     def row(self, k: int) -> int:
         return k if self.rows is None else self.rows[k]
 
@@ -745,6 +751,15 @@ class _Column:
         return block, mask
 
 
+def _column_of(count: int, rows: bytes | None, kind: str, width: int, data: Any, valid: bytearray | None) -> _Column:
+    """A _Column back from its pickled state (see _Column.__reduce__)."""
+    column = _Column.__new__(_Column)
+    column.count, column.kind, column.width, column.valid = count, kind, width, valid
+    column.rows = None if rows is None else array("I", rows)
+    column.data = array("Q", data) if kind == "u64" else data
+    return column
+
+
 class SignatureTable(Mapping[str, CorpusSignatures]):
     """Corpus-rule signatures of documents (one file's, or many small files'): rows of
     document references stored once, one :class:`_Column` per rule.
@@ -768,6 +783,14 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         #: True while the rows are in the engine's document order (they arrive in it)
         self.ordered = True
         self._last: _DocKey | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # one flat tuple, arrays as bytes: loading a cache entry rebuilds no array object by
+        # object (a table per file, 10,000 files re-read on an unchanged corpus)
+        return (_table_of, (
+            self._paths, self._path_of.tobytes(), self._rec_data, self._rec_ends.tobytes(), self._rec_none,
+            self._indexes.tobytes(), self._offsets.tobytes(), self._columns, self.ordered, self._last,
+        ))
 
     # -- building ----------------------------------------------------------------------------
     def add(self, ref: DocRef, signatures: Mapping[str, Any]) -> None:
@@ -858,6 +881,18 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
 
     def __len__(self) -> int:
         return len(self._columns)
+
+
+def _table_of(paths: list[str], path_of: bytes, rec_data: bytearray, rec_ends: bytes, rec_none: bytearray,
+              indexes: bytes, offsets: bytes, columns: dict[str, _Column], ordered: bool,
+              last: _DocKey | None) -> SignatureTable:
+    """A SignatureTable back from its pickled state (see SignatureTable.__reduce__)."""
+    table = SignatureTable.__new__(SignatureTable)
+    table._paths, table._rec_data, table._rec_none, table._columns = paths, rec_data, rec_none, columns
+    table._path_of, table._rec_ends = array("I", path_of), array("Q", rec_ends)
+    table._indexes, table._offsets = array("q", indexes), array("q", offsets)
+    table.ordered, table._last = ordered, last
+    return table
 
 
 def _doc_key(ref: DocRef) -> _DocKey:

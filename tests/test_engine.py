@@ -201,15 +201,23 @@ def test_signature_table_gives_back_what_it_was_given() -> None:
         (DocRef("c.jsonl", "d4", 3, 120), {"A": b"short", "B": -1, "C": [1]}),  # A, B lose their packing
         (DocRef("c.jsonl", "d5", 4, None), {"C": {"k": 1}}),
     ]
-    table = _table(rows)
-    for code in ("A", "B", "C"):
-        want = [(ref, sigs[code]) for ref, sigs in rows if code in sigs]
-        got = table[code]
-        assert list(got) == want and [got[k] for k in range(len(got))] == want
-        assert [type(v) for _, v in got] == [type(v) for _, v in want]
-        assert list(got.signatures()) == [v for _, v in want] and got[-1] == want[-1]
-    assert table["A"].ref(0).offset == 0 and table["C"].ref(3).offset is None
-    assert set(table) == {"A", "B", "C"} and table.ordered
+    import pickle
+
+    built = _table(rows)
+    packed = _table(rows[:3])  # A: bytes, B: u64 (with None rows), C: a list, not on every row
+    for table in (built, pickle.loads(pickle.dumps(built)), packed, pickle.loads(pickle.dumps(packed))):
+        for code in ("A", "B", "C"):
+            want = [(ref, sigs[code]) for ref, sigs in rows[: table.rows] if code in sigs]
+            got = table[code]
+            assert list(got) == want and [got[k] for k in range(len(got))] == want
+            assert [type(v) for _, v in got] == [type(v) for _, v in want]
+            assert list(got.signatures()) == [v for _, v in want] and got[-1] == want[-1]
+        assert table["A"].ref(0).offset == 0 and table["C"].ref(1).offset == 40
+        assert set(table) == {"A", "B", "C"} and table.ordered
+    assert built["C"].ref(3).offset is None
+    again = pickle.loads(pickle.dumps(packed))  # still growing after a round trip (the store extends tables)
+    again.add(DocRef("c.jsonl", "d9", 9, 400), {"A": b"z" * 16, "B": 3})
+    assert list(again["B"])[-1] == (DocRef("c.jsonl", "d9", 9, 400), 3) and again.column("A").kind == "bytes"
 
 
 def test_signature_store_views_in_order_and_sorts_what_is_not() -> None:
