@@ -12,14 +12,15 @@ import hashlib
 import os
 import pickle
 import shutil
+import struct
 import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_DIR", "Cache", "clean"]
+__all__ = ["CACHE_DIR", "Cache", "CacheMiss", "clean"]
 
 CACHE_DIR = ".corpuslint_cache"
-_VERSION = "v1"
+_VERSION = "v2"  # v2: entries in two parts (see put_parts)
 _TAG = """Signature: 8a477f597d28d172789f06886806bc55
 # This file is a cache directory tag created by corpuslint.
 # For information about cache directory tags see https://bford.info/cachedir/
@@ -44,16 +45,44 @@ class Cache:
         return f"{self._dir}{os.sep}{key[:2]}{os.sep}{key}.pkl"
 
     def get(self, key: str) -> Any:
+        """The value put under ``key`` (the head of an entry put in two parts), or None."""
         try:
             with open(self._path(key), "rb") as fh:
-                value = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                data = fh.read()
+            value = pickle.loads(_head(data))
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             self.misses += 1
             return None
         self.hits += 1
         return value
 
+    def get_tail(self, key: str) -> Any:
+        """The second part of an entry put with ``put_parts`` (None if it had none).
+
+        Raises ``CacheMiss`` when the entry is gone or unreadable.
+        """
+        try:
+            with open(self._path(key), "rb") as fh:
+                data = fh.read()
+            n = len(_head(data)) + _HEADER.size
+            return pickle.loads(data[n:]) if len(data) > n else None
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as e:
+            raise CacheMiss(f"cache entry {key[:12]}... is gone or unreadable: {e}") from e
+
     def put(self, key: str, value: Any) -> None:
+        self.put_parts(key, value)
+
+    def put_parts(self, key: str, head: Any, tail: Any = None) -> None:
+        """One entry of two pickles: ``get`` loads the head alone, ``get_tail`` the tail.
+
+        A file's findings are the head and its corpus signatures the tail: a re-run whose
+        corpus phase comes from the cache never loads the signatures.
+        """
+        first = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+        second = b"" if tail is None else pickle.dumps(tail, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(key, _HEADER.pack(_MAGIC, len(first)) + first + second)
+
+    def _write(self, key: str, data: bytes) -> None:
         path = self._path(key)
         try:
             if not self.base.exists():
@@ -64,10 +93,26 @@ class Cache:
             os.makedirs(folder, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(data)
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full disk only costs speed
+
+
+class CacheMiss(Exception):
+    """An entry the run counted on is gone (another process cleaned the cache) or unreadable."""
+
+
+#: an entry: magic, length of the head pickle, the head pickle, the tail pickle (or nothing)
+_HEADER = struct.Struct("<4sQ")
+_MAGIC = b"CLC2"
+
+
+def _head(data: bytes) -> memoryview:
+    magic, n = _HEADER.unpack_from(data)
+    if magic != _MAGIC or _HEADER.size + n > len(data):
+        raise ValueError("not a corpuslint cache entry")
+    return memoryview(data)[_HEADER.size : _HEADER.size + n]
 
 
 def file_digest(path: Path) -> str:

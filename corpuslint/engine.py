@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from corpuslint.cache import Cache, file_digest
+from corpuslint.cache import Cache, CacheMiss, file_digest
 from corpuslint.config import Settings
 from corpuslint.discover import Discovered
 from corpuslint.fixes import apply_fixes, unified_diff, write_atomic
@@ -328,6 +328,8 @@ class Engine:
             else:
                 hit = self.cache.get(state.key)
                 if isinstance(hit, FileResult):
+                    if hit.signatures == _HAS_SIGNATURES:  # in the entry's tail: read only if needed
+                        hit.signatures = _CachedSignatures(self.cache, state.key)
                     state.result = hit
         return state
 
@@ -375,7 +377,11 @@ class Engine:
         if not res.signatures:
             res.signatures = {}  # nothing to keep (no corpus rule, or no readable document)
         if state.key is not None and self.cache is not None and not res.internal_error:
-            self.cache.put(state.key, res)
+            if res.signatures:
+                head = replace(res, signatures=_HAS_SIGNATURES)
+                self.cache.put_parts(state.key, head, res.signatures)
+            else:
+                self.cache.put(state.key, res)
         return res
 
     def fix_document(
@@ -600,7 +606,10 @@ class Engine:
         is a lazy view over them, with nothing copied or sorted (files arrive in order).
         """
         store = results if isinstance(results, SignatureStore) else SignatureStore.of(results)
-        codes = store.codes()
+        try:
+            codes = store.codes()
+        except CacheMiss as e:  # `corpuslint clean` in another process, during this run
+            return [self._internal("<corpus>", "the corpus rules could not run (run again)", e)]
         findings: list[Finding] = []
         for ar in self.ruleset.active:
             r = ar.rule
@@ -899,6 +908,40 @@ def _doc_key(ref: DocRef) -> _DocKey:
     return (ref.path, -1 if ref.index is None else ref.index, ref.record or "")
 
 
+#: what a cached FileResult holds in place of signatures kept in the entry's tail
+_HAS_SIGNATURES: Mapping[str, Any] = {"": "in the cache entry's tail"}
+
+
+class _CachedSignatures(Mapping[str, Any]):
+    """A cached file's corpus signatures, left in the cache until something reads them.
+
+    A re-run of an unchanged corpus takes the corpus phase from the cache too: the
+    signatures of its files are then never loaded (the SignatureStore keeps these as
+    they are, and loads them all, in order, only if the corpus phase runs).
+    """
+
+    __slots__ = ("_cache", "_key", "_loaded")
+
+    def __init__(self, cache: Cache, key: str) -> None:
+        self._cache = cache
+        self._key = key
+        self._loaded: Mapping[str, Any] | None = None
+
+    def load(self) -> Mapping[str, Any]:
+        if self._loaded is None:
+            self._loaded = self._cache.get_tail(self._key) or {}
+        return self._loaded
+
+    def __getitem__(self, code: str) -> Any:
+        return self.load()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.load())
+
+    def __len__(self) -> int:
+        return len(self.load())
+
+
 class SignatureStore:
     """Every file's corpus signatures, kept in the parent until the corpus phase.
 
@@ -915,6 +958,7 @@ class SignatureStore:
         self._tail: SignatureTable | None = None  # the table small ones are merged into
         self._lists: dict[str, list[tuple[DocRef, Any]]] = {}
         self._ordered = True
+        self._deferred = False  # some tables are still _CachedSignatures
 
     @classmethod
     def of(cls, results: Iterable[FileResult]) -> SignatureStore:
@@ -924,13 +968,21 @@ class SignatureStore:
         return store
 
     def add(self, signatures: Mapping[str, Any]) -> None:
+        if isinstance(signatures, _CachedSignatures) and signatures._loaded is None:
+            self._tables.append(signatures)  # type: ignore[arg-type]  # loaded by _load_cached, if ever
+            self._deferred = True
+            self._tail = None
+            return
+        if isinstance(signatures, _CachedSignatures):
+            signatures = signatures.load()
         if not signatures:
             return
         if not isinstance(signatures, SignatureTable):
             for code, pairs in signatures.items():
                 self._lists.setdefault(code, []).extend(pairs)
             return
-        last = self._tail.last_key if self._tail is not None else (self._tables[-1].last_key if self._tables else None)
+        before = self._tail if self._tail is not None else (self._tables[-1] if self._tables else None)
+        last = before.last_key if isinstance(before, SignatureTable) else None  # (checked again by _load_cached)
         first = signatures.first_key
         if not signatures.ordered or (last is not None and first is not None and first < last):
             self._ordered = False  # e.g. shards: the records of one file in several of them
@@ -943,12 +995,22 @@ class SignatureStore:
             self._tables.append(self._tail)
         self._tail.extend(signatures)
 
+    def _load_cached(self) -> None:
+        """Read the signatures left in the cache, and add everything again in document order."""
+        if not self._deferred:
+            return
+        parts, self._tables, self._tail, self._deferred, self._ordered = self._tables, [], None, False, True
+        for part in parts:
+            self.add(part.load() if isinstance(part, _CachedSignatures) else part)
+
     def codes(self) -> set[str]:
+        self._load_cached()
         return {code for t in self._tables for code in t} | set(self._lists)
 
     def signatures(self, code: str) -> Sequence[tuple[DocRef, Any]]:
         """Rule ``code``'s (DocRef, signature) pairs in document order: a lazy view when
         the tables arrived in order (always, but for shards), else a sorted list."""
+        self._load_cached()
         parts = [(t, column) for t in self._tables if (column := t.column(code)) is not None]
         view = CorpusSignatures(parts)
         if self._ordered and code not in self._lists:

@@ -113,3 +113,53 @@ def test_corpus_phase_is_cached_when_every_file_hits(corpus: Path, capsys: pytes
     (corpus / "seeds" / "999_copy.txt").write_text("Autre texte, tout à fait différent du premier.\n", encoding="utf-8")
     second = run_json(capsys, "seeds")
     assert calls == [1] and not any(f["code"] == "DUP101" for f in second)
+
+
+def _spy_tails(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from corpuslint.cache import Cache
+
+    keys: list[str] = []
+    original = Cache.get_tail
+
+    def spy(self: Cache, key: str):  # type: ignore[no-untyped-def]
+        keys.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(Cache, "get_tail", spy)
+    return keys
+
+
+def test_cached_signatures_are_read_only_when_the_corpus_phase_runs(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = corpus / "seeds"
+    for k in range(3):  # exact duplicates: the corpus phase has something to find
+        shutil.copy(seeds / "000_b34cd99637ad82f6.txt", seeds / f"9{k}_copy.txt")
+    reference = run_json(capsys, "--no-cache", "seeds")
+    assert "DUP101" in {f["code"] for f in reference}
+    tails = _spy_tails(monkeypatch)
+    assert run_json(capsys, "seeds") == reference and tails == []  # first run: nothing to read back
+    assert run_json(capsys, "seeds") == reference and tails == []  # unchanged: the corpus phase is cached too
+    (seeds / "90_copy.txt").write_text("Un texte neuf.\n", encoding="utf-8")  # one file changed: the phase runs
+    changed = run_json(capsys, "seeds")
+    assert changed == run_json(capsys, "--no-cache", "seeds")
+    assert len(tails) == 7  # the signatures of the 7 unchanged files, read back from the cache, once each
+
+
+def test_cache_cleaned_during_the_run_is_an_error_not_a_crash(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = corpus / "seeds"
+    run_json(capsys, "seeds")
+    (seeds / "new.txt").write_text("Un texte neuf.\n", encoding="utf-8")  # the corpus phase will run
+    original = Engine._finalize_corpus
+
+    def clean_first(self: Engine, results):  # type: ignore[no-untyped-def]
+        shutil.rmtree(corpus / ".corpuslint_cache")  # another process runs `corpuslint clean`
+        return original(self, results)
+
+    monkeypatch.setattr(Engine, "_finalize_corpus", clean_first)
+    found = run_json(capsys, "seeds")
+    errors = [f for f in found if f["code"] == "CL001"]
+    assert len(errors) == 1 and "corpus rules could not run" in errors[0]["message"]
+    assert any(f["code"] == "RES001" for f in found)  # the per-file findings are all there
