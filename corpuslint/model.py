@@ -311,11 +311,19 @@ class Finding:
                 for s, e, t in self.fix_edits
             )
             fix_json = f'{{"applicability": {_q(fix.applicability)}, "message": {_q(fix.title)}, "edits": [{edits}]}}'
+        rule_key = (self.code, self.name, self.category, self.severity)
+        rule_json = _RULE_JSON.get(rule_key)
+        if rule_json is None:  # the same four fields on every finding of a rule: encoded once
+            if len(_RULE_JSON) > 4096:
+                _RULE_JSON.clear()
+            rule_json = _RULE_JSON[rule_key] = (
+                f'"code": {_q(self.code)}, "name": {_q(self.name)}, "category": {_q(self.category)}, '
+                f'"severity": {_q(self.severity.value)}'
+            )
         return (
             f'{{"path": {_q(self.path)}, "record": {_qn(self.record)}, "line": {_int(self.line)}, '
             f'"column": {_int(self.column)}, "end_line": {_int(self.end_line)}, "end_column": {_int(self.end_column)}, '
-            f'"code": {_q(self.code)}, "name": {_q(self.name)}, "category": {_q(self.category)}, '
-            f'"severity": {_q(self.severity.value)}, "message": {_q(self.message)}, '
+            f'{rule_json}, "message": {_q(self.message)}, '
             f'"fingerprint": {_q(self.fingerprint)}, "url": {_q(self.url)}, "fix": {fix_json}}}'
         )
 
@@ -376,6 +384,9 @@ class Finding:
             "url": self.url,
             "fix": fix,
         }
+
+
+_RULE_JSON: dict[tuple[str, str, str, Severity], str] = {}
 
 
 def _qn(value: str | None) -> str:
