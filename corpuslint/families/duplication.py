@@ -275,6 +275,9 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     adj_min = ctx.options["adjacent-min-length"]
     lines = doc.lines
     keys = _line_keys(doc)
+    keyed = [k for k in keys if k]
+    if len(set(keyed)) == len(keyed):  # every block starts at a line whose key came before: none did
+        return
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     after = dict(zip(nonblank, nonblank[1:]))  # next non-blank line
     verse: set[int] | None = None
