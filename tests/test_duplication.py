@@ -182,6 +182,26 @@ def test_lsh_candidate_probability_matches_theory() -> None:
     assert hits >= 195
 
 
+def test_ngram_hashes_are_the_word_by_word_polynomial() -> None:
+    """The doubling in ngram_hashes gives the integers of the plain loop (signatures and the cache depend on it)."""
+    np = pytest.importorskip("numpy")
+    from corpuslint.families import minhash
+
+    g = np.uint64(minhash._GOLDEN)
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 5, 9, 10, 17, 64, 601):
+        hashes = rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64)
+        for size in range(1, 26):
+            m = max(n - size + 1, 1)
+            want = []
+            for i in range(m):
+                acc = 0
+                for h in hashes[i : i + min(size, n)].tolist():
+                    acc = (acc + h) * int(g) % 2**64
+                want.append(acc)
+            assert minhash.ngram_hashes(hashes, size).tolist() == want, (n, size)
+
+
 # -- RES101 shared-boilerplate-line (residue family) ----------------------------------------------
 def test_shared_boilerplate_is_res101_not_a_near_duplicate(tmp_path: Path) -> None:
     bodies = [A, B, C, A.replace("Le conseil", "La mairie").replace("deux mille", "trois mille").replace("syndicats", "élus"),
