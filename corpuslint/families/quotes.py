@@ -376,6 +376,8 @@ class UnbalancedQuotes(QuoteRule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for para, scan in self.scans(doc, ctx.vocabulary):
+            if not (scan.unclosed or scan.unclosed_straight or scan.stray or scan.stray_straight):
+                continue
             b = para.start
             found = []
             for pos, ch in scan.unclosed:
@@ -426,7 +428,7 @@ class SpaceInsideQuotes(QuoteRule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for para, scan in self.scans(doc, ctx.vocabulary):
-            if not scan.balanced:
+            if not scan.straight_pairs or not scan.balanced:
                 continue
             s = para.text
             for a, z in scan.straight_pairs:
@@ -536,6 +538,8 @@ class MisattachedQuote(QuoteRule):
         only_open = openers - closers - {"‘", "’", "‚"}
         only_close = closers - openers - {"‘", "’", "‚"}
         for para, scan in self.scans(doc, ctx.vocabulary):
+            if not scan.roles:
+                continue
             s, b = para.text, para.start
             n = len(s)
             # spaces inside both marks of a pair in a balanced paragraph: space-inside-quotes
@@ -599,6 +603,8 @@ class MixedQuoteStyles(QuoteRule):
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
         for para, scan in self.scans(doc, ctx.vocabulary):
+            if not scan.pairs:
+                continue
             crossed = {c[0] for c in scan.crossed}
             for a, _z, o, depth in scan.pairs:
                 if depth or a < 0 or a in crossed:
