@@ -90,7 +90,6 @@ for _lang, _words in _STOPWORDS.items():
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _ASCII_BYTES = bytes(range(128))
-_NON_ASCII_BYTES = bytes(range(128, 256))
 #: ASCII bytes that are not letters -> space (bytes.translate), for the stopword count
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 _ASCII_NON_LETTERS_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
@@ -109,21 +108,67 @@ def script_counts(text: str) -> Counter[str]:
             counts["Latin"] = n
         return counts
     raw = text.encode("utf-8", "surrogatepass")
-    ascii_part = raw.translate(None, _NON_ASCII_BYTES)
-    n = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    n = len(raw) - len(raw.translate(None, _ASCII_LETTERS))  # the bytes of other characters are >= 128
     if n:
         counts["Latin"] = n
     # the non-ASCII characters in order: their bytes without the ASCII ones (no regex over the text)
     rest = raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
+    if latin is not None:  # accented Latin letters and punctuation: the common case
+        if latin:
+            counts["Latin"] += latin
+        return counts
     latin = sum(map(len, _LATIN.findall(rest)))
     if latin:
         counts["Latin"] += latin
-        rest = _LATIN.sub("", rest)  # accented Latin letters: the common case, counted in one pass
+        rest = _LATIN.sub("", rest)  # the accented Latin letters, counted in one pass
     for m in _SCRIPT_RE.finditer(rest):
         idx = m.lastindex or 0
         name = SCRIPTS[idx - 1] if idx <= len(SCRIPTS) else "Other"
         counts[name] += m.end() - m.start()
     return counts
+
+
+#: up to this many non-ASCII characters, script_counts first tries _latin_only
+_FEW_NON_ASCII = 2000
+#: character -> its script among SCRIPTS, "Other" for another letter, None when no script
+#: pattern of script_counts matches it alone
+_CHAR_SCRIPT: dict[str, str | None] = {}
+
+
+def _char_script(ch: str) -> str | None:
+    """The script the patterns of script_counts give ``ch`` on its own (cached)."""
+    if ch in _CHAR_SCRIPT:
+        return _CHAR_SCRIPT[ch]
+    name: str | None = None
+    if _LATIN.match(ch):
+        name = "Latin"
+    else:
+        m = _SCRIPT_RE.match(ch)
+        if m is not None:
+            idx = m.lastindex or 0
+            name = SCRIPTS[idx - 1] if idx <= len(SCRIPTS) else "Other"
+    _CHAR_SCRIPT[ch] = name
+    return name
+
+
+def _latin_only(rest: str) -> int | None:
+    r"""The number of Latin letters in ``rest`` when all its other characters are of no script
+    (punctuation, symbols), else None.
+
+    Then the regex path of script_counts counts exactly these: Latin is a property of each
+    character, and a run of another script or of letters never starts at, nor takes in, a
+    character none of those patterns matches alone. Other letters (a script run, or
+    ``\p{L}+`` running across scripts) depend on their neighbours: left to the regexes.
+    """
+    latin = len(rest)
+    for ch in set(rest):
+        name = _char_script(ch)
+        if name is None:
+            latin -= rest.count(ch)
+        elif name != "Latin":
+            return None
+    return latin
 
 
 def dominant_script(text: str, sample: int = 20000) -> str:
@@ -159,9 +204,21 @@ def _letter_runs(text: str) -> list[str]:
     rest = raw.translate(None, _ASCII_BYTES)
     if rest:
         for ch in set(rest.decode("utf-8", "surrogatepass")):
-            if not _LETTER.match(ch):
+            if not _is_letter(ch) and not ch.isspace():  # str.split() already splits at U+00A0, U+202F...
                 out = out.replace(ch, " ")
     return out.split()
+
+
+#: character -> whether it is a letter (\p{L})
+_IS_LETTER: dict[str, bool] = {}
+
+
+def _is_letter(ch: str) -> bool:
+    """``_LETTER.match(ch)``, cached per character."""
+    known = _IS_LETTER.get(ch)
+    if known is None:
+        known = _IS_LETTER[ch] = _LETTER.match(ch) is not None
+    return known
 
 
 def guess_language(text: str, script: str | None = None, sample: int = 8000) -> tuple[str, float]:

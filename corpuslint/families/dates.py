@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 
@@ -116,6 +116,17 @@ class DateVocabulary:
     languages: frozenset[str] = field(default_factory=frozenset)
     #: any month name of any language (a window without one skips the named-month formats)
     any_month: Any = None
+    #: the first three letters of every month name, case folded: a window whose case-folded
+    #: text holds none of them holds no month name (cheaper than ``any_month``)
+    month_prefixes: tuple[str, ...] = ()
+    #: every format's literals (see ``_Format.literals``), each once
+    literals: tuple[str, ...] = ()
+    #: per marker of ``markers``: the first words of its phrases, case folded; a text whose
+    #: case-folded form holds none of them cannot end with the marker
+    marker_words: list[tuple[str, ...]] = field(default_factory=list)
+    #: (month name present, literals present, languages) -> the formats that can match in a
+    #: window holding that, in ``formats`` order; filled as find_dates meets new cases
+    window_formats: dict[Any, list[_Format]] = field(default_factory=dict)
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -257,11 +268,14 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         if lang not in numeric_orders and o in ("DMY", "MDY"):
             numeric_orders[lang] = (o,)
     markers: list[tuple[Any, str, str]] = []
+    first_words: dict[Any, tuple[str, ...]] = {}
     for (kind, lang), words in phrases.items():
         if not words:
             continue
         alts = sorted({regex.escape(w).replace(r"\ ", _SPACE + "+") for w in words}, key=len, reverse=True)
-        markers.append((_LazyPattern(r"(?<!\w)(?:" + "|".join(alts) + r")" + _MARKER_TAIL, regex.IGNORECASE), kind, lang))
+        rx = _LazyPattern(r"(?<!\w)(?:" + "|".join(alts) + r")" + _MARKER_TAIL, regex.IGNORECASE)
+        first_words[rx] = tuple(sorted({w.split(" ")[0].casefold() for w in words}))
+        markers.append((rx, kind, lang))
     # "updated" before "published": "Mis à jour le" must not read as "… le"
     markers.sort(key=lambda m: m[1] != "updated")
     all_months = sorted({w for table in months.values() for w in table}, key=len, reverse=True)
@@ -284,6 +298,9 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         "iso-time": _ISO_TIME,
     }
     formats = []
+    # the same template in several packs (`{day} {month} {year}`) gives the same regex: one
+    # pattern object for all, so find_dates runs it once per window and parses its matches per language
+    shared: dict[str, _LazyPattern] = {}
     for t, lang, kind, p in templates:
         try:
             body = _template_regex(t, tokens)
@@ -292,7 +309,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             if t.count("[") != t.count("]"):
                 raise ValueError("unbalanced [ ]")
             # compiled on first use (about 8 ms each): a run served from the cache needs none
-            rx = _LazyPattern(r"(?<![\w/.:-])" + body + _DATE_END, regex.IGNORECASE)
+            pattern = r"(?<![\w/.:-])" + body + _DATE_END
+            rx = shared.setdefault(pattern, _LazyPattern(pattern, regex.IGNORECASE))
         except (KeyError, ValueError) as e:
             raise PackError(f"{p.path}: bad date format {t!r}: {e}") from None
         shape = regex.sub(r"\[[^\]]*\]", "", t).strip()
@@ -300,6 +318,9 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
     vocab.any_month = _LazyPattern(month_alt, regex.IGNORECASE)
+    vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
+    vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
+    vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
     _VOCAB_CACHE[key] = vocab
     return vocab
 
@@ -337,10 +358,31 @@ def _numeric_day_month(a: int, b: int, year: int | None, vocab: DateVocabulary, 
     return day, month, ambiguous
 
 
-def _parse(m: Any, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
-           languages: frozenset[str] | None = None) -> DateMatch | None:
+class _Found(NamedTuple):
+    """A date a format matched, before find_dates keeps it (the fields of a :class:`DateMatch`)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    language: str
+    year: int | None
+    month: int | None
+    day: int | None
+    problem: str | None
+    suggestion: str | None
+    ambiguous: bool
+    zoned: bool
+
+
+#: what find_dates keeps of a regex match: (groupdict, start, end, matched text)
+_Match = tuple[dict[str, Any], int, int, str]
+
+
+def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
+           languages: frozenset[str] | None = None) -> _Found | None:
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
-    gd = m.groupdict()
+    gd, start, end, text = m
     year = int(gd["year"]) if gd.get("year") else None
     problem = suggestion = None
     ambiguous = False
@@ -385,8 +427,7 @@ def _parse(m: Any, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if problem:
         ambiguous = False
     zoned = bool(gd.get("zone"))
-    return DateMatch(m.start(), m.end(), m.group(0), fmt.kind, lang, year, month, day, None, problem, suggestion,
-                     ambiguous, zoned)
+    return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned)
 
 
 def _allowed(lang: str, languages: frozenset[str] | None) -> bool:
@@ -423,6 +464,34 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
     return spans
 
 
+def _window_formats(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> list[_Format]:
+    """The formats that can match in a window whose case-folded text is ``folded``, in order.
+
+    A format needs its literals, and a month name when it has one. Cached in the vocabulary
+    per (month name present, literals present, languages): a handful of cases in a corpus.
+    """
+    month = vocab.any_month is None or any(map(folded.__contains__, vocab.month_prefixes))
+    key = (month, tuple(map(folded.__contains__, vocab.literals)), languages)
+    fmts = vocab.window_formats.get(key)
+    if fmts is None:
+        fmts = vocab.window_formats[key] = [
+            fmt for fmt in vocab.formats
+            if _allowed(fmt.language, languages) and (month or not fmt.named_month)
+            and all(lit in folded for lit in fmt.literals)
+        ]
+    return fmts
+
+
+def _marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None) -> str | None:
+    """The kind of the first marker (``published``, ``updated``) that ``before`` ends with, or None."""
+    folded = before.casefold()
+    hints = vocab.marker_words if len(vocab.marker_words) == len(vocab.markers) else [("",)] * len(vocab.markers)
+    for (rx, kind, lang), words in zip(vocab.markers, hints):
+        if _allowed(lang, languages) and any(map(folded.__contains__, words)) and rx.search(before):
+            return kind  # type: ignore[no-any-return]
+    return None
+
+
 def find_dates(
     text: str,
     vocab: DateVocabulary,
@@ -435,21 +504,22 @@ def find_dates(
     ``languages`` restricts the packs whose formats and markers apply (numeric
     formats always do); None means all.
     """
-    found: list[DateMatch] = []
+    found: list[_Found] = []
     # what each window holds decides which formats can match there: some thirty regexes
     # per window otherwise, most of which cannot match (no month name, no `/`)
-    windows = []
+    # Window by window (the original order was format by format: the same matches, as no
+    # two windows overlap, and the same order among the dates of one window, which is all
+    # the stable sort below keeps of it)
     for a, z in _year_windows(text):
         folded = text[a:z].casefold()
-        month = vocab.any_month is None or vocab.any_month.search(text, a, z) is not None
-        windows.append((a, z, folded, month))
-    for fmt in vocab.formats:
-        if not _allowed(fmt.language, languages):
-            continue
-        for a, z, folded, month in windows:
-            if (fmt.named_month and not month) or not all(lit in folded for lit in fmt.literals):
-                continue
-            for m in fmt.regex.finditer(text, a, z):
+        # matches per regex: formats of several languages share one (compile_vocabulary)
+        matched: dict[int, list[_Match]] = {}
+        for fmt in _window_formats(vocab, folded, languages):
+            ms = matched.get(id(fmt.regex))
+            if ms is None:
+                ms = matched[id(fmt.regex)] = [(m.groupdict(), m.start(), m.end(), m.group(0))
+                                               for m in fmt.regex.finditer(text, a, z)]
+            for m in ms:
                 d = _parse(m, fmt, vocab, doc_lang, languages)
                 if d is not None:
                     found.append(d)
@@ -463,12 +533,7 @@ def find_dates(
         if d.start < last_end:
             continue
         line_start = text.rfind("\n", 0, d.start) + 1
-        before = text[max(line_start, d.start - 80) : d.start]
-        marker = None
-        for rx, kind, lang in vocab.markers:
-            if _allowed(lang, languages) and rx.search(before):
-                marker = kind
-                break
+        marker = _marker(text[max(line_start, d.start - 80) : d.start], vocab, languages)
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
                              marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
         last_end = d.end
@@ -496,10 +561,8 @@ def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languag
     holds besides a byline and a time (`Par Jean Dupont · hier à 14h41`): in a
     headline or a sentence, `hier` and `3 years ago` tell the story, not its date.
     """
-    before = line[:start]
-    for rx, _kind, lang in vocab.markers:
-        if _allowed(lang, languages) and rx.search(before):
-            return True
+    if _marker(line[:start], vocab, languages) is not None:
+        return True
     rest = line[:start] + " " + line[end:]
     m = _BYLINE.match(rest)
     if m:

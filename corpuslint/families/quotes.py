@@ -10,11 +10,12 @@ ever closes a ``‘`` that is open, and ``‘`` before a digit or an elided word
 from __future__ import annotations
 
 import inspect
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import regex
 
@@ -76,6 +77,10 @@ class QuoteScan:
         return not (self.unclosed or self.stray or self.crossed or self.unclosed_straight or self.stray_straight)
 
 
+#: the scan of every paragraph without quote marks (QuoteRule.scans): shared, never changed
+_NO_MARKS = QuoteScan()
+
+
 def _is_letter(c: str | None) -> bool:
     return c is not None and c.isalpha()
 
@@ -102,13 +107,9 @@ def _is_nav_arrow(s: str, k: int) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _marks_regex(marks: frozenset[str]) -> Any:
-    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(marks)) + "]")
-
-
-@lru_cache(maxsize=64)
-def _pair_tables(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], set[str], Any]:
-    """(closers of each opening mark, closing marks, regex of every mark) of a language's pairs.
+def _pair_tables(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], set[str], str, str]:
+    """(closers of each opening mark, closing marks, every mark, the opening marks ``’`` closes)
+    of a language's pairs.
 
     Built once per pair list, not once per paragraph. Callers must not change them.
     """
@@ -116,11 +117,27 @@ def _pair_tables(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]
     for o, c in pairs:
         closers_of.setdefault(o, set()).add(c)
     closers = {c for _, c in pairs}
-    return closers_of, closers, _marks_regex(frozenset(set(closers_of) | closers | {'"'}))
+    marks = "".join(sorted(set(closers_of) | closers | {'"'}))
+    return closers_of, closers, marks, "".join(sorted(o for o, cs in closers_of.items() if _APOSTROPHE in cs))
+
+
+def _mark_positions(s: str, marks: str) -> list[int]:
+    """Offsets of the characters of ``marks`` in ``s``, in order (str.find: a regex character
+    class scans a text of non-ASCII letters several times slower)."""
+    out: list[int] = []
+    find = s.find
+    for ch in marks:
+        i = find(ch)
+        while i != -1:
+            out.append(i)
+            i = find(ch, i + 1)
+    out.sort()
+    return out
 
 
 def scan_paragraph(
-    s: str, pairs: Sequence[tuple[str, str]], continued: str | None = None, wrapped: bool = False
+    s: str, pairs: Sequence[tuple[str, str]], continued: str | None = None, wrapped: bool = False,
+    positions: Sequence[int] | None = None,
 ) -> QuoteScan:
     """Match the quote marks of paragraph ``s``.
 
@@ -128,9 +145,13 @@ def scan_paragraph(
     open and this one continues (French `«` or `»`, a dialogue dash, English `“`
     or `"` at the start): it may close here without opening. ``wrapped``: the
     previous line simply runs on (a document without blank lines), so the
-    quotation is open from the first character, whatever it is.
+    quotation is open from the first character, whatever it is. ``positions``:
+    the offsets of the marks to visit, in order, when the caller has them
+    (default: every mark of ``pairs`` in ``s``).
     """
-    closers_of, closers, marks_re = _pair_tables(tuple(pairs))
+    closers_of, closers, marks, _ = _pair_tables(tuple(pairs))
+    if positions is None:
+        positions = _mark_positions(s, marks)
     res = QuoteScan()
     stack: list[tuple[int, str]] = []
     crossed_pos: set[int] = set()
@@ -151,8 +172,8 @@ def scan_paragraph(
             stack.append((-1, continued))  # "» La suite…": the old French reopening mark
             skip = lead
             res.roles[lead] = "open"
-    for mk in marks_re.finditer(s):
-        k, ch = mk.start(), mk.group()
+    for k in positions:
+        ch = s[k]
         if k == skip:
             continue
         prev = s[k - 1] if k else None
@@ -251,10 +272,20 @@ class QuoteRule(Rule):
         cached = doc.facts.get("_quote_scans")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        pairs = vocab.for_language(doc.language)
-        closers_of: dict[str, set[str]] = {}
-        for o, c in pairs:
-            closers_of.setdefault(o, set()).add(c)
+        pairs = tuple(vocab.for_language(doc.language))
+        closers_of, _, marks, closed_by_apostrophe = _pair_tables(pairs)
+        text = doc.text
+        if not any(o in text for o in closed_by_apostrophe):
+            # a ’ only ever closes an open ‘: without one in the document, every ’ is an apostrophe
+            marks = marks.replace(_APOSTROPHE, "")
+        marks_at = _mark_positions(text, marks)
+
+        def positions(para: Paragraph) -> list[int]:
+            """Offsets in ``para`` of the marks to visit."""
+            j = bisect_left(marks_at, para.start)
+            k = bisect_left(marks_at, para.end, j)
+            return [p - para.start for p in marks_at[j:k]] if para.start else marks_at[j:k]
+
         out = []
         paras = doc.paragraphs
         # without blank lines, every line is a paragraph: a quotation may simply run on
@@ -262,9 +293,21 @@ class QuoteRule(Rule):
         line_mode = all(b.start_line == a.end_line + 1 for a, b in zip(paras, paras[1:]))
         continued: str | None = None
         wrapped = False
+        j, n_marks = 0, len(marks_at)  # marks_at[j:k]: the marks of the paragraph
         for i, para in enumerate(paras):
-            scan = scan_paragraph(para.text, pairs, continued, wrapped)
-            nxt = paras[i + 1].text.lstrip()[:1] if i + 1 < len(paras) else ""
+            while j < n_marks and marks_at[j] < para.start:
+                j += 1
+            k = j
+            while k < n_marks and marks_at[k] < para.end:
+                k += 1
+            if k == j and continued is None:
+                # no mark, no quotation running in: nothing opens, closes or runs on
+                out.append((para, _NO_MARKS))
+                continue
+            at = [p - para.start for p in marks_at[j:k]]
+            j = k
+            scan = scan_paragraph(para.text, pairs, continued, wrapped, at)
+            nxt = _first_visible(paras[i + 1].text) if i + 1 < len(paras) else ""
             continued, wrapped = None, False
             # a quotation running over paragraphs reopens at the next paragraph's start:
             # « (or the old French », or a dialogue dash inside guillemets), “, "
@@ -278,7 +321,7 @@ class QuoteRule(Rule):
                     continued = o
             if continued is None and nxt and line_mode and bool(scan.unclosed) != bool(scan.unclosed_straight):
                 o = scan.unclosed[-1][1] if scan.unclosed else '"'
-                trial = scan_paragraph(paras[i + 1].text, pairs, o, wrapped=True)
+                trial = scan_paragraph(paras[i + 1].text, pairs, o, True, positions(paras[i + 1]))
                 if any(p[0] == -1 for p in trial.pairs):
                     if scan.unclosed:
                         scan.unclosed = scan.unclosed[:-1]
@@ -288,6 +331,12 @@ class QuoteRule(Rule):
             out.append((para, scan))
         doc.facts["_quote_scans"] = out
         return out
+
+
+def _first_visible(s: str) -> str:
+    """``s.lstrip()[:1]`` without copying ``s``."""
+    head = s[:1]
+    return s.lstrip()[:1] if head.isspace() else head
 
 
 class UnbalancedQuotes(QuoteRule):
@@ -327,6 +376,8 @@ class UnbalancedQuotes(QuoteRule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for para, scan in self.scans(doc, ctx.vocabulary):
+            if not (scan.unclosed or scan.unclosed_straight or scan.stray or scan.stray_straight):
+                continue
             b = para.start
             found = []
             for pos, ch in scan.unclosed:
@@ -377,7 +428,7 @@ class SpaceInsideQuotes(QuoteRule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for para, scan in self.scans(doc, ctx.vocabulary):
-            if not scan.balanced:
+            if not scan.straight_pairs or not scan.balanced:
                 continue
             s = para.text
             for a, z in scan.straight_pairs:
@@ -487,6 +538,8 @@ class MisattachedQuote(QuoteRule):
         only_open = openers - closers - {"‘", "’", "‚"}
         only_close = closers - openers - {"‘", "’", "‚"}
         for para, scan in self.scans(doc, ctx.vocabulary):
+            if not scan.roles:
+                continue
             s, b = para.text, para.start
             n = len(s)
             # spaces inside both marks of a pair in a balanced paragraph: space-inside-quotes
@@ -550,6 +603,8 @@ class MixedQuoteStyles(QuoteRule):
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
         for para, scan in self.scans(doc, ctx.vocabulary):
+            if not scan.pairs:
+                continue
             crossed = {c[0] for c in scan.crossed}
             for a, _z, o, depth in scan.pairs:
                 if depth or a < 0 or a in crossed:
