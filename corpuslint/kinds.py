@@ -12,7 +12,7 @@ import inspect
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import regex
@@ -185,6 +185,19 @@ class PhraseVocabulary:
     #: substrings (lower case) one of which a line must hold for ``pattern_re`` to match in
     #: it (only those lines are searched); None when a pattern has no such literal
     literals: tuple[str, ...] | None = None
+    #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
+    #: match, in order; filled on first use of each head (see ``anchored_for``)
+    by_head: dict[str, tuple[_Anchored, ...]] = field(default_factory=dict)
+
+    def anchored_for(self, head: str) -> tuple[_Anchored, ...]:
+        """The anchored patterns whose first characters admit a line starting with ``head``."""
+        found = self.by_head.get(head)
+        if found is None:
+            first = head[:1]
+            found = self.by_head[head] = tuple(
+                a for a in self.anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes
+            )
+        return found
 
 
 def _pattern_shape(
@@ -504,6 +517,7 @@ class PhraseRule(Rule):
         exact, prefix_index = vocab.exact, vocab.prefix_index
         lookup = bool(exact or prefix_index)
         anchored = vocab.anchored
+        anchored_for = vocab.anchored_for
         # the lines short enough for the phrases and bounded patterns, and the longer ones
         # an anchored pattern can start (issue #5: the article's paragraphs cost nothing)
         rows = line_table(doc).select(
@@ -526,15 +540,12 @@ class PhraseRule(Rule):
                         start = starts[i]
                         out.append(PhraseMatch(start, start + n, line.strip(), entry, True, i))
                         continue
-            # the first anchored pattern that matches, as an alternation of them would
+            # the first anchored pattern that matches, as an alternation of them would; only
+            # those whose first characters fit the line's are tried
             m = None
             found: _Entry | None = None
-            for a in anchored:
-                if (
-                    (a.width is None or nonblank <= a.width)
-                    and (a.prefixes is None or head in a.prefixes or head[:1] in a.prefixes)
-                    and (a.required is None or a.required.search(line) is not None)
-                ):
+            for a in anchored_for(head) if anchored else ():
+                if (a.width is None or nonblank <= a.width) and (a.required is None or a.required.search(line) is not None):
                     m = a.regex.match(line)
                     if m is not None and m.end() > m.start():
                         found = a.entry

@@ -68,9 +68,31 @@ class StructureVocabulary:
     comment_marker_re: Any = None
     comment_cue_re: Any = None
     byline_re: Any = None
+    #: the normalized byline prefixes: a line that starts with none of them is no byline
+    byline_starts: tuple[str, ...] = ()
     key: tuple[str, ...] = ()
     #: language -> its function words that no other pack lists (RES011)
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: first characters of a line -> whether a comment marker can start with them (filled on use)
+    marker_heads: dict[str, bool] = field(default_factory=dict)
+
+    def is_comment_marker(self, text: str) -> bool:
+        """``comment_marker_re`` matches ``text``; most lines are ruled out by their first
+        characters, through a partial match of those, remembered (issue #5: residue checks
+        must stay cheap)."""
+        head = text[:_MARKER_HEAD]
+        possible = self.marker_heads.get(head)
+        if possible is None:
+            if len(self.marker_heads) >= _MEMO_MAX:
+                self.marker_heads.clear()
+            possible = self.marker_heads[head] = self.comment_marker_re.match(head, partial=True) is not None
+        return possible and self.comment_marker_re.match(text) is not None
+
+
+#: characters of a line whose partial match decides whether it can be a comment marker
+_MARKER_HEAD = 3
+#: entries of a memo of line heads before it is emptied
+_MEMO_MAX = 20_000
 
 
 _VOCAB_CACHE: dict[tuple[str, ...], StructureVocabulary] = {}
@@ -112,7 +134,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
             cues.append(str(p))
             cue_where.append(str(pack.path))
         for p in pack.get("byline-prefixes", []):
-            bylines.append(regex.escape(normalize_line(str(p))))
+            bylines.append(normalize_line(str(p)))
     fw = {k: frozenset(v) for k, v in words.items()}
     # for RES011: the words only one language uses, where words are written between spaces
     own = {
@@ -125,7 +147,10 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         all_function_words=frozenset().union(*fw.values()) if fw else frozenset(),
         comment_marker_re=_compile_alternation(markers, "comment-markers", marker_where),
         comment_cue_re=_compile_alternation(cues, "comment-cues", cue_where),
-        byline_re=regex.compile(r"^(?:" + "|".join(sorted(bylines, key=len, reverse=True)) + r")\b") if bylines else None,
+        byline_re=regex.compile(
+            r"^(?:" + "|".join(sorted(map(regex.escape, bylines), key=len, reverse=True)) + r")\b"
+        ) if bylines else None,
+        byline_starts=tuple(bylines),
         key=key,
         own_words=own,
     )
@@ -161,7 +186,7 @@ _TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = regex.compile(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
 
 
-@dataclass
+@dataclass(slots=True)
 class LineScore:
     """Features and score of one non-blank line (0-based index into ``Document.lines``)."""
 
@@ -417,6 +442,27 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     return s
 
 
+#: (text, function words, repeated, phrase) -> the line's score, as ``_score_line`` gave it
+_SCORED: dict[tuple[str, frozenset[str], bool, str | None], LineScore] = {}
+
+
+def _scored_line(index: int, text: str, fw: frozenset[str], repeated: bool, phrase: str | None) -> LineScore:
+    """``_score_line``, remembered: a page repeats its menus and buttons, and so do the other
+    pages of its site (issue #5: residue checks must stay cheap)."""
+    key = (text, fw, repeated, phrase)
+    s = _SCORED.get(key)
+    if s is None:
+        if len(_SCORED) >= _MEMO_MAX:
+            _SCORED.clear()
+        s = _SCORED[key] = _score_line(index, text, _tokens(text), fw, repeated, phrase)
+    # a copy: the analysis changes its lines (context, zones, an author box's cues)
+    c = LineScore(index, text, s.length, s.words, s.intrinsic, s.cues.copy(), s.ends_sentence, s.list_item, s.key_value, s.numeric, phrase)
+    c.digits = s.digits
+    c.fwr = s.fwr
+    c.strong = s.strong
+    return c
+
+
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
     if text.isascii() or not _WIDE.search(text):
@@ -482,7 +528,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
             scores.append(_prose_line(i, t, ffw))
         else:
-            scores.append(_score_line(i, t, _tokens(t), ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
+            scores.append(_scored_line(i, t, ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
@@ -936,7 +982,7 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         if _DATEISH.search(s.text) and s.words <= 10:
             s.protected = s.protected or "dateline"
             top = j
-        elif vocab.byline_re is not None and s.words <= 12 and vocab.byline_re.match(s.norm or normalize_line(s.text)):
+        elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text)):
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words
@@ -999,6 +1045,11 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
+def _byline(vocab: StructureVocabulary, norm: str) -> Any:
+    """The match of a byline prefix at the start of a normalized line, or None."""
+    return vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+
+
 def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) -> None:
     """After the article, a short line naming the author of the byline is an author box."""
     if vocab.byline_re is None:
@@ -1010,7 +1061,7 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if s.words > 12 or s.strong:
             continue
         norm = s.norm or normalize_line(s.text)
-        m = vocab.byline_re.match(norm)
+        m = _byline(vocab, norm)
         if not m:
             continue
         rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
@@ -1028,7 +1079,7 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if seen < 0.5 * total or s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
-        m = vocab.byline_re.match(low)
+        m = _byline(vocab, low)
         if m:
             low = low[m.end() :].strip()
         # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
@@ -1056,7 +1107,7 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
         seen += prose[j]
         if seen < 0.3 * total or seen < 300:
             continue  # the article has not happened yet
-        if s.length > 150 or not vocab.comment_marker_re.match(s.text):
+        if s.length > 150 or not vocab.is_comment_marker(s.text):
             continue
         if _ZERO_COUNT.search(s.text):
             continue  # "Commentaires (0)": no comments follow
