@@ -41,8 +41,13 @@ def normalize_line(line: str) -> str:
         return ""
     if not s.isascii():
         s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'")
-    # str.split() splits on the same Unicode white space as the pattern \s+ did, in C
-    return " ".join(s.casefold().split())
+    s = s.casefold()
+    # str.split() splits on the same Unicode white space as the pattern \s+ did, in C; a
+    # line without two spaces in a row and without other white space (not printable) is
+    # already as it would come out
+    if "  " in s or not s.isprintable():
+        s = " ".join(s.split())
+    return s
 
 
 #: lines longer than this (characters) are not normalized by ``normalized_lines``: no
@@ -106,11 +111,13 @@ class LineTable:
         rows.sort(key=lambda r: r[2])
         self.rows: list[Row] = rows
         self.widths = [r[2] for r in rows]
-        self.by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
+        by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
         for k, r in enumerate(rows):
-            self.by_prefix.setdefault(r[4], []).append(k)
-            if len(r[4]) > 1:
-                self.by_prefix.setdefault(r[4][:1], []).append(k)
+            by_prefix.setdefault(r[4], []).append(k)
+        for head, positions in [*by_prefix.items()]:
+            if len(head) > 1:
+                by_prefix.setdefault(head[:1], []).extend(positions)
+        self.by_prefix = by_prefix
 
     def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
         """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
@@ -143,9 +150,17 @@ def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None
     found: set[int] = set()
     for lit in literals:
         # without a letter there is no case to ignore
-        text = doc.text if lit.upper() == lit else _lower_text(doc)
-        if len(text) != len(doc.text):
-            return None
+        if lit.upper() == lit:
+            text = doc.text
+        else:
+            # "İ" is the one character whose lower case is longer: offsets would move
+            if "\u0130" in doc.text:
+                return None
+            # no lower case is an ASCII digit or punctuation: a text without the literal's
+            # ones as they are does not hold it, and need not be put in lower case
+            if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
+                continue
+            text = _lower_text(doc)
         i = text.find(lit)
         while i != -1:
             line = bisect.bisect_right(doc.line_starts, i) - 1
@@ -188,6 +203,32 @@ class PhraseVocabulary:
     #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
     #: match, in order; filled on first use of each head (see ``anchored_for``)
     by_head: dict[str, tuple[_Anchored, ...]] = field(default_factory=dict)
+    #: line -> what ``first_anchored`` found in it (``()``: nothing), for the lines that come
+    #: back: a site prints its menus and credits on every page
+    anchored_hits: dict[str, tuple[()] | tuple[_Entry, int, int]] = field(default_factory=dict)
+
+    def first_anchored(self, line: str, nonblank: int, head: str) -> tuple[()] | tuple[_Entry, int, int]:
+        """(entry, start, end) of the first anchored pattern with a non-empty match at the start
+        of ``line``, as an alternation of them would find it, or ``()``; ``nonblank`` and
+        ``head`` are the line's characters other than spaces and tabs and its ``_line_prefix``."""
+        candidates = self.anchored_for(head)
+        if not candidates:
+            return ()
+        hit = self.anchored_hits.get(line)
+        if hit is None:
+            hit = ()
+            # only the patterns whose first characters and width fit the line are tried
+            for a in candidates:
+                if (a.width is None or nonblank <= a.width) and (a.required is None or a.required.search(line) is not None):
+                    m = a.regex.match(line)
+                    if m is not None and m.end() > m.start():
+                        hit = (a.entry, m.start(), m.end())
+                        break
+            if len(line) <= NORMALIZED_MAX:  # the article's paragraphs do not come back
+                if len(self.anchored_hits) >= _MEMO_MAX:
+                    self.anchored_hits.clear()
+                self.anchored_hits[line] = hit
+        return hit
 
     def anchored_for(self, head: str) -> tuple[_Anchored, ...]:
         """The anchored patterns whose first characters admit a line starting with ``head``."""
@@ -267,10 +308,22 @@ def _required_chars(items: Any, c: Any) -> set[str] | None:
 
 def _line_prefix(line: str) -> str:
     """The first two characters of a line as ``_prefixes`` writes them: lower case, digits as ``0``."""
-    t = line.lstrip(" \t")[:2].lower()
-    if not t.isalpha():
-        t = "".join("0" if ch.isdigit() else " " if ch.isspace() else ch for ch in t)
-    return t
+    raw = line.lstrip(" \t")[:2]
+    head = _HEADS.get(raw)
+    if head is None:
+        head = raw.lower()
+        if not head.isalpha():
+            head = "".join("0" if ch.isdigit() else " " if ch.isspace() else ch for ch in head)
+        if len(_HEADS) >= _MEMO_MAX:
+            _HEADS.clear()
+        _HEADS[raw] = head
+    return head
+
+
+#: first two characters of a line -> ``_line_prefix`` (a few hundred of them in a corpus)
+_HEADS: dict[str, str] = {}
+#: entries of a memo of lines before it is emptied
+_MEMO_MAX = 20_000
 
 
 def _prefixes(items: Any, k: int, c: Any) -> set[str] | None:
@@ -473,7 +526,7 @@ class PhraseRule(Rule):
             list(zip(singles, [e for _, e in patterns])), exception_re,
             anchored=tuple(anchored), widest=widest,
             anchored_prefixes=None if starts is None else frozenset(starts),
-            literals=None if None in literals else tuple(x for x in literals if x is not None),
+            literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
         )
         self.compiled = vocab
         return vocab
@@ -517,7 +570,7 @@ class PhraseRule(Rule):
         exact, prefix_index = vocab.exact, vocab.prefix_index
         lookup = bool(exact or prefix_index)
         anchored = vocab.anchored
-        anchored_for = vocab.anchored_for
+        first_anchored = vocab.first_anchored
         # the lines short enough for the phrases and bounded patterns, and the longer ones
         # an anchored pattern can start (issue #5: the article's paragraphs cost nothing)
         rows = line_table(doc).select(
@@ -540,23 +593,16 @@ class PhraseRule(Rule):
                         start = starts[i]
                         out.append(PhraseMatch(start, start + n, line.strip(), entry, True, i))
                         continue
-            # the first anchored pattern that matches, as an alternation of them would; only
-            # those whose first characters fit the line's are tried
-            m = None
-            found: _Entry | None = None
-            for a in anchored_for(head) if anchored else ():
-                if (a.width is None or nonblank <= a.width) and (a.required is None or a.required.search(line) is not None):
-                    m = a.regex.match(line)
-                    if m is not None and m.end() > m.start():
-                        found = a.entry
-                        break
-                    m = None
-            if m is None or found is None or (exc is not None and exc.search(line)):
+            if not anchored:
                 continue
+            hit = first_anchored(line, nonblank, head)
+            if not hit or (exc is not None and exc.search(line)):
+                continue
+            found, a, b = hit
             flagged.add(i)
             start = starts[i]
-            whole = m.start() <= n - len(line.lstrip()) and m.end() >= len(line.rstrip())
-            out.append(PhraseMatch(start + m.start(), start + m.end(), m.group(0).strip(), found, whole, i))
+            whole = a <= n - len(line.lstrip()) and b >= len(line.rstrip())
+            out.append(PhraseMatch(start + a, start + b, line[a:b].strip(), found, whole, i))
         if vocab.pattern_re is not None:
             text = doc.text
             holding = None if vocab.literals is None else _lines_holding(doc, vocab.literals)

@@ -442,27 +442,6 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     return s
 
 
-#: (text, function words, repeated, phrase) -> the line's score, as ``_score_line`` gave it
-_SCORED: dict[tuple[str, frozenset[str], bool, str | None], LineScore] = {}
-
-
-def _scored_line(index: int, text: str, fw: frozenset[str], repeated: bool, phrase: str | None) -> LineScore:
-    """``_score_line``, remembered: a page repeats its menus and buttons, and so do the other
-    pages of its site (issue #5: residue checks must stay cheap)."""
-    key = (text, fw, repeated, phrase)
-    s = _SCORED.get(key)
-    if s is None:
-        if len(_SCORED) >= _MEMO_MAX:
-            _SCORED.clear()
-        s = _SCORED[key] = _score_line(index, text, _tokens(text), fw, repeated, phrase)
-    # a copy: the analysis changes its lines (context, zones, an author box's cues)
-    c = LineScore(index, text, s.length, s.words, s.intrinsic, s.cues.copy(), s.ends_sentence, s.list_item, s.key_value, s.numeric, phrase)
-    c.digits = s.digits
-    c.fwr = s.fwr
-    c.strong = s.strong
-    return c
-
-
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
     if text.isascii() or not _WIDE.search(text):
@@ -528,7 +507,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
             scores.append(_prose_line(i, t, ffw))
         else:
-            scores.append(_scored_line(i, t, ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
+            scores.append(_score_line(i, t, _tokens(t), ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
