@@ -765,13 +765,14 @@ def _decide(
                 run_len[x] = 0
         j = k
     strong_after = 0  # strong residue lines between the end of the core and this line
+    clipped = [*map(_clip, [s.intrinsic for s in scores])]  # the neighbours' intrinsic scores, clipped
     for j, s in enumerate(scores):
         if comment is not None and comment[0] <= j <= comment[1]:
             continue
         if j > last and scores[j - 1].strong:
             strong_after += 1
-        prev_r = _clip(scores[j - 1].intrinsic) if j > 0 else 1.5
-        next_r = _clip(scores[j + 1].intrinsic) if j + 1 < n else 1.5
+        prev_r = clipped[j - 1] if j > 0 else 1.5
+        next_r = clipped[j + 1] if j + 1 < n else 1.5
         ctx = 0.25 * (prev_r + next_r)
         if in_core[j]:
             ctx -= 1.0
