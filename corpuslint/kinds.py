@@ -128,6 +128,11 @@ class LineTable:
         longer = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p] if j >= k}
         return self.rows[:k] + [self.rows[j] for j in sorted(longer)] if longer else self.rows[:k]
 
+    def starting(self, prefixes: frozenset[str]) -> list[Row]:
+        """The rows whose prefix, or its first character, is in ``prefixes``."""
+        found = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p]}
+        return [self.rows[j] for j in sorted(found)]
+
 
 def line_table(doc: Document) -> LineTable:
     """The ``LineTable`` of ``doc`` (shared by the phrase rules)."""
@@ -197,6 +202,8 @@ class PhraseVocabulary:
     #: first characters (``_line_prefix``) of the other anchored patterns (None: any)
     widest: int = 0
     anchored_prefixes: frozenset[str] | None = None
+    #: the first characters of all anchored patterns, bounded or not (None: one starts anywhere)
+    anchored_heads: frozenset[str] | None = None
     #: substrings (lower case) one of which a line must hold for ``pattern_re`` to match in
     #: it (only those lines are searched); None when a pattern has no such literal
     literals: tuple[str, ...] | None = None
@@ -526,6 +533,9 @@ class PhraseRule(Rule):
             list(zip(singles, [e for _, e in patterns])), exception_re,
             anchored=tuple(anchored), widest=widest,
             anchored_prefixes=None if starts is None else frozenset(starts),
+            anchored_heads=None if any(a.prefixes is None for a in anchored) else frozenset().union(
+                *(a.prefixes for a in anchored if a.prefixes is not None)
+            ),
             literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
         )
         self.compiled = vocab
@@ -573,9 +583,12 @@ class PhraseRule(Rule):
         first_anchored = vocab.first_anchored
         # the lines short enough for the phrases and bounded patterns, and the longer ones
         # an anchored pattern can start (issue #5: the article's paragraphs cost nothing)
-        rows = line_table(doc).select(
-            max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset()
-        )
+        table = line_table(doc)
+        if not lookup and vocab.anchored_heads is not None:
+            # no phrases: only the lines that an anchored pattern can start are looked at
+            rows = table.starting(vocab.anchored_heads)
+        else:
+            rows = table.select(max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset())
         for i, n, nonblank, norm, head in rows:
             line = lines[i]
             if lookup and n <= max_len:
