@@ -184,6 +184,16 @@ class _Anchored:
     width: int | None  # most characters other than spaces and tabs of a line it matches
     prefixes: frozenset[str] | None  # first characters (``_line_prefix``) of a line it matches
     required: Any  # what a line it matches holds (a compiled pattern to search), or None
+    #: for a pattern opening with an optional group: (a regex matching the starts of the
+    #: lines it matches without the group, the characters one of which the group holds)
+    opening: tuple[Any, frozenset[str]] | None = None
+
+    def may_open(self, line: str) -> bool:
+        """False when the optional group can neither be skipped nor taken at the start of ``line``."""
+        if self.opening is None:
+            return True
+        start, chars = self.opening
+        return any(ch in line for ch in chars) or start.match(line) is not None
 
 
 @dataclass
@@ -226,7 +236,11 @@ class PhraseVocabulary:
             hit = ()
             # only the patterns whose first characters and width fit the line are tried
             for a in candidates:
-                if (a.width is None or nonblank <= a.width) and (a.required is None or a.required.search(line) is not None):
+                if (
+                    (a.width is None or nonblank <= a.width)
+                    and (a.required is None or a.required.search(line) is not None)
+                    and a.may_open(line)
+                ):
                     m = a.regex.match(line)
                     if m is not None and m.end() > m.start():
                         hit = (a.entry, m.start(), m.end())
@@ -296,6 +310,43 @@ def _pattern_shape(
     chars = _required_chars(tree[1:], c) if anchored else None
     required = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
     return anchored, bound, best.lower() if len(best) >= 2 else None, prefixes, required
+
+
+def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
+    """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): a regex matching the starts of the lines ``Y``
+    can open (its first characters, letters and punctuation in ASCII), and the characters
+    without case one of which ``X`` holds; None for another pattern. A line that holds none
+    of those characters and does not start so is not tried: the agency names of a credit
+    line, after an optional photographer and a slash.
+    """
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    if _PROPERTY.search(pattern):
+        return None  # a character property would be read as a letter
+    try:
+        tree = list(_parser.parse(pattern))
+    except Exception:  # noqa: BLE001 - syntax of the regex module only
+        return None
+    if not tree or tree[0] != (c.AT, c.AT_BEGINNING):
+        return None
+    rest = tree[1:]
+    while rest and rest[0][0] is c.MAX_REPEAT and rest[0][1][0] == 0 and len(rest[0][1][2]) == 1 and _blank(rest[0][1][2][0], c):
+        rest = rest[1:]
+    if not rest or rest[0][0] not in (c.MAX_REPEAT, c.MIN_REPEAT) or rest[0][1][:2] != (0, 1):
+        return None
+    chars = _required_chars(rest[0][1][2], c)
+    try:
+        starts = _prefixes(rest[1:], 2, c)
+    except RecursionError:
+        return None
+    # "0" and " " stand for any digit and space in _prefixes: only letters and punctuation
+    if not chars or not starts or "" in starts or not all(
+        ch.isascii() and (ch.isalpha() or not ch.isalnum()) and ch != " " for p in starts for ch in p
+    ):
+        return None
+    start = regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
+    return start, frozenset(chars)
 
 
 def _required_chars(items: Any, c: Any) -> set[str] | None:
@@ -518,7 +569,8 @@ class PhraseRule(Rule):
         for single, (p, entry) in zip(singles, patterns):
             is_anchored, width, literal, firsts, required = _pattern_shape(p)
             if is_anchored:
-                anchored.append(_Anchored(single, entry, width, firsts, required))
+                opening = _optional_opening(p) if firsts is None else None
+                anchored.append(_Anchored(single, entry, width, firsts, required, opening))
                 if width is not None:
                     widest = max(widest, width)
                 else:
