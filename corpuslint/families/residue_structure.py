@@ -447,6 +447,15 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     return s
 
 
+def _copy_score(s: LineScore, index: int) -> LineScore:
+    """A copy of the intrinsic features and score of ``s`` (before context), for line ``index``."""
+    c = LineScore(index, s.text, s.length, s.words, s.intrinsic, s.cues.copy(), s.ends_sentence, s.list_item, s.key_value, s.numeric, s.phrase)
+    c.digits = s.digits
+    c.fwr = s.fwr
+    c.strong = s.strong
+    return c
+
+
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
     if text.isascii():
@@ -508,13 +517,22 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         ffw = frozenset(_adaptive_function_words(long, [_tokens(t) for t in long])) or vocab.all_function_words
     counts = Counter(norms[i] for i in idx if norms[i])
     scores = []
+    # a page repeats its menus and buttons: a line scored before is copied (the analysis
+    # changes each line's score afterwards)
+    scored: dict[tuple[str, bool, str | None], LineScore] = {}
     for i, t in zip(idx, texts):
         phrase = phrase_lines.get(i)
         n = len(t)
         if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
             scores.append(_prose_line(i, t, ffw))
+            continue
+        repeated = counts[norms[i]] > 1 and n < 80
+        twin = scored.get((t, repeated, phrase))
+        if twin is None:
+            scores.append(_score_line(i, t, _tokens(t), ffw, repeated, phrase))
+            scored[(t, repeated, phrase)] = scores[-1]
         else:
-            scores.append(_score_line(i, t, _tokens(t), ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
+            scores.append(_copy_score(twin, i))
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
