@@ -12,7 +12,7 @@ import inspect
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import regex
@@ -41,8 +41,13 @@ def normalize_line(line: str) -> str:
         return ""
     if not s.isascii():
         s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'")
-    # str.split() splits on the same Unicode white space as the pattern \s+ did, in C
-    return " ".join(s.casefold().split())
+    s = s.casefold()
+    # str.split() splits on the same Unicode white space as the pattern \s+ did, in C; a
+    # line without two spaces in a row and without other white space (not printable) is
+    # already as it would come out
+    if "  " in s or not s.isprintable():
+        s = " ".join(s.split())
+    return s
 
 
 #: lines longer than this (characters) are not normalized by ``normalized_lines``: no
@@ -106,11 +111,13 @@ class LineTable:
         rows.sort(key=lambda r: r[2])
         self.rows: list[Row] = rows
         self.widths = [r[2] for r in rows]
-        self.by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
+        by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
         for k, r in enumerate(rows):
-            self.by_prefix.setdefault(r[4], []).append(k)
-            if len(r[4]) > 1:
-                self.by_prefix.setdefault(r[4][:1], []).append(k)
+            by_prefix.setdefault(r[4], []).append(k)
+        for head, positions in [*by_prefix.items()]:
+            if len(head) > 1:
+                by_prefix.setdefault(head[:1], []).extend(positions)
+        self.by_prefix = by_prefix
 
     def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
         """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
@@ -120,6 +127,11 @@ class LineTable:
             return self.rows
         longer = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p] if j >= k}
         return self.rows[:k] + [self.rows[j] for j in sorted(longer)] if longer else self.rows[:k]
+
+    def starting(self, prefixes: frozenset[str]) -> list[Row]:
+        """The rows whose prefix, or its first character, is in ``prefixes``."""
+        found = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p]}
+        return [self.rows[j] for j in sorted(found)]
 
 
 def line_table(doc: Document) -> LineTable:
@@ -143,9 +155,17 @@ def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None
     found: set[int] = set()
     for lit in literals:
         # without a letter there is no case to ignore
-        text = doc.text if lit.upper() == lit else _lower_text(doc)
-        if len(text) != len(doc.text):
-            return None
+        if lit.upper() == lit:
+            text = doc.text
+        else:
+            # "İ" is the one character whose lower case is longer: offsets would move
+            if "\u0130" in doc.text:
+                return None
+            # no lower case is an ASCII digit or punctuation: a text without the literal's
+            # ones as they are does not hold it, and need not be put in lower case
+            if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
+                continue
+            text = _lower_text(doc)
         i = text.find(lit)
         while i != -1:
             line = bisect.bisect_right(doc.line_starts, i) - 1
@@ -164,6 +184,16 @@ class _Anchored:
     width: int | None  # most characters other than spaces and tabs of a line it matches
     prefixes: frozenset[str] | None  # first characters (``_line_prefix``) of a line it matches
     required: Any  # what a line it matches holds (a compiled pattern to search), or None
+    #: for a pattern opening with an optional group: (a regex matching the starts of the
+    #: lines it matches without the group, the characters one of which the group holds)
+    opening: tuple[Any, frozenset[str]] | None = None
+
+    def may_open(self, line: str) -> bool:
+        """False when the optional group can neither be skipped nor taken at the start of ``line``."""
+        if self.opening is None:
+            return True
+        start, chars = self.opening
+        return any(ch in line for ch in chars) or start.match(line) is not None
 
 
 @dataclass
@@ -182,9 +212,54 @@ class PhraseVocabulary:
     #: first characters (``_line_prefix``) of the other anchored patterns (None: any)
     widest: int = 0
     anchored_prefixes: frozenset[str] | None = None
+    #: the first characters of all anchored patterns, bounded or not (None: one starts anywhere)
+    anchored_heads: frozenset[str] | None = None
     #: substrings (lower case) one of which a line must hold for ``pattern_re`` to match in
     #: it (only those lines are searched); None when a pattern has no such literal
     literals: tuple[str, ...] | None = None
+    #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
+    #: match, in order; filled on first use of each head (see ``anchored_for``)
+    by_head: dict[str, tuple[_Anchored, ...]] = field(default_factory=dict)
+    #: line -> what ``first_anchored`` found in it (``()``: nothing), for the lines that come
+    #: back: a site prints its menus and credits on every page
+    anchored_hits: dict[str, tuple[()] | tuple[_Entry, int, int]] = field(default_factory=dict)
+
+    def first_anchored(self, line: str, nonblank: int, head: str) -> tuple[()] | tuple[_Entry, int, int]:
+        """(entry, start, end) of the first anchored pattern with a non-empty match at the start
+        of ``line``, as an alternation of them would find it, or ``()``; ``nonblank`` and
+        ``head`` are the line's characters other than spaces and tabs and its ``_line_prefix``."""
+        candidates = self.anchored_for(head)
+        if not candidates:
+            return ()
+        hit = self.anchored_hits.get(line)
+        if hit is None:
+            hit = ()
+            # only the patterns whose first characters and width fit the line are tried
+            for a in candidates:
+                if (
+                    (a.width is None or nonblank <= a.width)
+                    and (a.required is None or a.required.search(line) is not None)
+                    and a.may_open(line)
+                ):
+                    m = a.regex.match(line)
+                    if m is not None and m.end() > m.start():
+                        hit = (a.entry, m.start(), m.end())
+                        break
+            if len(line) <= NORMALIZED_MAX:  # the article's paragraphs do not come back
+                if len(self.anchored_hits) >= _MEMO_MAX:
+                    self.anchored_hits.clear()
+                self.anchored_hits[line] = hit
+        return hit
+
+    def anchored_for(self, head: str) -> tuple[_Anchored, ...]:
+        """The anchored patterns whose first characters admit a line starting with ``head``."""
+        found = self.by_head.get(head)
+        if found is None:
+            first = head[:1]
+            found = self.by_head[head] = tuple(
+                a for a in self.anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes
+            )
+        return found
 
 
 def _pattern_shape(
@@ -237,6 +312,43 @@ def _pattern_shape(
     return anchored, bound, best.lower() if len(best) >= 2 else None, prefixes, required
 
 
+def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
+    """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): a regex matching the starts of the lines ``Y``
+    can open (its first characters, letters and punctuation in ASCII), and the characters
+    without case one of which ``X`` holds; None for another pattern. A line that holds none
+    of those characters and does not start so is not tried: the agency names of a credit
+    line, after an optional photographer and a slash.
+    """
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    if _PROPERTY.search(pattern):
+        return None  # a character property would be read as a letter
+    try:
+        tree = list(_parser.parse(pattern))
+    except Exception:  # noqa: BLE001 - syntax of the regex module only
+        return None
+    if not tree or tree[0] != (c.AT, c.AT_BEGINNING):
+        return None
+    rest = tree[1:]
+    while rest and rest[0][0] is c.MAX_REPEAT and rest[0][1][0] == 0 and len(rest[0][1][2]) == 1 and _blank(rest[0][1][2][0], c):
+        rest = rest[1:]
+    if not rest or rest[0][0] not in (c.MAX_REPEAT, c.MIN_REPEAT) or rest[0][1][:2] != (0, 1):
+        return None
+    chars = _required_chars(rest[0][1][2], c)
+    try:
+        starts = _prefixes(rest[1:], 2, c)
+    except RecursionError:
+        return None
+    # "0" and " " stand for any digit and space in _prefixes: only letters and punctuation
+    if not chars or not starts or "" in starts or not all(
+        ch.isascii() and (ch.isalpha() or not ch.isalnum()) and ch != " " for p in starts for ch in p
+    ):
+        return None
+    start = regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
+    return start, frozenset(chars)
+
+
 def _required_chars(items: Any, c: Any) -> set[str] | None:
     """Characters without case one of which every match of ``items`` holds (the first such item)."""
     for op, av in items:
@@ -254,10 +366,22 @@ def _required_chars(items: Any, c: Any) -> set[str] | None:
 
 def _line_prefix(line: str) -> str:
     """The first two characters of a line as ``_prefixes`` writes them: lower case, digits as ``0``."""
-    t = line.lstrip(" \t")[:2].lower()
-    if not t.isalpha():
-        t = "".join("0" if ch.isdigit() else " " if ch.isspace() else ch for ch in t)
-    return t
+    raw = line.lstrip(" \t")[:2]
+    head = _HEADS.get(raw)
+    if head is None:
+        head = raw.lower()
+        if not head.isalpha():
+            head = "".join("0" if ch.isdigit() else " " if ch.isspace() else ch for ch in head)
+        if len(_HEADS) >= _MEMO_MAX:
+            _HEADS.clear()
+        _HEADS[raw] = head
+    return head
+
+
+#: first two characters of a line -> ``_line_prefix`` (a few hundred of them in a corpus)
+_HEADS: dict[str, str] = {}
+#: entries of a memo of lines before it is emptied
+_MEMO_MAX = 20_000
 
 
 def _prefixes(items: Any, k: int, c: Any) -> set[str] | None:
@@ -445,7 +569,8 @@ class PhraseRule(Rule):
         for single, (p, entry) in zip(singles, patterns):
             is_anchored, width, literal, firsts, required = _pattern_shape(p)
             if is_anchored:
-                anchored.append(_Anchored(single, entry, width, firsts, required))
+                opening = _optional_opening(p) if firsts is None else None
+                anchored.append(_Anchored(single, entry, width, firsts, required, opening))
                 if width is not None:
                     widest = max(widest, width)
                 else:
@@ -460,7 +585,10 @@ class PhraseRule(Rule):
             list(zip(singles, [e for _, e in patterns])), exception_re,
             anchored=tuple(anchored), widest=widest,
             anchored_prefixes=None if starts is None else frozenset(starts),
-            literals=None if None in literals else tuple(x for x in literals if x is not None),
+            anchored_heads=None if any(a.prefixes is None for a in anchored) else frozenset().union(
+                *(a.prefixes for a in anchored if a.prefixes is not None)
+            ),
+            literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
         )
         self.compiled = vocab
         return vocab
@@ -504,11 +632,15 @@ class PhraseRule(Rule):
         exact, prefix_index = vocab.exact, vocab.prefix_index
         lookup = bool(exact or prefix_index)
         anchored = vocab.anchored
+        first_anchored = vocab.first_anchored
         # the lines short enough for the phrases and bounded patterns, and the longer ones
         # an anchored pattern can start (issue #5: the article's paragraphs cost nothing)
-        rows = line_table(doc).select(
-            max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset()
-        )
+        table = line_table(doc)
+        if not lookup and vocab.anchored_heads is not None:
+            # no phrases: only the lines that an anchored pattern can start are looked at
+            rows = table.starting(vocab.anchored_heads)
+        else:
+            rows = table.select(max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset())
         for i, n, nonblank, norm, head in rows:
             line = lines[i]
             if lookup and n <= max_len:
@@ -526,26 +658,16 @@ class PhraseRule(Rule):
                         start = starts[i]
                         out.append(PhraseMatch(start, start + n, line.strip(), entry, True, i))
                         continue
-            # the first anchored pattern that matches, as an alternation of them would
-            m = None
-            found: _Entry | None = None
-            for a in anchored:
-                if (
-                    (a.width is None or nonblank <= a.width)
-                    and (a.prefixes is None or head in a.prefixes or head[:1] in a.prefixes)
-                    and (a.required is None or a.required.search(line) is not None)
-                ):
-                    m = a.regex.match(line)
-                    if m is not None and m.end() > m.start():
-                        found = a.entry
-                        break
-                    m = None
-            if m is None or found is None or (exc is not None and exc.search(line)):
+            if not anchored:
                 continue
+            hit = first_anchored(line, nonblank, head)
+            if not hit or (exc is not None and exc.search(line)):
+                continue
+            found, a, b = hit
             flagged.add(i)
             start = starts[i]
-            whole = m.start() <= n - len(line.lstrip()) and m.end() >= len(line.rstrip())
-            out.append(PhraseMatch(start + m.start(), start + m.end(), m.group(0).strip(), found, whole, i))
+            whole = a <= n - len(line.lstrip()) and b >= len(line.rstrip())
+            out.append(PhraseMatch(start + a, start + b, line[a:b].strip(), found, whole, i))
         if vocab.pattern_re is not None:
             text = doc.text
             holding = None if vocab.literals is None else _lines_holding(doc, vocab.literals)

@@ -268,7 +268,18 @@ _NOT_LATIN = re.compile(
 
 
 def foreign_script_lines(doc: Document, min_letters: int = 4, min_share: float = 0.6) -> list[tuple[int, str, str]]:
-    """(0-based line, its script, the document's script) of lines mostly in another script."""
+    """(0-based line, its script, the document's script) of lines mostly in another script
+    (computed once per document and options: RES002 and the structural rules share it)."""
+    per_doc: dict[tuple[int, float], list[tuple[int, str, str]]] | None = doc.facts.get("_foreign_script_lines")
+    if per_doc is None:
+        per_doc = doc.facts["_foreign_script_lines"] = {}
+    found = per_doc.get((min_letters, min_share))
+    if found is None:
+        found = per_doc[(min_letters, min_share)] = _foreign_script_lines(doc, min_letters, min_share)
+    return found
+
+
+def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> list[tuple[int, str, str]]:
     main = doc.script
     if main == "None":
         return []

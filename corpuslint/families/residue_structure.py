@@ -68,9 +68,31 @@ class StructureVocabulary:
     comment_marker_re: Any = None
     comment_cue_re: Any = None
     byline_re: Any = None
+    #: the normalized byline prefixes: a line that starts with none of them is no byline
+    byline_starts: tuple[str, ...] = ()
     key: tuple[str, ...] = ()
     #: language -> its function words that no other pack lists (RES011)
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: first characters of a line -> whether a comment marker can start with them (filled on use)
+    marker_heads: dict[str, bool] = field(default_factory=dict)
+
+    def is_comment_marker(self, text: str) -> bool:
+        """``comment_marker_re`` matches ``text``; most lines are ruled out by their first
+        characters, through a partial match of those, remembered (issue #5: residue checks
+        must stay cheap)."""
+        head = text[:_MARKER_HEAD]
+        possible = self.marker_heads.get(head)
+        if possible is None:
+            if len(self.marker_heads) >= _MEMO_MAX:
+                self.marker_heads.clear()
+            possible = self.marker_heads[head] = self.comment_marker_re.match(head, partial=True) is not None
+        return possible and self.comment_marker_re.match(text) is not None
+
+
+#: characters of a line whose partial match decides whether it can be a comment marker
+_MARKER_HEAD = 3
+#: entries of a memo of line heads before it is emptied
+_MEMO_MAX = 20_000
 
 
 _VOCAB_CACHE: dict[tuple[str, ...], StructureVocabulary] = {}
@@ -112,7 +134,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
             cues.append(str(p))
             cue_where.append(str(pack.path))
         for p in pack.get("byline-prefixes", []):
-            bylines.append(regex.escape(normalize_line(str(p))))
+            bylines.append(normalize_line(str(p)))
     fw = {k: frozenset(v) for k, v in words.items()}
     # for RES011: the words only one language uses, where words are written between spaces
     own = {
@@ -125,7 +147,10 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         all_function_words=frozenset().union(*fw.values()) if fw else frozenset(),
         comment_marker_re=_compile_alternation(markers, "comment-markers", marker_where),
         comment_cue_re=_compile_alternation(cues, "comment-cues", cue_where),
-        byline_re=regex.compile(r"^(?:" + "|".join(sorted(bylines, key=len, reverse=True)) + r")\b") if bylines else None,
+        byline_re=regex.compile(
+            r"^(?:" + "|".join(sorted(map(regex.escape, bylines), key=len, reverse=True)) + r")\b"
+        ) if bylines else None,
+        byline_starts=tuple(bylines),
         key=key,
         own_words=own,
     )
@@ -146,6 +171,10 @@ _TABLE_ROW = regex.compile(r"^\|.*\|$")
 _URLISH = regex.compile(r"https?://|www\.|(?<=\w)\.(?:com|org|net|fr|de|es|it|co\.uk|io|info|tv)\b|@\w{2,}")
 _GLUED = regex.compile(r"\p{Ll}{2}\p{Lu}\p{Ll}{2}")
 _DIGIT = regex.compile(r"\d")
+# the same patterns for a line in ASCII, whose letters and digits are [A-Za-z] and [0-9]:
+# the standard library's engine runs them several times faster
+_ASCII_GLUED = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _COPYRIGHT = regex.compile(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
 # "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
@@ -157,11 +186,12 @@ _DATEISH = regex.compile(
 )
 # function-word tokens: "l'essentiel" gives "l'" and "essentiel"
 _FW_TOKEN = regex.compile(r"\p{L}+(?:['’](?=\p{L}))?")
+_ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:'(?=[A-Za-z]))?")  # _FW_TOKEN in a line in ASCII
 _TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = regex.compile(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
 
 
-@dataclass
+@dataclass(slots=True)
 class LineScore:
     """Features and score of one non-blank line (0-based index into ``Document.lines``)."""
 
@@ -269,8 +299,8 @@ def _score_line(
         if nw >= 3 and fwr == 0 and fw:
             r += 0.3
         if nw >= 2 and not end and n < 200:
-            big = [w for w in tokens if len(w) > 3]
-            if big and sum(1 for w in big if w[0].isupper()) >= 0.75 * len(big):
+            initials = [w[0] for w in tokens if len(w) > 3]  # of the longer words
+            if initials and sum(map(str.isupper, initials)) >= 0.75 * len(initials):
                 r += 0.6
                 cues.append("title case")
         if text.isupper() and sum(len(w) for w in tokens) >= 4:
@@ -280,7 +310,7 @@ def _score_line(
         fwr = 0.0
         r += 1.0
         cues.append("no words")
-    digits = len(_DIGIT.findall(text)) if _ANY_DIGIT.search(text) else 0
+    digits = len((_ASCII_DIGIT if text.isascii() else _DIGIT).findall(text)) if _ANY_DIGIT.search(text) else 0
     nonspace = n - text.count(" ")
     if nonspace and digits / nonspace >= 0.4:
         r += 1.2
@@ -307,9 +337,9 @@ def _score_line(
         r += 0.8 if n < 80 else 0.3
         cues.append("link")
     if n < 200:
-        if _GLUED.search(text):
+        if (_ASCII_GLUED if text.isascii() else _GLUED).search(text):
             r += 0.4
-        if ("©" in text or text[:9].casefold().startswith(("(c)", "copyright"))) and _COPYRIGHT.search(text):
+        if ("©" in text or (text[0] in "(cC" and text[:9].casefold().startswith(("(c)", "copyright")))) and _COPYRIGHT.search(text):
             r += 1.5
             cues.append("copyright")
     if repeated:
@@ -334,7 +364,7 @@ def _score_line(
     s = LineScore(index, text, n, nw, r, cues, end, lst, kv or table_row, numeric or table_row, phrase)
     s.digits = digits
     s.fwr = fwr
-    s.strong = bool(phrase) or (r >= 1.5 and any(c in _STRONG_CUES for c in cues))
+    s.strong = bool(phrase) or (r >= 1.5 and not _STRONG_CUES.isdisjoint(cues))
     return s
 
 
@@ -408,18 +438,29 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     if ("http" in text or "www." in text or "@" in text) and _URLISH.search(text):
         r += 0.3
         cues.append("link")
-    if n < 200 and ("©" in text or text[:10].casefold().startswith(("(c)", "copyright"))) and _COPYRIGHT.search(text):
+    if n < 200 and ("©" in text or (text[0] in "(cC" and text[:10].casefold().startswith(("(c)", "copyright")))) and _COPYRIGHT.search(text):
         r += 1.5
         cues.append("copyright")
     s = LineScore(index, text, n, nw, r, cues, end)
     s.fwr = fwr
-    s.strong = r >= 1.5 and any(c in _STRONG_CUES for c in cues)
+    s.strong = r >= 1.5 and not _STRONG_CUES.isdisjoint(cues)
     return s
+
+
+def _copy_score(s: LineScore, index: int) -> LineScore:
+    """A copy of the intrinsic features and score of ``s`` (before context), for line ``index``."""
+    c = LineScore(index, s.text, s.length, s.words, s.intrinsic, s.cues.copy(), s.ends_sentence, s.list_item, s.key_value, s.numeric, s.phrase)
+    c.digits = s.digits
+    c.fwr = s.fwr
+    c.strong = s.strong
+    return c
 
 
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
-    if text.isascii() or not _WIDE.search(text):
+    if text.isascii():
+        return _ASCII_TOKEN.findall(text)
+    if not _WIDE.search(text):
         return _FW_TOKEN.findall(text)
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
 
@@ -476,13 +517,22 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         ffw = frozenset(_adaptive_function_words(long, [_tokens(t) for t in long])) or vocab.all_function_words
     counts = Counter(norms[i] for i in idx if norms[i])
     scores = []
+    # a page repeats its menus and buttons: a line scored before is copied (the analysis
+    # changes each line's score afterwards)
+    scored: dict[tuple[str, bool, str | None], LineScore] = {}
     for i, t in zip(idx, texts):
         phrase = phrase_lines.get(i)
         n = len(t)
         if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
             scores.append(_prose_line(i, t, ffw))
+            continue
+        repeated = counts[norms[i]] > 1 and n < 80
+        twin = scored.get((t, repeated, phrase))
+        if twin is None:
+            scores.append(_score_line(i, t, _tokens(t), ffw, repeated, phrase))
+            scored[(t, repeated, phrase)] = scores[-1]
         else:
-            scores.append(_score_line(i, t, _tokens(t), ffw, counts[norms[i]] > 1 and len(t) < 80, phrase))
+            scores.append(_copy_score(twin, i))
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
@@ -740,13 +790,14 @@ def _decide(
                 run_len[x] = 0
         j = k
     strong_after = 0  # strong residue lines between the end of the core and this line
+    clipped = [*map(_clip, [s.intrinsic for s in scores])]  # the neighbours' intrinsic scores, clipped
     for j, s in enumerate(scores):
         if comment is not None and comment[0] <= j <= comment[1]:
             continue
         if j > last and scores[j - 1].strong:
             strong_after += 1
-        prev_r = _clip(scores[j - 1].intrinsic) if j > 0 else 1.5
-        next_r = _clip(scores[j + 1].intrinsic) if j + 1 < n else 1.5
+        prev_r = clipped[j - 1] if j > 0 else 1.5
+        next_r = clipped[j + 1] if j + 1 < n else 1.5
         ctx = 0.25 * (prev_r + next_r)
         if in_core[j]:
             ctx -= 1.0
@@ -936,7 +987,7 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         if _DATEISH.search(s.text) and s.words <= 10:
             s.protected = s.protected or "dateline"
             top = j
-        elif vocab.byline_re is not None and s.words <= 12 and vocab.byline_re.match(s.norm or normalize_line(s.text)):
+        elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text)):
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words
@@ -999,6 +1050,11 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
+def _byline(vocab: StructureVocabulary, norm: str) -> Any:
+    """The match of a byline prefix at the start of a normalized line, or None."""
+    return vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+
+
 def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) -> None:
     """After the article, a short line naming the author of the byline is an author box."""
     if vocab.byline_re is None:
@@ -1010,7 +1066,7 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if s.words > 12 or s.strong:
             continue
         norm = s.norm or normalize_line(s.text)
-        m = vocab.byline_re.match(norm)
+        m = _byline(vocab, norm)
         if not m:
             continue
         rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
@@ -1028,7 +1084,7 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if seen < 0.5 * total or s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
-        m = vocab.byline_re.match(low)
+        m = _byline(vocab, low)
         if m:
             low = low[m.end() :].strip()
         # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
@@ -1056,7 +1112,7 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
         seen += prose[j]
         if seen < 0.3 * total or seen < 300:
             continue  # the article has not happened yet
-        if s.length > 150 or not vocab.comment_marker_re.match(s.text):
+        if s.length > 150 or not vocab.is_comment_marker(s.text):
             continue
         if _ZERO_COUNT.search(s.text):
             continue  # "Commentaires (0)": no comments follow
