@@ -270,13 +270,16 @@ def _pattern_shape(
     match can start with (see ``_line_prefix``), a pattern a line it matches holds).
 
     Read with the standard library's parser (a character property such as ``\\p{Lu}``
-    stands for one character); a pattern it cannot read is matched over the whole text.
+    stands for one unknown character, ``\\w``); a pattern it cannot read is matched over the
+    whole text.
     """
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
 
     try:
-        tree = list(_parser.parse(_PROPERTY.sub("x", pattern)))
+        # a property is one character the shape cannot list: \w (unknown first characters,
+        # no literal, one character wide), in or out of a class
+        tree = list(_parser.parse(_PROPERTY.sub(r"\\w", pattern)))
     except Exception:  # noqa: BLE001 - syntax of the regex module only: no shortcut
         return False, None, None, None, None
     anchored = bool(tree) and tree[0] == (c.AT, c.AT_BEGINNING)
@@ -369,9 +372,7 @@ def _line_prefix(line: str) -> str:
     raw = line.lstrip(" \t")[:2]
     head = _HEADS.get(raw)
     if head is None:
-        head = raw.lower()
-        if not head.isalpha():
-            head = "".join("0" if ch.isdigit() else " " if ch.isspace() else ch for ch in head)
+        head = "".join(map(_char_of, raw))
         if len(_HEADS) >= _MEMO_MAX:
             _HEADS.clear()
         _HEADS[raw] = head
@@ -432,8 +433,19 @@ def _prefixes(items: Any, k: int, c: Any) -> set[str] | None:
 
 
 def _char(code: int) -> str:
-    ch = chr(code).lower()
-    return "0" if ch.isdigit() else " " if ch.isspace() else ch
+    return _char_of(chr(code))
+
+
+def _char_of(ch: str) -> str:
+    """A character as line heads and pattern prefixes are compared: case folded as the
+    regex module's IGNORECASE folds one character (``ſ`` is ``s``, the Kelvin sign ``k``),
+    digits as ``0``, spaces as `` ``."""
+    if ch.isdigit():
+        return "0"
+    if ch.isspace():
+        return " "
+    folded = ch.casefold()
+    return folded if len(folded) == 1 else ch.lower()
 
 
 def _chars(item: Any, c: Any) -> set[str] | None:
