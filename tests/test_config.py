@@ -169,6 +169,8 @@ def test_user_pack_defines_a_new_rule(project: Path, capsys: pytest.CaptureFixtu
         ('extends = "ui-text"\nphrases = ["x"]\n', "unknown key 'phrases' for rule RES001"),
         ('extends = "no-such-rule"\nlines = ["x"]\n', "no rule or rule group named 'no-such-rule'"),
         ('extends = "ui-text"\npatterns = ["(unclosed"]\n', "bad regex"),
+        # an item valid only inside the alternation it joins ("(?:a)|(b)") is still refused
+        ('extends = "residue-structure"\nlanguage = "en"\ncomment-markers = ["a)|(b"]\n', "key 'comment-markers': bad regex"),
         ('lines = ["x"]\n', "a pack needs 'extends'"),
         ('extends = "repeated-lines"\nlines = ["x"]\n', "takes no packs"),
         ('kind = "phrases"\ncode = "X1"\nname = "x"\ncategory = "residue"\n', "rule code 'X1'"),
@@ -230,3 +232,19 @@ def test_line_heads_fold_case_as_the_regex_module_does(tmp_path: Path) -> None:
     doc.write_text("\u017fhare this page\n\u212aelvin scale\nSAVE NOW\nNot a share this line\n", encoding="utf-8")
     session = open_session(tmp_path, isolated=True, overrides={"rule-paths": [str(packs)], "select": ["SITE003"]})
     assert [f.line for f in session.lint([str(doc)]).findings] == [1, 2, 3]
+
+
+def test_builtin_structure_pack_items_are_valid_regexes() -> None:
+    """Runs skip compiling the built-in packs' comment markers and cues one by one (each is
+    compiled inside one alternation): this test does it instead, as for a user's pack."""
+    import regex
+
+    from corpuslint.packs import builtin_pack_dir, load_packs
+
+    checked = 0
+    for pack in load_packs([builtin_pack_dir()], builtin=True):
+        for key in ("comment-markers", "comment-cues"):
+            for item in pack.get(key, []):
+                regex.compile(str(item))  # raises on a bad one
+                checked += 1
+    assert checked > 100
