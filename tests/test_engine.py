@@ -289,3 +289,31 @@ def test_load_documents_reads_only_the_wanted_records(tmp_path: Path, suffix: st
     got = engine.load_documents(refs)
     assert {r: d.text for r, d in got.items()} == {r: docs[r.index].text for r in refs}
     assert sorted(parsed) == [4, 8, 32]  # record numbers: nothing else was parsed
+
+
+def test_linted_documents_leave_no_reference_cycles() -> None:
+    """A document and what rules computed on it (lines, scans, matches) go as soon as the
+    engine is done with it: no cycle left for the garbage collector to find (memory stays flat,
+    and no collector pauses over a worker's batch)."""
+    import gc
+
+    from corpuslint.session import open_session
+
+    session = open_session(isolated=True, overrides={"select": ["ALL"]})
+    engine = session.engine()
+    files, _ = session.discover([str(Path(__file__).resolve().parent.parent / "seeds")])
+    for f in files:  # one-time caches filled first
+        engine.process_file(f)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for f in files:
+            engine.process_file(f)
+        found = gc.collect()
+        kinds = sorted({type(o).__name__ for o in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert found == 0, kinds

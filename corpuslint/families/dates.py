@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 import inspect
 import os
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -1128,5 +1129,15 @@ def corpuslint_annotate(document: Document, ruleset: Any) -> None:
     if document.binary:
         return
     vocab, options = _date_fact_source(ruleset)
-    # computed when first read: free for runs that never look at it
-    document.facts["date"] = LazyFact(lambda: publication_date(document, vocab, options))
+    # computed when first read: free for runs that never look at it. The fact holds the
+    # document weakly: a document that held itself (facts -> fact -> document) would wait
+    # for the cyclic garbage collector, with its lines, paragraphs and scans
+    ref = weakref.ref(document)
+    document.facts["date"] = LazyFact(lambda: publication_date(_alive(ref), vocab, options))
+
+
+def _alive(ref: weakref.ref[Document]) -> Document:
+    document = ref()
+    if document is None:  # only the document's own facts hold this: it is alive when they are read
+        raise ReferenceError("the document of this date fact is gone")
+    return document
