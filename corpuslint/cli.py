@@ -165,13 +165,11 @@ def _main(argv: list[str], own_process: bool = False) -> int:
 
     jobs = args.jobs or os.cpu_count() or 1
     if own_process:
-        # What exists now (modules, rules, plugins) lives as long as the run: the collector
-        # need not walk it again, and the run's objects (findings, results read from the
-        # cache, signatures) hold no cycles worth collecting often. A cache-hit run of
-        # 10,000 files spent 0.1 s of its 2 s in the collector. Not when called in-process
-        # (tests, a host program): their collector is theirs.
+        # What exists now (modules, rules, plugins) lives as long as the run: the cyclic
+        # collector need not walk it again at each of its passes (a cache-hit run of 10,000
+        # files: 1.19 -> 1.15 s). Not when called in-process (tests, a host program): their
+        # collector is theirs.
         gc.freeze()
-        gc.set_threshold(50_000, 20, 20)
     return _lint_and_report(session, args, paths, jobs, reporters[fmt])
 
 
