@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -197,41 +198,40 @@ def test_show_settings(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "RES001" in data["active-rules"] and "DAT001" not in data["active-rules"]
 
 
-def test_user_patterns_with_character_properties(tmp_path: Path) -> None:
-    r"""``\p{..}`` stands for one character of that property, not the letter it was replaced with
-    when the pattern's shape (first characters, required literal) was worked out."""
+def _lint_with_patterns(tmp_path: Path, patterns: str, text: str) -> list[Any]:
+    """Findings of a user's phrase rule (SITE009) whose ``patterns`` line is ``patterns`` (TOML)."""
     from corpuslint.session import open_session
 
     packs = tmp_path / "packs"
     packs.mkdir()
-    (packs / "props.toml").write_text(
-        'kind = "phrases"\ncode = "SITE002"\nname = "shouting-credit"\ncategory = "residue"\n'
-        "patterns = ['^\\p{Lu}{3,} PRESS$', 'Photo\\p{Pd}credit']\n",
+    (packs / "site.toml").write_text(
+        f'kind = "phrases"\ncode = "SITE009"\nname = "site-pattern"\ncategory = "residue"\npatterns = {patterns}\n',
         encoding="utf-8",
     )
     doc = tmp_path / "a.txt"
-    doc.write_text("Le conseil a voté le budget.\nAFP PRESS\nUne Photo–credit ici.\n123 PRESS\n", encoding="utf-8")
-    session = open_session(tmp_path, isolated=True, overrides={"rule-paths": [str(packs)], "select": ["SITE002"]})
-    found = session.lint([str(doc)]).findings
+    doc.write_text(text, encoding="utf-8")
+    session = open_session(tmp_path, isolated=True, overrides={"rule-paths": [str(packs)], "select": ["SITE009"]})
+    return session.lint([str(doc)]).findings
+
+
+def test_user_patterns_with_character_properties(tmp_path: Path) -> None:
+    r"""``\p{..}`` stands for one character of that property, not the letter it was replaced with
+    when the pattern's shape (first characters, required literal) was worked out."""
+    found = _lint_with_patterns(
+        tmp_path, "['^\\p{Lu}{3,} PRESS$', 'Photo\\p{Pd}credit']",
+        "Le conseil a voté le budget.\nAFP PRESS\nUne Photo–credit ici.\n123 PRESS\n",
+    )
     assert [(f.line, f.column, f.end_column) for f in found] == [(2, 1, 10), (3, 5, 17)]
 
 
 def test_line_heads_fold_case_as_the_regex_module_does(tmp_path: Path) -> None:
     """A pattern is tried on a line only if the line can start it: ``ſ`` and ``s``, the Kelvin sign
     and ``k`` are the same letter to an IGNORECASE pattern, so they must be to that test too."""
-    from corpuslint.session import open_session
-
-    packs = tmp_path / "packs"
-    packs.mkdir()
-    (packs / "heads.toml").write_text(
-        'kind = "phrases"\ncode = "SITE003"\nname = "share-line"\ncategory = "residue"\n'
-        "patterns = ['^share this\\b', '^kelvin scale$', '^\u017fave now']\n",
-        encoding="utf-8",
+    found = _lint_with_patterns(
+        tmp_path, "['^share this\\b', '^kelvin scale$', '^\u017fave now']",
+        "\u017fhare this page\n\u212aelvin scale\nSAVE NOW\nNot a share this line\n",
     )
-    doc = tmp_path / "a.txt"
-    doc.write_text("\u017fhare this page\n\u212aelvin scale\nSAVE NOW\nNot a share this line\n", encoding="utf-8")
-    session = open_session(tmp_path, isolated=True, overrides={"rule-paths": [str(packs)], "select": ["SITE003"]})
-    assert [f.line for f in session.lint([str(doc)]).findings] == [1, 2, 3]
+    assert [f.line for f in found] == [1, 2, 3]
 
 
 def test_builtin_pack_regexes_are_valid() -> None:
