@@ -625,22 +625,26 @@ class Engine:
 
     def _corpus_finding(self, ar: ActiveRule, cv: CorpusViolation) -> Finding:
         r = ar.rule
-        return Finding(
-            path=cv.ref.path,
-            record=cv.ref.record,
-            record_index=cv.ref.index,
-            code=r.code,
-            name=r.name,
-            category=r.category,
-            severity=cv.severity or ar.severity,
-            message=cv.message,
-            line=cv.line,
-            column=cv.column,
-            end_line=cv.end_line,
-            end_column=cv.end_column,
-            fingerprint=fingerprint(cv.ref.path, r.code, cv.span_digest, cv.ref.record),
-            url=getattr(r, "url", None) or rule_url(r.code, r.name),
-        )
+        ref = cv.ref
+        return Finding._of({  # without the frozen __init__: RES101 alone makes thousands
+            "path": ref.path,
+            "code": r.code,
+            "name": r.name,
+            "category": r.category,
+            "severity": cv.severity or ar.severity,
+            "message": cv.message,
+            "line": cv.line,
+            "column": cv.column,
+            "end_line": cv.end_line,
+            "end_column": cv.end_column,
+            "record": ref.record,
+            "fix": None,
+            "fix_edits": (),
+            "fingerprint": fingerprint(ref.path, r.code, cv.span_digest, ref.record),
+            "url": self._url(r),
+            "source_line": None,
+            "record_index": ref.index,
+        })
 
 
 # -- corpus signatures in the parent ----------------------------------------------------------

@@ -143,3 +143,21 @@ def test_to_json_of_real_findings() -> None:
     for f in found:
         assert f.to_json() == json.dumps(f.to_dict(), ensure_ascii=False)
         assert pickle.loads(pickle.dumps(f)) == f
+
+
+def test_findings_built_without_init_have_every_field(tmp_path: Path) -> None:
+    """The engine builds findings with Finding._of (no frozen __init__): each must still hold
+    every field, per-document and corpus findings alike."""
+    import dataclasses
+    import shutil
+
+    from corpuslint.session import open_session
+
+    for name in ("000_b34cd99637ad82f6.txt", "002_029dc54680174176.txt"):
+        shutil.copy(SEEDS / name, tmp_path / name)
+    shutil.copy(SEEDS / "000_b34cd99637ad82f6.txt", tmp_path / "copy.txt")
+    found = open_session(isolated=True).lint([str(tmp_path)]).findings
+    assert {"DUP101", "RES001"} <= {f.code for f in found}
+    names = {f.name for f in dataclasses.fields(Finding)}
+    for f in found:
+        assert set(vars(f)) == names, f.code
