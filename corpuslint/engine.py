@@ -103,12 +103,9 @@ class Engine:
             (impl.function, "document" in impl.argnames, "ruleset" in impl.argnames, impl.plugin_name)
             for impl in self._annotators
         ]
-        # one RuleContext per active rule, re-aimed at each document: a rule's check runs to
-        # completion before the next one starts, so nothing sees the context change under it.
-        # Keyed by id(); the value keeps the ActiveRule alive, so its id cannot be reused.
-        # Built before the first document (see _rule_contexts): building them compiles the packs.
-        self._contexts: dict[int, tuple[ActiveRule, RuleContext]] | None = None
+        # how lint_document runs each list of rules (see _plan), keyed by id() of the list
         self._plans: dict[int, tuple[Sequence[ActiveRule], list[tuple[ActiveRule, Rule, RuleContext, int]]]] = {}
+        self._compiled = False  # every active rule's packs compiled (before the first document)
         self._paths: dict[str, Path] = {}
         #: cache keys of the files of the current run, for the corpus-phase cache entry
         self._run_keys: list[str] = []
@@ -145,30 +142,27 @@ class Engine:
 
     def _plan(self, active: Sequence[ActiveRule]) -> list[tuple[ActiveRule, Rule, RuleContext, int]]:
         """(active rule, rule, its context, how to run it) for each rule of ``active``, worked
-        out once per list: lint_document runs per document, over some 45 rules."""
+        out once per list: lint_document runs per document, over some 45 rules.
+
+        One RuleContext per rule, re-aimed at each document: a rule's check runs to completion
+        before the next one starts, so nothing sees the context change under it.
+        """
         known = self._plans.get(id(active))
         if known is not None and known[0] is active:
             return known[1]
-        contexts = self._contexts if self._contexts is not None else self._rule_contexts()
+        if not self._compiled:  # rules read each other's vocabularies: all of them, now
+            for ar in self.ruleset.active:
+                ar.vocabulary  # noqa: B018 - compiles the packs
+            self._compiled = True
         plan = []
         for ar in active:
-            mine = contexts.get(id(ar))
-            # a rule outside the engine's rule set (a caller's own list) gets a context of its own
-            ctx = mine[1] if mine is not None and mine[0] is ar else RuleContext(None, ar.options, ar.vocabulary)  # type: ignore[arg-type]
             r = ar.rule
             mode = _COLLECT if isinstance(r, CorpusRule) else _DOCUMENT if r.unit == "document" else _UNITS
-            plan.append((ar, r, ctx, mode))
+            plan.append((ar, r, RuleContext(None, ar.options, ar.vocabulary), mode))  # type: ignore[arg-type]
         if len(self._plans) >= 64:  # per-file-ignores make a list per file: keep a few
             self._plans.clear()
         self._plans[id(active)] = (active, plan)  # holds the list: its id cannot be reused
         return plan
-
-    def _rule_contexts(self) -> dict[int, tuple[ActiveRule, RuleContext]]:
-        """One context per active rule; compiles every active rule's packs (rules may share them)."""
-        self._contexts = {
-            id(ar): (ar, RuleContext(None, ar.options, ar.vocabulary)) for ar in self.ruleset.active  # type: ignore[arg-type]
-        }
-        return self._contexts
 
     def _annotate(self, doc: Document, findings: list[Finding]) -> bool:
         """Run the ``corpuslint_annotate`` hooks on ``doc``; True if one crashed."""
