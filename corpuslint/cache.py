@@ -47,9 +47,7 @@ class Cache:
     def get(self, key: str) -> Any:
         """The value put under ``key`` (the head of an entry put in two parts), or None."""
         try:
-            with open(self._path(key), "rb") as fh:
-                data = fh.read()
-            value = pickle.loads(_head(data))
+            value = pickle.loads(_head(self._read(key)))
         except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             self.misses += 1
             return None
@@ -62,12 +60,15 @@ class Cache:
         Raises ``CacheMiss`` when the entry is gone or unreadable.
         """
         try:
-            with open(self._path(key), "rb") as fh:
-                data = fh.read()
+            data = self._read(key)
             n = len(_head(data)) + _HEADER.size
             return pickle.loads(data[n:]) if len(data) > n else None
         except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as e:
             raise CacheMiss(f"cache entry {key[:12]}... is gone or unreadable: {e}") from e
+
+    def _read(self, key: str) -> bytes:
+        with open(self._path(key), "rb") as fh:
+            return fh.read()
 
     def put(self, key: str, value: Any) -> None:
         self.put_parts(key, value)

@@ -329,8 +329,8 @@ class Finding:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Findings cross process boundaries (workers -> parent) and fill the cache: pickled as
-        # one flat tuple, about 4x faster to load than the default (a dict per finding, an
-        # Enum call, a Fix and its Edits as objects of their own)
+        # one flat tuple (no dict of field names, no Enum call, no Fix and Edit objects), a
+        # quarter smaller and 1.2x faster to load than the default (per-file lists, GC off)
         d = self.__dict__
         fix = d["fix"]
         return (_finding_from_state, (

@@ -18,7 +18,6 @@ from corpuslint.rule import Rule
 __all__ = ["ActiveRule", "RuleSet", "build_ruleset", "collect_rules", "selector_specificity"]
 
 
-
 class _Uncompiled:
     """Marks packs not compiled yet (a class: pickled by reference, so Ray workers know it too)."""
 
