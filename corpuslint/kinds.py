@@ -142,11 +142,23 @@ def line_table(doc: Document) -> LineTable:
     return table
 
 
-def _lower_text(doc: Document) -> str:
-    low: str | None = doc.facts.get("_lower_text")
-    if low is None:
-        low = doc.facts["_lower_text"] = doc.text.lower()
+def _lower_text(doc: Document) -> str | None:
+    """``doc.text.lower()``, or None when the text holds a character that lower case and the
+    regex module's IGNORECASE fold apart (``ſ`` is ``s`` to a pattern): a literal searched in
+    the lower-cased text could then miss a line a pattern matches."""
+    low: str | None = doc.facts.get("_lower_text", "")
+    if low == "":
+        text = doc.text
+        low = doc.facts["_lower_text"] = None if not text.isascii() and _FOLDS_APART.search(text) else text.lower()
     return low
+
+
+#: the characters whose case fold is one other character than their lower case (``ſ``, ``µ``,
+#: ``ς``, Cherokee letters ...): str.lower() and IGNORECASE disagree on them
+_FOLDS_APART = re.compile(
+    "[\xb5\u017f\u0345\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u13a0-\u13f5\u13f8-\u13fd"
+    "\u1c80-\u1c88\u1e9b\u1fbe\uab70-\uabbf]"
+)
 
 
 def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
@@ -165,7 +177,10 @@ def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None
             # ones as they are does not hold it, and need not be put in lower case
             if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
                 continue
-            text = _lower_text(doc)
+            low = _lower_text(doc)
+            if low is None:
+                return None
+            text = low
         i = text.find(lit)
         while i != -1:
             line = bisect.bisect_right(doc.line_starts, i) - 1
@@ -312,7 +327,8 @@ def _pattern_shape(
     # ("(" or "[", "©", ","): a line without any of them is not tried
     chars = _required_chars(tree[1:], c) if anchored else None
     required = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
-    return anchored, bound, best.lower() if len(best) >= 2 else None, prefixes, required
+    literal = best.lower() if len(best) >= 2 and not _FOLDS_APART.search(best) else None
+    return anchored, bound, literal, prefixes, required
 
 
 def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:

@@ -249,3 +249,14 @@ def test_builtin_pack_regexes_are_valid() -> None:
                 regex.compile(str(item))  # raises on a bad one
                 checked += 1
     assert checked > 200
+
+
+def test_pattern_literals_are_not_searched_in_text_lower_case_cannot_fold(tmp_path: Path) -> None:
+    """A pattern that is not anchored is searched only in the lines holding the literal it
+    requires, found in the lower-cased text; where lower case and IGNORECASE disagree (``ſ``)
+    every line is searched instead."""
+    found = _lint_with_patterns(
+        tmp_path, "['share this article', 'partagez\\s+cet article']",
+        "Please \u017fhare this article with friends.\nPartagez cet article.\nNothing here.\n",
+    )
+    assert [(f.line, f.column) for f in found] == [(1, 8), (2, 1)]
