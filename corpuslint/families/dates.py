@@ -486,8 +486,7 @@ def _window_formats(vocab: DateVocabulary, folded: str, languages: frozenset[str
 def _marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None) -> str | None:
     """The kind of the first marker (``published``, ``updated``) that ``before`` ends with, or None."""
     folded = before.casefold()
-    hints = vocab.marker_words if len(vocab.marker_words) == len(vocab.markers) else [("",)] * len(vocab.markers)
-    for (rx, kind, lang), words in zip(vocab.markers, hints):
+    for (rx, kind, lang), words in zip(vocab.markers, vocab.marker_words, strict=True):
         if _allowed(lang, languages) and any(map(folded.__contains__, words)) and rx.search(before):
             return kind  # type: ignore[no-any-return]
     return None
