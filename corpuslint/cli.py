@@ -170,6 +170,12 @@ def _main(argv: list[str], own_process: bool = False) -> int:
         # files: 1.19 -> 1.15 s). Not when called in-process (tests, a host program): their
         # collector is theirs.
         gc.freeze()
+        # A run allocates millions of short-lived objects (findings unpickled from the workers,
+        # matches, tokens) and makes almost no cycles: collect the young generation every
+        # 20,000 allocations instead of 700. Workers inherit it. On the 10 MB benchmark the
+        # parent's CPU at --jobs 2 drops 1.0 -> 0.88 s (unpickling results was 2.7x slower
+        # with the collector running at its default pace).
+        gc.set_threshold(20_000, 10, 10)
     return _lint_and_report(session, args, paths, jobs, reporters[fmt])
 
 

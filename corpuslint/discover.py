@@ -6,8 +6,8 @@ import errno
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,9 @@ __all__ = ["Discovered", "Missing", "discover", "matches"]
 class Discovered:
     path: Path  # on disk
     display: str  # as walked from the argument
+    #: bytes on disk when discovery saw it (-1: unknown); the engine sends small files to its
+    #: workers whole, and reads big ones itself to share their records among the workers
+    size: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,14 @@ def discover(
         try:
             st = os.stat(p)
             key: object = (st.st_dev, st.st_ino)
+            size = st.st_size
         except OSError as e:
             if e.errno in _MISSING:
                 return False
-            key = os.path.abspath(p)
+            key, size = os.path.abspath(p), -1
         if key not in seen:
             seen.add(key)
-            found.append(Discovered(Path(p), display))
+            found.append(Discovered(Path(p), display, size))
         return True
 
     for arg in args:
@@ -106,23 +110,62 @@ def discover(
         if p.resolve() != root.resolve() and arg not in (".", "./") and excluded(p):
             continue
         if p.is_dir():
-            top = str(p)
-            for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-                # string arithmetic once per folder, not per file (a corpus has many files per folder)
-                rel_dir = os.path.relpath(dirpath, top)
-                below_root = rel_to_root(Path(dirpath))
-                prefix = "" if below_root == "." else below_root.rstrip("/") + "/"
-                display_prefix = _display(arg, None if rel_dir == "." else rel_dir).rstrip(os.sep) + os.sep
-                if display_prefix == "." + os.sep:
-                    display_prefix = ""
-                dirnames[:] = sorted(d for d in dirnames if not matches(exclude, d, prefix + d))
-                for fname in sorted(filenames):
-                    rel = prefix + fname
-                    if not matches(include, fname, rel) or matches(exclude, fname, rel):
-                        continue
-                    if not add(os.path.join(dirpath, fname), display_prefix + fname):
-                        missing.append(Missing(display_prefix + fname, "broken symbolic link"))
+            _walk(str(p), _display(arg), rel_to_root(p), include, exclude, add, missing)
         elif not add(p, _display(arg)):
             missing.append(Missing(_display(arg), "broken symbolic link"))
     found.sort(key=lambda d: d.display)
     return found, missing
+
+
+def _walk(
+    top: str,
+    display_top: str,
+    below_root: str,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    add: Callable[[str, str], bool],
+    missing: list[Missing],
+) -> None:
+    """os.walk's order and choices (symlinked folders listed, not entered; unreadable folders
+    skipped), with the relative and displayed paths built by appending names: no path
+    arithmetic per folder or file, which dominated discovery on corpora of small folders."""
+    sep = os.sep
+    shown = display_top.rstrip(sep) + sep
+    stack = [(top, "" if shown == "." + sep else shown, "" if below_root == "." else below_root.rstrip("/") + "/")]
+    while stack:
+        dirpath, display_prefix, prefix = stack.pop()
+        try:
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        dirs: list[os.DirEntry[str]] = []
+        files: list[str] = []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirs.append(e)
+            else:
+                files.append(e.name)
+        join = dirpath if dirpath.endswith(sep) else dirpath + sep
+        for fname in sorted(files):
+            rel = prefix + fname
+            if not matches(include, fname, rel) or matches(exclude, fname, rel):
+                continue
+            if not add(join + fname, display_prefix + fname):
+                missing.append(Missing(display_prefix + fname, "broken symbolic link"))
+        below = []
+        for e in sorted(dirs, key=lambda e: e.name):
+            d = e.name
+            if matches(exclude, d, prefix + d):
+                continue
+            try:
+                link = e.is_symlink()
+            except OSError:
+                link = False
+            if not link:
+                below.append((join + d, display_prefix + d + sep, prefix + d + "/"))
+        stack.extend(reversed(below))

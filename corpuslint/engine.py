@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,7 @@ class Engine:
         #: cache keys of the files of the current run, for the corpus-phase cache entry
         self._run_keys: list[str] = []
         self._urls: dict[str, str] = {}
+        self._jobs = 1  # of the current run: the corpus phase forks too with more than one
 
     # -- one document --------------------------------------------------------
     def lint_document(
@@ -367,7 +368,8 @@ class Engine:
                 write_atomic(state.item.path, state.fixed_raw)
             except OSError as e:
                 res.findings.append(self._unreadable(state.item.display, f"cannot write the fixes: {e.strerror or e}"))
-        res.findings.sort(key=lambda f: f.sort_key)
+        if not state.sorted:
+            res.findings.sort(key=lambda f: f.sort_key)
         if not res.signatures:
             res.signatures = {}  # nothing to keep (no corpus rule, or no readable document)
         if state.key is not None and self.cache is not None and not res.internal_error:
@@ -437,13 +439,14 @@ class Engine:
     def iter_results(self, files: Sequence[Discovered], jobs: int = 1) -> Iterator[FileResult]:
         """One FileResult per file, in the order of ``files``, as soon as each is complete.
 
-        With ``jobs > 1`` this process reads and decodes the files and forks ``jobs``
-        workers that lint batches of documents (so one big JSONL file is shared by all
-        workers); at most a few batches per worker are in flight, so memory does not
-        grow with the corpus.
+        With ``jobs > 1`` this process forks ``jobs`` workers and sends them batches: small
+        files whole (the worker reads them), the documents of big files read here (so one
+        big JSONL file is shared by all workers); at most a few batches per worker are in
+        flight, so memory does not grow with the corpus.
         """
         self._paths = {f.display: f.path for f in files}
         self._run_keys = []
+        self._jobs = jobs
         if jobs <= 1 or not _can_fork():
             for ordinal, f in enumerate(files):
                 yield self.process_file(f, ordinal)
@@ -475,17 +478,21 @@ class Engine:
         global _WORKER_ENGINE
         _WORKER_ENGINE = self  # inherited by the forked workers
         states: list[_FileState | None] = []
-        inflight: deque[Future[list[tuple[int, _DocResult]]]] = deque()
+        inflight: deque[Future[list[tuple[int, _DocResult | _FileDone]]]] = deque()
         max_inflight = jobs * 4
         next_emit = 0
-        batch: list[tuple[int, Document]] = []
+        batch: list[tuple[int, Document | Discovered]] = []
         batch_bytes = 0
 
         def drain_one() -> None:
             for idx, r in inflight.popleft().result():
                 st = states[idx]
                 assert st is not None
-                st.add(r)
+                if isinstance(r, _FileDone):
+                    st.res, st.record_texts, st.fixed_raw = r.res, r.record_texts, r.fixed_raw
+                    st.read_done = st.sorted = True
+                else:
+                    st.add(r)
 
         def ready() -> Iterator[FileResult]:
             nonlocal next_emit
@@ -520,6 +527,17 @@ class Engine:
                     idx = len(states)
                     state = self._open_file(item)
                     states.append(state)
+                    if state.result is None and 0 <= item.size < _BATCH_BYTES:
+                        # a small file goes whole: the worker reads it (the parent's time is
+                        # the scarce one with every core linting)
+                        batch.append((idx, item))
+                        batch_bytes += 2 * item.size
+                        # batches shrink towards the end (guided scheduling): the workers
+                        # finish together instead of one waiting for the other's last batch
+                        limit = min(_BATCH_DOCS, max(1, (len(files) - idx) // (8 * jobs)))
+                        if len(batch) >= limit or batch_bytes >= _BATCH_BYTES:
+                            yield from submit()
+                        continue
                     if state.result is None:
                         try:
                             for doc in self.read(item):
@@ -604,18 +622,30 @@ class Engine:
             codes = store.codes()
         except CacheMiss as e:  # `corpuslint clean` in another process, during this run
             return [self._internal("<corpus>", "the corpus rules could not run (run again)", e)]
-        findings: list[Finding] = []
-        for ar in self.ruleset.active:
-            r = ar.rule
-            if not isinstance(r, CorpusRule) or ar.code not in codes:
-                continue
-            r.load_documents = self.load_documents
-            try:
-                for cv in r.finalize(store.signatures(ar.code), ar.options):
-                    findings.append(self._corpus_finding(ar, cv))
-            except Exception as e:  # noqa: BLE001
-                findings.append(self._internal("<corpus>", f"corpus rule {r.code} (plugin '{r.plugin}') crashed", e))
-        return findings
+        rules = [ar for ar in self.ruleset.active if isinstance(ar.rule, CorpusRule) and ar.code in codes]
+
+        def run(group: list[ActiveRule]) -> list[Finding]:
+            findings: list[Finding] = []
+            for ar in group:
+                r = ar.rule
+                r.load_documents = self.load_documents  # type: ignore[attr-defined]
+                try:
+                    for cv in r.finalize(store.signatures(ar.code), ar.options):  # type: ignore[attr-defined]
+                        findings.append(self._corpus_finding(ar, cv))
+                except Exception as e:  # noqa: BLE001
+                    findings.append(self._internal("<corpus>", f"corpus rule {r.code} (plugin '{r.plugin}') crashed", e))
+            return findings
+
+        if self._jobs > 1 and len(rules) > 1 and _can_fork():
+            # The corpus phase runs after every worker is done, on one core: with more jobs, a
+            # forked copy of this process takes all rules but the last (which often makes the
+            # most findings: they would cross a pipe), the two halves running side by side.
+            head, last = rules[:-1], rules[-1:]
+            theirs = _in_child(lambda: run(head))
+            mine = run(last)
+            done = theirs()
+            return (run(head) if done is None else done) + mine  # None: the child died, redo its part here
+        return run(rules)
 
     def _corpus_finding(self, ar: ActiveRule, cv: CorpusViolation) -> Finding:
         r = ar.rule
@@ -1029,13 +1059,36 @@ _BATCH_DOCS = 64
 _BATCH_BYTES = 1 << 20
 
 
-def _lint_batch(batch: list[tuple[int, Document]]) -> list[tuple[int, _DocResult]]:
+def _lint_batch(batch: list[tuple[int, Document | Discovered]]) -> list[tuple[int, _DocResult | _FileDone]]:
+    """A worker's unit of work: documents the parent read, or whole files to read here."""
     engine = _WORKER_ENGINE
     assert engine is not None
-    out = []
-    for idx, doc in batch:
-        out.append((idx, engine._lint_one(doc, engine.ruleset.for_path(doc.path))))
+    out: list[tuple[int, _DocResult | _FileDone]] = []
+    for idx, job in batch:
+        if isinstance(job, Document):
+            out.append((idx, engine._lint_one(job, engine.ruleset.for_path(job.path))))
+            continue
+        state = _FileState(job, engine.ruleset.for_path(job.display))
+        try:
+            for doc in engine.read(job):
+                if engine.in_shard(idx, doc):
+                    state.expected += 1
+                    state.add(engine._lint_one(doc, state.active))
+        except Exception as e:  # noqa: BLE001 - as in Engine.process_file
+            state.read_error(e, engine)
+        # the file's result put together here, its findings sorted: the parent only writes and caches
+        state.res.findings.sort(key=lambda f: f.sort_key)
+        out.append((idx, _FileDone(state.res, state.record_texts, state.fixed_raw)))
     return out
+
+
+@dataclass
+class _FileDone:
+    """A whole file linted by a worker: its result (findings sorted) and the fixes to write."""
+
+    res: FileResult
+    record_texts: dict[int, str]
+    fixed_raw: bytes | None
 
 
 @dataclass
@@ -1068,6 +1121,7 @@ class _FileState:
         self.read_done = False
         self.record_texts: dict[int, str] = {}
         self.fixed_raw: bytes | None = None
+        self.sorted = False  # res.findings sorted already (by the worker that linted the whole file)
 
     @property
     def complete(self) -> bool:
@@ -1105,6 +1159,39 @@ def _ref_of(doc: Document) -> DocRef:
         return DocRef(doc.path)
     meta = doc.metadata
     return DocRef(doc.path, doc.record, meta.get("_index"), meta.get("_offset"))
+
+
+def _in_child(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``work`` in a forked child; the returned function waits for its (pickled) result,
+    or None if the child failed to give one (killed, out of memory, unpicklable result)."""
+    import pickle
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no cleanup of the parent's state (buffers, atexit), just the answer
+        status = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> Any:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a truncated answer: the caller redoes the work
+            return None
+
+    return result
 
 
 def _can_fork() -> bool:

@@ -317,3 +317,83 @@ def test_linted_documents_leave_no_reference_cycles() -> None:
         gc.garbage.clear()
         gc.enable()
     assert found == 0, kinds
+
+
+class _BoomReader:
+    """Claims ``*.boom`` files and crashes after their first document."""
+
+    @hookimpl(tryfirst=True)
+    def corpuslint_read(self, path: Path, display_path: str, settings: Any) -> Any:
+        if path.suffix != ".boom":
+            return None
+
+        def docs() -> Any:
+            yield Document(path=display_path, raw=b"x", text="S'abonner\n", record="0")
+            raise RuntimeError("reader bug")
+
+        return docs()
+
+
+def _mixed_corpus(root: Path) -> None:
+    """Small files (fixable, clean, residue), a JSONL file, a file whose reader crashes."""
+    for i in range(40):
+        body = f"Article {i} : le conseil municipal a voté le budget après {i + 3} heures de débat.\n"
+        if i % 3 == 0:
+            body = body.replace("conseil", "con\u200bseil") + "S'abonner\n"
+        (root / f"{i:02d}.txt").write_text(body + "Rejoignez la communauté\nPartagez vos passions\n", encoding="utf-8")
+    (root / "copy.txt").write_text((root / "03.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = [json.dumps({"id": f"r{k}", "text": f"Texte {k} avec\u200b un défaut.\nS'abonner\n"}) for k in range(30)]
+    (root / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "bad.boom").write_text("ignored")
+
+
+@pytest.mark.parametrize("small_files_whole", [True, False])
+def test_parallel_run_equals_serial_run(tmp_path: Path, small_files_whole: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers reading whole files (or the parent reading every file, when none is small
+    enough): same findings, same fixes, same read errors as one process."""
+    import corpuslint.engine as engine_mod
+
+    if not small_files_whole:
+        monkeypatch.setattr(engine_mod, "_BATCH_BYTES", 1)
+    outputs = []
+    for jobs in (1, 2):
+        root = tmp_path / f"j{jobs}"
+        root.mkdir()
+        _mixed_corpus(root)
+        s = open_session(isolated=True, entry_points=False, extra_plugins=[_BoomReader()],
+                         overrides={"include": ["*.txt", "*.jsonl", "*.boom"]})
+        files, _ = s.discover([str(root)])
+        (root / "07.txt").unlink()  # gone between discovery and reading: CL002, the run goes on
+        result = s.engine(fix=True).run(files, jobs=jobs)
+        found = [(Path(f.path).name, f.record, f.code, f.line, f.column, f.message.replace(str(root), "")) for f in result.findings]
+        written = {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+        outputs.append((found, written, result.documents, result.fixed, result.internal_error))
+    assert outputs[0] == outputs[1]
+    found, written, documents, fixed, internal = outputs[1]
+    codes = {(name, code) for name, _, code, _, _, _ in found}
+    assert ("07.txt", "CL002") in codes and ("bad.boom", "CL001") in codes and ("bad.boom", "RES001") in codes
+    assert ("copy.txt", "DUP101") in codes and any(code == "RES101" for _, code in codes)
+    assert internal and fixed > 0 and documents == 40 + 30 + 1
+    assert "\u200b" not in written["00.txt"].decode() and "\u200b" not in written["records.jsonl"].decode()
+    assert written["bad.boom"] == b"ignored"
+
+
+def test_forked_corpus_phase_falls_back_when_the_child_dies() -> None:
+    import os
+
+    from corpuslint.engine import _in_child
+
+    assert _in_child(lambda: {"a": [1, 2]})() == {"a": [1, 2]}
+    assert _in_child(lambda: os._exit(3))() is None  # killed, crashed: the caller redoes the work
+    assert _in_child(lambda: (lambda: 1))() is None  # an answer that cannot be pickled
+
+
+def test_forked_corpus_phase_gives_the_findings_of_one_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(6):
+        (tmp_path / f"{i}.txt").write_text(ARTICLE + f"Ligne propre au texte {i}.\n", encoding="utf-8")
+    out = []
+    for jobs in ("1", "2"):
+        main(["--isolated", "--no-cache", "--format", "json", "--select", "DUP101,DUP102,RES101", "--jobs", jobs, str(tmp_path)])
+        out.append(capsys.readouterr().out)
+    assert out[0] == out[1]
+    assert {f["code"] for f in json.loads(out[1])} == {"DUP102", "RES101"}
