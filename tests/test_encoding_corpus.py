@@ -188,3 +188,88 @@ def test_encoding_rules_never_crash_and_fixes_are_idempotent(text: str) -> None:
     assert all(f.code != "CL001" for f in findings), [f.message for f in findings if f.code == "CL001"]
     fixed = s.fix_text(text, unsafe=True)
     assert s.fix_text(fixed, unsafe=True) == fixed
+
+
+# -- the cheap passes of the encoding family are exact gates ---------------------------------
+def _code_points() -> list[str]:
+    return [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000]
+
+
+def test_nfc_suspects_hold_every_character_nfc_can_change() -> None:
+    """Every character NFC changes, every combining mark, every second character of a
+    canonical pair is a suspect (by this Python's Unicode tables): a document without one
+    is NFC, and ENC011 may skip it."""
+    import unicodedata
+
+    from corpuslint.families.encoding import _NFC_SUSPECT
+
+    seconds = set()
+    for ch in _code_points():
+        d = unicodedata.decomposition(ch)
+        if d and not d.startswith("<") and len(d.split()) == 2:
+            seconds.add(chr(int(d.split()[1], 16)))
+    missed = [f"U+{ord(c):04X}" for c in _code_points()
+              if (unicodedata.normalize("NFC", c) != c or unicodedata.combining(c) or c in seconds)
+              and not _NFC_SUSPECT.match(c)]
+    assert missed == []
+    # ... and none of the letters and typography of Western text, or the gate is never closed
+    western = "éèàçêâîôûùëïüÿœæÉÀÇŒßäöüñ¿¡«»‹›’‘“”„–—…€£°§©®™\u00a0\u202f\u2009"
+    assert [c for c in western if _NFC_SUSPECT.match(c)] == []
+
+
+def test_one_search_for_rare_and_nfc_suspect_characters_misses_none() -> None:
+    from corpuslint.families.encoding import _NFC_SUSPECT, _RARE, _RARE_OR_NFC
+
+    wrong = [f"U+{ord(c):04X}" for c in _code_points()
+             if (_RARE.match(c) or _NFC_SUSPECT.match(c)) and not _RARE_OR_NFC.match(c)]
+    assert wrong == []
+    extra = [c for c in _code_points() if c <= "\uffff" and _RARE_OR_NFC.match(c)
+             and not (_RARE.match(c) or _NFC_SUSPECT.match(c))]
+    assert extra == []  # within the BMP it is exactly the two
+
+
+def _moji_alphabet() -> str:
+    from corpuslint.families.encoding import _CONT1252, _CONT1252_STRICT, _MACCONT, _chars_of
+
+    pick = random.Random(7)
+    conts = [c for c in (_chars_of(_CONT1252) + _chars_of(_CONT1252_STRICT) + _chars_of(_MACCONT)) if c != "\\"]
+    leads = "ÂÃÄÅÌÍÎÏÐÑ×ØÙâàáãäåæçèéêëìíîïðñòóôВГРСвΒΓΞΟβ‚–—√„‰¬Œœ"
+    return leads + "".join(pick.sample(conts, 60)) + "ea ’«»\u00a0\u202f…€°ÿ"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_moji_alphabet(), min_size=2, max_size=12))
+def test_mojibake_prefilters_find_what_the_byte_patterns_find(text: str) -> None:
+    """The tests on characters only skip a byte pattern that cannot match."""
+    from corpuslint.families.encoding import _DELETE_ASCII, _MOJI_BYTES, _moji_patterns_finder
+
+    kept = text.encode("utf-8").translate(None, _DELETE_ASCII)
+    expected = [p for p in _MOJI_BYTES if p.search(kept)]
+    assert _moji_patterns_finder()(kept, kept.decode("utf-8")) == expected
+
+
+def test_mojibake_prefilter_leads_cover_the_byte_patterns() -> None:
+    """The lead characters the prefilters start from are every character a match of the
+    byte pattern can start with (checked with partial matching, code point by code point)."""
+    import regex
+
+    from corpuslint.families.encoding import _LEADS_1, _LEADS_3A, _LEADS_3B, _LEADS_MAC, _MOJI_BYTES
+
+    for k, leads in ((0, _LEADS_1), (1, "\u00e2"), (2, _LEADS_3A + _LEADS_3B), (5, _LEADS_MAC)):
+        pat = regex.compile(_MOJI_BYTES[k].pattern)
+        cls = regex.compile(f"[{leads}]")
+        starts = [c for c in map(chr, range(0x80, 0x10000)) if not 0xD800 <= ord(c) < 0xE000
+                  and pat.fullmatch(c.encode("utf-8"), partial=True) is not None]
+        assert starts and all(cls.fullmatch(c) for c in starts), k
+
+
+@pytest.mark.parametrize("char", ["\u2adc", "\U0001d1bb", "\u0374"])
+def test_not_nfc_found_for_characters_beyond_the_old_byte_gate(char: str) -> None:
+    """U+2ADC and U+1D1BB change under NFC; the byte tests ENC011 used to be gated by missed
+    them (U+0374 was always found)."""
+    import unicodedata
+
+    assert unicodedata.normalize("NFC", char) != char
+    s = open_session(isolated=True, overrides={"select": ["ENC011"]})
+    assert [f.code for f in s.lint_text(f"Une formule {char} dans le texte.\n")] == ["ENC011"]
+    assert s.lint_text("Une formule \u2add\u0338 ... \u00e9t\u00e9 normalis\u00e9e.\n") == []

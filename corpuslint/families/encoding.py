@@ -16,7 +16,7 @@ import difflib
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
@@ -40,45 +40,45 @@ _RARE_CLASS = (
 )
 _RARE = re.compile(f"[{_RARE_CLASS}]+")
 
-# The same characters seen in UTF-8 bytes. One bytes.translate pass (about
-# 2 GB/s) deletes the printable ASCII, tab and line endings; what is left (every
-# byte of every non-ASCII character, still contiguous, and any control byte) is a
-# few percent of a European document, and every other test runs on it. A
-# character class over the whole text would cost about ten times more per byte
-# in CPython's re.
+#: what one bytes.translate deletes from a document's UTF-8 to leave its non-ASCII characters
+#: (whole: only single bytes go) and C0 controls: a few percent of a European text, where the
+#: character classes below are searched (about 2 GB/s, against ~10x less per byte for a
+#: character class over the whole text in CPython's re)
 _DELETE_ASCII = bytes([0x09, 0x0A, 0x0C, 0x0D, *range(0x20, 0x7F)])
-_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
-_NOT_C0 = bytes(range(0x80, 0x100))
-#: (a byte that must be there, then a literal-prefix pattern) for each rare character class
-_RARE_TESTS = (
-    (b"\xc2", re.compile(rb"\xc2[\x80-\x9f\xad]")),  # C1 controls, soft hyphen
-    (b"\xe2", re.compile(rb"\xe2\x80[\x8b-\x8f\xa8-\xae]")),  # zero-width, directional, separators
-    (b"\xe2", re.compile(rb"\xe2\x81[\xa0-\xaf]")),  # word joiner, invisible operators, isolates
-    (b"\xee", None),  # private use U+E000-U+EFFF
-    (b"\xef", re.compile(rb"\xef(?:\xbb\xbf|\xbf[\xb9-\xbf]|[\x80-\xa3]|\xb7[\x90-\xaf])")),  # BOM, specials, PUA
-    (b"\xf3", re.compile(rb"\xf3[\xb0-\xbf]")),  # private use plane 15
-    (b"\xf4", None),  # private use plane 16
-    (b"\xd8", re.compile(rb"\xd8\x9c")),  # Arabic letter mark
-    (b"\xe1", re.compile(rb"\xe1\xa0\x8e")),  # Mongolian vowel separator
+
+#: characters where NFC may change text: every character NFC changes, every combining mark,
+#: every second character of a canonical pair (tests/test_encoding_corpus.py checks it against
+#: the running Python's Unicode tables, code point by code point), in blocks where that is
+#: cheaper to write; none of the letters and typography of Western text
+_NFC_BMP = (
+    "\u0300-\u037f\u0387\u0480-\u11ff\u135d-\u135f\u1700-\u1dff\u1f00-\u1fff\u2000\u2001\u20c0-\u20ff"
+    "\u2126\u212a\u212b\u2300-\u233f\u2adc\u2cef-\u2cf1\u2d7f\u2de0-\u2dff\u302a-\u302f\u3099\u309a"
+    "\ua66f\ua674-\ua67d\ua69e\ua69f\ua6f0\ua6f1\ua806\ua82c\ua8c4\ua8e0-\ua8f1\ua92b-\ua92d\ua953"
+    "\ua9b3\ua9c0\uaab0\uaab2-\uaab4\uaab7\uaab8\uaabe\uaabf\uaac1\uaaf6\uabed\uf900-\ufb7f\ufe20-\ufe2f"
 )
-#: lead bytes of blocks where NFC may change text: combining marks, Hebrew/Arabic/Indic points
-_DELETE_BUT_NFC_LEADS = bytes(b for b in range(256) if b not in b"\xcc\xcd" + bytes(range(0xD2, 0xE1)))
-_NFC_TESTS = (
-    (b"\xce", re.compile(rb"\xce\x87")),  # U+0387
-    (b"\xe1", re.compile(rb"\xe1(?:[\x80-\x87]|[\x9c-\xb7]|[\xbc-\xbf])")),  # jamo, marks, Greek extended
-    (b"\xe2", re.compile(rb"\xe2\x80[\x80\x81]")),  # en/em quad
-    (b"\xe2", re.compile(rb"\xe2\x84[\xa6\xaa\xab]")),  # ohm, kelvin, angstrom signs
-    (b"\xe2", re.compile(rb"\xe2[\x83\x8c]")),  # combining marks for symbols, angle brackets (checked by NFC)
-    (b"\xe3", re.compile(rb"\xe3\x82[\x99\x9a]")),  # kana voicing marks
-    (b"\xef", re.compile(rb"\xef(?:[\xa4-\xad]|\xb8[\xa0-\xaf])")),  # CJK compatibility, presentation forms
-    (b"\xf0", re.compile(rb"\xf0(?:\x9d\x85|\xaf[\xa0-\xa8]|\x91)")),
+_NFC_ASTRAL = (
+    "\U000101fd\U000102e0\U00010376-\U0001037a\U00010a0d\U00010a0f\U00010a38-\U00010a3a\U00010a3f"
+    "\U00010ae5\U00010ae6\U00010d24-\U00010d27\U00010eab\U00010eac\U00010f46-\U00010f50"
+    "\U00010f82-\U00010f85\U00011000-\U00011fff\U00016af0-\U00016af4\U00016b30-\U00016b36"
+    "\U00016ff0\U00016ff1\U0001bc9e\U0001d140-\U0001d18b\U0001d1aa-\U0001d1ad\U0001d1bb-\U0001d1c0"
+    "\U0001d242-\U0001d244\U0001e000-\U0001e02a\U0001e130-\U0001e136\U0001e2ae\U0001e2ec-\U0001e2ef"
+    "\U0001e8d0-\U0001e8d6\U0001e944-\U0001e94a\U0002f800-\U0002fa3f"
 )
+_NFC_SUSPECT = re.compile(f"[{_NFC_BMP}{_NFC_ASTRAL}]")
+# One search for both, on a class without ranges beyond U+FFFF but the one for all of them:
+# with several such ranges, CPython's re tests a class range by range (7 µs per document
+# here for _NFC_SUSPECT alone, 0.9 µs for this one). A clean document stops there.
+_RARE_OR_NFC = re.compile(f"[{_RARE_CLASS[:_RARE_CLASS.index(chr(0xF0000))]}{_NFC_BMP}\U00010000-\U0010ffff]")
 
 
 class _Scan:
-    """What the cheap passes found in one document; computed once, shared by the rules."""
+    """What the cheap passes found in one document; computed once, shared by the rules.
 
-    __slots__ = ("ascii", "rare", "maybe_nfc", "nonascii", "_rare_runs", "_mojibake")
+    The non-ASCII characters of a European text are a few percent of it: one bytes.translate
+    deletes the rest, and the character classes are searched on what is left.
+    """
+
+    __slots__ = ("ascii", "chars", "rare", "maybe_nfc", "nonascii", "_rare_runs", "_mojibake")
 
     def __init__(self, doc: Document) -> None:
         text = doc.text
@@ -88,16 +88,16 @@ class _Scan:
         if self.ascii:
             # only C0 controls and DEL can be rare in ASCII
             self.nonascii = text.encode("ascii").translate(None, _DELETE_ASCII)
+            self.chars = self.nonascii.decode("ascii")
             self.rare = bool(self.nonascii)
             self.maybe_nfc = False
             return
         self.nonascii = kept = _utf8_of(doc).translate(None, _DELETE_ASCII)
-        self.rare = bool(kept.translate(None, _NOT_C0)) or any(
-            byte in kept and (pat is None or pat.search(kept) is not None) for byte, pat in _RARE_TESTS
-        )
-        self.maybe_nfc = bool(kept.translate(None, _DELETE_BUT_NFC_LEADS)) or any(
-            byte in kept and pat.search(kept) is not None for byte, pat in _NFC_TESTS
-        )
+        # whole characters (only single bytes were deleted), and the C0 controls
+        self.chars = chars = kept.decode("utf-8", "surrogatepass")
+        some = _RARE_OR_NFC.search(chars) is not None
+        self.rare = some and _RARE.search(chars) is not None
+        self.maybe_nfc = some and _NFC_SUSPECT.search(chars) is not None
 
     def rare_runs(self, text: str) -> list[tuple[int, int]]:
         if self._rare_runs is None:
@@ -447,8 +447,12 @@ class _Moji:
         self.codec, self.safe, self.rounds = codec, safe, rounds
 
 
+@lru_cache(maxsize=8192)
 def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
-    """Best repair of a whitespace-delimited chunk: (repaired, codec, rounds, unambiguous)."""
+    """Best repair of a whitespace-delimited chunk: (repaired, codec, rounds, unambiguous).
+
+    Cached: broken text repeats its words (``Ã©tÃ©``, ``lâ€™``), and trying five charsets
+    up to three rounds each costs some 60 µs a word."""
     base = _anomalies(chunk)
     if base == 0:
         return None
@@ -595,15 +599,78 @@ _MOJI_BYTES = (
     re.compile(rb"\xc5[\x92\x93][\xc2\xc3\xce\xcf\xe2]"),
 )
 _LOST_NBSP = re.compile(rb"\xc3[\x82\x83] ")
-#: any of _MOJI_BYTES: clean text (the common case) pays one search, not eight
-_MOJI_ANY = re.compile(b"|".join(b"(?:" + p.pattern + b")" for p in _MOJI_BYTES))
+#: Characters the leads of _MOJI_BYTES can be, where a prefilter needs them (tests/
+#: test_encoding_corpus.py checks them against the byte patterns, character by character).
+_LEADS_1 = "\u00c2-\u00c5\u00cc-\u00d1\u00d7-\u00d9"
+_LEADS_3A, _LEADS_3B = "\u00e0\u00e1\u00e3-\u00ef", "\u00f0-\u00f4"
+_LEADS_MAC = "\u201a\u2013\u2014\u221a\u201e\u2030"
 
 
-def _gate_lines(doc: Document, nonascii: bytes) -> list[tuple[int, int]]:
+def _chars_of(pattern: bytes) -> str:
+    """Every character a one-character byte alternation matches, as a character class body
+    (the alternations here only match 2-byte characters and 3-byte ones that start with E2)."""
+    every = "\n".join(map(chr, [*range(0x80, 0x800), *range(0x2000, 0x3000)])).encode("utf-8")
+    found = re.findall(b"(?<=\n)(?:" + pattern + b")(?=\n)", b"\n" + every + b"\n")
+    return "".join(re.escape(ch.decode("utf-8")) for ch in found)
+
+
+@lru_cache(maxsize=1)
+def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
+    """``find(nonascii, chars)``: the patterns of _MOJI_BYTES found in a document's non-ASCII
+    bytes (``chars``: the same as characters), each searched only if a test on the characters
+    that any of its matches implies passes first.
+
+    The leads of the Latin patterns are accented letters (é, à, ô are C3 xx, like them):
+    searched in bytes, each C3 of a French text is a candidate the pattern has to try (5 µs
+    per document). As characters, each search starts from a character class, and from what
+    is rare where it can (a continuation that is not typography, the lead of a pair).
+    """
+    cont, strict, mac = _chars_of(_CONT1252), _chars_of(_CONT1252_STRICT), _chars_of(_MACCONT)
+    pair_1 = re.compile(f"[{_LEADS_1}][{cont}]").search
+    pair_2 = re.compile(f"\u00e2[{cont}]{{2}}").search
+    # pattern 3's alternatives apart (an alternation or a lookbehind first has no character
+    # class to scan for); the first one's lead is checked on the character before the match
+    strict_cont = re.compile(f"[{strict}][{cont}]").finditer
+    pair_3b = re.compile(f"[{_LEADS_3B}][{cont}]{{3}}").search
+    pair_mac = re.compile(f"[{_LEADS_MAC}][{mac}]").search
+    p1, p2, p3, p4, p5, p6, p7, p8 = _MOJI_BYTES
+
+    def pair_3(text: str) -> bool:
+        for m in strict_cont(text):
+            k = m.start()
+            if k and "\u00e0" <= text[k - 1] <= "\u00ef" and text[k - 1] != "\u00e2":
+                return True
+        return pair_3b(text) is not None
+
+    def find(nonascii: bytes, chars: str) -> list[Any]:
+        found = []
+        if pair_1(chars) is not None and p1.search(nonascii):
+            found.append(p1)
+        if pair_2(chars) is not None and p2.search(nonascii):
+            found.append(p2)
+        if pair_3(chars) and p3.search(nonascii):
+            found.append(p3)
+        if p4.search(nonascii):
+            found.append(p4)
+        if p5.search(nonascii):
+            found.append(p5)
+        if pair_mac(chars) is not None and p6.search(nonascii):
+            found.append(p6)
+        if p7.search(nonascii):
+            found.append(p7)
+        if p8.search(nonascii):
+            found.append(p8)
+        return found
+
+    return find
+
+
+def _gate_lines(doc: Document, scan: _Scan) -> list[tuple[int, int]]:
     """(start, end) character offsets of the lines that may hold mojibake."""
-    pats = [p for p in _MOJI_BYTES if p.search(nonascii)] if _MOJI_ANY.search(nonascii) else []
+    nonascii = scan.nonascii
+    pats = _moji_patterns_finder()(nonascii, scan.chars)
     raw = _utf8_of(doc)
-    if (b"\xc3\x82" in nonascii or b"\xc3\x83" in nonascii) and _LOST_NBSP.search(raw):
+    if ("\u00c2" in scan.chars or "\u00c3" in scan.chars) and _LOST_NBSP.search(raw):
         pats.append(_LOST_NBSP)
     if not pats:
         return []
@@ -646,7 +713,7 @@ def _mojibake_spans(doc: Document) -> list[_Moji]:
     found: list[_Moji] = []
     if not scan.ascii:
         text = doc.text
-        for a, b in _gate_lines(doc, scan.nonascii):
+        for a, b in _gate_lines(doc, scan):
             line = text[a:b]
             spans = _mojibake_in_line(line, a)
             # ftfy, a decade of curated heuristics, catches what the word-level repair
@@ -1003,6 +1070,8 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     character of the same byte (`\\x92` becomes `’`, what browsers do), or
     deletes it when cp1252 has none (safe).
     """
+    if not _scan(doc).rare:  # the common case: no generator started for nothing
+        return
     spans = None
     for a, b in _runs_of(doc, ("control",)):
         if spans is None:
@@ -1055,6 +1124,8 @@ def invisible_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## Fix
     `--fix` deletes them (safe); a line or paragraph separator becomes a newline.
     """
+    if not _scan(doc).rare:  # the common case: no generator started for nothing
+        return
     text = doc.text
     rtl = None
     for a, b in _runs_of(doc, ("invisible",)):
@@ -1109,6 +1180,8 @@ def private_use_character(doc: Document, ctx: RuleContext) -> Iterator[Violation
     `--fix --unsafe-fixes` deletes them. The fix is unsafe: if the character
     was a private mapping of a real letter, deleting it loses that letter.
     """
+    if not _scan(doc).rare:
+        return
     for a, b in _runs_of(doc, ("private", "nonchar")):
         run = doc.text[a:b]
         chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
