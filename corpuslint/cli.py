@@ -189,6 +189,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     from corpuslint.baseline import DEFAULT_BASELINE, filter_baseline, read_baseline, write_baseline
     from corpuslint.cache import Cache
     from corpuslint.engine import SignatureStore
+    from corpuslint.model import Severity
     from corpuslint.progress import Progress
     from corpuslint.reporters import ReportOptions, Summary
 
@@ -231,6 +232,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     reporter = reporter_cls(out, ReportOptions(color=color, statistics=args.statistics, quiet=args.quiet))
     summary = Summary(files=merged.files if merged else len(files))
     threshold = settings.fail_on.rank
+    rank = {s: s.rank for s in Severity}
     failing = False
     internal = False
     buffered: list[Any] = []
@@ -246,21 +248,27 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
         if known is not None:
             findings, hidden = filter_baseline(findings, known)
             summary.baselined += hidden
+        if not findings:
+            return
+        # counted a list at a time (Counter.update counts in C): with every core linting,
+        # this process's time is the scarce one
+        keys = [(f.code, f.name) for f in findings]
+        summary.findings += len(findings)
+        summary.by_rule.update(keys)
+        summary.by_category.update(f.category for f in findings)
+        summary.category_of.update((f.code, f.category) for f in findings)
         # findings arrive a file (or the corpus phase) at a time: distinct documents per rule
-        for key in {((f.code, f.name), f.path, f.record) for f in findings}:
-            summary.documents_by_rule[key[0]] += 1
-        for f in findings:
-            summary.category_of[f.code] = f.category
-            summary.findings += 1
-            summary.by_category[f.category] += 1
-            summary.by_rule[(f.code, f.name)] += 1
-            if f.fix is not None and (f.fix.safe or args.unsafe_fixes):
-                summary.fixable[(f.code, f.name)] += 1
-            failing |= f.severity.rank >= threshold
-            if buffer_all:
-                buffered.append(f)
-            else:
-                reporter.report(f)
+        summary.documents_by_rule.update(k for k, _, _ in {(k, f.path, f.record) for k, f in zip(keys, findings)})
+        summary.fixable.update(k for k, f in zip(keys, findings)
+                               if f.fix is not None and (f.fix.safe or args.unsafe_fixes))
+        if not failing:
+            failing = any(rank[f.severity] >= threshold for f in findings)
+        if buffer_all:
+            buffered.extend(findings)
+        else:
+            report = reporter.report
+            for f in findings:
+                report(f)
 
     try:
         if not buffer_all:
