@@ -240,8 +240,10 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     # corpus-rule signatures, kept compact until the corpus phase (no per-file copies)
     signatures = SignatureStore()
     progress = Progress(0, enabled=None if not args.quiet else False)
-    if progress.enabled:  # the files' sizes (a stat each) only for a progress line
-        progress.total = max(sum(_size(f.path) for f in files), 1)
+    sizes: dict[str, int] = {}
+    if progress.enabled:  # the files' sizes (discovery's, a stat each where it had none) for a progress line
+        sizes = {f.display: f.size if f.size >= 0 else _size(f.path) for f in files}
+        progress.total = max(sum(sizes.values()), 1)
 
     def emit(findings: list[Any]) -> None:
         nonlocal failing
@@ -288,7 +290,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
                 diffs.append(res.diff)
             signatures.add(res.signatures)
             if progress.enabled:
-                progress.update(_size(engine._paths.get(res.display)), res.documents, res.bytes)
+                progress.update(sizes.get(res.display, 0), res.documents, res.bytes)
             emit(res.findings)
         progress.close()
         if merged:

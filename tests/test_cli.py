@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -259,3 +261,32 @@ def test_statistics_as_json(corpus: Path, capsys: pytest.CaptureFixture[str]) ->
     assert by["DUP001"]["documents"] == 2 and by["DUP001"]["fixable"] == 1
     assert by["RES001"]["findings"] >= by["RES001"]["documents"] >= 2
     assert [r["findings"] for r in rows] == sorted((r["findings"] for r in rows), reverse=True)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_progress_line_on_a_terminal_only(corpus: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """Documents, MB, rate, share and ETA on stderr when it is a terminal (sizes from
+    discovery); nothing with --quiet or when stderr is piped."""
+    import corpuslint.progress
+
+    clock = iter(range(10**6))  # a second between updates: every one is shown
+    monkeypatch.setattr(corpuslint.progress, "time", types.SimpleNamespace(monotonic=lambda: float(next(clock))))
+    tty = _Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    main(["--no-cache", "--jobs", jobs, "--format", "json", "seeds", "clean.txt"])
+    shown = tty.getvalue()
+    assert "6 docs" in shown and " MB/s" in shown and "100%" in shown and "ETA 0:00" in shown
+    assert shown.endswith("\r\x1b[K")  # the line is cleared before the report ends
+    tty = _Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    main(["--no-cache", "--jobs", jobs, "-q", "seeds"])
+    assert "docs" not in tty.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    main(["--no-cache", "--jobs", jobs, "--format", "json", "seeds"])
+    assert "docs" not in piped.getvalue()
