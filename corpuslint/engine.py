@@ -363,6 +363,7 @@ class Engine:
         if state.result is not None:
             return state.result
         res = state.res
+        before = len(res.findings)
         if self.write and state.record_texts:
             try:
                 self._write_records(state.item, state.record_texts)
@@ -374,7 +375,7 @@ class Engine:
                 write_atomic(state.item.path, state.fixed_raw)
             except OSError as e:
                 res.findings.append(self._unreadable(state.item.display, f"cannot write the fixes: {e.strerror or e}"))
-        if not state.sorted:
+        if not state.sorted or len(res.findings) != before:  # a write error joins a worker's sorted list
             res.findings.sort(key=lambda f: f.sort_key)
         if not res.signatures:
             res.signatures = {}  # nothing to keep (no corpus rule, or no readable document)
@@ -533,11 +534,12 @@ class Engine:
                     idx = len(states)
                     state = self._open_file(item)
                     states.append(state)
-                    if state.result is None and 0 <= item.size < _BATCH_BYTES:
+                    size = getattr(item, "size", -1)  # -1: unknown (an item built without it)
+                    if state.result is None and 0 <= size < _BATCH_BYTES:
                         # a small file goes whole: the worker reads it (the parent's time is
                         # the scarce one with every core linting)
                         batch.append((idx, item))
-                        batch_bytes += 2 * item.size
+                        batch_bytes += 2 * size
                         # batches shrink towards the end (guided scheduling): the workers
                         # finish together instead of one waiting for the other's last batch
                         limit = min(_BATCH_DOCS, max(1, (len(files) - idx) // (8 * jobs)))
@@ -647,10 +649,15 @@ class Engine:
             # forked copy of this process takes all rules but the last (which often makes the
             # most findings: they would cross a pipe), the two halves running side by side.
             head, last = rules[:-1], rules[-1:]
-            theirs = _in_child(lambda: run(head))
-            mine = run(last)
-            done = theirs()
-            return (run(head) if done is None else done) + mine  # None: the child died, redo its part here
+            child = _in_child(lambda: run(head))
+            if child is not None:
+                try:
+                    mine = run(last)
+                except BaseException:  # Ctrl-C: no child left behind
+                    child.cancel()
+                    raise
+                theirs = child.result()
+                return (run(head) if theirs is None else theirs) + mine  # None: the child failed, its part here
         return run(rules)
 
     def _corpus_finding(self, ar: ActiveRule, cv: CorpusViolation) -> Finding:
@@ -1167,29 +1174,22 @@ def _ref_of(doc: Document) -> DocRef:
     return DocRef(doc.path, doc.record, meta.get("_index"), meta.get("_offset"))
 
 
-def _in_child(work: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``work`` in a forked child; the returned function waits for its (pickled) result,
-    or None if the child failed to give one (killed, out of memory, unpicklable result)."""
-    import pickle
+class _Child:
+    """A forked child computing one value (see _in_child)."""
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: no cleanup of the parent's state (buffers, atexit), just the answer
-        status = 1
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid, self.read_end = pid, read_end
+
+    def result(self) -> Any:
+        """The child's answer, or None if it failed to give one (killed, out of memory,
+        an answer that cannot be pickled): the caller then does the work itself."""
+        import pickle
+
         try:
-            os.close(read_end)
-            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            status = 0
+            with os.fdopen(self.read_end, "rb") as pipe:
+                data = pipe.read()
         finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def result() -> Any:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+            status = self._reap()
         if status != 0 or not data:
             return None
         try:
@@ -1197,7 +1197,67 @@ def _in_child(work: Callable[[], Any]) -> Callable[[], Any]:
         except Exception:  # noqa: BLE001 - a truncated answer: the caller redoes the work
             return None
 
-    return result
+    def cancel(self) -> None:
+        """Stop the child (its answer is no longer wanted) and reap it."""
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.close(self.read_end)
+        except OSError:
+            pass
+        self._reap()
+
+    def _reap(self) -> int:
+        try:
+            return os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:  # reaped already (SIGCHLD ignored): the answer tells
+            return 0
+
+
+def _in_child(work: Callable[[], Any]) -> _Child | None:
+    """Start ``work`` in a forked child, its pickled result sent back through a pipe.
+
+    None: no child was started (pipe or fork refused, or other threads running in this
+    process, which a forked child could deadlock on): the caller does the work itself.
+    """
+    import pickle
+    import threading
+
+    if threading.active_count() > 1:
+        return None
+    for stream in (sys.stdout, sys.stderr):  # the child must not write again what is buffered here
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: no cleanup of the parent's state (atexit, finalizers), just the answer
+        status = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return _Child(pid, read_end)
 
 
 def _can_fork() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -379,13 +380,21 @@ def test_parallel_run_equals_serial_run(tmp_path: Path, small_files_whole: bool,
 
 
 def test_forked_corpus_phase_falls_back_when_the_child_dies() -> None:
-    import os
-
     from corpuslint.engine import _in_child
 
-    assert _in_child(lambda: {"a": [1, 2]})() == {"a": [1, 2]}
-    assert _in_child(lambda: os._exit(3))() is None  # killed, crashed: the caller redoes the work
-    assert _in_child(lambda: (lambda: 1))() is None  # an answer that cannot be pickled
+    def answer(work: Any) -> Any:
+        child = _in_child(work)
+        assert child is not None
+        return child.result()
+
+    assert answer(lambda: {"a": [1, 2]}) == {"a": [1, 2]}
+    assert answer(lambda: os._exit(3)) is None  # killed, crashed: the caller redoes the work
+    assert answer(lambda: (lambda: 1)) is None  # an answer that cannot be pickled
+    child = _in_child(lambda: __import__("time").sleep(60))
+    assert child is not None
+    child.cancel()  # the parent's part failed (Ctrl-C): the child is stopped and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)
 
 
 def test_forked_corpus_phase_gives_the_findings_of_one_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -397,3 +406,63 @@ def test_forked_corpus_phase_gives_the_findings_of_one_process(tmp_path: Path, c
         out.append(capsys.readouterr().out)
     assert out[0] == out[1]
     assert {f["code"] for f in json.loads(out[1])} == {"DUP102", "RES101"}
+
+
+def test_corpus_phase_runs_here_when_fork_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(6):
+        (tmp_path / f"{i}.txt").write_text(ARTICLE + f"Ligne propre au texte {i}.\n", encoding="utf-8")
+    argv = ["--isolated", "--no-cache", "--format", "json", "--select", "DUP101,DUP102,RES101", str(tmp_path)]
+    main([*argv, "--jobs", "1"])
+    serial = capsys.readouterr().out
+    import corpuslint.engine as engine_mod
+
+    real_fork = os.fork
+    forks = []
+
+    def refuse_after_workers() -> int:
+        forks.append(1)
+        if len(forks) > 2:  # the two workers fork; the corpus phase's child is refused
+            raise OSError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(engine_mod.os, "fork", refuse_after_workers)
+    main([*argv, "--jobs", "2"])
+    assert capsys.readouterr().out == serial and len(forks) == 3
+
+
+def test_fix_write_error_sorted_like_a_serial_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file linted whole by a worker, whose fixes cannot be written: the CL002 takes its
+    place among the file's findings as in one process (reporters stream file by file)."""
+    import corpuslint.engine as engine_mod
+
+    def refuse(path: Any, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(engine_mod, "write_atomic", refuse)
+    (tmp_path / "a.txt").write_text("Le con\u200bseil a voté le budget.\nS'abonner\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Un autre texte, propre.\n", encoding="utf-8")
+    s = open_session(isolated=True)
+    files, _ = s.discover([str(tmp_path)])
+    per_file = [[[(f.code, f.line) for f in r.findings] for r in s.engine(fix=True).iter_results(files, jobs)]
+                for jobs in (1, 2)]
+    assert per_file[0] == per_file[1]
+    assert per_file[0][0][0] == ("CL002", None) and len(per_file[0][0]) > 1  # a file-level finding: first
+
+
+def test_reader_raw_bytes_that_are_not_the_text(tmp_path: Path) -> None:
+    """A plugin reader may keep the file's bytes (a PDF, HTML) as ``raw`` beside the text it
+    extracted: the encoding rules read the text, they do not crash on the bytes."""
+
+    class PdfReader:
+        @hookimpl(tryfirst=True)
+        def corpuslint_read(self, path: Path, display_path: str, settings: Any) -> Any:
+            if path.suffix != ".pdf":
+                return None
+            raw = b"%PDF-1.4 \xe2\x80\x93 \xff\xd8\xff stream of bytes that are no text at all"
+            return [Document(path=display_path, raw=raw, text="Le conseil a vot\u00e9 \u00c3\u00a9t\u00c3\u00a9.\n")]
+
+    (tmp_path / "x.pdf").write_bytes(b"ignored")
+    s = open_session(isolated=True, entry_points=False, extra_plugins=[PdfReader()], overrides={"select": ["ENC", "CL"]})
+    result = s.engine().run([Discovered(tmp_path / "x.pdf", "x.pdf")])
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("ENC003", 1, 19)]

@@ -78,7 +78,7 @@ class _Scan:
     deletes the rest, and the character classes are searched on what is left.
     """
 
-    __slots__ = ("ascii", "chars", "rare", "maybe_nfc", "nonascii", "_rare_runs", "_mojibake")
+    __slots__ = ("ascii", "chars", "rare", "maybe_nfc", "nonascii", "utf8", "_rare_runs", "_mojibake")
 
     def __init__(self, doc: Document) -> None:
         text = doc.text
@@ -87,14 +87,25 @@ class _Scan:
         self._mojibake: list[_Moji] | None = None
         if self.ascii:
             # only C0 controls and DEL can be rare in ASCII
-            self.nonascii = text.encode("ascii").translate(None, _DELETE_ASCII)
+            self.utf8 = text.encode("ascii")
+            self.nonascii = self.utf8.translate(None, _DELETE_ASCII)
             self.chars = self.nonascii.decode("ascii")
             self.rare = bool(self.nonascii)
             self.maybe_nfc = False
             return
-        self.nonascii = kept = _utf8_of(doc).translate(None, _DELETE_ASCII)
-        # whole characters (only single bytes were deleted), and the C0 controls
-        self.chars = chars = kept.decode("utf-8", "surrogatepass")
+        self.utf8 = utf8 = _utf8_of(doc)
+        kept = utf8.translate(None, _DELETE_ASCII)
+        try:  # whole characters (only single bytes were deleted), and the C0 controls
+            chars = kept.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            chars = None
+        if chars is None or len(chars) + len(utf8) - len(kept) != len(text):
+            # a reader's raw bytes that are not the UTF-8 of its text (a plugin that extracts
+            # text from PDF or HTML): the scans work on the text's own UTF-8
+            self.utf8 = utf8 = text.encode("utf-8", "surrogatepass")
+            kept = utf8.translate(None, _DELETE_ASCII)
+            chars = kept.decode("utf-8", "surrogatepass")
+        self.nonascii, self.chars = kept, chars
         some = _RARE_OR_NFC.search(chars) is not None
         self.rare = some and _RARE.search(chars) is not None
         self.maybe_nfc = some and _NFC_SUSPECT.search(chars) is not None
@@ -447,12 +458,21 @@ class _Moji:
         self.codec, self.safe, self.rounds = codec, safe, rounds
 
 
-@lru_cache(maxsize=8192)
 def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
     """Best repair of a whitespace-delimited chunk: (repaired, codec, rounds, unambiguous).
 
-    Cached: broken text repeats its words (``Ã©tÃ©``, ``lâ€™``), and trying five charsets
-    up to three rounds each costs some 60 µs a word."""
+    Words are cached: broken text repeats them (``Ã©tÃ©``, ``lâ€™``), and trying five charsets
+    up to three rounds each costs some 60 µs a word. Longer chunks (a script without spaces)
+    are not: the cache would hold thousands of them."""
+    return _repair_word(chunk) if len(chunk) <= 64 else _repair(chunk)
+
+
+@lru_cache(maxsize=8192)
+def _repair_word(chunk: str) -> tuple[str, str, int, bool] | None:
+    return _repair(chunk)
+
+
+def _repair(chunk: str) -> tuple[str, str, int, bool] | None:
     base = _anomalies(chunk)
     if base == 0:
         return None
@@ -669,7 +689,7 @@ def _gate_lines(doc: Document, scan: _Scan) -> list[tuple[int, int]]:
     """(start, end) character offsets of the lines that may hold mojibake."""
     nonascii = scan.nonascii
     pats = _moji_patterns_finder()(nonascii, scan.chars)
-    raw = _utf8_of(doc)
+    raw = scan.utf8
     if ("\u00c2" in scan.chars or "\u00c3" in scan.chars) and _LOST_NBSP.search(raw):
         pats.append(_LOST_NBSP)
     if not pats:
