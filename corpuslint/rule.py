@@ -308,7 +308,10 @@ class CorpusRule(Rule):
 
     ``collect`` runs next to the document (in a worker) and returns a small,
     picklable signature (hashes and integers, never the text); ``finalize`` runs
-    once in the parent over all signatures and yields :class:`CorpusViolation`.
+    once over all signatures and yields :class:`CorpusViolation`. With ``--jobs`` above
+    one, ``finalize`` may run in a forked copy of the parent (the corpus rules split
+    over two processes): what it sets on the rule object stays there; it must only
+    yield (picklable) violations.
     """
 
     unit = "corpus"
