@@ -1,6 +1,6 @@
 """The structural residue scorer's shortcuts give what the plain computation gives (issue #5).
 
-``_analyze`` copies the score of a short line seen before, in this document or another one
+``_analyze`` copies the score of a line seen before, in this document or another one
 (``_SCORED``): the analysis of a document must not depend on what was analysed before it,
 nor on what the analysis does to the scores it hands out.
 """
@@ -50,6 +50,8 @@ def _synthetic() -> list[str]:
         "",
         "\n\n\n",
         "S'abonner\n" * 30,
+        # a line of Chinese longer than the lines kept for other documents, twice
+        "首页 | 新闻\n" + ("今天市政府宣布了新的交通计划，市民可以在网上查看详细内容。" * 15 + "\n") * 2 + "登录\n",
     ]
 
 
@@ -86,11 +88,11 @@ def test_analysis_does_not_depend_on_earlier_documents(rule: Any) -> None:
 
 
 def test_memo_is_emptied_when_full(rule: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rs, "_MEMO_MAX", 3)
+    monkeypatch.setattr(rs, "_SCORED_MAX", 3)
     texts = _texts()
     rs._SCORED.clear()
     expected = [_run(rule, t) for t in texts]
     assert len(rs._SCORED) <= 3
     rs._SCORED.clear()
-    monkeypatch.setattr(rs, "_MEMO_MAX", 20_000)
+    monkeypatch.undo()
     assert [_run(rule, t) for t in texts] == expected

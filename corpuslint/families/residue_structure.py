@@ -474,8 +474,11 @@ def _tokens(text: str) -> list[str]:
 
 
 #: (stripped line, repeated, phrase cue, function words) -> the line's ``_score_line``, as it
-#: came out (index -1), for the lines of every document (emptied at ``_MEMO_MAX`` entries)
+#: came out (index -1), for the lines of every document up to ``_SCORED_LEN`` characters
+#: (emptied at ``_SCORED_MAX`` entries: a few MB)
 _SCORED: dict[tuple[str, bool, str | None, frozenset[str]], LineScore] = {}
+_SCORED_LEN = 400
+_SCORED_MAX = 5_000
 
 _CJK_SPLIT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
 
@@ -544,9 +547,10 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         if twin is None:
             s = _score_line(i, t, _tokens(t), ffw, repeated, phrase)
             scores.append(s)
-            if len(memo) >= _MEMO_MAX:
-                memo.clear()
-            memo[key] = _copy_score(s, -1)
+            if n <= _SCORED_LEN:
+                if len(memo) >= _SCORED_MAX:
+                    memo.clear()
+                memo[key] = _copy_score(s, -1)
         else:
             scores.append(_copy_score(twin, i))
     for s in scores:
