@@ -473,6 +473,13 @@ def _tokens(text: str) -> list[str]:
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
 
 
+#: (stripped line, repeated, phrase cue, function words) -> the line's ``_score_line``, as it
+#: came out (index -1), for the lines of every document up to ``_SCORED_LEN`` characters
+#: (emptied at ``_SCORED_MAX`` entries: a few MB)
+_SCORED: dict[tuple[str, bool, str | None, frozenset[str]], LineScore] = {}
+_SCORED_LEN = 400
+_SCORED_MAX = 5_000
+
 _CJK_SPLIT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
 
 
@@ -525,9 +532,9 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         ffw = frozenset(_adaptive_function_words(long, [_tokens(t) for t in long])) or vocab.all_function_words
     counts = Counter(norms[i] for i in idx if norms[i])
     scores = []
-    # a page repeats its menus and buttons: a line scored before is copied (the analysis
-    # changes each line's score afterwards)
-    scored: dict[tuple[str, bool, str | None], LineScore] = {}
+    # a site repeats its menus and buttons on the page and across its pages: a line scored
+    # before is copied from an untouched copy (the analysis changes each line's score afterwards)
+    memo = _SCORED
     for i, t in zip(idx, texts):
         phrase = phrase_lines.get(i)
         n = len(t)
@@ -535,10 +542,15 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
             scores.append(_prose_line(i, t, ffw))
             continue
         repeated = counts[norms[i]] > 1 and n < 80
-        twin = scored.get((t, repeated, phrase))
+        key = (t, repeated, phrase, ffw)
+        twin = memo.get(key)
         if twin is None:
-            scores.append(_score_line(i, t, _tokens(t), ffw, repeated, phrase))
-            scored[(t, repeated, phrase)] = scores[-1]
+            s = _score_line(i, t, _tokens(t), ffw, repeated, phrase)
+            scores.append(s)
+            if n <= _SCORED_LEN:
+                if len(memo) >= _SCORED_MAX:
+                    memo.clear()
+                memo[key] = _copy_score(s, -1)
         else:
             scores.append(_copy_score(twin, i))
     for s in scores:

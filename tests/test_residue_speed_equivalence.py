@@ -1,0 +1,98 @@
+"""The structural residue scorer's shortcuts give what the plain computation gives (issue #5).
+
+``_analyze`` copies the score of a line seen before, in this document or another one
+(``_SCORED``): the analysis of a document must not depend on what was analysed before it,
+nor on what the analysis does to the scores it hands out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import corpuslint.families.residue_structure as rs
+from corpuslint.model import Document
+from corpuslint.rule import RuleContext
+from corpuslint.session import open_session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_MENU = "Accueil | Monde | Europe | Sport\nS'abonner\nPartager sur Facebook\nÀ lire aussi\n"
+_PARAGRAPH_FR = (
+    "Le conseil municipal a voté mardi soir le budget de l'année prochaine, après un débat de plus de "
+    "trois heures sur les travaux de la place du marché et sur le prix de l'eau dans les quartiers. "
+)
+_PARAGRAPH_XX = (
+    "Kala mbuto ya wana mbele na nzila ya zamani, kala mbuto ya mama na nzila ya kisiwa kwa wakati wote "
+    "na wana wa kijiji kala mbuto ya mvua na nzila ya bahari kwa watu wote wa mji huu. "
+)
+
+
+def _synthetic() -> list[str]:
+    """Pages with menus, CR line ends, blank lines, long lines, other scripts, no-pack languages."""
+    long_line = (_PARAGRAPH_FR * 12).strip()
+    return [
+        _MENU + "\n" + "\n\n".join([_PARAGRAPH_FR * 2] * 4) + "\n\n" + _MENU + "© Le Journal 2024\n",
+        _MENU.replace("\n", "\r\n") + "\r\n" + (_PARAGRAPH_FR * 3 + "\r\n\r\n") * 3 + "Partager sur Facebook\r\n12 commentaires\r\n",
+        _MENU.replace("\n", "\r") + "\r" + (_PARAGRAPH_FR + "\r") * 5,
+        "\n\n   \n" + long_line + "\n" + _MENU + long_line + "\n\t\n",
+        _MENU + "Главная | Новости | Спорт\n" + "\n".join([_PARAGRAPH_FR * 2] * 4) + "\nПодписаться на рассылку\n",
+        "首页 | 新闻 | 体育\n登录\n" + "\n".join(["今天市政府宣布了新的交通计划，市民可以在网上查看详细内容。" * 6] * 4) + "\n分享到微博\n",
+        "الرئيسية | أخبار | رياضة\n" + "\n".join(["أعلنت الحكومة اليوم عن خطة جديدة للنقل في المدينة. " * 5] * 4) + "\nشارك\n",
+        # languages without a pack: the function words are the document's own, different per page
+        _MENU + "\n".join([_PARAGRAPH_XX * 2] * 5) + "\nKala mbuto\nnzila ya mama\n",
+        _MENU + "\n".join(["Ona tiki bara mele ona tiki sasa mele ona pula tiki bara mele ona nana. " * 3] * 5)
+        + "\nKala mbuto\nnzila ya mama\n",
+        "",
+        "\n\n\n",
+        "S'abonner\n" * 30,
+        # a line of Chinese longer than the lines kept for other documents, twice
+        "首页 | 新闻\n" + ("今天市政府宣布了新的交通计划，市民可以在网上查看详细内容。" * 15 + "\n") * 2 + "登录\n",
+    ]
+
+
+def _texts() -> list[str]:
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "residue_corpus").glob("*.txt"))
+    paths += sorted((ROOT / "tests" / "fp_corpus").glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in paths] + _synthetic()
+
+
+@pytest.fixture(scope="module")
+def rule() -> Any:
+    session = open_session(isolated=True, entry_points=False)
+    return next(ar for ar in session.ruleset.active if ar.code == "RES008")
+
+
+def _run(rule: Any, text: str) -> tuple[Any, ...]:
+    doc = Document(path="page.txt", raw=text.encode(), text=text)
+    a = rule.rule.analysis(doc, RuleContext(doc, rule.options, rule.vocabulary))
+    findings = [(v.start, v.end, v.message) for v in rule.rule.check(doc, RuleContext(doc, rule.options, rule.vocabulary))]
+    return [dataclasses.astuple(s) for s in a.scores], a.core, [(b.first, b.last, b.zone) for b in a.blocks], a.comment, a.comment_cues, findings
+
+
+def test_analysis_does_not_depend_on_earlier_documents(rule: Any) -> None:
+    texts = _texts()
+    alone = []
+    for t in texts:
+        rs._SCORED.clear()
+        alone.append(_run(rule, t))
+    order = list(range(len(texts))) * 2
+    random.Random(5).shuffle(order)
+    rs._SCORED.clear()
+    for k in order:  # each document after others, and after itself
+        assert _run(rule, texts[k]) == alone[k], k
+
+
+def test_memo_is_emptied_when_full(rule: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rs, "_SCORED_MAX", 3)
+    texts = _texts()
+    rs._SCORED.clear()
+    expected = [_run(rule, t) for t in texts]
+    assert len(rs._SCORED) <= 3
+    rs._SCORED.clear()
+    monkeypatch.undo()
+    assert [_run(rule, t) for t in texts] == expected
