@@ -86,19 +86,20 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _word_langs(candidates: tuple[str, ...]) -> dict[bytes, tuple[str, ...]]:
-    """UTF-8 stopword -> the languages among ``candidates`` it is a stopword of."""
-    table: dict[bytes, tuple[str, ...]] = {}
+def _word_groups(candidates: tuple[str, ...]) -> tuple[dict[bytes, int], list[tuple[str, ...]]]:
+    """(UTF-8 stopword -> index of its group, the groups): a group is the languages among
+    ``candidates`` a stopword is of; the few groups let the hits be counted per group."""
+    langs: dict[bytes, tuple[str, ...]] = {}
     for lang in candidates:
         for w in _STOPWORDS[lang]:
             key = w.encode()
-            table[key] = (*table.get(key, ()), lang)
-    return table
+            langs[key] = (*langs.get(key, ()), lang)
+    groups = sorted(set(langs.values()))
+    index = {g: i for i, g in enumerate(groups)}
+    return {w: index[g] for w, g in langs.items()}, groups
 
 
-# so each word costs one lookup
-_LATIN_WORD_LANGS = _word_langs(_CANDIDATES["Latin"])
-_CYRILLIC_WORD_LANGS = _word_langs(_CANDIDATES["Cyrillic"])
+_WORD_GROUPS = {script: _word_groups(candidates) for script, candidates in _CANDIDATES.items()}
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
@@ -191,7 +192,7 @@ def _latin_only(rest: str) -> int | None:
 def dominant_script(text: str, sample: int = 20000) -> str:
     """The script with the most letters in the first ``sample`` characters, or ``"None"``."""
     chunk = text[:sample]
-    rest = "" if chunk.isascii() else _non_ascii(chunk.encode("utf-8", "surrogatepass"))
+    rest = "" if chunk.isascii() else _non_ascii_of(chunk)
     if len(rest) <= _FEW_NON_ASCII:
         names = set(map(_char_script, set(rest)))
         if names <= {"Latin", None}:  # then script_counts counts Latin letters alone
@@ -225,16 +226,12 @@ def _lower_words(text: str) -> list[bytes]:
     holds either). Then one bytes.translate lower-cases the ASCII letters and makes the other
     ASCII characters spaces, and bytes.split() cuts exactly the runs of letters.
     """
-    raw = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
-        folded = text
-        for ch in set(_non_ascii(raw)):
+        for ch in set(_non_ascii_of(text)):
             new = _FOLDED[ch] if ch in _FOLDED else _FOLDED.setdefault(ch, _fold(ch))
             if new is not None:
-                folded = folded.replace(ch, new)
-        if folded is not text:
-            raw = folded.encode("utf-8", "surrogatepass")
-    return raw.translate(_ASCII_LOWER_LETTERS).split()
+                text = text.replace(ch, new)
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER_LETTERS).split()
 
 
 #: character -> what _lower_words puts in its place, None when it stays
@@ -252,6 +249,13 @@ def _fold(ch: str) -> str | None:
 def _non_ascii(raw: bytes) -> str:
     """The non-ASCII characters of a text, in order, from its UTF-8 bytes ``raw``."""
     return raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def _non_ascii_of(text: str) -> str:
+    """The non-ASCII characters of ``text``, in order; the last answer is kept, for
+    dominant_script and guess_language ask it of the same document text in turn."""
+    return _non_ascii(text.encode("utf-8", "surrogatepass"))
 
 
 #: character -> whether it is a letter (\p{L})
@@ -275,21 +279,18 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
     script = script or dominant_script(chunk)
     if script in _SCRIPT_LANGUAGE:
         return _SCRIPT_LANGUAGE[script], 0.9
+    if script not in _CANDIDATES:
+        return "und", 0.0
     words = _lower_words(chunk)
     if not words:
         return "und", 0.0
-    if script == "Cyrillic":
-        table = _CYRILLIC_WORD_LANGS
-        if any(ch in chunk for ch in "іїєґІЇЄҐ"):
-            return "uk", 0.9
-    elif script == "Latin":
-        table = _LATIN_WORD_LANGS
-    else:
-        return "und", 0.0
+    if script == "Cyrillic" and any(ch in chunk for ch in "іїєґІЇЄҐ"):
+        return "uk", 0.9
+    group_of, groups = _WORD_GROUPS[script]
     scores = dict.fromkeys(_CANDIDATES[script], 0)
-    # the stopword occurrences alone (filtered in C), counted; then a few dozen lookups
-    for w, n in Counter(filter(table.__contains__, words)).items():
-        for lang in table[w]:
+    # the stopword occurrences alone (filtered in C), counted per group; then a few lookups
+    for g, n in Counter(map(group_of.__getitem__, filter(group_of.__contains__, words))).items():
+        for lang in groups[g]:
             scores[lang] += n
     best = max(scores, key=scores.__getitem__)
     total = sum(scores.values())
