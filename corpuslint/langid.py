@@ -117,21 +117,26 @@ _LATIN = regex.compile(r"\p{Script=Latin}+")
 
 def script_counts(text: str) -> Counter[str]:
     """Number of letters per script in ``text``."""
-    counts: Counter[str] = Counter()
     if text.isascii():
         # fast path: ASCII letters are Latin; count them with a C-level delete
+        counts: Counter[str] = Counter()
         b = text.encode("ascii")
         n = len(b) - len(b.translate(None, _ASCII_LETTERS))
         if n:
             counts["Latin"] = n
         return counts
     raw = text.encode("utf-8", "surrogatepass")
+    rest = _non_ascii(raw)
+    return _script_counts(raw, rest, _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None)
+
+
+def _script_counts(raw: bytes, rest: str, latin: int | None) -> Counter[str]:
+    """script_counts of a text that is not all ASCII, from its UTF-8 bytes ``raw``, its
+    non-ASCII characters ``rest`` and ``_latin_only(rest)`` (None: not tried or not Latin only)."""
+    counts: Counter[str] = Counter()
     n = len(raw) - len(raw.translate(None, _ASCII_LETTERS))  # the bytes of other characters are >= 128
     if n:
         counts["Latin"] = n
-    # the non-ASCII characters in order: their bytes without the ASCII ones (no regex over the text)
-    rest = _non_ascii(raw)
-    latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
     if latin is not None:  # accented Latin letters and punctuation: the common case
         if latin:
             counts["Latin"] += latin
@@ -193,11 +198,10 @@ def dominant_script(text: str, sample: int = 20000) -> str:
     """The script with the most letters in the first ``sample`` characters, or ``"None"``."""
     chunk = text[:sample]
     rest = "" if chunk.isascii() else _non_ascii_of(chunk)
-    if len(rest) <= _FEW_NON_ASCII:
-        names = set(map(_char_script, set(rest)))
-        if names <= {"Latin", None}:  # then script_counts counts Latin letters alone
-            return "Latin" if "Latin" in names or _ASCII_LETTER.search(chunk) else "None"
-    counts = script_counts(chunk)
+    latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
+    if latin is not None:  # script_counts would count Latin letters alone: any will do
+        return "Latin" if latin or _ASCII_LETTER.search(chunk) else "None"
+    counts = _script_counts(chunk.encode("utf-8", "surrogatepass"), rest, None)
     if not counts:
         return "None"
     # Japanese mixes Han and kana: count them together.
@@ -220,10 +224,11 @@ def _lower_words(text: str) -> list[bytes]:
     r"""The UTF-8 bytes of the runs of letters (``\p{L}+``) of ``text.lower()``, without running
     a regex over the text nor lower-casing all of it.
 
-    Each of the few distinct non-ASCII characters that is not a lower-case letter is replaced
-    (str.replace) by its lower case with the non-letters made spaces (str.lower maps character
-    by character, except a capital sigma: it may become ``ς`` there and ``σ`` here; no stopword
-    holds either). Then one bytes.translate lower-cases the ASCII letters and makes the other
+    Each of the few distinct non-ASCII characters that is not a letter or changes in lower case
+    is replaced (str.replace) by its lower case with the non-letters made spaces (str.lower maps
+    character by character, except a capital sigma: it may become ``ς`` there and ``σ`` here; no
+    stopword holds either; lower-casing twice changes nothing, so the order of the replacements
+    does not matter). Then one bytes.translate lower-cases the ASCII letters and makes the other
     ASCII characters spaces, and bytes.split() cuts exactly the runs of letters.
     """
     if not text.isascii():
@@ -247,14 +252,15 @@ def _fold(ch: str) -> str | None:
 
 
 def _non_ascii(raw: bytes) -> str:
-    """The non-ASCII characters of a text, in order, from its UTF-8 bytes ``raw``."""
+    """The non-ASCII characters of a text, in order, from its UTF-8 bytes ``raw`` (the bytes
+    without the ASCII ones: no regex over the text)."""
     return raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=1)
 def _non_ascii_of(text: str) -> str:
-    """The non-ASCII characters of ``text``, in order; the last answer is kept, for
-    dominant_script and guess_language ask it of the same document text in turn."""
+    """``_non_ascii`` of ``text``; the last answer is kept, for dominant_script and then
+    guess_language ask it of the same document text."""
     return _non_ascii(text.encode("utf-8", "surrogatepass"))
 
 
