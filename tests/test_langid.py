@@ -158,6 +158,7 @@ def _texts() -> Iterator[str]:
 
 
 def _assert_same(text: str) -> None:
+    assert list(langid.script_counts(text).items()) == list(_ref_script_counts(text).items()), text[:200]
     assert langid.dominant_script(text) == _ref_dominant_script(text), text[:200]
     assert langid.guess_language(text) == _ref_guess_language(text), text[:200]
     for script in ("Latin", "Cyrillic", "Greek", "Other", "None"):
