@@ -110,7 +110,7 @@ _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 _ASCII_LOWER_LETTERS = bytes.maketrans(
     bytes(range(65, 91)) + _ASCII_NON_LETTERS, bytes(range(97, 123)) + b" " * len(_ASCII_NON_LETTERS)
 )
-_ASCII_LETTER = regex.compile(r"[A-Za-z]")
+_ASCII_LETTER_RE = regex.compile(r"[A-Za-z]")
 _LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"\p{Script=Latin}+")
 
@@ -200,7 +200,7 @@ def dominant_script(text: str, sample: int = 20000) -> str:
     rest = "" if chunk.isascii() else _non_ascii_of(chunk)
     latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
     if latin is not None:  # script_counts would count Latin letters alone: any will do
-        return "Latin" if latin or _ASCII_LETTER.search(chunk) else "None"
+        return "Latin" if latin or _ASCII_LETTER_RE.search(chunk) else "None"
     counts = _script_counts(chunk.encode("utf-8", "surrogatepass"), rest, None)
     if not counts:
         return "None"
