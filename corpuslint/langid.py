@@ -79,41 +79,64 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-_WORD_RE = regex.compile(r"\p{L}+")
+#: languages told apart by stopwords, per script
+_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "Latin": ("en", "fr", "de", "es", "it", "pt", "nl", "pl"),
+    "Cyrillic": ("ru", "uk"),
+}
 
-# word -> languages it is a stopword of, so each word costs one lookup
-_WORD_LANGS: dict[str, tuple[str, ...]] = {}
-for _lang, _words in _STOPWORDS.items():
-    for _w in _words:
-        _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _lang)
+
+def _word_groups(candidates: tuple[str, ...]) -> tuple[dict[bytes, int], list[tuple[str, ...]]]:
+    """(UTF-8 stopword -> index of its group, the groups): a group is the languages among
+    ``candidates`` a stopword is of; the few groups let the hits be counted per group."""
+    langs: dict[bytes, tuple[str, ...]] = {}
+    for lang in candidates:
+        for w in _STOPWORDS[lang]:
+            key = w.encode()
+            langs[key] = (*langs.get(key, ()), lang)
+    groups = sorted(set(langs.values()))
+    index = {g: i for i, g in enumerate(groups)}
+    return {w: index[g] for w, g in langs.items()}, groups
+
+
+_WORD_GROUPS = {script: _word_groups(candidates) for script, candidates in _CANDIDATES.items()}
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _ASCII_BYTES = bytes(range(128))
-#: ASCII bytes that are not letters -> space (bytes.translate), for the stopword count
+#: ASCII bytes that are not letters
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
-_ASCII_NON_LETTERS_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
+#: ASCII capitals -> lower case, other ASCII non-letters -> space; bytes >= 128 kept (bytes.translate)
+_ASCII_LOWER_LETTERS = bytes.maketrans(
+    bytes(range(65, 91)) + _ASCII_NON_LETTERS, bytes(range(97, 123)) + b" " * len(_ASCII_NON_LETTERS)
+)
+_ASCII_LETTER_RE = regex.compile(r"[A-Za-z]")
 _LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"\p{Script=Latin}+")
 
 
 def script_counts(text: str) -> Counter[str]:
     """Number of letters per script in ``text``."""
-    counts: Counter[str] = Counter()
     if text.isascii():
         # fast path: ASCII letters are Latin; count them with a C-level delete
+        counts: Counter[str] = Counter()
         b = text.encode("ascii")
         n = len(b) - len(b.translate(None, _ASCII_LETTERS))
         if n:
             counts["Latin"] = n
         return counts
     raw = text.encode("utf-8", "surrogatepass")
+    rest = _non_ascii(raw)
+    return _script_counts(raw, rest, _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None)
+
+
+def _script_counts(raw: bytes, rest: str, latin: int | None) -> Counter[str]:
+    """script_counts of a text that is not all ASCII, from its UTF-8 bytes ``raw``, its
+    non-ASCII characters ``rest`` and ``_latin_only(rest)`` (None: not tried or not Latin only)."""
+    counts: Counter[str] = Counter()
     n = len(raw) - len(raw.translate(None, _ASCII_LETTERS))  # the bytes of other characters are >= 128
     if n:
         counts["Latin"] = n
-    # the non-ASCII characters in order: their bytes without the ASCII ones (no regex over the text)
-    rest = raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-    latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
     if latin is not None:  # accented Latin letters and punctuation: the common case
         if latin:
             counts["Latin"] += latin
@@ -173,7 +196,12 @@ def _latin_only(rest: str) -> int | None:
 
 def dominant_script(text: str, sample: int = 20000) -> str:
     """The script with the most letters in the first ``sample`` characters, or ``"None"``."""
-    counts = script_counts(text[:sample])
+    chunk = text[:sample]
+    rest = "" if chunk.isascii() else _non_ascii_of(chunk)
+    latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
+    if latin is not None:  # script_counts would count Latin letters alone: any will do
+        return "Latin" if latin or _ASCII_LETTER_RE.search(chunk) else "None"
+    counts = _script_counts(chunk.encode("utf-8", "surrogatepass"), rest, None)
     if not counts:
         return "None"
     # Japanese mixes Han and kana: count them together.
@@ -192,21 +220,48 @@ def line_script(line: str) -> tuple[str, int]:
     return name, sum(counts.values())
 
 
-def _letter_runs(text: str) -> list[str]:
-    """``_WORD_RE.findall(text)`` (the runs of letters), without running a regex over the text.
+def _lower_words(text: str) -> list[bytes]:
+    r"""The UTF-8 bytes of the runs of letters (``\p{L}+``) of ``text.lower()``, without running
+    a regex over the text nor lower-casing all of it.
 
-    Every character that is not a letter becomes a space (ASCII ones with one
-    bytes.translate, the few distinct non-ASCII ones with str.replace), then str.split():
-    letters are never spaces, so the pieces are exactly the runs of letters.
+    Each of the few distinct non-ASCII characters that is not a letter or changes in lower case
+    is replaced (str.replace) by its lower case with the non-letters made spaces (str.lower maps
+    character by character, except a capital sigma: it may become ``ς`` there and ``σ`` here; no
+    stopword holds either; lower-casing twice changes nothing, so the order of the replacements
+    does not matter). Then one bytes.translate lower-cases the ASCII letters and makes the other
+    ASCII characters spaces, and bytes.split() cuts exactly the runs of letters.
     """
-    raw = text.encode("utf-8", "surrogatepass")
-    out = raw.translate(_ASCII_NON_LETTERS_TO_SPACE).decode("utf-8", "surrogatepass")
-    rest = raw.translate(None, _ASCII_BYTES)
-    if rest:
-        for ch in set(rest.decode("utf-8", "surrogatepass")):
-            if not _is_letter(ch) and not ch.isspace():  # str.split() already splits at U+00A0, U+202F...
-                out = out.replace(ch, " ")
-    return out.split()
+    if not text.isascii():
+        for ch in set(_non_ascii_of(text)):
+            new = _FOLDED[ch] if ch in _FOLDED else _FOLDED.setdefault(ch, _fold(ch))
+            if new is not None:
+                text = text.replace(ch, new)
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER_LETTERS).split()
+
+
+#: character -> what _lower_words puts in its place, None when it stays
+_FOLDED: dict[str, str | None] = {}
+
+
+def _fold(ch: str) -> str | None:
+    """``ch`` lower-cased with its non-letters made spaces; None when that is ``ch``."""
+    lower = ch.lower()
+    if lower == ch and _is_letter(ch):
+        return None
+    return "".join(c if _is_letter(c) else " " for c in lower)
+
+
+def _non_ascii(raw: bytes) -> str:
+    """The non-ASCII characters of a text, in order, from its UTF-8 bytes ``raw`` (the bytes
+    without the ASCII ones: no regex over the text)."""
+    return raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def _non_ascii_of(text: str) -> str:
+    """``_non_ascii`` of ``text``; the last answer is kept, for dominant_script and then
+    guess_language ask it of the same document text."""
+    return _non_ascii(text.encode("utf-8", "surrogatepass"))
 
 
 #: character -> whether it is a letter (\p{L})
@@ -230,25 +285,20 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
     script = script or dominant_script(chunk)
     if script in _SCRIPT_LANGUAGE:
         return _SCRIPT_LANGUAGE[script], 0.9
-    words = _letter_runs(chunk.lower())
+    if script not in _CANDIDATES:
+        return "und", 0.0
+    words = _lower_words(chunk)
     if not words:
         return "und", 0.0
-    if script == "Cyrillic":
-        candidates: tuple[str, ...] = ("ru", "uk")
-        if any(ch in chunk for ch in "іїєґІЇЄҐ"):
-            return "uk", 0.9
-    elif script == "Latin":
-        candidates = ("en", "fr", "de", "es", "it", "pt", "nl", "pl")
-    else:
-        return "und", 0.0
-    scores = dict.fromkeys(candidates, 0)
-    # the stopword occurrences alone (filtered in C), counted; then a few dozen lookups
-    counts = Counter(filter(_WORD_LANGS.__contains__, words))
-    for w in counts:
-        for lang in _WORD_LANGS[w]:
-            if lang in scores:
-                scores[lang] += counts[w]
-    best = max(scores, key=lambda k: scores[k])
+    if script == "Cyrillic" and any(ch in chunk for ch in "іїєґІЇЄҐ"):
+        return "uk", 0.9
+    group_of, groups = _WORD_GROUPS[script]
+    scores = dict.fromkeys(_CANDIDATES[script], 0)
+    # the stopword occurrences alone (filtered in C), counted per group; then a few lookups
+    for g, n in Counter(map(group_of.__getitem__, filter(group_of.__contains__, words))).items():
+        for lang in groups[g]:
+            scores[lang] += n
+    best = max(scores, key=scores.__getitem__)
     total = sum(scores.values())
     if scores[best] < 2:
         return "und", 0.0

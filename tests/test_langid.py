@@ -1,0 +1,206 @@
+"""The script and language guesses of corpuslint.langid against slow reference versions."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuslint import langid
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_WORD = regex.compile(r"\p{L}+")
+
+
+def _ref_script_counts(text: str) -> Counter[str]:
+    """script_counts by its regexes alone: the ASCII letters are Latin, the runs of the other
+    characters (taken out of the text, in order) are counted as script_counts counts them."""
+    counts: Counter[str] = Counter()
+    ascii_letters = sum(c.isascii() and c.isalpha() for c in text)
+    if ascii_letters:
+        counts["Latin"] = ascii_letters
+    rest = "".join(c for c in text if not c.isascii())
+    latin = sum(map(len, langid._LATIN.findall(rest)))
+    if latin:
+        counts["Latin"] += latin
+    for m in langid._SCRIPT_RE.finditer(langid._LATIN.sub("", rest)):
+        idx = m.lastindex or 0
+        counts[langid.SCRIPTS[idx - 1] if idx <= len(langid.SCRIPTS) else "Other"] += m.end() - m.start()
+    return counts
+
+
+def _ref_dominant_script(text: str, sample: int = 20000) -> str:
+    """dominant_script as it was: the largest count of the regex script counts."""
+    counts = _ref_script_counts(text[:sample])
+    if not counts:
+        return "None"
+    if counts["Hiragana"] + counts["Katakana"] > 0.1 * counts["Han"] and counts["Han"]:
+        counts["Hiragana"] += counts.pop("Han")
+    return counts.most_common(1)[0][0]
+
+
+def _ref_word_langs() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for lang, words in langid._STOPWORDS.items():
+        for w in words:
+            table[w] = (*table.get(w, ()), lang)
+    return table
+
+
+_REF_WORD_LANGS = _ref_word_langs()
+
+
+def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000) -> tuple[str, float]:
+    """guess_language as it was: the words found by regex in the lower-cased text, every
+    stopword looked up in one table of all languages."""
+    chunk = text[:sample]
+    script = script or _ref_dominant_script(chunk)
+    if script in langid._SCRIPT_LANGUAGE:
+        return langid._SCRIPT_LANGUAGE[script], 0.9
+    words = _WORD.findall(chunk.lower())
+    if not words:
+        return "und", 0.0
+    if script == "Cyrillic":
+        candidates: tuple[str, ...] = ("ru", "uk")
+        if any(ch in chunk for ch in "іїєґІЇЄҐ"):
+            return "uk", 0.9
+    elif script == "Latin":
+        candidates = ("en", "fr", "de", "es", "it", "pt", "nl", "pl")
+    else:
+        return "und", 0.0
+    scores = dict.fromkeys(candidates, 0)
+    counts = Counter(filter(_REF_WORD_LANGS.__contains__, words))
+    for w in counts:
+        for lang in _REF_WORD_LANGS[w]:
+            if lang in scores:
+                scores[lang] += counts[w]
+    best = max(scores, key=lambda k: scores[k])
+    total = sum(scores.values())
+    if scores[best] < 2:
+        return "und", 0.0
+    return best, round(scores[best] / total, 3)
+
+
+_SENTENCES = [
+    "The cat is on the table and it sleeps in the room, but they were not there.",
+    "Le chat est sur la table et il dort dans le salon, mais elle n’est pas là.",
+    "Die Katze ist auf dem Tisch und sie schläft nicht, aber über den Tag nur.",
+    "El gato está en la mesa y duerme en el salón de la casa, también cuando llueve.",
+    "Il gatto è sul tavolo e dorme nella stanza della casa, anche più di loro.",
+    "O gato está na mesa e não dorme, também já foi isso para os dos.",
+    "De kat is op de tafel en het slaapt niet, maar ook als hij er is.",
+    "Kot jest na stole i nie śpi, ale już był tylko także przez dla.",
+    "Кошка сидит на столе и спит в комнате, как и всегда, но уже только.",
+    "Кішка сидить на столі і спить, але вже також її була.",
+    "Η γάτα κάθεται στο τραπέζι ΚΑΙ ΟΔΟΣ ΣΟΦΟΣ.",
+    "猫がテーブルの上で寝ています。東京タワー",
+    "漢字だけの文章です中文文本没有假名",
+    "고양이가 테이블 위에서 자고 있습니다.",
+    "القط على الطاولة ٣٤٥، والكلب نائم.",
+    "החתול על השולחן.",
+    "बिल्ली मेज़ पर सो रही है।",
+    "แมวนอนอยู่บนโต๊ะ",
+    "კატა მაგიდაზე სძინავს.",
+    "Կատուն սեղանի վրա է։",
+    "ꙮ ᚠᚢᚦ 𞤀𞤁 ᐊᐃᐅ",
+]
+
+# characters whose lower case, letter class or UTF-8 form are unusual
+_ODD = (
+    "İIıiΣσςẞßǅǄǆK\u212aÅ\u212bⅫⅻⒶⓐªº\u0301\u0307\u00a0\u202f\u2009\u3000\u0085\u001c\r\n\t"
+    "’«»—©€™µ·¿¡ﬁﬀ\U0001d400\U0001e900\ud800\udfff\ufeff"
+)
+
+
+def _corpus_texts() -> Iterator[str]:
+    """The seeds and the test corpora, whole and line by line (undecodable bytes as surrogates)."""
+    paths = sorted(p for d in (ROOT / "seeds", ROOT / "tests") for p in d.rglob("*") if p.is_file())
+    for p in paths:
+        if p.suffix not in {".txt", ".json", ".jsonl", ".toml", ".md"}:
+            continue
+        text = p.read_bytes().decode("utf-8", "surrogateescape")
+        yield text
+        yield from text.splitlines()
+
+
+def _synthetic_texts() -> Iterator[str]:
+    rng = random.Random(1234)
+    yield from ["", " ", "\n\n\r\n", "\t \u00a0\u3000", "...", "1234 5678", "a", "the", "THE AND OF", "İN İ"]
+    yield from _SENTENCES
+    yield from (s.upper() for s in _SENTENCES)
+    yield "".join(_ODD)
+    words = [w for s in _SENTENCES for w in s.split()] + list(_ODD) + ["ÉTÉ", "Où", "ÜBER", "È", "FÜR", "İ"]
+    for n in (2, 5, 20, 200, 3000):
+        for _ in range(30):
+            sep = rng.choice([" ", "\n", "\r\n", "", "-", "’", "\u00a0", "\u0301"])
+            yield sep.join(rng.choice(words) for _ in range(n))
+    # long texts: past the 8000 characters of guess_language, the 20000 of dominant_script,
+    # the 2000 non-ASCII characters of the per-character script count
+    yield (_SENTENCES[1] + " ") * 400
+    yield "a" * 30000
+    yield "the " * 2100 + "Кошка и в на " * 1000
+    yield "é" * 2500 + " the and"
+    yield "— " * 2500 + "le la les"
+    yield "x" * 19999 + "漢字"
+    yield " ".join(_SENTENCES) * 300
+
+
+def _texts() -> Iterator[str]:
+    yield from _corpus_texts()
+    yield from _synthetic_texts()
+
+
+def _assert_same(text: str) -> None:
+    assert list(langid.script_counts(text).items()) == list(_ref_script_counts(text).items()), text[:200]
+    assert langid.dominant_script(text) == _ref_dominant_script(text), text[:200]
+    assert langid.guess_language(text) == _ref_guess_language(text), text[:200]
+    for script in ("Latin", "Cyrillic", "Greek", "Other", "None"):
+        assert langid.guess_language(text, script) == _ref_guess_language(text, script), (script, text[:200])
+    assert langid.guess_language(text, "Latin", 37) == _ref_guess_language(text, "Latin", 37), text[:200]
+
+
+def test_guesses_match_the_reference_on_corpora_and_synthetic_texts() -> None:
+    n = 0
+    for text in _texts():
+        _assert_same(text)
+        n += 1
+    assert n > 1000
+
+
+def test_lower_words_are_the_letter_runs_of_the_lower_case() -> None:
+    for text in _texts():
+        got = [w.decode("utf-8", "surrogatepass") for w in langid._lower_words(text)]
+        # a capital sigma lowers by context in str.lower, alone in _lower_words (same letters)
+        assert [w.replace("ς", "σ") for w in got] == [w.replace("ς", "σ") for w in _WORD.findall(text.lower())]
+
+
+def test_fold_of_every_character() -> None:
+    """Each non-ASCII character (up to U+33FF, and every one str.lower changes) gives in
+    _lower_words the letter runs str.lower gives it, alone, doubled, glued to ASCII letters."""
+    changed = [chr(c) for c in range(0x3400, sys.maxunicode + 1) if chr(c).lower() != chr(c)]
+    for ch in [chr(c) for c in range(0x80, 0x3400)] + changed + ["\U0001d400", "\U0001e900", "\udfff"]:
+        text = f"a {ch} {ch}{ch}b B{ch}"
+        got = b" ".join(langid._lower_words(text)).decode("utf-8", "surrogatepass")
+        expected = " ".join(_WORD.findall(text.lower()))
+        assert got == (expected.replace("ς", "σ") if ch == "Σ" else expected), hex(ord(ch))
+
+
+_ALPHABET = "aZéÉ É«»’·\u00a0\u0301İıΣσ Kⅻ\r\n\tーカかあ漢жІіא٣،ꙮ\U0001e900"
+_PIECES = st.one_of(
+    st.sampled_from(sorted({w for ws in langid._STOPWORDS.values() for w in ws})),
+    st.sampled_from(sorted({w.upper() for ws in langid._STOPWORDS.values() for w in ws})),
+    st.text(alphabet=_ALPHABET, max_size=6),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30), st.sampled_from([" ", "", "\n", "’", "\u00a0"]))
+def test_guesses_match_the_reference_on_generated_texts(pieces: list[str], sep: str) -> None:
+    _assert_same(sep.join(pieces))
