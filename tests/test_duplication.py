@@ -202,6 +202,37 @@ def test_ngram_hashes_are_the_word_by_word_polynomial() -> None:
             assert minhash.ngram_hashes(hashes, size).tolist() == want, (n, size)
 
 
+
+def _band_keys_reference(shingles: Any, bands: int, rows: int) -> bytes:
+    """band_keys as first written: the hash functions x shingles outer product, its minimum per row."""
+    import numpy as np
+
+    from corpuslint.families import minhash
+
+    a, b, c = minhash._permutations(bands * rows)
+    with np.errstate(over="ignore"):
+        ph = np.multiply.outer(a, shingles)
+        ph += b[:, None]
+        mins = (ph.min(axis=1) >> np.uint64(32)).reshape(bands, rows)
+        keys = (mins * c[:rows]).sum(axis=1, dtype=np.uint64) + np.arange(bands, dtype=np.uint64)
+        return bytes(minhash._mix(keys).astype("<u8").view(np.uint8).reshape(bands, 8)[:, : minhash.KEY_BYTES].tobytes())
+
+
+def test_band_keys_match_the_outer_product() -> None:
+    """The flat, blocked MinHash gives the keys of the plain outer product (signatures and the cache depend on it)."""
+    np = pytest.importorskip("numpy")
+    from corpuslint.families import minhash
+
+    rng = np.random.default_rng(11)
+    block = minhash._block(120)
+    for n in (1, 2, 5, 519, block - 1, block, block + 1, 3 * block + 7, minhash._CHUNK + 5):
+        shingles = rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64, endpoint=True)
+        if n > 3:
+            shingles[: n // 3] = shingles[n // 3 : 2 * (n // 3)]  # repeated shingles
+        for bands, rows in ((20, 6), (1, 1), (7, 3), (512, 2), (512, 64))[: 5 if n < 6 else 4]:  # 512 x 64: one shingle a block
+            assert minhash.band_keys(shingles, bands, rows) == _band_keys_reference(shingles, bands, rows), (n, bands, rows)
+
+
 # -- RES101 shared-boilerplate-line (residue family) ----------------------------------------------
 def test_shared_boilerplate_is_res101_not_a_near_duplicate(tmp_path: Path) -> None:
     bodies = [A, B, C, A.replace("Le conseil", "La mairie").replace("deux mille", "trois mille").replace("syndicats", "élus"),
