@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuslint.session import open_session
 
@@ -275,21 +277,68 @@ TEXTS = [
     "soft\u00adhyphen zero\u200bwidth lʼapostrophe ½ ⑴ ＡＢＣ e\u0301 \ud800 lone surrogate",
     "info\x1fseparator and \x1c others\nkept as characters",
     "repeat " * 40, "Le chat. " * 30 + "\n" + "le chat " * 12,
+    "ΣΟΦΊΑ σοφίας ΐ ΰ ŉ İstanbul ſ ẞtraße Ǉ ǈ ǉ ﬀ Ⅻ ㎏ ＤＵＰ",  # casefold to several characters, NFKC changes
+    "para\u2029graph line\u2028sep next\x85line ogham\u1680space ideo\u3000graphic\n\u2028\n\x85",  # non-ASCII spaces
+    "Привет, мир! 你好，世界。 مرحبا بالعالم ‎שלום‏ عربي\u200f हिन्दी\u200d \U0001F600 emoji\r\n\r\n",
+    "tab\tvertical\x0bform\x0cfeed\r\r\n\n " + "x" * 5000 + " «long»",
 ]
 
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_normalization_matches_the_definition(text: str) -> None:
     from corpuslint.families import duplication as d
+
+    _check_dup_text(text)
+    folded = d._fold_styles(text)
+    assert d._tokens(folded) == d._TOKEN.findall(folded)
+    assert d._token_spans(folded, d._tokens(folded)) == [m.span() for m in d._TOKEN.finditer(folded)]
+
+
+
+def _check_dup_text(text: str) -> None:
+    """Every view _DupText builds is what the one-regex definition (_exact_key) gives."""
+    import hashlib
+
+    from corpuslint.families import duplication as d
+    from corpuslint.families import minhash
     from corpuslint.model import Document
 
     doc = Document(path="t.txt", raw=b"", text=text)
     dup = d._DupText(doc)
+    key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
-    assert dup.key == d._exact_key(text) == d.normalize_for_dup(text)
-    folded = d._fold_styles(text)
-    assert d._tokens(folded) == d._TOKEN.findall(folded)
-    assert d._token_spans(folded, d._tokens(folded)) == [m.span() for m in d._TOKEN.finditer(folded)]
+    assert dup.key == key == d.normalize_for_dup(text)
+    words = key.split(" ") if key else []
+    assert dup.words == [w.encode("utf-8", "surrogatepass") for w in words]
+    assert dup.word_hashes.tolist() == minhash.word_hashes(words).tolist()
+    want = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    assert dup.digest == int.from_bytes(want, "big")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(list(
+    " \t\n\r\x0b\x0c\u00a0\u2028\u2029\x85\u1680\u3000\u200b\u00ad\ufeff.,;:!?'\"«»’‘ʼ`´—–-…©®°$€+=<>()[]{}/\\|@#%^&*_~"
+    "aAzZ09éÉàçÇßẞſKİıΣσςΐŉǅﬁ½⑴ＡｂĲ\u0301\u0308ئ中한\U0001F600\ud800")), st.characters()), max_size=80).map("".join))
+def test_dup_text_matches_the_definition_on_any_text(text: str) -> None:
+    _check_dup_text(text)
+
+
+def test_fold_char_rests_on_casefold_being_per_character_and_idempotent() -> None:
+    """_fold folds the distinct characters one by one, in any order: str.casefold must map each
+    character on its own, to characters it leaves unchanged; NFKC and casefold must make no
+    information separator (str.split splits there, the definition does not)."""
+    import unicodedata
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        folded = ch.casefold()
+        if folded != ch:
+            assert all(c.casefold() == c for c in folded), hex(cp)
+        if cp > 127 and not 0xD800 <= cp <= 0xDFFF:
+            nfkc = unicodedata.normalize("NFKC", ch)
+            assert not set(nfkc + nfkc.casefold() + folded) & set("\x1c\x1d\x1e\x1f\r\n"), hex(cp)
+    text = "".join(chr(cp) for cp in range(0x80, 0x3000) if not 0xD800 <= cp <= 0xDFFF)
+    assert "".join(map(str.casefold, text)) == text.casefold()
 
 
 def test_greedy_repeats_match_the_reference_scan() -> None:

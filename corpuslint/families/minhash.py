@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "lsh_candidate_pairs", "ngram_hashes", "shingle_hashes", "word_hashes"]
+__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "crc_hashes", "hashed_shingles", "lsh_candidate_pairs", "ngram_hashes", "shingle_hashes", "word_hashes"]
 
 #: more shingles than this are deduplicated first (np.unique) before MinHashing
 _CHUNK = 4096
@@ -83,15 +83,17 @@ def _mix(x: Any) -> Any:
 def word_hashes(words: Sequence[str]) -> Any:
     """uint64 array of the CRC-32 of each word's UTF-8 bytes.
 
-    One encode of the joined words and one bytes.split, then crc32 mapped in C: a
-    generator calling encode and crc32 per word cost twice as much (a word holds no
-    line break: the words are whitespace-split).
+    One encode of the joined words and one bytes.split (a word holds no line break: the
+    words are whitespace-split), then :func:`crc_hashes`.
     """
-    np = _np()
     if not words:
-        return np.empty(0, dtype=np.uint64)
-    parts = "\n".join(words).encode("utf-8", "surrogatepass").split(b"\n")
-    return np.fromiter(map(zlib.crc32, parts), dtype=np.uint64, count=len(words))
+        return crc_hashes(())
+    return crc_hashes("\n".join(words).encode("utf-8", "surrogatepass").split(b"\n"))
+
+
+def crc_hashes(parts: Sequence[bytes]) -> Any:
+    """uint64 array of the CRC-32 of each of ``parts``: crc32 mapped in C (a generator was twice as slow)."""
+    return _np().fromiter(map(zlib.crc32, parts), dtype=_np().uint64, count=len(parts))
 
 
 def ngram_hashes(hashes: Any, size: int) -> Any:
@@ -125,13 +127,13 @@ def ngram_hashes(hashes: Any, size: int) -> Any:
     return out[:m]
 
 
-def shingle_hashes(words: Sequence[str], size: int, hashes: Any = None) -> Any:
-    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text).
+def shingle_hashes(words: Sequence[str], size: int) -> Any:
+    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text)."""
+    return hashed_shingles(word_hashes(words), size)
 
-    ``hashes``: the words' :func:`word_hashes`, when the caller has them already.
-    """
-    if hashes is None:
-        hashes = word_hashes(words)
+
+def hashed_shingles(hashes: Any, size: int) -> Any:
+    """:func:`shingle_hashes` from the words' :func:`word_hashes`."""
     with _np().errstate(over="ignore"):
         return _mix(ngram_hashes(hashes, size))
 
