@@ -202,6 +202,9 @@ def test_ngram_hashes_are_the_word_by_word_polynomial() -> None:
                     acc = (acc + h) * int(g) % 2**64
                 want.append(acc)
             assert minhash.ngram_hashes(hashes, size).tolist() == want, (n, size)
+            if n >= 2 * size:
+                doubled = minhash.doubled_ngram_hashes(minhash.ngram_hashes(hashes, size), size)
+                assert doubled.tolist() == minhash.ngram_hashes(hashes, 2 * size).tolist(), (n, size)
 
 
 
@@ -313,6 +316,8 @@ def _check_dup_text(text: str) -> None:
     assert dup.word_hashes.tolist() == minhash.word_hashes(words).tolist()
     want = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     assert dup.digest == int.from_bytes(want, "big")
+    for size in (10, 5, 1, 2, 4, 8, 12, 3, 6) if words else ():  # 10 first, as DUP002 asks before DUP102
+        assert dup.ngram_hashes(size).tolist() == minhash.ngram_hashes(minhash.word_hashes(words), size).tolist(), size
 
 
 @settings(max_examples=300, deadline=None)

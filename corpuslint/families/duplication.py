@@ -148,12 +148,13 @@ def _plain_spaces(text: str) -> str:
 class _DupText:
     """One document as the duplication rules see it, computed once and shared by all of them."""
 
-    __slots__ = ("_digest", "_hashes", "_key", "key_bytes", "line_keys", "plain", "words")
+    __slots__ = ("_digest", "_grams", "_hashes", "_key", "key_bytes", "line_keys", "plain", "words")
 
     def __init__(self, doc: Document) -> None:
         self._key: str | None = None
         self._digest: int | None = None
         self._hashes: Any = None
+        self._grams: dict[int, Any] = {}
         text = doc.text
         lines = doc.lines
         #: True when DUP002's words map onto these words one to one or more (the text is
@@ -206,6 +207,22 @@ class _DupText:
 
             self._hashes = minhash.crc_hashes(self.words)
         return self._hashes
+
+    def ngram_hashes(self, size: int) -> Any:
+        """``minhash.ngram_hashes(self.word_hashes, size)``, remembered: not to be changed in place.
+
+        An even ``size`` is made of two halves (DUP002's 10-grams from DUP102's 5-grams).
+        """
+        grams = self._grams.get(size)
+        if grams is None:
+            from corpuslint.families import minhash
+
+            if size % 2 == 0 and len(self.words) >= size:
+                grams = minhash.doubled_ngram_hashes(self.ngram_hashes(size // 2), size // 2)
+            else:
+                grams = minhash.ngram_hashes(self.word_hashes, size)
+            self._grams[size] = grams
+        return grams
 
 
 # The document the duplication rules are on, and its _DupText: they run one after the other
@@ -554,7 +571,7 @@ def _has_repeated_ngram(dup: _DupText, n: int) -> bool:
 
     # sorted (a copy: nothing shared is reordered), then equal neighbours: three times faster
     # than np.unique on a document's words; a collision only costs the slow path
-    grams = minhash._np().sort(minhash.ngram_hashes(dup.word_hashes, n))
+    grams = minhash._np().sort(dup.ngram_hashes(n))
     return bool((grams[1:] == grams[:-1]).any())
 
 
@@ -901,7 +918,7 @@ class NearDuplicateDocument(CorpusRule):
         if len(dup.words) < o["min-words"]:
             return None
         exact = dup.digest.to_bytes(8, "little")
-        shingles = minhash.hashed_shingles(dup.word_hashes, o["shingle-size"])
+        shingles = minhash.mixed(dup.ngram_hashes(o["shingle-size"]))
         return exact + minhash.band_keys(shingles, o["bands"], o["rows"])
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "crc_hashes", "hashed_shingles", "lsh_candidate_pairs", "ngram_hashes", "shingle_hashes", "word_hashes"]
+__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "crc_hashes", "doubled_ngram_hashes", "lsh_candidate_pairs", "mixed", "ngram_hashes", "shingle_hashes", "word_hashes"]
 
 #: more shingles than this are deduplicated first (np.unique) before MinHashing
 _CHUNK = 4096
@@ -127,15 +127,25 @@ def ngram_hashes(hashes: Any, size: int) -> Any:
     return out[:m]
 
 
+def doubled_ngram_hashes(half: Any, size: int) -> Any:
+    """``ngram_hashes(hashes, 2 * size)`` from ``half = ngram_hashes(hashes, size)``, for at least ``2 * size`` hashes.
+
+    H_2s(i) = H_s(i) * G^s + H_s(i + s), the step of ngram_hashes' doubling: one pass.
+    """
+    np = _np()
+    with np.errstate(over="ignore"):
+        return half[:-size] * np.uint64(pow(_GOLDEN, size, 1 << 64)) + half[size:]
+
+
 def shingle_hashes(words: Sequence[str], size: int) -> Any:
     """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text)."""
-    return hashed_shingles(word_hashes(words), size)
+    return mixed(ngram_hashes(word_hashes(words), size))
 
 
-def hashed_shingles(hashes: Any, size: int) -> Any:
-    """:func:`shingle_hashes` from the words' :func:`word_hashes`."""
+def mixed(grams: Any) -> Any:
+    """Shingle hashes from the :func:`ngram_hashes` ``grams`` (left unchanged): each through splitmix64's finalizer."""
     with _np().errstate(over="ignore"):
-        return _mix(ngram_hashes(hashes, size))
+        return _mix(grams.copy())
 
 
 def band_keys(shingles: Any, bands: int, rows: int) -> bytes:
