@@ -56,6 +56,13 @@ def _permutations(n: int, seed: int = 1) -> tuple[Any, Any, Any]:
     return a, b, c
 
 
+@lru_cache(maxsize=8)
+def _band_constants(bands: int, rows: int) -> tuple[Any, Any, Any]:
+    """band_keys' row multipliers (``c`` of :func:`_permutations`), band numbers and shift, made once."""
+    np = _np()
+    return _permutations(bands * rows)[2][:rows], np.arange(bands, dtype=np.uint64), np.uint64(32)
+
+
 def _block(n: int) -> int:
     """Shingles MinHashed at once with ``n`` hash functions."""
     return max(1, _BLOCK_CELLS // n)
@@ -69,14 +76,25 @@ def _tiled_permutations(n: int) -> tuple[Any, Any]:
     return np.tile(a, _block(n)), np.tile(b, _block(n))
 
 
-def _mix(x: Any) -> Any:
-    """splitmix64's finalizer on a uint64 array (in place): spreads the bits of a linear combination."""
+@lru_cache(maxsize=1)
+def _mix_constants() -> tuple[Any, ...]:
+    """:func:`_mix`'s shifts and multipliers as numpy scalars (made once: each costs a call)."""
     np = _np()
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(_MIX1)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(_MIX2)
-    x ^= x >> np.uint64(31)
+    return tuple(np.uint64(v) for v in (30, _MIX1, 27, _MIX2, 31))
+
+
+def _mix(x: Any) -> Any:
+    """splitmix64's finalizer on a uint64 array (in place): spreads the bits of a linear combination.
+
+    Array arithmetic wraps around mod 2^64 without a warning (only numpy scalars warn, and none
+    is multiplied here or elsewhere in this module): no np.errstate.
+    """
+    s1, m1, s2, m2, s3 = _mix_constants()
+    x ^= x >> s1
+    x *= m1
+    x ^= x >> s2
+    x *= m2
+    x ^= x >> s3
     return x
 
 
@@ -105,24 +123,23 @@ def ngram_hashes(hashes: Any, size: int) -> Any:
     # The hash of the run of ``size`` words at i is H_size(i) = sum of hashes[i + j] * G^(size - j),
     # mod 2^64. Runs are put together by doubling, H_(a+b)(i) = H_a(i) * G^b + H_b(i + a): the
     # same integers as the word-by-word loop (size multiply-adds), in about 2 log2(size) passes.
-    with np.errstate(over="ignore"):
-        power = hashes * np.uint64(_GOLDEN)  # H_1
-        width = 1
-        out = None  # H_done over the first positions, for the bits of size taken so far
-        done = 0
-        while True:
-            if size & width:
-                if out is None:
-                    out = power.copy()
-                else:  # H_(done+width)(i) = H_done(i) * G^width + H_width(i + done)
-                    n = len(power) - done
-                    out = out[:n] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[done:]
-                done += width
-            if width * 2 > size:
-                break
-            # H_2w(i) = H_w(i) * G^w + H_w(i + w)
-            power = power[:-width] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[width:]
-            width *= 2
+    power = hashes * np.uint64(_GOLDEN)  # H_1
+    width = 1
+    out = None  # H_done over the first positions, for the bits of size taken so far
+    done = 0
+    while True:
+        if size & width:
+            if out is None:
+                out = power.copy()
+            else:  # H_(done+width)(i) = H_done(i) * G^width + H_width(i + done)
+                n = len(power) - done
+                out = out[:n] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[done:]
+            done += width
+        if width * 2 > size:
+            break
+        # H_2w(i) = H_w(i) * G^w + H_w(i + w)
+        power = power[:-width] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[width:]
+        width *= 2
     assert out is not None
     return out[:m]
 
@@ -133,8 +150,7 @@ def doubled_ngram_hashes(half: Any, size: int) -> Any:
     H_2s(i) = H_s(i) * G^s + H_s(i + s), the step of ngram_hashes' doubling: one pass.
     """
     np = _np()
-    with np.errstate(over="ignore"):
-        return half[:-size] * np.uint64(pow(_GOLDEN, size, 1 << 64)) + half[size:]
+    return half[:-size] * np.uint64(pow(_GOLDEN, size, 1 << 64)) + half[size:]
 
 
 def shingle_hashes(words: Sequence[str], size: int) -> Any:
@@ -144,35 +160,34 @@ def shingle_hashes(words: Sequence[str], size: int) -> Any:
 
 def mixed(grams: Any) -> Any:
     """Shingle hashes from the :func:`ngram_hashes` ``grams`` (left unchanged): each through splitmix64's finalizer."""
-    with _np().errstate(over="ignore"):
-        return _mix(grams.copy())
+    return _mix(grams.copy())
 
 
 def band_keys(shingles: Any, bands: int, rows: int) -> bytes:
     """MinHash the shingles with ``bands * rows`` hash functions; one key per band (``KEY_BYTES`` each)."""
     np = _np()
     k = bands * rows
-    _, _, c = _permutations(k)
     a_tiled, b_tiled = _tiled_permutations(k)
+    c, band_numbers, shift = _band_constants(bands, rows)
     if len(shingles) > _CHUNK:
         shingles = np.unique(shingles)
     mins = None
     block = _block(k)
-    with np.errstate(over="ignore"):
-        for i in range(0, len(shingles), block):
-            # shingles x hash functions, flat: each shingle repeated k times against the tiled
-            # multipliers and offsets, so that every operation runs on contiguous 1-D arrays (a
-            # broadcast outer product is slower), a block small enough to stay in the L2 cache
-            ph = np.repeat(shingles[i : i + block], k)
-            ph *= a_tiled[: len(ph)]
-            ph += b_tiled[: len(ph)]
-            m = ph.reshape(-1, k).min(axis=0)
-            mins = m if mins is None else np.minimum(mins, m)
-        # the top 32 bits of (a*x + b) mod 2^64: multiply-shift hashing (Dietzfelbinger et al. 1997)
-        mins = (mins >> np.uint64(32)).reshape(bands, rows)
-        keys = (mins * c[:rows]).sum(axis=1, dtype=np.uint64)
-        keys += np.arange(bands, dtype=np.uint64)
-        return bytes(_mix(keys).astype("<u8").view(np.uint8).reshape(bands, 8)[:, :KEY_BYTES].tobytes())
+    for i in range(0, len(shingles), block):
+        # shingles x hash functions, flat: each shingle repeated k times against the tiled
+        # multipliers and offsets, so that every operation runs on contiguous 1-D arrays (a
+        # broadcast outer product is slower), a block small enough to stay in the L2 cache
+        ph = np.repeat(shingles[i : i + block], k)
+        ph *= a_tiled[: len(ph)]
+        ph += b_tiled[: len(ph)]
+        m = ph.reshape(-1, k).min(axis=0)
+        mins = m if mins is None else np.minimum(mins, m)
+    # the top 32 bits of (a*x + b) mod 2^64: multiply-shift hashing (Dietzfelbinger et al. 1997)
+    mins >>= shift
+    # each band's sum of its rows times c, mod 2^64 (an integer dot product wraps around), plus its number
+    keys = np.dot(mins.reshape(bands, rows), c)
+    keys += band_numbers
+    return bytes(_mix(keys).astype("<u8", copy=False).view(np.uint8).reshape(bands, 8)[:, :KEY_BYTES].tobytes())
 
 
 def lsh_candidate_pairs(column: Callable[[int], Any], n: int, bands: int) -> Any:
