@@ -322,7 +322,7 @@ def _check_dup_text(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(list(
-    " \t\n\r\x0b\x0c\u00a0\u2028\u2029\x85\u1680\u3000\u200b\u00ad\ufeff.,;:!?'\"«»’‘ʼ`´—–-…©®°$€+=<>()[]{}/\\|@#%^&*_~"
+    " \t\n\r\x0b\x0c\x1c\x1f\u00a0\u2028\u2029\x85\u1680\u3000\u200b\u00ad\ufeff.,;:!?'\"«»’‘ʼ`´—–-…©®°$€+=<>()[]{}/\\|@#%^&*_~"
     "aAzZ09éÉàçÇßẞſKİıΣσςΐŉǅﬁ½⑴ＡｂĲ\u0301\u0308ئ中한\U0001F600\ud800")), st.characters()), max_size=80).map("".join))
 def test_dup_text_matches_the_definition_on_any_text(text: str) -> None:
     _check_dup_text(text)

@@ -114,16 +114,21 @@ def crc_hashes(parts: Sequence[bytes]) -> Any:
     return _np().fromiter(map(zlib.crc32, parts), dtype=_np().uint64, count=len(parts))
 
 
+@lru_cache(maxsize=64)
+def _golden_power(e: int) -> Any:
+    """G^e mod 2^64 as a numpy scalar (G = _GOLDEN)."""
+    return _np().uint64(pow(_GOLDEN, e, 1 << 64))
+
+
 def ngram_hashes(hashes: Any, size: int) -> Any:
     """uint64 polynomial hashes of the ``size``-grams of word ``hashes`` (a 1-element array for fewer words)."""
-    np = _np()
     m = len(hashes) - size + 1
     if m <= 0:
         m, size = 1, len(hashes)
     # The hash of the run of ``size`` words at i is H_size(i) = sum of hashes[i + j] * G^(size - j),
     # mod 2^64. Runs are put together by doubling, H_(a+b)(i) = H_a(i) * G^b + H_b(i + a): the
     # same integers as the word-by-word loop (size multiply-adds), in about 2 log2(size) passes.
-    power = hashes * np.uint64(_GOLDEN)  # H_1
+    power = hashes * _golden_power(1)  # H_1
     width = 1
     out = None  # H_done over the first positions, for the bits of size taken so far
     done = 0
@@ -133,12 +138,12 @@ def ngram_hashes(hashes: Any, size: int) -> Any:
                 out = power.copy()
             else:  # H_(done+width)(i) = H_done(i) * G^width + H_width(i + done)
                 n = len(power) - done
-                out = out[:n] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[done:]
+                out = out[:n] * _golden_power(width) + power[done:]
             done += width
         if width * 2 > size:
             break
         # H_2w(i) = H_w(i) * G^w + H_w(i + w)
-        power = power[:-width] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[width:]
+        power = power[:-width] * _golden_power(width) + power[width:]
         width *= 2
     assert out is not None
     return out[:m]
@@ -149,8 +154,7 @@ def doubled_ngram_hashes(half: Any, size: int) -> Any:
 
     H_2s(i) = H_s(i) * G^s + H_s(i + s), the step of ngram_hashes' doubling: one pass.
     """
-    np = _np()
-    return half[:-size] * np.uint64(pow(_GOLDEN, size, 1 << 64)) + half[size:]
+    return half[:-size] * _golden_power(size) + half[size:]
 
 
 def shingle_hashes(words: Sequence[str], size: int) -> Any:
