@@ -310,6 +310,7 @@ def _check_dup_text(text: str) -> None:
     dup = d._DupText(doc)
     key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
+    assert dup.line_key_bytes == [k.encode("utf-8", "surrogatepass") for k in dup.line_keys]
     assert dup.key == key == d.normalize_for_dup(text)
     words = key.split(" ") if key else []
     assert dup.words == [w.encode("utf-8", "surrogatepass") for w in words]

@@ -153,10 +153,11 @@ def _plain_spaces(text: str) -> str:
 class _DupText:
     """One document as the duplication rules see it, computed once and shared by all of them."""
 
-    __slots__ = ("_digest", "_grams", "_hashes", "_key", "key_bytes", "line_keys", "plain", "words")
+    __slots__ = ("_digest", "_grams", "_hashes", "_key", "_line_keys", "key_bytes", "line_key_bytes", "plain", "words")
 
     def __init__(self, doc: Document) -> None:
         self._key: str | None = None
+        self._line_keys: list[str] | None = None
         self._digest: int | None = None
         self._hashes: Any = None
         self._grams: dict[int, Any] = {}
@@ -173,7 +174,8 @@ class _DupText:
         if folded_lines is None or len(folded_lines) != len(lines):
             # the exact path, a line at a time (information separators in the text)
             self.plain = False
-            self.line_keys = [_exact_key(line) if line.strip() else "" for line in lines]
+            self._line_keys = [_exact_key(line) if line.strip() else "" for line in lines]
+            self.line_key_bytes = [k.encode("utf-8", "surrogatepass") for k in self._line_keys]
             key = _exact_key(text)
             self._key = key
             self.key_bytes = key.encode("utf-8", "surrogatepass")
@@ -182,13 +184,19 @@ class _DupText:
         self.plain = self.plain and "ʼ" not in text
         # one bytes.split per line, reused for the line keys and the words (all loops in C)
         split_lines = list(map(bytes.split, folded_lines))
-        keys = list(map(b" ".join, split_lines))
-        #: the normalized key of every line ("" for a blank line); a key holds no line break
-        self.line_keys = b"\n".join(keys).decode("utf-8", "surrogatepass").split("\n")
+        #: the UTF-8 (surrogatepass) of line_keys: as distinct as they are
+        self.line_key_bytes = list(map(b" ".join, split_lines))
         #: the normalized text in UTF-8 (surrogatepass)
-        self.key_bytes = b" ".join(filter(None, keys))
+        self.key_bytes = b" ".join(filter(None, self.line_key_bytes))
         #: the normalized words of the whole text in UTF-8 (what DUP101 and DUP102 compare)
         self.words = list(chain.from_iterable(split_lines))
+
+    @property
+    def line_keys(self) -> list[str]:
+        """The normalized key of every line ("" for a blank line)."""
+        if self._line_keys is None:  # one decode: a key holds no line break
+            self._line_keys = b"\n".join(self.line_key_bytes).decode("utf-8", "surrogatepass").split("\n")
+        return self._line_keys
 
     @property
     def key(self) -> str:
@@ -332,10 +340,11 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     min_len = ctx.options["min-length"]
     adj_min = ctx.options["adjacent-min-length"]
     lines = doc.lines
-    keys = _line_keys(doc)
-    keyed = [k for k in keys if k]
+    dup = _dup_text(doc)
+    keyed = [k for k in dup.line_key_bytes if k]
     if len(set(keyed)) == len(keyed):  # every block starts at a line whose key came before: none did
         return
+    keys = dup.line_keys
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     after = dict(zip(nonblank, nonblank[1:]))  # next non-blank line
     verse: set[int] | None = None
