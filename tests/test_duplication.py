@@ -301,6 +301,7 @@ def test_fast_normalization_matches_the_definition(text: str) -> None:
 def _check_dup_text(text: str) -> None:
     """Every view _DupText builds is what the one-regex definition (_exact_key) gives."""
     import hashlib
+    import unicodedata
 
     from corpuslint.families import duplication as d
     from corpuslint.families import minhash
@@ -311,6 +312,10 @@ def _check_dup_text(text: str) -> None:
     key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
     assert dup.line_key_bytes == [k.encode("utf-8", "surrogatepass") for k in dup.line_keys]
+    # _fold's flag (DUP002's quick exit rests on it): NFKC but for spaces, and no invisible character
+    nfkc = unicodedata.normalize("NFKC", text)
+    plain = unicodedata.is_normalized("NFKC", text) or unicodedata.is_normalized("NFKC", d._plain_spaces(text))
+    assert d._fold(text)[1] == (plain and not d._INVISIBLE.search(nfkc.casefold()))
     assert dup.key == key == d.normalize_for_dup(text)
     words = key.split(" ") if key else []
     assert dup.words == [w.encode("utf-8", "surrogatepass") for w in words]
