@@ -22,10 +22,11 @@ __all__ = ["KEY_BYTES", "UnionFind", "band_keys", "crc_hashes", "doubled_ngram_h
 
 #: more shingles than this are deduplicated first (np.unique) before MinHashing
 _CHUNK = 4096
-#: (shingle, hash function) pairs MinHashed at once: 256 shingles x 120 hash functions, a
-#: 240 KB block that stays in the L2 cache (1024 shingles were slower); the tiled
-#: permutations take as much again, twice
-_BLOCK_CELLS = 256 * 120
+#: (shingle, hash function) pairs MinHashed at once: 128 shingles x 120 hash functions, a
+#: 120 KB block that stays in the L2 cache and under malloc's 128 KB mmap threshold (a
+#: 240 KB block was mapped and unmapped, page faults included, for each document in some
+#: runs: DUP102 took 1.4 times as long); the tiled permutations take as much again, twice
+_BLOCK_CELLS = 128 * 120
 #: bytes kept of each 64-bit band key: 48 bits make a chance collision of two documents in a
 #: band 1 in 2^48, a handful of false candidates (each rejected on its true Jaccard) in 10M documents
 KEY_BYTES = 6
