@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuslint.session import open_session
 
@@ -200,6 +202,40 @@ def test_ngram_hashes_are_the_word_by_word_polynomial() -> None:
                     acc = (acc + h) * int(g) % 2**64
                 want.append(acc)
             assert minhash.ngram_hashes(hashes, size).tolist() == want, (n, size)
+            if n >= 2 * size:
+                doubled = minhash.doubled_ngram_hashes(minhash.ngram_hashes(hashes, size), size)
+                assert doubled.tolist() == minhash.ngram_hashes(hashes, 2 * size).tolist(), (n, size)
+
+
+
+def _band_keys_reference(shingles: Any, bands: int, rows: int) -> bytes:
+    """band_keys as first written: the hash functions x shingles outer product, its minimum per row."""
+    import numpy as np
+
+    from corpuslint.families import minhash
+
+    a, b, c = minhash._permutations(bands * rows)
+    with np.errstate(over="ignore"):
+        ph = np.multiply.outer(a, shingles)
+        ph += b[:, None]
+        mins = (ph.min(axis=1) >> np.uint64(32)).reshape(bands, rows)
+        keys = (mins * c[:rows]).sum(axis=1, dtype=np.uint64) + np.arange(bands, dtype=np.uint64)
+        return bytes(minhash._mix(keys).astype("<u8").view(np.uint8).reshape(bands, 8)[:, : minhash.KEY_BYTES].tobytes())
+
+
+def test_band_keys_match_the_outer_product() -> None:
+    """The flat, blocked MinHash gives the keys of the plain outer product (signatures and the cache depend on it)."""
+    np = pytest.importorskip("numpy")
+    from corpuslint.families import minhash
+
+    rng = np.random.default_rng(11)
+    block = minhash._block(120)
+    for n in (1, 2, 5, 519, block - 1, block, block + 1, 3 * block + 7, minhash._CHUNK + 5):
+        shingles = rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64, endpoint=True)
+        if n > 3:
+            shingles[: n // 3] = shingles[n // 3 : 2 * (n // 3)]  # repeated shingles
+        for bands, rows in ((20, 6), (1, 1), (7, 3), (512, 2), (512, 64))[: 5 if n < 6 else 4]:  # 512 x 64: one shingle a block
+            assert minhash.band_keys(shingles, bands, rows) == _band_keys_reference(shingles, bands, rows), (n, bands, rows)
 
 
 # -- RES101 shared-boilerplate-line (residue family) ----------------------------------------------
@@ -244,21 +280,76 @@ TEXTS = [
     "soft\u00adhyphen zero\u200bwidth lʼapostrophe ½ ⑴ ＡＢＣ e\u0301 \ud800 lone surrogate",
     "info\x1fseparator and \x1c others\nkept as characters",
     "repeat " * 40, "Le chat. " * 30 + "\n" + "le chat " * 12,
+    "ΣΟΦΊΑ σοφίας ΐ ΰ ŉ İstanbul ſ ẞtraße Ǉ ǈ ǉ ﬀ Ⅻ ㎏ ＤＵＰ",  # casefold to several characters, NFKC changes
+    "para\u2029graph line\u2028sep next\x85line ogham\u1680space ideo\u3000graphic\n\u2028\n\x85",  # non-ASCII spaces
+    "Привет, мир! 你好，世界。 مرحبا بالعالم ‎שלום‏ عربي\u200f हिन्दी\u200d \U0001F600 emoji\r\n\r\n",
+    "tab\tvertical\x0bform\x0cfeed\r\r\n\n " + "x" * 5000 + " «long»",
 ]
 
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_normalization_matches_the_definition(text: str) -> None:
     from corpuslint.families import duplication as d
+
+    _check_dup_text(text)
+    folded = d._fold_styles(text)
+    assert d._tokens(folded) == d._TOKEN.findall(folded)
+    assert d._token_spans(folded, d._tokens(folded)) == [m.span() for m in d._TOKEN.finditer(folded)]
+
+
+
+def _check_dup_text(text: str) -> None:
+    """Every view _DupText builds is what the one-regex definition (_exact_key) gives."""
+    import hashlib
+    import unicodedata
+
+    from corpuslint.families import duplication as d
+    from corpuslint.families import minhash
     from corpuslint.model import Document
 
     doc = Document(path="t.txt", raw=b"", text=text)
     dup = d._DupText(doc)
+    key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
-    assert dup.key == d._exact_key(text) == d.normalize_for_dup(text)
-    folded = d._fold_styles(text)
-    assert d._tokens(folded) == d._TOKEN.findall(folded)
-    assert d._token_spans(folded, d._tokens(folded)) == [m.span() for m in d._TOKEN.finditer(folded)]
+    assert dup.line_key_bytes == [k.encode("utf-8", "surrogatepass") for k in dup.line_keys]
+    # _fold's flag (DUP002's quick exit rests on it): NFKC but for spaces, and no invisible character
+    nfkc = unicodedata.normalize("NFKC", text)
+    plain = unicodedata.is_normalized("NFKC", text) or unicodedata.is_normalized("NFKC", d._plain_spaces(text))
+    assert d._fold(text)[1] == (plain and not d._INVISIBLE.search(nfkc.casefold()))
+    assert dup.key == key == d.normalize_for_dup(text)
+    words = key.split(" ") if key else []
+    assert dup.words == [w.encode("utf-8", "surrogatepass") for w in words]
+    assert dup.word_hashes.tolist() == minhash.word_hashes(words).tolist()
+    want = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    assert dup.digest == int.from_bytes(want, "big")
+    for size in (10, 5, 1, 2, 4, 8, 12, 3, 6) if words else ():  # 10 first, as DUP002 asks before DUP102
+        assert dup.ngram_hashes(size).tolist() == minhash.ngram_hashes(minhash.word_hashes(words), size).tolist(), size
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(list(
+    " \t\n\r\x0b\x0c\x1c\x1f\u00a0\u2028\u2029\x85\u1680\u3000\u200b\u00ad\ufeff.,;:!?'\"«»’‘ʼ`´—–-…©®°$€+=<>()[]{}/\\|@#%^&*_~"
+    "aAzZ09éÉàçÇßẞſKİıΣσςΐŉǅﬁ½⑴ＡｂĲ\u0301\u0308ئ中한\U0001F600\ud800")), st.characters()), max_size=80).map("".join))
+def test_dup_text_matches_the_definition_on_any_text(text: str) -> None:
+    _check_dup_text(text)
+
+
+def test_fold_char_rests_on_casefold_being_per_character_and_idempotent() -> None:
+    """_fold folds the distinct characters one by one, in any order: str.casefold must map each
+    character on its own, to characters it leaves unchanged; NFKC and casefold must make no
+    information separator (str.split splits there, the definition does not)."""
+    import unicodedata
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        folded = ch.casefold()
+        if folded != ch:
+            assert all(c.casefold() == c for c in folded), hex(cp)
+        if cp > 127 and not 0xD800 <= cp <= 0xDFFF:
+            nfkc = unicodedata.normalize("NFKC", ch)
+            assert not set(nfkc + nfkc.casefold() + folded) & set("\x1c\x1d\x1e\x1f\r\n"), hex(cp)
+    text = "".join(chr(cp) for cp in range(0x80, 0x3000) if not 0xD800 <= cp <= 0xDFFF)
+    assert "".join(map(str.casefold, text)) == text.casefold()
 
 
 def test_greedy_repeats_match_the_reference_scan() -> None:

@@ -41,10 +41,11 @@ _ASCII_BYTES = bytes(range(128))
 #: ASCII punctuation and symbols -> space, for bytes.translate (the ASCII-only fast path)
 _ASCII_PUNCT = bytes(c for c in range(128) if _PUNCT_ONLY.fullmatch(chr(c)))
 _ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
+_ASCII_PUNCT_TO_SPACE_STR = str.maketrans(dict.fromkeys(_ASCII_PUNCT.decode("ascii"), " "))
 #: str.split() also splits at these four information separators, which \s does not match:
 #: a text that holds one takes the exact (slower) path
-_INFO_SEPARATORS = regex.compile(r"[\x1c-\x1f]")
-_NEWLINE = regex.compile(r"\r\n|\r|\n")  # Document.lines' line breaks
+_INFO_SEPARATORS = "\x1c\x1d\x1e\x1f"
+_NEWLINE_BYTES = regex.compile(rb"\r\n|\r|\n")  # Document.lines' line breaks
 _DIALOGUE = regex.compile(r"^\s*(?:[-–—―•*]|\d+[.)]|[«\"“„])")
 #: a word for DUP002: a whitespace-delimited token without its outer punctuation (`l'accès`, `Boero,`)
 _TOKEN = regex.compile(r"[^\s\p{P}\p{S}](?:\S*[^\s\p{P}\p{S}])?")
@@ -61,9 +62,14 @@ _INVISIBLE = regex.compile(r"\p{Cf}+")  # zero-width spaces and joiners, soft hy
 
 def normalize_for_dup(line: str) -> str:
     """Line key for duplicate detection: case, punctuation, quotes, spacing, invisible characters and Unicode forms ignored."""
-    if _INFO_SEPARATORS.search(line):
+    if _has_info_separator(line):
         return _exact_key(line)
-    return " ".join(_fold(line)[0].split())
+    return b" ".join(_fold(line)[0].split()).decode("utf-8", "surrogatepass")
+
+
+def _has_info_separator(text: str) -> bool:
+    """Whether ``text`` holds one of U+001C-U+001F (four substring searches: a tenth of a regex search)."""
+    return any(map(text.__contains__, _INFO_SEPARATORS))
 
 
 def _exact_key(line: str) -> str:
@@ -73,17 +79,20 @@ def _exact_key(line: str) -> str:
     return _PUNCT.sub(" ", line.casefold()).strip()
 
 
-def _fold(text: str) -> tuple[str, bool]:
-    """``text`` in NFKC, without invisible characters, case folded, punctuation and symbols as spaces.
+def _fold(text: str) -> tuple[bytes, bool]:
+    """``text`` in NFKC, without invisible characters, case folded, punctuation, symbols and spaces as
+    U+0020, in UTF-8 (surrogatepass): ``bytes.split()`` splits it where ``str.split()`` splits the text.
 
     Line breaks are kept, so one pass over a document gives every line's key (split it and
     collapse the spacing of each line): the cost of a document, not of a call per line.
     The bool says the text was already NFKC and had no invisible character (see _DupText.plain).
 
-    No regex runs over the text (the regex module tests a Unicode property per character,
-    ~20 ns each): one bytes.translate turns ASCII punctuation into spaces, and the few
-    distinct non-ASCII characters (found on the non-ASCII bytes alone) are classified one
-    by one and replaced with str.replace.
+    No regex and no str.casefold run over the text (both look every character up, ~5-20 ns
+    each): bytes.lower and one bytes.translate fold the ASCII letters and punctuation, and
+    the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are folded
+    one by one (:func:`_fold_char`) and replaced with str.replace. str.casefold maps
+    each character on its own, and what it gives is folded already (tests check both), so
+    this is the folding of the whole text.
     """
     plain = True
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
@@ -91,19 +100,45 @@ def _fold(text: str) -> tuple[str, bool]:
         # separator, DUP002's words do not change. Anything else it changes might.
         plain = unicodedata.is_normalized("NFKC", _plain_spaces(text))
         text = unicodedata.normalize("NFKC", text)
-    raw = text.casefold().encode("utf-8", "surrogatepass")
-    out = raw.translate(_ASCII_PUNCT_TO_SPACE).decode("utf-8", "surrogatepass")
+    raw = text.encode("utf-8", "surrogatepass")
+    # bytes.lower: the ASCII letters alone, their casefold
+    out = raw.lower().translate(_ASCII_PUNCT_TO_SPACE).decode("utf-8", "surrogatepass")
     rest = raw.translate(None, _ASCII_BYTES)  # whole multi-byte characters, concatenated
     if rest:
-        # casefold maps no character to an invisible one, and leaves those unchanged: removing
-        # them after it is removing them before (the definition's order)
         for ch in set(rest.decode("utf-8", "surrogatepass")):
-            if _INVISIBLE.match(ch):
-                out = out.replace(ch, "")
-                plain = False
-            elif _PUNCT_CHAR.match(ch):
-                out = out.replace(ch, " ")  # one character for one: str.replace's fast path
-    return out, plain
+            folded, invisible = _FOLDED.get(ch) or _fold_char(ch)
+            plain = plain and not invisible
+            if folded is not None:
+                out = out.replace(ch, folded)  # mostly one character for one: str.replace's fast path
+    return out.encode("utf-8", "surrogatepass"), plain
+
+
+#: non-ASCII character -> (what _fold_char makes of it, None when unchanged; whether it folded to an invisible character)
+_FOLDED: dict[str, tuple[str | None, bool]] = {}
+
+
+def _fold_char(ch: str) -> tuple[str | None, bool]:
+    """What :func:`_fold` makes of the non-ASCII character ``ch`` (remembered in ``_FOLDED``).
+
+    Its casefold, each character of it then dropped when invisible, a space when punctuation,
+    a symbol or a space (casefold maps no character to an invisible one, and leaves those
+    unchanged: removing them after it is removing them before, the definition's order).
+    """
+    out = []
+    invisible = False
+    for c in ch.casefold():
+        if c.isascii():
+            c = c.translate(_ASCII_PUNCT_TO_SPACE_STR)
+        elif _INVISIBLE.match(c):
+            c, invisible = "", True
+        elif _PUNCT_CHAR.match(c) or c.isspace():
+            c = " "
+        out.append(c)
+    folded = "".join(out)
+    result = (None if folded == ch else folded, invisible)
+    if len(_FOLDED) < 65536:  # bounded: a text may hold any of a million characters
+        _FOLDED[ch] = result
+    return result
 
 
 def _plain_spaces(text: str) -> str:
@@ -118,12 +153,14 @@ def _plain_spaces(text: str) -> str:
 class _DupText:
     """One document as the duplication rules see it, computed once and shared by all of them."""
 
-    __slots__ = ("_digest", "_hashes", "_key", "line_keys", "plain", "words")
+    __slots__ = ("_digest", "_grams", "_hashes", "_key", "_line_keys", "key_bytes", "line_key_bytes", "plain", "words")
 
     def __init__(self, doc: Document) -> None:
         self._key: str | None = None
+        self._line_keys: list[str] | None = None
         self._digest: int | None = None
         self._hashes: Any = None
+        self._grams: dict[int, Any] = {}
         text = doc.text
         lines = doc.lines
         #: True when DUP002's words map onto these words one to one or more (the text is
@@ -131,36 +168,48 @@ class _DupText:
         #: runs of DUP002 words are then two equal runs of at least as many of these words
         self.plain = False
         folded_lines = None
-        if not _INFO_SEPARATORS.search(text):
+        if not _has_info_separator(text):
             folded, self.plain = _fold(text)
-            folded_lines = folded.split("\n") if "\r" not in text else _NEWLINE.split(folded)
+            folded_lines = folded.split(b"\n") if "\r" not in text else _NEWLINE_BYTES.split(folded)
         if folded_lines is None or len(folded_lines) != len(lines):
             # the exact path, a line at a time (information separators in the text)
             self.plain = False
-            self.line_keys = [_exact_key(line) if line.strip() else "" for line in lines]
+            self._line_keys = [_exact_key(line) if line.strip() else "" for line in lines]
+            self.line_key_bytes = [k.encode("utf-8", "surrogatepass") for k in self._line_keys]
             key = _exact_key(text)
-            self.words: list[str] = key.split(" ") if key else []
+            self._key = key
+            self.key_bytes = key.encode("utf-8", "surrogatepass")
+            self.words: list[bytes] = self.key_bytes.split(b" ") if key else []
             return
         self.plain = self.plain and "ʼ" not in text
-        # one str.split per line, reused for the line keys and the words (all loops in C)
-        split_lines = list(map(str.split, folded_lines))
-        #: the normalized key of every line ("" for a blank line)
-        self.line_keys = list(map(" ".join, split_lines))
-        #: the normalized words of the whole text (what DUP101 and DUP102 compare)
+        # one bytes.split per line, reused for the line keys and the words (all loops in C)
+        split_lines = list(map(bytes.split, folded_lines))
+        #: the UTF-8 (surrogatepass) of line_keys: as distinct as they are
+        self.line_key_bytes = list(map(b" ".join, split_lines))
+        #: the normalized text in UTF-8 (surrogatepass)
+        self.key_bytes = b" ".join(filter(None, self.line_key_bytes))
+        #: the normalized words of the whole text in UTF-8 (what DUP101 and DUP102 compare)
         self.words = list(chain.from_iterable(split_lines))
+
+    @property
+    def line_keys(self) -> list[str]:
+        """The normalized key of every line ("" for a blank line)."""
+        if self._line_keys is None:  # one decode: a key holds no line break
+            self._line_keys = b"\n".join(self.line_key_bytes).decode("utf-8", "surrogatepass").split("\n")
+        return self._line_keys
 
     @property
     def key(self) -> str:
         """The normalized text: ``normalize_for_dup(doc.text)``."""
         if self._key is None:
-            self._key = " ".join(self.words)
+            self._key = self.key_bytes.decode("utf-8", "surrogatepass")
         return self._key
 
     @property
     def digest(self) -> int:
         """64-bit hash of the normalized text (DUP101's signature, the head of DUP102's)."""
         if self._digest is None:
-            self._digest = _digest64(self.key)
+            self._digest = _digest64(self.key_bytes)
         return self._digest
 
     @property
@@ -169,8 +218,24 @@ class _DupText:
         if self._hashes is None:
             from corpuslint.families import minhash
 
-            self._hashes = minhash.word_hashes(self.words)
+            self._hashes = minhash.crc_hashes(self.words)
         return self._hashes
+
+    def ngram_hashes(self, size: int) -> Any:
+        """``minhash.ngram_hashes(self.word_hashes, size)``, remembered: not to be changed in place.
+
+        An even ``size`` is made of two halves (DUP002's 10-grams from DUP102's 5-grams).
+        """
+        grams = self._grams.get(size)
+        if grams is None:
+            from corpuslint.families import minhash
+
+            if size % 2 == 0 and len(self.words) >= size:
+                grams = minhash.doubled_ngram_hashes(self.ngram_hashes(size // 2), size // 2)
+            else:
+                grams = minhash.ngram_hashes(self.word_hashes, size)
+            self._grams[size] = grams
+        return grams
 
 
 # The document the duplication rules are on, and its _DupText: they run one after the other
@@ -199,8 +264,9 @@ def words_for_dup(text: str) -> list[str]:
     return key.split(" ") if key else []
 
 
-def _digest64(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+def _digest64(key: bytes) -> int:
+    """The first 8 bytes of the BLAKE2b of ``key`` (a normalized text in UTF-8, surrogatepass), big-endian."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
 
 
 def _verse_lines(lines: Sequence[str]) -> set[int]:
@@ -274,10 +340,11 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     min_len = ctx.options["min-length"]
     adj_min = ctx.options["adjacent-min-length"]
     lines = doc.lines
-    keys = _line_keys(doc)
-    keyed = [k for k in keys if k]
+    dup = _dup_text(doc)
+    keyed = [k for k in dup.line_key_bytes if k]
     if len(set(keyed)) == len(keyed):  # every block starts at a line whose key came before: none did
         return
+    keys = dup.line_keys
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     after = dict(zip(nonblank, nonblank[1:]))  # next non-blank line
     verse: set[int] | None = None
@@ -518,7 +585,7 @@ def _has_repeated_ngram(dup: _DupText, n: int) -> bool:
 
     # sorted (a copy: nothing shared is reordered), then equal neighbours: three times faster
     # than np.unique on a document's words; a collision only costs the slow path
-    grams = minhash._np().sort(minhash.ngram_hashes(dup.word_hashes, n))
+    grams = minhash._np().sort(dup.ngram_hashes(n))
     return bool((grams[1:] == grams[:-1]).any())
 
 
@@ -534,7 +601,7 @@ def _tokens(text: str) -> list[str]:
     of it). str.split() also splits at the information separators U+001C-U+001F, which
     are no spaces for the regex: a text that holds one takes the regex.
     """
-    if _INFO_SEPARATORS.search(text):
+    if _has_info_separator(text):
         return _TOKEN.findall(text)  # type: ignore[no-any-return]
     marks = _ASCII_PUNCT_STR
     rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
@@ -862,11 +929,10 @@ class NearDuplicateDocument(CorpusRule):
 
         o = ctx.options
         dup = _dup_text(doc)
-        words = dup.words
-        if len(words) < o["min-words"]:
+        if len(dup.words) < o["min-words"]:
             return None
         exact = dup.digest.to_bytes(8, "little")
-        shingles = minhash.shingle_hashes(words, o["shingle-size"], dup.word_hashes)
+        shingles = minhash.mixed(dup.ngram_hashes(o["shingle-size"]))
         return exact + minhash.band_keys(shingles, o["bands"], o["rows"])
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:

@@ -18,10 +18,15 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "lsh_candidate_pairs", "ngram_hashes", "shingle_hashes", "word_hashes"]
+__all__ = ["KEY_BYTES", "UnionFind", "band_keys", "crc_hashes", "doubled_ngram_hashes", "lsh_candidate_pairs", "mixed", "ngram_hashes", "shingle_hashes", "word_hashes"]
 
-#: rows of the shingle x permutation matrix computed at once (bounds memory on huge documents)
+#: more shingles than this are deduplicated first (np.unique) before MinHashing
 _CHUNK = 4096
+#: (shingle, hash function) pairs MinHashed at once: 128 shingles x 120 hash functions, a
+#: 120 KB block that stays in the L2 cache and under malloc's 128 KB mmap threshold (a
+#: 240 KB block was mapped and unmapped, page faults included, for each document in some
+#: runs: DUP102 took 1.4 times as long); the tiled permutations take as much again, twice
+_BLOCK_CELLS = 128 * 120
 #: bytes kept of each 64-bit band key: 48 bits make a chance collision of two documents in a
 #: band 1 in 2^48, a handful of false candidates (each rejected on its true Jaccard) in 10M documents
 KEY_BYTES = 6
@@ -52,94 +57,142 @@ def _permutations(n: int, seed: int = 1) -> tuple[Any, Any, Any]:
     return a, b, c
 
 
-def _mix(x: Any) -> Any:
-    """splitmix64's finalizer on a uint64 array (in place): spreads the bits of a linear combination."""
+@lru_cache(maxsize=8)
+def _band_constants(bands: int, rows: int) -> tuple[Any, Any, Any]:
+    """band_keys' row multipliers (``c`` of :func:`_permutations`), band numbers and shift, made once."""
     np = _np()
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(_MIX1)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(_MIX2)
-    x ^= x >> np.uint64(31)
+    return _permutations(bands * rows)[2][:rows], np.arange(bands, dtype=np.uint64), np.uint64(32)
+
+
+def _block(n: int) -> int:
+    """Shingles MinHashed at once with ``n`` hash functions."""
+    return max(1, _BLOCK_CELLS // n)
+
+
+@lru_cache(maxsize=8)
+def _tiled_permutations(n: int) -> tuple[Any, Any]:
+    """The multipliers and offsets of :func:`_permutations` repeated ``_block(n)`` times end to end."""
+    np = _np()
+    a, b, _ = _permutations(n)
+    return np.tile(a, _block(n)), np.tile(b, _block(n))
+
+
+@lru_cache(maxsize=1)
+def _mix_constants() -> tuple[Any, ...]:
+    """:func:`_mix`'s shifts and multipliers as numpy scalars (made once: each costs a call)."""
+    np = _np()
+    return tuple(np.uint64(v) for v in (30, _MIX1, 27, _MIX2, 31))
+
+
+def _mix(x: Any) -> Any:
+    """splitmix64's finalizer on a uint64 array (in place): spreads the bits of a linear combination.
+
+    Array arithmetic wraps around mod 2^64 without a warning (only numpy scalars warn, and none
+    is multiplied here or elsewhere in this module): no np.errstate.
+    """
+    s1, m1, s2, m2, s3 = _mix_constants()
+    x ^= x >> s1
+    x *= m1
+    x ^= x >> s2
+    x *= m2
+    x ^= x >> s3
     return x
 
 
 def word_hashes(words: Sequence[str]) -> Any:
     """uint64 array of the CRC-32 of each word's UTF-8 bytes.
 
-    One encode of the joined words and one bytes.split, then crc32 mapped in C: a
-    generator calling encode and crc32 per word cost twice as much (a word holds no
-    line break: the words are whitespace-split).
+    One encode of the joined words and one bytes.split (a word holds no line break: the
+    words are whitespace-split), then :func:`crc_hashes`.
     """
-    np = _np()
     if not words:
-        return np.empty(0, dtype=np.uint64)
-    parts = "\n".join(words).encode("utf-8", "surrogatepass").split(b"\n")
-    return np.fromiter(map(zlib.crc32, parts), dtype=np.uint64, count=len(words))
+        return crc_hashes(())
+    return crc_hashes("\n".join(words).encode("utf-8", "surrogatepass").split(b"\n"))
+
+
+def crc_hashes(parts: Sequence[bytes]) -> Any:
+    """uint64 array of the CRC-32 of each of ``parts``: crc32 mapped in C (a generator was twice as slow)."""
+    return _np().fromiter(map(zlib.crc32, parts), dtype=_np().uint64, count=len(parts))
+
+
+@lru_cache(maxsize=64)
+def _golden_power(e: int) -> Any:
+    """G^e mod 2^64 as a numpy scalar (G = _GOLDEN)."""
+    return _np().uint64(pow(_GOLDEN, e, 1 << 64))
 
 
 def ngram_hashes(hashes: Any, size: int) -> Any:
     """uint64 polynomial hashes of the ``size``-grams of word ``hashes`` (a 1-element array for fewer words)."""
-    np = _np()
     m = len(hashes) - size + 1
     if m <= 0:
         m, size = 1, len(hashes)
     # The hash of the run of ``size`` words at i is H_size(i) = sum of hashes[i + j] * G^(size - j),
     # mod 2^64. Runs are put together by doubling, H_(a+b)(i) = H_a(i) * G^b + H_b(i + a): the
     # same integers as the word-by-word loop (size multiply-adds), in about 2 log2(size) passes.
-    with np.errstate(over="ignore"):
-        power = hashes * np.uint64(_GOLDEN)  # H_1
-        width = 1
-        out = None  # H_done over the first positions, for the bits of size taken so far
-        done = 0
-        while True:
-            if size & width:
-                if out is None:
-                    out = power.copy()
-                else:  # H_(done+width)(i) = H_done(i) * G^width + H_width(i + done)
-                    n = len(power) - done
-                    out = out[:n] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[done:]
-                done += width
-            if width * 2 > size:
-                break
-            # H_2w(i) = H_w(i) * G^w + H_w(i + w)
-            power = power[:-width] * np.uint64(pow(_GOLDEN, width, 1 << 64)) + power[width:]
-            width *= 2
+    power = hashes * _golden_power(1)  # H_1
+    width = 1
+    out = None  # H_done over the first positions, for the bits of size taken so far
+    done = 0
+    while True:
+        if size & width:
+            if out is None:
+                out = power.copy()
+            else:  # H_(done+width)(i) = H_done(i) * G^width + H_width(i + done)
+                n = len(power) - done
+                out = out[:n] * _golden_power(width) + power[done:]
+            done += width
+        if width * 2 > size:
+            break
+        # H_2w(i) = H_w(i) * G^w + H_w(i + w)
+        power = power[:-width] * _golden_power(width) + power[width:]
+        width *= 2
     assert out is not None
     return out[:m]
 
 
-def shingle_hashes(words: Sequence[str], size: int, hashes: Any = None) -> Any:
-    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text).
+def doubled_ngram_hashes(half: Any, size: int) -> Any:
+    """``ngram_hashes(hashes, 2 * size)`` from ``half = ngram_hashes(hashes, size)``, for at least ``2 * size`` hashes.
 
-    ``hashes``: the words' :func:`word_hashes`, when the caller has them already.
+    H_2s(i) = H_s(i) * G^s + H_s(i + s), the step of ngram_hashes' doubling: one pass.
     """
-    if hashes is None:
-        hashes = word_hashes(words)
-    with _np().errstate(over="ignore"):
-        return _mix(ngram_hashes(hashes, size))
+    return half[:-size] * _golden_power(size) + half[size:]
+
+
+def shingle_hashes(words: Sequence[str], size: int) -> Any:
+    """uint64 hashes of the word ``size``-grams (a 1-element array for a shorter text)."""
+    return mixed(ngram_hashes(word_hashes(words), size))
+
+
+def mixed(grams: Any) -> Any:
+    """Shingle hashes from the :func:`ngram_hashes` ``grams`` (left unchanged): each through splitmix64's finalizer."""
+    return _mix(grams.copy())
 
 
 def band_keys(shingles: Any, bands: int, rows: int) -> bytes:
     """MinHash the shingles with ``bands * rows`` hash functions; one key per band (``KEY_BYTES`` each)."""
     np = _np()
     k = bands * rows
-    a, b, c = _permutations(k)
+    a_tiled, b_tiled = _tiled_permutations(k)
+    c, band_numbers, shift = _band_constants(bands, rows)
     if len(shingles) > _CHUNK:
         shingles = np.unique(shingles)
     mins = None
-    with np.errstate(over="ignore"):
-        for i in range(0, len(shingles), _CHUNK):
-            # hash functions x shingles: the minimum runs along contiguous rows (1.5x faster
-            # than shingles x hash functions and a minimum down the columns)
-            ph = np.multiply.outer(a, shingles[i : i + _CHUNK])
-            ph += b[:, None]
-            m = ph.min(axis=1)
-            mins = m if mins is None else np.minimum(mins, m)
-        # the top 32 bits of (a*x + b) mod 2^64: multiply-shift hashing (Dietzfelbinger et al. 1997)
-        mins = (mins >> np.uint64(32)).reshape(bands, rows)
-        keys = (mins * c[:rows]).sum(axis=1, dtype=np.uint64)
-        keys += np.arange(bands, dtype=np.uint64)
-        return bytes(_mix(keys).astype("<u8").view(np.uint8).reshape(bands, 8)[:, :KEY_BYTES].tobytes())
+    block = _block(k)
+    for i in range(0, len(shingles), block):
+        # shingles x hash functions, flat: each shingle repeated k times against the tiled
+        # multipliers and offsets, so that every operation runs on contiguous 1-D arrays (a
+        # broadcast outer product is slower), a block small enough to stay in the L2 cache
+        ph = np.repeat(shingles[i : i + block], k)
+        ph *= a_tiled[: len(ph)]
+        ph += b_tiled[: len(ph)]
+        m = ph.reshape(-1, k).min(axis=0)
+        mins = m if mins is None else np.minimum(mins, m)
+    # the top 32 bits of (a*x + b) mod 2^64: multiply-shift hashing (Dietzfelbinger et al. 1997)
+    mins >>= shift
+    # each band's sum of its rows times c, mod 2^64 (an integer dot product wraps around), plus its number
+    keys = np.dot(mins.reshape(bands, rows), c)
+    keys += band_numbers
+    return bytes(_mix(keys).astype("<u8", copy=False).view(np.uint8).reshape(bands, 8)[:, :KEY_BYTES].tobytes())
 
 
 def lsh_candidate_pairs(column: Callable[[int], Any], n: int, bands: int) -> Any:
