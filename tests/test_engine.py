@@ -379,8 +379,14 @@ def test_parallel_run_equals_serial_run(tmp_path: Path, small_files_whole: bool,
     assert written["bad.boom"] == b"ignored"
 
 
-def test_forked_corpus_phase_falls_back_when_the_child_dies() -> None:
+def test_forked_corpus_phase_falls_back_when_the_child_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
     from corpuslint.engine import _in_child
+
+    # other tests of this process may have left threads (Ray's, a browser's): _in_child then
+    # starts no child at all, which this test is not about
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
 
     def answer(work: Any) -> Any:
         child = _in_child(work)
@@ -427,6 +433,9 @@ def test_corpus_phase_runs_here_when_fork_is_refused(tmp_path: Path, capsys: pyt
         return real_fork()
 
     monkeypatch.setattr(engine_mod.os, "fork", refuse_after_workers)
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # threads left by other tests: see above
     main([*argv, "--jobs", "2"])
     assert capsys.readouterr().out == serial and len(forks) == 3
 
@@ -466,3 +475,14 @@ def test_reader_raw_bytes_that_are_not_the_text(tmp_path: Path) -> None:
     s = open_session(isolated=True, entry_points=False, extra_plugins=[PdfReader()], overrides={"select": ["ENC", "CL"]})
     result = s.engine().run([Discovered(tmp_path / "x.pdf", "x.pdf")])
     assert [(f.code, f.line, f.column) for f in result.findings] == [("ENC003", 1, 19)]
+
+
+def test_corpus_phase_starts_no_child_beside_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked copy of a process with other threads running (an API host's) could hang on a
+    lock one of them held: the corpus phase then runs in this process."""
+    import threading
+
+    from corpuslint.engine import _in_child
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert _in_child(lambda: 1) is None
