@@ -204,3 +204,10 @@ _PIECES = st.one_of(
 @given(st.lists(_PIECES, max_size=30), st.sampled_from([" ", "", "\n", "’", "\u00a0"]))
 def test_guesses_match_the_reference_on_generated_texts(pieces: list[str], sep: str) -> None:
     _assert_same(sep.join(pieces))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZé É«»’·\u00a0\u0301ー カかあ漢ㄅβΣжא٣،ꙮ" + "\U0001e900", max_size=40))
+def test_script_counts_matches_the_regex_count(text: str) -> None:
+    """The per-character shortcut of script_counts counts what its regexes count, in the same order."""
+    assert list(langid.script_counts(text).items()) == list(_ref_script_counts(text).items())
