@@ -486,3 +486,15 @@ def test_corpus_phase_starts_no_child_beside_other_threads(monkeypatch: pytest.M
 
     monkeypatch.setattr(threading, "active_count", lambda: 2)
     assert _in_child(lambda: 1) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipe_in_a_folder_is_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pipe without a writer would block the run forever when read: a folder's pipes (and
+    sockets, devices) are not files to lint."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "a.txt").write_text("S'abonner\n", encoding="utf-8")
+    files, missing = open_session(isolated=True).discover([str(tmp_path)])
+    assert [f.display.rsplit("/", 1)[-1] for f in files] == ["a.txt"] and missing == []
+    assert main(["--isolated", "--no-cache", "--format", "json", "--jobs", "2", str(tmp_path)]) == 1
+    assert {Path(f["path"]).name for f in json.loads(capsys.readouterr().out)} == {"a.txt"}
