@@ -534,8 +534,8 @@ class Engine:
                     idx = len(states)
                     state = self._open_file(item)
                     states.append(state)
-                    size = getattr(item, "size", -1)  # -1: unknown (an item built without it)
-                    if state.result is None and 0 <= size < _BATCH_BYTES:
+                    size = _whole_file_size(item)
+                    if state.result is None and size >= 0:
                         # a small file goes whole: the worker reads it (the parent's time is
                         # the scarce one with every core linting)
                         batch.append((idx, item))
@@ -1070,6 +1070,18 @@ _DOCUMENT, _COLLECT, _UNITS = 0, 1, 2
 #: a batch sent to a worker holds at most this many documents or bytes of text
 _BATCH_DOCS = 64
 _BATCH_BYTES = 1 << 20
+#: compressed inputs: their size on disk says little of the text they hold
+_COMPRESSED = (".gz", ".zst", ".zstd", ".bz2", ".xz", ".lz4", ".parquet")
+
+
+def _whole_file_size(item: Discovered) -> int:
+    """The size of a file small enough to go to a worker whole, or -1: a big file (its
+    documents are read here and spread over the workers), a compressed one, or an item
+    whose size is unknown."""
+    size = getattr(item, "size", -1)
+    if size < 0 or size >= _BATCH_BYTES or item.display.lower().endswith(_COMPRESSED):
+        return -1
+    return size
 
 
 def _lint_batch(batch: list[tuple[int, Document | Discovered]]) -> list[tuple[int, _DocResult | _FileDone]]:

@@ -498,3 +498,19 @@ def test_named_pipe_in_a_folder_is_left_out(tmp_path: Path, capsys: pytest.Captu
     assert [f.display.rsplit("/", 1)[-1] for f in files] == ["a.txt"] and missing == []
     assert main(["--isolated", "--no-cache", "--format", "json", "--jobs", "2", str(tmp_path)]) == 1
     assert {Path(f["path"]).name for f in json.loads(capsys.readouterr().out)} == {"a.txt"}
+
+
+def test_only_small_uncompressed_files_go_to_a_worker_whole(tmp_path: Path) -> None:
+    from corpuslint.engine import _BATCH_BYTES, _whole_file_size
+
+    def item(name: str, size: int) -> Discovered:
+        return Discovered(tmp_path / name, name, size)
+
+    assert _whole_file_size(item("a.txt", 3400)) == 3400
+    assert _whole_file_size(item("a.jsonl", 900_000)) == 900_000
+    assert _whole_file_size(item("big.jsonl", _BATCH_BYTES)) == -1
+    # 0.9 MB of gzip can hold 20 MB of text: read here, its records spread over the workers
+    assert _whole_file_size(item("c.jsonl.gz", 900_000)) == -1
+    assert _whole_file_size(item("d.JSONL.ZST", 10)) == -1
+    assert _whole_file_size(item("e.parquet", 10)) == -1
+    assert _whole_file_size(Discovered(tmp_path / "f.txt", "f.txt")) == -1  # size unknown
