@@ -2,8 +2,9 @@
 
 find_dates parses a match whose month name is not of its format's language only when
 no other format reads its span cleanly, and the month and weekday alternations are
-grouped by first character (``_alternation``). The reference below is the plain scan:
-every match parsed, then the misread spans dropped, over flat alternations.
+grouped by first character (``_alternation``), and a format that starts with a word
+character is searched from word boundaries only (``\\b``). The reference below is the plain
+scan: every match parsed, then the misread spans dropped, over the plain regexes.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def _vocabularies() -> tuple[DateVocabulary, DateVocabulary]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(dates, "_VOCAB_CACHE", {})
         mp.setattr(dates, "_alternation", _flat_alternation)
+        mp.setattr(dates, "_starts_with_word", lambda template, tokens: False)
         flat = dates.compile_vocabulary(packs)
     return fast, flat
 
@@ -95,7 +97,7 @@ def _names() -> list[str]:
 PIECES = [*_names(), "lundi", "Monday,", "Dienstag", "mardi", "sábado", "1er", "3rd", "7", "14", "31", "02", "13",
           "2022", "1999", "2031", "22", "de", "of", "le", ",", ", ", " ", "  ", "\t", "\n", "\r\n", "\r", "-", "/",
           ".", ":", "à", "14h41", "2:41 PM", "T10:00:00Z", "Publié le", "Mis à jour le", "Updated", "Published",
-          "Veröffentlicht am", "Publicado el", "Москва", "東京", "Ελλάδα", "marseille", "maintenant", "x" * 160]
+          "Veröffentlicht am", "Publicado el", "Москва", "東京", "Ελλάδα", "²", "\u0301", "ª", "_", "١٢", "x7", "marseille", "maintenant", "x" * 160]
 
 
 @settings(max_examples=400, deadline=None)
@@ -119,3 +121,32 @@ def test_grouped_alternation_matches_like_the_flat_one(words: list[str], text: s
         for pos in range(len(text) + 1):
             g, f = grouped.match(text, pos), flat.match(text, pos)
             assert (g and g.span()) == (f and f.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["0", "5", "١٢", "2022-03-07", "3/4/21", "12.31.99", "19999"]), max_size=14)
+       .map("".join))
+def test_year_hint_finds_the_years_of_the_plain_pattern(text: str) -> None:
+    import regex
+
+    plain = regex.compile(r"(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?!\d)")
+    for t in (text, *CASE_TEXTS[:20]):
+        assert [m.span() for m in dates._YEAR_HINT.finditer(t)] == [m.span() for m in plain.finditer(t)]
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("[{weekday} ]{day} {month} {year}[ {time}]", True),
+    ("{year}-{mm}-{dd}[{iso-time}]", True),
+    ("le {day} {month} {year}", True),
+    ("({day} {month} {year})", False),
+    ("{time} {day}", False),
+    ("[{time} ]{day}", False),
+    ("[[{weekday} ]{day} ]{day}", True),
+    ("[[{weekday} ]]{day}", False),  # unsure: the inner part may be empty
+    ("[[{weekday}]{time} ]{day}", False),
+    ("[{day}", False),
+    ("", False),
+])
+def test_starts_with_word(template: str, expected: bool) -> None:
+    tokens = {"day", "dd", "mm", "n1", "n2", "year", "yy", "weekday", "month"}
+    assert dates._starts_with_word(template, tokens) is expected
