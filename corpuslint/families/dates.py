@@ -545,6 +545,13 @@ def _marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None
     return None
 
 
+def _match(m: Any) -> tuple[_Match, str | None]:
+    """What find_dates keeps of a regex match, and its month name as a month table key."""
+    gd = m.groupdict()
+    word = gd.get("month")
+    return (gd, m.start(), m.end(), m.group(0)), word.casefold().rstrip(".") if word else None
+
+
 def find_dates(
     text: str,
     vocab: DateVocabulary,
@@ -568,17 +575,16 @@ def find_dates(
     # the stable sort below keeps of it)
     for a, z in _year_windows(text):
         folded = text[a:z].casefold()
-        # matches per regex: formats of several languages share one (compile_vocabulary)
-        matched: dict[int, list[_Match]] = {}
+        # matches per regex: formats of several languages share one (compile_vocabulary); with
+        # each, its month name as the month tables hold it (None without one)
+        matched: dict[int, list[tuple[_Match, str | None]]] = {}
         for fmt in _window_formats(vocab, folded, languages):
             ms = matched.get(id(fmt.regex))
             if ms is None:
-                ms = matched[id(fmt.regex)] = [(m.groupdict(), m.start(), m.end(), m.group(0))
-                                               for m in fmt.regex.finditer(text, a, z)]
+                ms = matched[id(fmt.regex)] = [_match(m) for m in fmt.regex.finditer(text, a, z)]
             own = vocab.months.get(fmt.language, {})
-            for m in ms:
-                word = m[0].get("month")
-                if word and word.casefold().rstrip(".") not in own:
+            for m, key in ms:
+                if key is not None and key not in own:
                     deferred.append((len(parsed), m, fmt))
                     parsed.append(None)
                     continue
