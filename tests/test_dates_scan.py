@@ -150,3 +150,15 @@ def test_year_hint_finds_the_years_of_the_plain_pattern(text: str) -> None:
 def test_starts_with_word(template: str, expected: bool) -> None:
     tokens = {"day", "dd", "mm", "n1", "n2", "year", "yy", "weekday", "month"}
     assert dates._starts_with_word(template, tokens) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join), min_size=1, max_size=8))
+def test_cached_markers_are_the_markers(befores: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dates, "_MARKER_CACHE_SIZE", 3)  # the cache fills and empties
+        mp.setattr(FAST, "marker_cache", {})
+        for languages in (None, frozenset({"de"}), frozenset({"en", "fr"})):
+            for before in befores + befores:
+                assert dates._marker(before, FAST, languages) == dates._find_marker(before, FAST, languages)
+        assert len(FAST.marker_cache) <= 3

@@ -128,6 +128,9 @@ class DateVocabulary:
     #: (month name present, literals present, languages) -> the formats that can match in a
     #: window holding that, in ``formats`` order; filled as find_dates meets new cases
     window_formats: dict[Any, list[_Format]] = field(default_factory=dict)
+    #: (text before a date, languages) -> what _marker returns for it: a corpus repeats its
+    #: bylines (`Publié le `); emptied when it reaches _MARKER_CACHE_SIZE
+    marker_cache: dict[tuple[str, frozenset[str] | None], str | None] = field(default_factory=dict)
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -536,8 +539,23 @@ def _window_formats(vocab: DateVocabulary, folded: str, languages: frozenset[str
     return fmts
 
 
+_MARKER_CACHE_SIZE = 4096
+
+
 def _marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None) -> str | None:
     """The kind of the first marker (``published``, ``updated``) that ``before`` ends with, or None."""
+    cache = vocab.marker_cache
+    key = (before, languages)
+    if key in cache:
+        return cache[key]
+    if len(cache) >= _MARKER_CACHE_SIZE:
+        cache.clear()
+    cache[key] = kind = _find_marker(before, vocab, languages)
+    return kind
+
+
+def _find_marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None) -> str | None:
+    """_marker without its cache."""
     folded = before.casefold()
     for (rx, kind, lang), words in zip(vocab.markers, vocab.marker_words, strict=True):
         if _allowed(lang, languages) and any(map(folded.__contains__, words)) and rx.search(before):
