@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from labeled_cases import load_language_cases
 
@@ -110,7 +110,8 @@ def test_generated_heads_scan_the_same(spaced: str, glued: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text("aAbBéÉ.ßк ", max_size=5), max_size=8), st.text("aAbBéÉ.ßкK ", max_size=30))
+@given(st.lists(st.text("aAbBéÉ.ßкiıſs ", max_size=5), max_size=8), st.text("aAbBéÉ.ßкKIİiıſsS ", max_size=30))
+@example(["ixxxx", "ıab", "ia"], "IAB")  # `I` matches `i` and `ı`: one group, in the words' order
 def test_grouped_alternation_matches_like_the_flat_one(words: list[str], text: str) -> None:
     import regex
 

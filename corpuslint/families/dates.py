@@ -369,15 +369,22 @@ def _alternation(words: Sequence[str]) -> str:
     The words are grouped by their first character (`m(?:ars|ai|…)|j(?:uin|…)`): the regex
     module tries a month or weekday alternation at every word of a window, and rules out a
     group on one character, not word by word (a date format runs about a third faster). The
-    same matches: no text character matches the first character of two groups, and each
-    group keeps the order of its words.
+    same matches: each group keeps the order of its words, and no text character matches
+    (ignoring case) the first characters of two groups, as they differ in upper case (`i`
+    and `ı`, both matching `I`, share a group, written out in full).
     """
     groups: dict[str, list[str]] = {}
     for w in words:
-        groups.setdefault(w[:1], []).append(regex.escape(w[1:]))
+        groups.setdefault(w[:1].upper(), []).append(w)
     if not any(words):
         return "(?!)"  # no word to match (as the flat alternation of none, or of "" alone)
-    return "|".join(regex.escape(c) + "(?:" + "|".join(rest) + ")" for c, rest in groups.items())
+    alts = []
+    for group in groups.values():
+        if len({w[:1] for w in group}) == 1:
+            alts.append(regex.escape(group[0][:1]) + "(?:" + "|".join(regex.escape(w[1:]) for w in group) + ")")
+        else:
+            alts.append("(?:" + "|".join(regex.escape(w) for w in group) + ")")
+    return "|".join(alts)
 
 
 def _literals(shape: str) -> tuple[str, ...]:
