@@ -1,0 +1,165 @@
+"""The date scan's shortcuts find what the plain scan finds.
+
+find_dates parses a match whose month name is not of its format's language only when
+no other format reads its span cleanly, and the month and weekday alternations are
+grouped by first character (``_alternation``), and a format that starts with a word
+character is searched from word boundaries only (``\\b``). The reference below is the plain
+scan: every match parsed, then the misread spans dropped, over the plain regexes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from labeled_cases import load_language_cases
+
+from corpuslint.families import dates
+from corpuslint.families.dates import DateMatch, DateVocabulary, _Found, _Match, _parse, _year_windows, find_dates
+from corpuslint.packs import builtin_pack_dir, load_packs
+
+LANGUAGES = ("fr", "en", "de", "es", "it")
+
+
+def _flat_alternation(words: Any) -> str:
+    import regex
+
+    return "|".join(regex.escape(w) for w in words) or "(?!)"
+
+
+def _vocabularies() -> tuple[DateVocabulary, DateVocabulary]:
+    packs = load_packs([builtin_pack_dir() / "dates"], builtin=True)
+    fast = dates.compile_vocabulary(packs)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dates, "_VOCAB_CACHE", {})
+        mp.setattr(dates, "_alternation", _flat_alternation)
+        mp.setattr(dates, "_starts_with_word", lambda template, tokens: False)
+        flat = dates.compile_vocabulary(packs)
+    return fast, flat
+
+
+FAST, FLAT = _vocabularies()
+
+
+def _reference_find_dates(text: str, vocab: DateVocabulary, doc_lang: str,
+                          languages: frozenset[str] | None = None) -> list[DateMatch]:
+    """find_dates as it was: every match of every format parsed, then misread spans dropped."""
+    found: list[_Found] = []
+    for a, z in _year_windows(text):
+        for fmt in vocab.formats:
+            if not dates._allowed(fmt.language, languages):
+                continue
+            ms: list[_Match] = [(m.groupdict(), m.start(), m.end(), m.group(0)) for m in fmt.regex.finditer(text, a, z)]
+            for m in ms:
+                d = _parse(m, fmt, vocab, doc_lang, languages)
+                if d is not None:
+                    found.append(d)
+    good_spans = {(d.start, d.end) for d in found if not d.problem}
+    found = [d for d in found if not (d.problem and "month name" in d.problem and (d.start, d.end) in good_spans)]
+    found.sort(key=lambda d: (d.start, -(d.end - d.start), d.problem is not None, d.kind != "full"))
+    out: list[DateMatch] = []
+    last_end = -1
+    for d in found:
+        if d.start < last_end:
+            continue
+        line_start = text.rfind("\n", 0, d.start) + 1
+        marker = dates._marker(text[max(line_start, d.start - 80) : d.start], vocab, languages)
+        out.append(DateMatch(d.start, d.end, d.text, d.kind, d.language, d.year, d.month, d.day,
+                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
+        last_end = d.end
+    return out
+
+
+def _check(text: str) -> None:
+    for doc_lang in ("fr", "en", "und"):
+        for languages in (None, frozenset({"de"}), frozenset({"en", "fr"})):
+            expected = _reference_find_dates(text, FLAT, doc_lang, languages)
+            assert find_dates(text, FAST, doc_lang, languages=languages) == expected
+            assert find_dates(text, FLAT, doc_lang, languages=languages) == expected
+
+
+CASE_TEXTS = [c["text"] for c in load_language_cases(Path(__file__).parent / "date_cases", LANGUAGES)]
+
+
+@pytest.mark.parametrize("text", CASE_TEXTS)
+def test_the_labeled_cases_scan_the_same(text: str) -> None:
+    _check(text)
+
+
+def _names() -> list[str]:
+    months = sorted({w for table in FAST.months.values() for w in table})
+    return months + [m.upper() for m in months] + [m.title() + "." for m in months]
+
+
+PIECES = [*_names(), "lundi", "Monday,", "Dienstag", "mardi", "sábado", "1er", "3rd", "7", "14", "31", "02", "13",
+          "2022", "1999", "2031", "22", "de", "of", "le", ",", ", ", " ", "  ", "\t", "\n", "\r\n", "\r", "-", "/",
+          ".", ":", "à", "14h41", "2:41 PM", "T10:00:00Z", "Publié le", "Mis à jour le", "Updated", "Published",
+          "Veröffentlicht am", "Publicado el", "Москва", "東京", "Ελλάδα", "²", "\u0301", "ª", "_", "١٢", "x7", "marseille", "maintenant", "x" * 160]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map(lambda ps: " ".join(ps)),
+       st.lists(st.sampled_from(PIECES), max_size=10).map("".join))
+def test_generated_heads_scan_the_same(spaced: str, glued: str) -> None:
+    _check(spaced)
+    _check(glued)
+    _check(spaced + "\n" + glued)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("aAbBéÉ.ßкiıſs ", max_size=5), max_size=8), st.text("aAbBéÉ.ßкKIİiıſsS ", max_size=30))
+@example(["ixxxx", "ıab", "ia"], "IAB")  # `I` matches `i` and `ı`: one group, in the words' order
+def test_grouped_alternation_matches_like_the_flat_one(words: list[str], text: str) -> None:
+    import regex
+
+    words = sorted({w.casefold() for w in words}, key=len, reverse=True)
+    for tail in ("", r"\b", "a"):
+        grouped = regex.compile("(?:" + dates._alternation(words) + ")" + tail, regex.IGNORECASE)
+        flat = regex.compile("(?:" + _flat_alternation(words) + ")" + tail, regex.IGNORECASE)
+        for pos in range(len(text) + 1):
+            g, f = grouped.match(text, pos), flat.match(text, pos)
+            assert (g and g.span()) == (f and f.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["0", "5", "١٢", "2022-03-07", "3/4/21", "12.31.99", "19999"]), max_size=14)
+       .map("".join))
+def test_year_hint_finds_the_years_of_the_plain_pattern(text: str) -> None:
+    import regex
+
+    plain = regex.compile(r"(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?!\d)")
+    for t in (text, *CASE_TEXTS[:20]):
+        assert [m.span() for m in dates._YEAR_HINT.finditer(t)] == [m.span() for m in plain.finditer(t)]
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("[{weekday} ]{day} {month} {year}[ {time}]", True),
+    ("{year}-{mm}-{dd}[{iso-time}]", True),
+    ("le {day} {month} {year}", True),
+    ("({day} {month} {year})", False),
+    ("{time} {day}", False),
+    ("[{time} ]{day}", False),
+    ("[[{weekday} ]{day} ]{day}", True),
+    ("[[{weekday} ]]{day}", False),  # unsure: the inner part may be empty
+    ("[[{weekday}]{time} ]{day}", False),
+    ("[{day}", False),
+    ("", False),
+])
+def test_starts_with_word(template: str, expected: bool) -> None:
+    tokens = {"day", "dd", "mm", "n1", "n2", "year", "yy", "weekday", "month"}
+    assert dates._starts_with_word(template, tokens) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join), min_size=1, max_size=8))
+def test_cached_markers_are_the_markers(befores: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dates, "_MARKER_CACHE_SIZE", 3)  # the cache fills and empties
+        mp.setattr(FAST, "marker_cache", {})
+        for languages in (None, frozenset({"de"}), frozenset({"en", "fr"})):
+            for before in befores + befores:
+                assert dates._marker(before, FAST, languages) == dates._find_marker(before, FAST, languages)
+        assert len(FAST.marker_cache) <= 3
