@@ -59,18 +59,7 @@ def _reference_find_dates(text: str, vocab: DateVocabulary, doc_lang: str,
                     found.append(d)
     good_spans = {(d.start, d.end) for d in found if not d.problem}
     found = [d for d in found if not (d.problem and "month name" in d.problem and (d.start, d.end) in good_spans)]
-    found.sort(key=lambda d: (d.start, -(d.end - d.start), d.problem is not None, d.kind != "full"))
-    out: list[DateMatch] = []
-    last_end = -1
-    for d in found:
-        if d.start < last_end:
-            continue
-        line_start = text.rfind("\n", 0, d.start) + 1
-        marker = dates._marker(text[max(line_start, d.start - 80) : d.start], vocab, languages)
-        out.append(DateMatch(d.start, d.end, d.text, d.kind, d.language, d.year, d.month, d.day,
-                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
-        last_end = d.end
-    return out
+    return dates._longest_first(found, text, vocab, languages)  # the overlaps resolved as they always were
 
 
 def _check(text: str) -> None:

@@ -621,7 +621,13 @@ def find_dates(
     for i, m, fmt in deferred:
         if (m[1], m[2]) not in good_spans:
             parsed[i] = _parse(m, fmt, vocab, doc_lang, languages)
-    found = [d for d in parsed if d is not None]
+    return _longest_first([d for d in parsed if d is not None], text, vocab, languages, base)
+
+
+def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, languages: frozenset[str] | None,
+                   base: int = 0) -> list[DateMatch]:
+    """The dates of ``found`` that do not overlap, the longest (then the well-formed, then the
+    full) kept where they do, each with the marker that precedes it on its line."""
     found.sort(key=lambda d: (d.start, -(d.end - d.start), d.problem is not None, d.kind != "full"))
     out: list[DateMatch] = []
     last_end = -1
