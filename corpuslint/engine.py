@@ -307,16 +307,19 @@ class Engine:
         """Read, lint (and fix) one file in this process, using the cache when it has one."""
         state = self._open_file(item)
         if state.result is None:
-            try:
-                for doc in self.read(item):
-                    if not self.in_shard(ordinal, doc):
-                        continue
-                    state.expected += 1
-                    state.add(self._lint_one(doc, state.active))
-            except Exception as e:  # noqa: BLE001 - OSError and reader bugs alike become findings
-                state.read_error(e, self)
+            self._lint_file(state, ordinal)
         state.read_done = True
         return self._finish_file(state)
+
+    def _lint_file(self, state: _FileState, ordinal: int) -> None:
+        """Read the file of ``state`` and lint its documents (of this shard) into it."""
+        try:
+            for doc in self.read(state.item):
+                if self.in_shard(ordinal, doc):
+                    state.expected += 1
+                    state.add(self._lint_one(doc, state.active))
+        except Exception as e:  # noqa: BLE001 - OSError and reader bugs alike become findings
+            state.read_error(e, self)
 
     def _open_file(self, item: Discovered) -> _FileState:
         state = _FileState(item, self.ruleset.for_path(item.display))
@@ -1094,13 +1097,7 @@ def _lint_batch(batch: list[tuple[int, Document | Discovered]]) -> list[tuple[in
             out.append((idx, engine._lint_one(job, engine.ruleset.for_path(job.path))))
             continue
         state = _FileState(job, engine.ruleset.for_path(job.display))
-        try:
-            for doc in engine.read(job):
-                if engine.in_shard(idx, doc):
-                    state.expected += 1
-                    state.add(engine._lint_one(doc, state.active))
-        except Exception as e:  # noqa: BLE001 - as in Engine.process_file
-            state.read_error(e, engine)
+        engine._lint_file(state, idx)
         # the file's result put together here, its findings sorted: the parent only writes and caches
         state.res.findings.sort(key=lambda f: f.sort_key)
         out.append((idx, _FileDone(state.res, state.record_texts, state.fixed_raw)))

@@ -652,13 +652,14 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
     # class to scan for); the first one's lead is checked on the character before the match
     strict_cont = re.compile(f"[{strict}][{cont}]").finditer
     pair_3b = re.compile(f"[{_LEADS_3B}][{cont}]{{3}}").search
+    lead_3a = re.compile(f"[{_LEADS_3A}]").match
     pair_mac = re.compile(f"[{_LEADS_MAC}][{mac}]").search
     p1, p2, p3, p4, p5, p6, p7, p8 = _MOJI_BYTES
 
     def pair_3(text: str) -> bool:
         for m in strict_cont(text):
             k = m.start()
-            if k and "\u00e0" <= text[k - 1] <= "\u00ef" and text[k - 1] != "\u00e2":
+            if k and lead_3a(text, k - 1):
                 return True
         return pair_3b(text) is not None
 
