@@ -19,6 +19,7 @@ import regex
 
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import Option, Rule, RuleContext
 
 __all__ = ["KINDS", "PhraseMatch", "PhraseRule", "normalize_line", "normalized_lines", "rule_from_pack"]
@@ -364,7 +365,7 @@ def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
         ch.isascii() and (ch.isalpha() or not ch.isalnum()) and ch != " " for p in starts for ch in p
     ):
         return None
-    start = regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
+    start = compile_regex(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
     return start, frozenset(chars)
 
 
@@ -484,7 +485,7 @@ def _chars(item: Any, c: Any) -> set[str] | None:
     return out
 
 
-_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}")
+_PROPERTY = compile_regex(r"\\[pP]\{[^}]*\}")
 _UNBOUNDED = 1 << 30
 
 
@@ -604,10 +605,10 @@ class PhraseRule(Rule):
             else:
                 floating.append(p)
                 literals.append(literal)
-        exception_re = regex.compile("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
+        exception_re = compile_regex("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
         vocab = PhraseVocabulary(
             exact, prefix_index, prefixes,
-            regex.compile("|".join(f"(?:{p})" for p in floating), flags) if floating else None,
+            compile_regex("|".join(f"(?:{p})" for p in floating), flags) if floating else None,
             list(zip(singles, [e for _, e in patterns])), exception_re,
             anchored=tuple(anchored), widest=widest,
             anchored_prefixes=None if starts is None else frozenset(starts),
@@ -736,7 +737,7 @@ class PhraseRule(Rule):
 
 def _check_regex(pattern: Any, where: str) -> None:
     try:
-        regex.compile(str(pattern))
+        compile_regex(str(pattern))
     except regex.error as e:
         raise PackError(f"{where}: bad regex {pattern!r}: {e}") from None
 
@@ -756,7 +757,7 @@ class _LazyRegex:
     def match(self, text: str, pos: int = 0) -> Any:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = regex.compile(self.pattern, self.flags)
+            compiled = self._compiled = compile_regex(self.pattern, self.flags)
         return compiled.match(text, pos)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-import regex
+from corpuslint.patterns import compile_regex
 
 __all__ = ["SCRIPTS", "dominant_script", "guess_language", "line_script", "script_counts"]
 
@@ -26,7 +26,7 @@ SCRIPTS = (
     "Armenian",
 )
 
-_SCRIPT_RE = regex.compile("|".join(f"(\\p{{Script={s}}}+)" for s in SCRIPTS) + r"|(\p{L}+)")
+_SCRIPT_RE = compile_regex("|".join(f"(\\p{{Script={s}}}+)" for s in SCRIPTS) + r"|(\p{L}+)")
 
 # Languages written in a script of their own: the script settles the language.
 _SCRIPT_LANGUAGE = {
@@ -110,9 +110,9 @@ _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 _ASCII_LOWER_LETTERS = bytes.maketrans(
     bytes(range(65, 91)) + _ASCII_NON_LETTERS, bytes(range(97, 123)) + b" " * len(_ASCII_NON_LETTERS)
 )
-_ASCII_LETTER_RE = regex.compile(r"[A-Za-z]")
-_LETTER = regex.compile(r"\p{L}")
-_LATIN = regex.compile(r"\p{Script=Latin}+")
+_ASCII_LETTER_RE = compile_regex(r"[A-Za-z]")
+_LETTER = compile_regex(r"\p{L}")
+_LATIN = compile_regex(r"\p{Script=Latin}+")
 
 
 def script_counts(text: str) -> Counter[str]:

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import regex
-
 from corpuslint.config import ConfigKey, Settings
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import ByteRun, Document
+from corpuslint.patterns import compile_regex
 
 __all__ = ["Decoded", "decode_bytes"]
 
@@ -41,7 +40,7 @@ _MAGIC = (
     b"\x7fELF",
     b"MZ",
 )
-_SURROGATES = regex.compile("[\udc80-\udcff]+")
+_SURROGATES = compile_regex("[\udc80-\udcff]+")
 #: chardet looks at this many bytes at most: enough to be sure, cheap on huge files
 _DETECT_BYTES = 256 * 1024
 

@@ -514,3 +514,39 @@ def test_only_small_uncompressed_files_go_to_a_worker_whole(tmp_path: Path) -> N
     assert _whole_file_size(item("d.JSONL.ZST", 10)) == -1
     assert _whole_file_size(item("e.parquet", 10)) == -1
     assert _whole_file_size(Discovered(tmp_path / "f.txt", "f.txt")) == -1  # size unknown
+
+
+@rule("EX901", "reports-frozen-objects", category="residue")
+def _frozen_count(doc: Document, ctx: RuleContext) -> Any:
+    """Reports how many objects the collector of the process leaves alone.
+
+    ## What it does
+    One finding per document, its message the process's ``gc.get_freeze_count()``.
+    """
+    import gc
+
+    yield Violation(f"frozen={gc.get_freeze_count()} pid={os.getpid()}", 0, 1)
+
+
+class FrozenPlugin:
+    @hookimpl
+    def corpuslint_rules(self) -> list:
+        return [_frozen_count]
+
+
+def test_workers_fork_with_a_frozen_collector_and_the_host_keeps_its_own(tmp_path: Path) -> None:
+    """Forked workers leave what they inherit out of their collections; the process that ran
+    the engine (a host program, here pytest) gets its collector back as it was."""
+    import gc
+
+    gc.unfreeze()
+    for i in range(6):
+        (tmp_path / f"{i}.txt").write_text(f"Texte {i}.\n", encoding="utf-8")
+    session = open_session(isolated=True, entry_points=False, extra_plugins=[FrozenPlugin()],
+                           overrides={"select": ["EX901"]})
+    result = session.lint([str(tmp_path)], jobs=2)
+    counts = {int(f.message.split()[0].split("=")[1]) for f in result.findings}
+    pids = {f.message.split()[1] for f in result.findings}
+    assert len(result.findings) == 6 and f"pid={os.getpid()}" not in pids
+    assert min(counts) > 0  # the workers inherited a frozen collector
+    assert gc.get_freeze_count() == 0  # and this process's is as it was

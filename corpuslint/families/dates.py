@@ -26,6 +26,7 @@ import regex
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, LazyFact, Severity, Violation
 from corpuslint.packs import Pack, PackError
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import Option, Rule, RuleContext
 
 __all__ = [
@@ -188,7 +189,7 @@ class _LazyPattern:
 
     def _get(self) -> Any:
         if self._compiled is None:
-            self._compiled = regex.compile(self._pattern, self._flags)
+            self._compiled = compile_regex(self._pattern, self._flags)
         return self._compiled
 
     def search(self, *args: Any) -> Any:
@@ -259,11 +260,11 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         pats = [str(x) for x in p.data.get("relative", [])]
         for pat in pats:
             try:
-                regex.compile(pat)
+                compile_regex(pat)
             except regex.error as e:
                 raise PackError(f"{p.path}: key 'relative': bad regex {pat!r}: {e}") from None
         if pats:
-            relative.append((regex.compile(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", regex.IGNORECASE), lang))
+            relative.append((compile_regex(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", regex.IGNORECASE), lang))
         for t in p.data.get("formats", []):
             templates.append((str(t), lang, "full", p))
         for t in p.data.get("partial-formats", []):
@@ -276,15 +277,15 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     for (kind, lang), words in phrases.items():
         if not words:
             continue
-        alts = sorted({regex.escape(w).replace(r"\ ", _SPACE + "+") for w in words}, key=len, reverse=True)
+        alts = _by_length({regex.escape(w).replace(r"\ ", _SPACE + "+") for w in words})
         rx = _LazyPattern(r"(?<!\w)(?:" + "|".join(alts) + r")" + _MARKER_TAIL, regex.IGNORECASE)
         first_words[rx] = tuple(sorted({w.split(" ")[0].casefold() for w in words}))
         markers.append((rx, kind, lang))
     # "updated" before "published": "Mis à jour le" must not read as "… le"
     markers.sort(key=lambda m: m[1] != "updated")
-    all_months = sorted({w for table in months.values() for w in table}, key=len, reverse=True)
-    all_weekdays = sorted({w.casefold() for ws in weekdays.values() for w in ws}, key=len, reverse=True)
-    all_suffixes = sorted({s for ss in suffixes.values() for s in ss}, key=len, reverse=True)
+    all_months = _by_length({w for table in months.values() for w in table})
+    all_weekdays = _by_length({w.casefold() for ws in weekdays.values() for w in ws})
+    all_suffixes = _by_length({s for ss in suffixes.values() for s in ss})
     month_alt = _alternation(all_months)
     suffix_alt = "|".join(regex.escape(s) for s in all_suffixes)
     tokens = {
@@ -361,6 +362,16 @@ def _starts_with_word(template: str, word_tokens: set[str]) -> bool:
             return False
         i = j + 1
     return False
+
+
+def _by_length(words: set[str]) -> list[str]:
+    """``words`` longest first, words of one length in code point order.
+
+    Not in the set's order, which changes from one process to the next (string hashing is
+    salted): the patterns built from them must be the same strings in every run, or the
+    pattern store (corpuslint.patterns) never finds them compiled.
+    """
+    return sorted(sorted(words), key=len, reverse=True)
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -499,8 +510,8 @@ def _allowed(lang: str, languages: frozenset[str] | None) -> bool:
 #: every date format holds a year: four digits, or two at the end of a numeric date. The
 #: `(?=\d)` in front changes no match (each starts with a digit) and lets the regex module
 #: skip to the digits: the search runs twice as fast
-_YEAR_HINT = regex.compile(r"(?=\d)(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?!\d)")
-_TOKEN_END = regex.compile(r"\s|$")
+_YEAR_HINT = compile_regex(r"(?=\d)(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2})(?!\d)")
+_TOKEN_END = compile_regex(r"\s|$")
 
 
 def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[int, int]]:
@@ -642,18 +653,18 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
     return out
 
 
-_EMBED = regex.compile(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
-_EMBED_HANDLE = regex.compile(r"\(@\w+\)\s*$")
+_EMBED = compile_regex(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
+_EMBED_HANDLE = compile_regex(r"\(@\w+\)\s*$")
 #: what may stand around a relative date in a dateline: times, separators, bylines
-_DATELINE_NOISE = regex.compile(
+_DATELINE_NOISE = compile_regex(
     r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on)\b",
     regex.IGNORECASE,
 )
-_BYLINE = regex.compile(
+_BYLINE = compile_regex(
     r"^\s*(?i:par|by|von|por|di|da|de)\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|von|van|del|di))*\s*(?:[,|·•–—-]|$)"
 )
-_WORD = regex.compile(r"\p{L}+")
-_ZONES = regex.compile(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|h)\b|\([^)]*\)")
+_WORD = compile_regex(r"\p{L}+")
+_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|h)\b|\([^)]*\)")
 
 
 def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languages: frozenset[str] | None) -> bool:

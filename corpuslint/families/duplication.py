@@ -25,18 +25,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
-import regex
-
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
 
 __all__ = ["normalize_for_dup", "words_for_dup"]
 
-_PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
+_PUNCT = compile_regex(r"[\p{P}\p{S}\s]+")
 #: punctuation and symbols alone: spacing is collapsed by str.split(), in C
-_PUNCT_ONLY = regex.compile(r"[\p{P}\p{S}]+")
-_PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")
+_PUNCT_ONLY = compile_regex(r"[\p{P}\p{S}]+")
+_PUNCT_CHAR = compile_regex(r"[\p{P}\p{S}]")
 _ASCII_BYTES = bytes(range(128))
 #: ASCII punctuation and symbols -> space, for bytes.translate (the ASCII-only fast path)
 _ASCII_PUNCT = bytes(c for c in range(128) if _PUNCT_ONLY.fullmatch(chr(c)))
@@ -45,10 +44,10 @@ _ASCII_PUNCT_TO_SPACE_STR = str.maketrans(dict.fromkeys(_ASCII_PUNCT.decode("asc
 #: str.split() also splits at these four information separators, which \s does not match:
 #: a text that holds one takes the exact (slower) path
 _INFO_SEPARATORS = "\x1c\x1d\x1e\x1f"
-_NEWLINE_BYTES = regex.compile(rb"\r\n|\r|\n")  # Document.lines' line breaks
-_DIALOGUE = regex.compile(r"^\s*(?:[-–—―•*]|\d+[.)]|[«\"“„])")
+_NEWLINE_BYTES = compile_regex(rb"\r\n|\r|\n")  # Document.lines' line breaks
+_DIALOGUE = compile_regex(r"^\s*(?:[-–—―•*]|\d+[.)]|[«\"“„])")
 #: a word for DUP002: a whitespace-delimited token without its outer punctuation (`l'accès`, `Boero,`)
-_TOKEN = regex.compile(r"[^\s\p{P}\p{S}](?:\S*[^\s\p{P}\p{S}])?")
+_TOKEN = compile_regex(r"[^\s\p{P}\p{S}](?:\S*[^\s\p{P}\p{S}])?")
 #: quote and dash styles DUP002 folds before comparing words (one character for one: offsets unchanged)
 _FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("´", "'"), ("‐", "-"), ("‑", "-"), ("–", "-"), ("—", "-"))
 #: a verse line (poetry, lyrics) is short; a stanza of such lines holds refrains, not accidents
@@ -57,7 +56,7 @@ _VERSE_MIN_LINES = 2
 _SENTENCE_END = ".!?…"
 
 
-_INVISIBLE = regex.compile(r"\p{Cf}+")  # zero-width spaces and joiners, soft hyphens, BOM
+_INVISIBLE = compile_regex(r"\p{Cf}+")  # zero-width spaces and joiners, soft hyphens, BOM
 
 
 def normalize_for_dup(line: str) -> str:

@@ -22,6 +22,7 @@ import regex
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Paragraph, Severity, Violation
 from corpuslint.packs import Pack, PackError
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import Option, Rule, RuleContext
 
 __all__ = ["QuoteScan", "QuoteVocabulary", "scan_paragraph"]
@@ -32,10 +33,10 @@ _CLOSE_CONTEXT = frozenset(".,;:!?)]}…")
 _DASHES = frozenset("—–-")
 _NBSP = frozenset("\u00a0\u202f")
 #: words that start with an apostrophe in English (`‘em`, `rock ‘n’ roll`)
-_ELIDED = regex.compile(r"(?:em|cause|til|tis|twas|bout|n|nuff|round)\b", regex.IGNORECASE)
+_ELIDED = compile_regex(r"(?:em|cause|til|tis|twas|bout|n|nuff|round)\b", regex.IGNORECASE)
 #: an elided word before an apostrophe (French d', qu', jusqu'; Italian dell', un'), not a
 #: possessive (the boys'): after it, a quote mark opens
-_ELISION = regex.compile(r"(?<!\p{L})(?:\p{L}{1,2}|\p{L}*qu|[dn]ell|dall|sull|all|coll|quest|quell|senz)['’]$",
+_ELISION = compile_regex(r"(?<!\p{L})(?:\p{L}{1,2}|\p{L}*qu|[dn]ell|dall|sull|all|coll|quest|quell|senz)['’]$",
                          regex.IGNORECASE)
 #: style families, for mixed-quote-styles: the opening mark decides
 _FAMILY = {
@@ -626,7 +627,7 @@ class MixedQuoteStyles(QuoteRule):
 
 
 _FR_HIGH = frozenset(";!?")
-_FR_PUNCT = regex.compile(r"[;:!?]")
+_FR_PUNCT = compile_regex(r"[;:!?]")
 
 
 class MissingNoBreakSpace(QuoteRule):
@@ -666,7 +667,7 @@ class MissingNoBreakSpace(QuoteRule):
                "or regular (U+00A0).", choices=("narrow", "regular")),
     )
 
-    _SHORTCODE = regex.compile(r":[a-z0-9_+-]+:", regex.IGNORECASE)
+    _SHORTCODE = compile_regex(r":[a-z0-9_+-]+:", regex.IGNORECASE)
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         if doc.language != "fr":
@@ -812,7 +813,7 @@ def _find_all(text: str, ch: str) -> Iterator[int]:
         i = text.find(ch, i + 1)
 
 
-_APOS = regex.compile(r"(?<=\p{L})['’](?=\p{L})")
+_APOS = compile_regex(r"(?<=\p{L})['’](?=\p{L})")
 
 
 class InconsistentApostrophes(QuoteRule):

@@ -32,6 +32,7 @@ import regex
 from corpuslint.kinds import normalize_line, normalized_lines
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import Option, Rule, RuleContext
 
 __all__ = [
@@ -111,11 +112,11 @@ def _compile_alternation(items: Sequence[str], what: str, paths: Sequence[str | 
         if where is None:
             continue
         try:
-            regex.compile(pat)
+            compile_regex(pat)
         except regex.error as e:
             raise PackError(f"{where}: key '{what}': bad regex {pat!r}: {e}") from None
     body = "|".join(f"(?:{p})" for p in items)
-    return regex.compile(rf"^\s*(?:{body})\s*$", regex.IGNORECASE | regex.VERSION0)
+    return compile_regex(rf"^\s*(?:{body})\s*$", regex.IGNORECASE | regex.VERSION0)
 
 
 def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
@@ -155,7 +156,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         all_function_words=frozenset().union(*fw.values()) if fw else frozenset(),
         comment_marker_re=_compile_alternation(markers, "comment-markers", marker_where),
         comment_cue_re=_compile_alternation(cues, "comment-cues", cue_where),
-        byline_re=regex.compile(
+        byline_re=compile_regex(
             r"^(?:" + "|".join(sorted(map(regex.escape, bylines), key=len, reverse=True)) + r")\b"
         ) if bylines else None,
         byline_starts=tuple(bylines),
@@ -168,35 +169,35 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
 
 # -- line features ------------------------------------------------------------------
 
-_ELLIPSIS_END = regex.compile(r"(?:…|\.\.\.)\s*$")
-_SENT_INSIDE = regex.compile(r"\p{Ll}[.!?…](?:[\"”»’'\)\]]|\p{Pf})*\s+[\p{Lu}\"“«]")
-_LIST_ITEM = regex.compile(r"^(?:[-–—•*·▪►✓✔+]|\(?\d{1,3}[.)°]|\(?[a-zA-Z][.)]|[ivxIVX]{1,4}[.)])\s+\S")
-_DIALOGUE = regex.compile(r"^(?:[—–]\s*\S|-\s+\S|[«“\"]\s*\S.*[»”\"][.!?…]?$)")
+_ELLIPSIS_END = compile_regex(r"(?:…|\.\.\.)\s*$")
+_SENT_INSIDE = compile_regex(r"\p{Ll}[.!?…](?:[\"”»’'\)\]]|\p{Pf})*\s+[\p{Lu}\"“«]")
+_LIST_ITEM = compile_regex(r"^(?:[-–—•*·▪►✓✔+]|\(?\d{1,3}[.)°]|\(?[a-zA-Z][.)]|[ivxIVX]{1,4}[.)])\s+\S")
+_DIALOGUE = compile_regex(r"^(?:[—–]\s*\S|-\s+\S|[«“\"]\s*\S.*[»”\"][.!?…]?$)")
 # separators of menus, breadcrumbs and footers: a lone | › » ▪ • · ► > / between items
-_SEPARATOR = regex.compile(r"(?:(?<=\s)|^)[|›▪•·►▸→⟩»>/\\](?=\s|$)|\s[|]\S|\S[|]\s|\S\s?›\s?\S")
-_DASH_SEPARATOR = regex.compile(r"\s[—–]\s?|\s?[—–]\s")
-_TABLE_ROW = regex.compile(r"^\|.*\|$")
-_URLISH = regex.compile(r"https?://|www\.|(?<=\w)\.(?:com|org|net|fr|de|es|it|co\.uk|io|info|tv)\b|@\w{2,}")
-_GLUED = regex.compile(r"\p{Ll}{2}\p{Lu}\p{Ll}{2}")
-_DIGIT = regex.compile(r"\d")
+_SEPARATOR = compile_regex(r"(?:(?<=\s)|^)[|›▪•·►▸→⟩»>/\\](?=\s|$)|\s[|]\S|\S[|]\s|\S\s?›\s?\S")
+_DASH_SEPARATOR = compile_regex(r"\s[—–]\s?|\s?[—–]\s")
+_TABLE_ROW = compile_regex(r"^\|.*\|$")
+_URLISH = compile_regex(r"https?://|www\.|(?<=\w)\.(?:com|org|net|fr|de|es|it|co\.uk|io|info|tv)\b|@\w{2,}")
+_GLUED = compile_regex(r"\p{Ll}{2}\p{Lu}\p{Ll}{2}")
+_DIGIT = compile_regex(r"\d")
 # the same patterns for a line in ASCII, whose letters and digits are [A-Za-z] and [0-9]:
 # the standard library's engine runs them several times faster
 _ASCII_GLUED = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")
 _ASCII_DIGIT = re.compile(r"[0-9]")
-_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_COPYRIGHT = regex.compile(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
+_CJK_CHAR = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_COPYRIGHT = compile_regex(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
 # "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
-_KEY_VALUE = regex.compile(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}\s?:\s+\S")
-_NUMERIC_CELL = regex.compile(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
+_KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}\s?:\s+\S")
+_NUMERIC_CELL = compile_regex(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
 # a line that is (mostly) a date or a time: kept in the head zone (it is the dateline)
-_DATEISH = regex.compile(
+_DATEISH = compile_regex(
     r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
 )
 # function-word tokens: "l'essentiel" gives "l'" and "essentiel"
-_FW_TOKEN = regex.compile(r"\p{L}+(?:['’](?=\p{L}))?")
+_FW_TOKEN = compile_regex(r"\p{L}+(?:['’](?=\p{L}))?")
 _ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:'(?=[A-Za-z]))?")  # _FW_TOKEN in a line in ASCII
 _TITLE_WORD = re.compile(r"[^\W_]{4,}")
-_QUANTITY = regex.compile(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
+_QUANTITY = compile_regex(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
 
 
 @dataclass(slots=True)
@@ -480,7 +481,7 @@ _SCORED: dict[tuple[str, bool, str | None, frozenset[str]], LineScore] = {}
 _SCORED_LEN = 400
 _SCORED_MAX = 5_000
 
-_CJK_SPLIT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
+_CJK_SPLIT = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
 
 
 def _adaptive_function_words(texts: Sequence[str], tokens: Sequence[list[str]]) -> set[str]:
@@ -919,8 +920,8 @@ def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tu
     return repeated >= 2 or (repeated >= 1 and repeated >= 0.25 * len(run))
 
 
-_COLUMN_SEP = regex.compile(r"[│┃║|\t]")
-_BORDER = regex.compile(r"^[─━═┼╋╬┬┴├┤+\-=|│┃: ]+$")
+_COLUMN_SEP = compile_regex(r"[│┃║|\t]")
+_BORDER = compile_regex(r"^[─━═┼╋╬┬┴├┤+\-=|│┃: ]+$")
 
 
 def _column_runs(scores: list[LineScore], lo: int, hi: int) -> Iterator[tuple[int, int]]:
@@ -1148,11 +1149,11 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
     return None, 0, ""
 
 
-_ZERO_COUNT = regex.compile(r"[(\[]\s*0\s*[)\]]|^\s*0\s")
-_NAME_END = regex.compile(r"[,;|·•(]")
-_HANDLE = regex.compile(r"^(?=.*\p{L})@?[\p{L}\p{N}_.\-]{2,30}$|^\p{Lu}[\p{L}'’\-]+(?: \p{Lu}[\p{L}'’.\-]*){0,2}$")
+_ZERO_COUNT = compile_regex(r"[(\[]\s*0\s*[)\]]|^\s*0\s")
+_NAME_END = compile_regex(r"[,;|·•(]")
+_HANDLE = compile_regex(r"^(?=.*\p{L})@?[\p{L}\p{N}_.\-]{2,30}$|^\p{Lu}[\p{L}'’\-]+(?: \p{Lu}[\p{L}'’.\-]*){0,2}$")
 # what user names look like and headings do not: digits, _, ., inner capitals, all lower case
-_ODD_HANDLE = regex.compile(r"^@|[\d_.]|\p{Ll}\p{Lu}|^\p{Ll}+$|^\p{Lu}{2,5}$")
+_ODD_HANDLE = compile_regex(r"^@|[\d_.]|\p{Ll}\p{Lu}|^\p{Ll}+$|^\p{Lu}{2,5}$")
 
 
 #: consecutive paragraphs without a user name, a date or a reply between them: an article
