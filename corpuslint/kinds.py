@@ -100,39 +100,37 @@ class LineTable:
     and patterns, and the longer ones whose first characters can start a match.
     """
 
-    __slots__ = ("by_prefix", "rows", "widths")
+    __slots__ = ("rows", "widths")
 
     def __init__(self, doc: Document) -> None:
         norms = normalized_lines(doc)
+        # a tab is rare: looking for one is a tenth of the price of counting them
         rows = [
-            (i, len(ln), len(ln) - ln.count(" ") - ln.count("\t"), norms[i], _line_prefix(ln))
+            (i, len(ln), len(ln) - ln.count(" ") - (ln.count("\t") if "\t" in ln else 0), norms[i], _line_prefix(ln))
             for i, ln in enumerate(doc.lines)
             if ln
         ]
         rows.sort(key=lambda r: r[2])
         self.rows: list[Row] = rows
         self.widths = [r[2] for r in rows]
-        by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
-        for k, r in enumerate(rows):
-            by_prefix.setdefault(r[4], []).append(k)
-        for head, positions in [*by_prefix.items()]:
-            if len(head) > 1:
-                by_prefix.setdefault(head[:1], []).extend(positions)
-        self.by_prefix = by_prefix
 
     def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
         """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
-        prefix is in ``prefixes`` (all of them when ``prefixes`` is None)."""
-        k = bisect.bisect_right(self.widths, width)
+        prefix, or its first character, is in ``prefixes`` (all of them when ``prefixes`` is None)."""
         if prefixes is None:
             return self.rows
-        longer = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p] if j >= k}
-        return self.rows[:k] + [self.rows[j] for j in sorted(longer)] if longer else self.rows[:k]
+        k = bisect.bisect_right(self.widths, width)
+        longer = _starting(self.rows[k:], prefixes) if prefixes else []
+        return self.rows[:k] + longer if longer else self.rows[:k]
 
     def starting(self, prefixes: frozenset[str]) -> list[Row]:
         """The rows whose prefix, or its first character, is in ``prefixes``."""
-        found = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p]}
-        return [self.rows[j] for j in sorted(found)]
+        return _starting(self.rows, prefixes) if prefixes else []
+
+
+def _starting(rows: list[Row], prefixes: frozenset[str]) -> list[Row]:
+    """The rows of ``rows`` whose prefix, or its first character, is in ``prefixes``, in order."""
+    return [r for r in rows if r[4] in prefixes or r[4][:1] in prefixes]
 
 
 def line_table(doc: Document) -> LineTable:
@@ -199,17 +197,26 @@ class _Anchored:
     entry: _Entry
     width: int | None  # most characters other than spaces and tabs of a line it matches
     prefixes: frozenset[str] | None  # first characters (``_line_prefix``) of a line it matches
-    required: Any  # what a line it matches holds (a compiled pattern to search), or None
+    required: tuple[str, ...] | None  # characters one of which a line it matches holds, or None
     #: for a pattern opening with an optional group: (a regex matching the starts of the
     #: lines it matches without the group, the characters one of which the group holds)
-    opening: tuple[Any, frozenset[str]] | None = None
+    opening: tuple[Any, tuple[str, ...]] | None = None
 
     def may_open(self, line: str) -> bool:
         """False when the optional group can neither be skipped nor taken at the start of ``line``."""
         if self.opening is None:
             return True
         start, chars = self.opening
-        return any(ch in line for ch in chars) or start.match(line) is not None
+        return _holds_any(line, chars) or start.match(line) is not None
+
+
+def _holds_any(line: str, chars: tuple[str, ...]) -> bool:
+    """Whether ``line`` holds one of ``chars`` (a search for each is several times faster
+    than one for a character class)."""
+    for ch in chars:  # noqa: SIM110 - any() over a generator costs more than the searches
+        if ch in line:
+            return True
+    return False
 
 
 @dataclass
@@ -254,7 +261,7 @@ class PhraseVocabulary:
             for a in candidates:
                 if (
                     (a.width is None or nonblank <= a.width)
-                    and (a.required is None or a.required.search(line) is not None)
+                    and (a.required is None or _holds_any(line, a.required))
                     and a.may_open(line)
                 ):
                     m = a.regex.match(line)
@@ -280,10 +287,10 @@ class PhraseVocabulary:
 
 def _pattern_shape(
     pattern: str,
-) -> tuple[bool, int | None, str | None, frozenset[str] | None, Any]:
+) -> tuple[bool, int | None, str | None, frozenset[str] | None, tuple[str, ...] | None]:
     """(anchored at a line start, most non-blank characters of a match that must reach the
     line's end, a literal the pattern requires, the first two characters an anchored
-    match can start with (see ``_line_prefix``), a pattern a line it matches holds).
+    match can start with (see ``_line_prefix``), characters one of which a line it matches holds).
 
     Read with the standard library's parser (a character property such as ``\\p{Lu}``
     stands for one unknown character, ``\\w``); a pattern it cannot read is matched over the
@@ -327,12 +334,12 @@ def _pattern_shape(
     # what every match holds: one of the characters of an item, if none of them has a case
     # ("(" or "[", "©", ","): a line without any of them is not tried
     chars = _required_chars(tree[1:], c) if anchored else None
-    required = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
+    required = tuple(sorted(chars)) if chars else None
     literal = best.lower() if len(best) >= 2 and not _FOLDS_APART.search(best) else None
     return anchored, bound, literal, prefixes, required
 
 
-def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
+def _optional_opening(pattern: str) -> tuple[Any, tuple[str, ...]] | None:
     """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): a regex matching the starts of the lines ``Y``
     can open (its first characters, letters and punctuation in ASCII), and the characters
     without case one of which ``X`` holds; None for another pattern. A line that holds none
@@ -366,7 +373,7 @@ def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
     ):
         return None
     start = compile_regex(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
-    return start, frozenset(chars)
+    return start, tuple(sorted(chars))
 
 
 def _required_chars(items: Any, c: Any) -> set[str] | None:

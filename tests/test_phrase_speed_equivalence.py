@@ -1,0 +1,89 @@
+"""The phrase rules' shortcuts give what the plain computations give (issue #5).
+
+``LineTable.select``/``starting`` scan the rows for their first characters instead of an
+index built per document; a pattern's required characters are looked for one by one
+instead of with a character class.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuslint.kinds import LineTable, PhraseRule, Row, _holds_any
+from corpuslint.model import Document
+from corpuslint.session import open_session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_SYNTHETIC = [
+    "",
+    "\n\n\n",
+    "  \n\t\n \t \nx\n",
+    "Accueil > Monde > Europe\r\nS'abonner\r\n\r\n© AFP\r\n" + "Le conseil municipal a voté. " * 30 + "\r\n",
+    "Accueil | Sport\rPhoto : AFP\r" + "Texte long de l'article, avec des virgules. " * 20 + "\r",
+    "Главная | Новости\nПодписаться\n" + "Правительство объявило новый план. " * 15 + "\n",
+    "首页 | 新闻\n登录\n" + "今天市政府宣布了新的交通计划。" * 30 + "\n",
+    "الرئيسية | أخبار\nشارك\n" + "أعلنت الحكومة اليوم عن خطة جديدة. " * 12 + "\n",
+    "\t\tTags : a, b\n   12 commentaires\n0\n#un #deux\n" + " " * 500 + "x\n" + "a" * 2000 + "\n",
+    "ſtart\nİstanbul › Spor\nKelvin\u212a 12\n\u00b5 mètre\nς τέλος\n",
+]
+
+
+def _texts() -> list[str]:
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "residue_corpus").glob("*.txt"))
+    paths += sorted((ROOT / "tests" / "fp_corpus").glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in paths] + _SYNTHETIC
+
+
+def _reference_select(table: LineTable, width: int, prefixes: frozenset[str] | None) -> list[Row]:
+    """LineTable.select as it was: an index of the rows by their first one and two characters."""
+    by_prefix: dict[str, list[int]] = {}
+    for k, r in enumerate(table.rows):
+        by_prefix.setdefault(r[4], []).append(k)
+    for head, positions in [*by_prefix.items()]:
+        if len(head) > 1:
+            by_prefix.setdefault(head[:1], []).extend(positions)
+    k = bisect.bisect_right(table.widths, width)
+    if prefixes is None:
+        return table.rows
+    longer = {j for p in prefixes.intersection(by_prefix) for j in by_prefix[p] if j >= k}
+    return table.rows[:k] + [table.rows[j] for j in sorted(longer)] if longer else table.rows[:k]
+
+
+def test_select_and_starting_are_the_indexed_lookups() -> None:
+    session = open_session(isolated=True, entry_points=False)
+    sets: list[frozenset[str] | None] = [None, frozenset()]
+    for ar in session.ruleset.active:
+        if isinstance(ar.rule, PhraseRule):
+            vocab = ar.vocabulary
+            sets += [vocab.anchored_prefixes, vocab.anchored_heads]
+    rng = random.Random(5)
+    for text in _texts():
+        doc = Document(path="page.txt", raw=text.encode(), text=text)
+        table = LineTable(doc)
+        assert [r[2] for r in table.rows] == sorted(
+            len(ln) - ln.count(" ") - ln.count("\t") for ln in doc.lines if ln
+        )
+        heads = sorted({r[4] for r in table.rows} | {r[4][:1] for r in table.rows})
+        mine = [frozenset(rng.sample(heads, min(len(heads), n))) for n in (1, 3, 10)]
+        for prefixes in [*sets, *mine]:
+            for width in (0, 1, 30, 120, 271, 388, 10_000):
+                assert table.select(width, prefixes) == _reference_select(table, width, prefixes)
+            if prefixes is not None:
+                assert table.starting(prefixes) == _reference_select(table, -1, prefixes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab /|>›»→©(,.\t\u00a0é’Ж中"), max_size=60),
+    st.sets(st.sampled_from("/|>›»→©(,.\u00a0Ж"), min_size=1, max_size=5),
+)
+def test_required_characters_are_a_class_search(line: str, chars: set[str]) -> None:
+    klass = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+    assert _holds_any(line, tuple(sorted(chars))) == (klass.search(line) is not None)
