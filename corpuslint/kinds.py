@@ -8,6 +8,7 @@ and its own ``code``/``name``/``category`` defines a new rule of the same kind.
 from __future__ import annotations
 
 import bisect
+import functools
 import inspect
 import re
 import unicodedata
@@ -147,9 +148,17 @@ def _lower_text(doc: Document) -> str | None:
     the lower-cased text could then miss a line a pattern matches."""
     low: str | None = doc.facts.get("_lower_text", "")
     if low == "":
-        text = doc.text
-        low = doc.facts["_lower_text"] = None if not text.isascii() and _FOLDS_APART.search(text) else text.lower()
+        low = doc.facts["_lower_text"] = None if _folds_apart(doc) else doc.text.lower()
     return low
+
+
+def _folds_apart(doc: Document) -> bool:
+    """Whether the text holds one of ``_FOLDS_APART`` (computed once per document)."""
+    apart: bool | None = doc.facts.get("_folds_apart")
+    if apart is None:
+        text = doc.text
+        apart = doc.facts["_folds_apart"] = not text.isascii() and _FOLDS_APART.search(text) is not None
+    return apart
 
 
 #: the characters whose case fold is one other character than their lower case (``ſ``, ``µ``,
@@ -160,32 +169,55 @@ _FOLDS_APART = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _literal_marks(lit: str) -> tuple[str, Any]:
+    """The ASCII characters of ``lit`` other than letters (no lower case is one of them but
+    themselves), and a regex finding them as they stand in ``lit``, any characters between
+    them (None without any)."""
+    marks = [(k, ch) for k, ch in enumerate(lit) if ch.isascii() and not ch.isalpha()]
+    if not marks:
+        return "", None
+    parts = [re.escape(marks[0][1])]
+    for (k0, _), (k, ch) in zip(marks, marks[1:]):
+        parts.append(f".{{{k - k0 - 1}}}{re.escape(ch)}" if k - k0 > 1 else re.escape(ch))
+    return "".join(dict.fromkeys(ch for _, ch in marks)), re.compile("".join(parts), re.DOTALL)
+
+
 def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
     """0-based indexes of the lines that hold one of ``literals`` (lower case), ignoring case;
     None when lower case changes the text's length (offsets would not map to lines)."""
     found: set[int] = set()
+    text = doc.text
     for lit in literals:
+        marks, skeleton = _literal_marks(lit)
         # without a letter there is no case to ignore
         if lit.upper() == lit:
-            text = doc.text
+            if not all(ch in text for ch in marks):
+                continue
+            hay = text
         else:
             # "İ" is the one character whose lower case is longer: offsets would move
-            if "\u0130" in doc.text:
+            if "\u0130" in text:
                 return None
-            # no lower case is an ASCII digit or punctuation: a text without the literal's
-            # ones as they are does not hold it, and need not be put in lower case
-            if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
+            # every other lower case is one character, and no lower case is an ASCII digit or
+            # punctuation: a text without the literal's ones as they are, and as far apart,
+            # does not hold it, and need not be put in lower case
+            if not all(ch in text for ch in marks):
+                continue
+            if skeleton is not None and skeleton.search(text) is None:
+                if _folds_apart(doc):
+                    return None  # as the lowering below would
                 continue
             low = _lower_text(doc)
             if low is None:
                 return None
-            text = low
-        i = text.find(lit)
+            hay = low
+        i = hay.find(lit)
         while i != -1:
             line = bisect.bisect_right(doc.line_starts, i) - 1
             found.add(line)
-            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(text)
-            i = text.find(lit, nxt)
+            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(hay)
+            i = hay.find(lit, nxt)
     return sorted(found)
 
 

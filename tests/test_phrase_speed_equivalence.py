@@ -2,7 +2,8 @@
 
 ``LineTable.select``/``starting`` scan the rows for their first characters instead of an
 index built per document; a pattern's required characters are looked for one by one
-instead of with a character class.
+instead of with a character class; a text is put in lower case for a literal only when the
+literal's digits and punctuation stand in it as far apart as in the literal.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuslint.kinds import LineTable, PhraseRule, Row, _holds_any
+from corpuslint.kinds import LineTable, PhraseRule, Row, _holds_any, _lines_holding, _lower_text
 from corpuslint.model import Document
 from corpuslint.session import open_session
 
@@ -87,3 +88,61 @@ def test_select_and_starting_are_the_indexed_lookups() -> None:
 def test_required_characters_are_a_class_search(line: str, chars: set[str]) -> None:
     klass = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
     assert _holds_any(line, tuple(sorted(chars))) == (klass.search(line) is not None)
+
+
+def test_lower_case_keeps_length_digits_and_punctuation() -> None:
+    """What ``_lines_holding`` relies on, for every code point: one character of lower case
+    for one (but ``İ``), and no lower case is an ASCII digit or punctuation but itself."""
+    for code in range(0x110000):
+        ch = chr(code)
+        low = ch.lower()
+        if code == 0x130:
+            continue
+        assert len(low) == 1, hex(code)
+        if low.isascii() and not low.isalpha():
+            assert low == ch, hex(code)
+    assert "ΑΣ ΑΣ".lower() == "ας ας"  # the one rule of context: still one character
+
+
+def _reference_lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
+    """_lines_holding as it was: the text put in lower case for any literal with a letter."""
+    found: set[int] = set()
+    for lit in literals:
+        if lit.upper() == lit:
+            text = doc.text
+        else:
+            if "\u0130" in doc.text:
+                return None
+            if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
+                continue
+            low = _lower_text(doc)
+            if low is None:
+                return None
+            text = low
+        i = text.find(lit)
+        while i != -1:
+            line = bisect.bisect_right(doc.line_starts, i) - 1
+            found.add(line)
+            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(text)
+            i = text.find(lit, nxt)
+    return sorted(found)
+
+
+_LITERALS = ["pic.twitter.com/", "(@", "ab", "a.b", "x/y-z", "1920,", ".com", "é'a", "σ.", "@", "中文", "..", "k.s"]
+_PIECES = [
+    "pic.twitter.com/abc", "PIC.TWITTER.COM/X", "pic.twitter.com", "pIc.tWiTtEr.cOm/", "pic twitter com/", "(@user)",
+    "AB", "A.B", "a b", "X/Y-Z", "x/y z", "1920,", ".COM", "É'A", "Σ.", "ς.", "中文", "..", "K.S", "\u212a.\u017f",
+    "İ", "ſ", "µ", "ß", "\u13a0", " ", "\n", "\r\n", "\r", "\t", "/", ".", ",", "(", "@", "text", "Ж",
+]
+
+
+def test_lines_holding_is_the_lowered_search() -> None:
+    rng = random.Random(7)
+    texts = _texts()
+    plain = [p for p in _PIECES if p not in ("İ", "ſ", "µ", "\u13a0")]  # most texts: no character folding apart
+    for k in range(4000):
+        texts.append("".join(rng.choice(_PIECES if k % 4 == 0 else plain) for _ in range(rng.randrange(0, 30))))
+    for text in texts:
+        literals = tuple(rng.sample(_LITERALS, rng.randrange(1, 4)))
+        mine = _lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals)
+        assert mine == _reference_lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals), (text, literals)
