@@ -233,6 +233,16 @@ class _Anchored:
     #: for a pattern opening with an optional group: (a regex matching the starts of the
     #: lines it matches without the group, the characters one of which the group holds)
     opening: tuple[Any, tuple[str, ...]] | None = None
+    #: for a pattern ending with ``X$`` (``X`` one character, or a repeat of one at least
+    #: once, of a class of ASCII characters other than letters): (``X`` negated, its characters)
+    last: tuple[bool, frozenset[str]] | None = None
+
+    def may_end(self, line: str) -> bool:
+        """False when the last character of ``line`` cannot end a match (it must end the line)."""
+        if self.last is None or not line:
+            return True
+        negated, chars = self.last
+        return (line[-1] in chars) is not negated
 
     def may_open(self, line: str) -> bool:
         """False when the optional group can neither be skipped nor taken at the start of ``line``."""
@@ -294,6 +304,7 @@ class PhraseVocabulary:
                 if (
                     (a.width is None or nonblank <= a.width)
                     and (a.required is None or _holds_any(line, a.required))
+                    and a.may_end(line)
                     and a.may_open(line)
                 ):
                     m = a.regex.match(line)
@@ -319,10 +330,13 @@ class PhraseVocabulary:
 
 def _pattern_shape(
     pattern: str,
-) -> tuple[bool, int | None, str | None, frozenset[str] | None, tuple[str, ...] | None]:
+) -> tuple[
+    bool, int | None, str | None, frozenset[str] | None, tuple[str, ...] | None, tuple[bool, frozenset[str]] | None
+]:
     """(anchored at a line start, most non-blank characters of a match that must reach the
     line's end, a literal the pattern requires, the first two characters an anchored
-    match can start with (see ``_line_prefix``), characters one of which a line it matches holds).
+    match can start with (see ``_line_prefix``), characters one of which a line it matches holds,
+    what the last character of a line it matches is (see ``_Anchored.last``)).
 
     Read with the standard library's parser (a character property such as ``\\p{Lu}``
     stands for one unknown character, ``\\w``); a pattern it cannot read is matched over the
@@ -336,7 +350,7 @@ def _pattern_shape(
         # no literal, one character wide), in or out of a class
         tree = list(_parser.parse(_PROPERTY.sub(r"\\w", pattern)))
     except Exception:  # noqa: BLE001 - syntax of the regex module only: no shortcut
-        return False, None, None, None, None
+        return False, None, None, None, None, None
     anchored = bool(tree) and tree[0] == (c.AT, c.AT_BEGINNING)
     prefixes = None
     if anchored:
@@ -350,10 +364,12 @@ def _pattern_shape(
         if found is not None and "" not in found:
             prefixes = frozenset(found)
     bound = None
+    last = None
     if anchored and tree[-1] == (c.AT, c.AT_END):
         width = _width(tree, c)
         if width < _UNBOUNDED:
             bound = width
+        last = _last_chars(tree[-2], c) if len(tree) > 2 else None
     best = ""
     run: list[str] = []
     for op, av in [*tree, (None, None)]:
@@ -368,7 +384,7 @@ def _pattern_shape(
     chars = _required_chars(tree[1:], c) if anchored else None
     required = tuple(sorted(chars)) if chars else None
     literal = best.lower() if len(best) >= 2 and not _FOLDS_APART.search(best) else None
-    return anchored, bound, literal, prefixes, required
+    return anchored, bound, literal, prefixes, required, last
 
 
 def _optional_opening(pattern: str) -> tuple[Any, tuple[str, ...]] | None:
@@ -406,6 +422,30 @@ def _optional_opening(pattern: str) -> tuple[Any, tuple[str, ...]] | None:
         return None
     start = compile_regex(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
     return start, tuple(sorted(chars))
+
+
+def _last_chars(item: Any, c: Any) -> tuple[bool, frozenset[str]] | None:
+    """(negated, characters) of ``item`` when it is one character, or a repeat of one at least
+    once, of ASCII characters other than letters (IGNORECASE matches them as they are), and
+    not a fuzzy constraint's ``}``; else None."""
+    op, av = item
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+        op, av = av[2][0]
+    if op in (c.LITERAL, c.NOT_LITERAL):
+        codes = [av]
+        negated = op is c.NOT_LITERAL
+    elif op is c.IN:
+        negated = bool(av) and av[0] == (c.NEGATE, None)
+        members = av[1:] if negated else av
+        if not members or any(x is not c.LITERAL for x, _ in members):
+            return None
+        codes = [v for _, v in members]
+    else:
+        return None
+    chars = frozenset(map(chr, codes))
+    if not all(ch.isascii() and not ch.isalpha() for ch in chars) or (op is c.LITERAL and chars == {"}"}):
+        return None
+    return None if negated and chars == {"\n"} else (negated, chars)  # a line holds no line break
 
 
 def _required_chars(items: Any, c: Any) -> set[str] | None:
@@ -633,10 +673,10 @@ class PhraseRule(Rule):
         widest = 0
         singles = [_LazyRegex(p, flags) for p, _ in patterns]
         for single, (p, entry) in zip(singles, patterns):
-            is_anchored, width, literal, firsts, required = _pattern_shape(p)
+            is_anchored, width, literal, firsts, required, last = _pattern_shape(p)
             if is_anchored:
                 opening = _optional_opening(p) if firsts is None else None
-                anchored.append(_Anchored(single, entry, width, firsts, required, opening))
+                anchored.append(_Anchored(single, entry, width, firsts, required, opening, last))
                 if width is not None:
                     widest = max(widest, width)
                 else:

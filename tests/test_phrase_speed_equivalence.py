@@ -3,7 +3,8 @@
 ``LineTable.select``/``starting`` scan the rows for their first characters instead of an
 index built per document; a pattern's required characters are looked for one by one
 instead of with a character class; a text is put in lower case for a literal only when the
-literal's digits and punctuation stand in it as far apart as in the literal.
+literal's digits and punctuation stand in it as far apart as in the literal; a pattern ending
+with a class of punctuation before ``$`` is not tried on a line whose last character it refuses.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import random
 import re
 from pathlib import Path
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuslint.kinds import LineTable, PhraseRule, Row, _holds_any, _lines_holding, _lower_text
+from corpuslint.kinds import LineTable, PhraseRule, Row, _holds_any, _lines_holding, _lower_text, _pattern_shape
 from corpuslint.model import Document
 from corpuslint.session import open_session
 
@@ -146,3 +148,44 @@ def test_lines_holding_is_the_lowered_search() -> None:
         literals = tuple(rng.sample(_LITERALS, rng.randrange(1, 4)))
         mine = _lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals)
         assert mine == _reference_lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals), (text, literals)
+
+
+def test_ignorecase_matches_ascii_punctuation_and_digits_as_they_are() -> None:
+    """What ``_Anchored.last`` and the required characters rely on, for every code point."""
+    marks = "".join(chr(i) for i in range(128) if not chr(i).isalpha())
+    everything = "".join(map(chr, range(0x110000)))
+    klass = "[" + "".join(regex.escape(ch) for ch in marks) + "]"
+    assert "".join(regex.findall(klass, everything, regex.IGNORECASE | regex.MULTILINE)) == marks
+
+
+def test_last_character_refused_means_no_match() -> None:
+    session = open_session(isolated=True, entry_points=False)
+    patterns = [
+        a for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) for a in ar.vocabulary.anchored
+    ]
+    assert any(a.last is not None for a in patterns)
+    made = [
+        r"^[ \t]*(?:photo|bild)[ \t]*:[ \t]*[^\n.!?]{1,20}$",
+        r"^[^\n]{1,30}[)\]]$",
+        r"^[^\n]{1,30}\d+$",
+        r"^[^\n]{1,30}[^,;]$",
+        r"^[^\n]{0,30}\.$",
+        r"^(?:ab){e<=1}$",
+    ]
+    flags = regex.MULTILINE | regex.IGNORECASE
+    shapes = [(a.regex.pattern, a.last) for a in patterns] + [(p, _pattern_shape(p)[5]) for p in made]
+    assert _pattern_shape(made[-1])[5] is None  # a fuzzy constraint ends with "}": not read
+    lines = [ln for text in _texts() for ln in text.splitlines() if ln]
+    lines += ["Photo : AFP.", "Photo : AFP", "Bild: dpa!", "(Photo: X)", "(Photo: X) ", "abc 12", "abc,", "x.", "x", "ab", "a"]
+    checked = 0
+    for pattern, last in shapes:
+        if last is None:
+            continue
+        compiled = regex.compile(pattern, flags)
+        negated, chars = last
+        for line in lines:
+            if (line[-1] in chars) is negated:
+                m = compiled.match(line)
+                assert m is None or m.end() == m.start(), (pattern, line)
+                checked += 1
+    assert checked > 1000
