@@ -230,9 +230,10 @@ class _Anchored:
     width: int | None  # most characters other than spaces and tabs of a line it matches
     prefixes: frozenset[str] | None  # first characters (``_line_prefix``) of a line it matches
     required: tuple[str, ...] | None  # characters one of which a line it matches holds, or None
-    #: for a pattern opening with an optional group: (a regex matching the starts of the
-    #: lines it matches without the group, the characters one of which the group holds)
-    opening: tuple[Any, tuple[str, ...]] | None = None
+    #: for a pattern opening with an optional group: (the first characters, as
+    #: ``_line_prefix`` writes them, of the lines it matches without the group, the
+    #: characters one of which the group holds)
+    opening: tuple[frozenset[str], tuple[str, ...]] | None = None
     #: for a pattern ending with ``X$`` (``X`` one character, or a repeat of one at least
     #: once, of a class of ASCII characters other than letters): (``X`` negated, its characters)
     last: tuple[bool, frozenset[str]] | None = None
@@ -244,12 +245,14 @@ class _Anchored:
         negated, chars = self.last
         return (line[-1] in chars) is not negated
 
-    def may_open(self, line: str) -> bool:
-        """False when the optional group can neither be skipped nor taken at the start of ``line``."""
+    def may_open(self, line: str, head: str) -> bool:
+        """False when the optional group can neither be skipped nor taken at the start of
+        ``line``, whose ``_line_prefix`` is ``head``."""
         if self.opening is None:
             return True
-        start, chars = self.opening
-        return _holds_any(line, chars) or start.match(line) is not None
+        starts, chars = self.opening
+        # a head not in ASCII may come from "İ", which IGNORECASE takes for "i": tried
+        return _holds_any(line, chars) or head in starts or head[:1] in starts or not head.isascii()
 
 
 def _holds_any(line: str, chars: tuple[str, ...]) -> bool:
@@ -305,7 +308,7 @@ class PhraseVocabulary:
                     (a.width is None or nonblank <= a.width)
                     and (a.required is None or _holds_any(line, a.required))
                     and a.may_end(line)
-                    and a.may_open(line)
+                    and a.may_open(line, head)
                 ):
                     m = a.regex.match(line)
                     if m is not None and m.end() > m.start():
@@ -387,9 +390,9 @@ def _pattern_shape(
     return anchored, bound, literal, prefixes, required, last
 
 
-def _optional_opening(pattern: str) -> tuple[Any, tuple[str, ...]] | None:
-    """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): a regex matching the starts of the lines ``Y``
-    can open (its first characters, letters and punctuation in ASCII), and the characters
+def _optional_opening(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): the starts of the lines ``Y`` can open (its
+    first one or two characters, letters and punctuation in ASCII, lower case), and the characters
     without case one of which ``X`` holds; None for another pattern. A line that holds none
     of those characters and does not start so is not tried: the agency names of a credit
     line, after an optional photographer and a slash.
@@ -420,8 +423,10 @@ def _optional_opening(pattern: str) -> tuple[Any, tuple[str, ...]] | None:
         ch.isascii() and (ch.isalpha() or not ch.isalnum()) and ch != " " for p in starts for ch in p
     ):
         return None
-    start = compile_regex(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
-    return start, tuple(sorted(chars))
+    # a line starts with one of them, ignoring case, when its _line_prefix or that prefix's
+    # first character is one (IGNORECASE and _char_of agree on them, for every character
+    # but "İ", which _char_of does not make ASCII)
+    return frozenset(starts), tuple(sorted(chars))
 
 
 def _last_chars(item: Any, c: Any) -> tuple[bool, frozenset[str]] | None:

@@ -4,7 +4,8 @@
 index built per document; a pattern's required characters are looked for one by one
 instead of with a character class; a text is put in lower case for a literal only when the
 literal's digits and punctuation stand in it as far apart as in the literal; a pattern ending
-with a class of punctuation before ``$`` is not tried on a line whose last character it refuses.
+with a class of punctuation before ``$`` is not tried on a line whose last character it refuses;
+the starts of an optional opening are compared with the line's ``_line_prefix``, not matched.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuslint.kinds import LineTable, PhraseRule, Row, _holds_any, _lines_holding, _lower_text, _pattern_shape
+from corpuslint.kinds import (
+    LineTable,
+    PhraseRule,
+    Row,
+    _char_of,
+    _holds_any,
+    _line_prefix,
+    _lines_holding,
+    _lower_text,
+    _optional_opening,
+    _pattern_shape,
+)
 from corpuslint.model import Document
 from corpuslint.session import open_session
 
@@ -189,3 +201,44 @@ def test_last_character_refused_means_no_match() -> None:
                 assert m is None or m.end() == m.start(), (pattern, line)
                 checked += 1
     assert checked > 1000
+
+
+def test_char_of_is_ignorecase_for_ascii_letters_and_punctuation() -> None:
+    """What ``_Anchored.may_open`` relies on, for every code point: a character is one of the
+    ASCII letters or punctuation of an opening's starts, ignoring case, when ``_char_of`` of it
+    is, or when ``_char_of`` of it is not ASCII (``İ``, which may_open lets through)."""
+    everything = "".join(map(chr, range(0x110000)))
+    by_char: dict[str, list[str]] = {}
+    for ch in everything:
+        by_char.setdefault(_char_of(ch), []).append(ch)
+    for code in range(128):
+        x = chr(code)
+        if x.isdigit() or x.isspace() or x.isupper():
+            continue  # the starts are in lower case; "0" and " " stand for any digit and space
+        found = regex.findall(regex.escape(x), everything, regex.IGNORECASE)
+        assert [ch for ch in found if _char_of(ch).isascii()] == by_char.get(x, []), x
+    assert regex.match("i", "\u0130", regex.IGNORECASE) and not _char_of("\u0130").isascii()  # the one exception
+
+
+def test_opening_starts_are_the_start_regex() -> None:
+    """``may_open`` as it was: a regex of the starts matched at the start of the line."""
+    session = open_session(isolated=True, entry_points=False)
+    patterns = [a.regex.pattern for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) for a in ar.vocabulary.anchored]
+    patterns += [r"^[ \t]*(?:[^\n/]{1,20}/)?(?:a|Bc|k-|\.x)[^\n]*$"]
+    lines = [ln for text in _texts() for ln in text.splitlines() if ln]
+    lines += ["AFP", " \tafp", "ap", "A", "a", "ſx", "\u212a-", "K-", ".X", "bC", "ẞ", "İx", "Ꭰx", "İmago", "İx", "0x", "\u00a0a", "", " "]
+    tried = 0
+    for pattern in patterns:
+        opening = _optional_opening(pattern)
+        if opening is None:
+            continue
+        starts, _ = opening
+        start = regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
+        for line in lines:
+            head = _line_prefix(line)
+            if start.match(line) is not None:
+                assert head in starts or head[:1] in starts or not head.isascii(), (pattern, line)
+            elif head.isascii():
+                assert head not in starts and head[:1] not in starts, (pattern, line)
+            tried += 1
+    assert tried > 1000
