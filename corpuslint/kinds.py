@@ -8,6 +8,7 @@ and its own ``code``/``name``/``category`` defines a new rule of the same kind.
 from __future__ import annotations
 
 import bisect
+import functools
 import inspect
 import re
 import unicodedata
@@ -100,39 +101,37 @@ class LineTable:
     and patterns, and the longer ones whose first characters can start a match.
     """
 
-    __slots__ = ("by_prefix", "rows", "widths")
+    __slots__ = ("rows", "widths")
 
     def __init__(self, doc: Document) -> None:
         norms = normalized_lines(doc)
+        # a tab is rare: looking for one is a tenth of the price of counting them
         rows = [
-            (i, len(ln), len(ln) - ln.count(" ") - ln.count("\t"), norms[i], _line_prefix(ln))
+            (i, len(ln), len(ln) - ln.count(" ") - (ln.count("\t") if "\t" in ln else 0), norms[i], _line_prefix(ln))
             for i, ln in enumerate(doc.lines)
             if ln
         ]
         rows.sort(key=lambda r: r[2])
         self.rows: list[Row] = rows
         self.widths = [r[2] for r in rows]
-        by_prefix: dict[str, list[int]] = {}  # first one and two characters -> positions in rows
-        for k, r in enumerate(rows):
-            by_prefix.setdefault(r[4], []).append(k)
-        for head, positions in [*by_prefix.items()]:
-            if len(head) > 1:
-                by_prefix.setdefault(head[:1], []).extend(positions)
-        self.by_prefix = by_prefix
 
     def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
         """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
-        prefix is in ``prefixes`` (all of them when ``prefixes`` is None)."""
-        k = bisect.bisect_right(self.widths, width)
+        prefix, or its first character, is in ``prefixes`` (all of them when ``prefixes`` is None)."""
         if prefixes is None:
             return self.rows
-        longer = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p] if j >= k}
-        return self.rows[:k] + [self.rows[j] for j in sorted(longer)] if longer else self.rows[:k]
+        k = bisect.bisect_right(self.widths, width)
+        longer = _starting(self.rows[k:], prefixes) if prefixes else []
+        return self.rows[:k] + longer if longer else self.rows[:k]
 
     def starting(self, prefixes: frozenset[str]) -> list[Row]:
         """The rows whose prefix, or its first character, is in ``prefixes``."""
-        found = {j for p in prefixes.intersection(self.by_prefix) for j in self.by_prefix[p]}
-        return [self.rows[j] for j in sorted(found)]
+        return _starting(self.rows, prefixes) if prefixes else []
+
+
+def _starting(rows: list[Row], prefixes: frozenset[str]) -> list[Row]:
+    """The rows of ``rows`` whose prefix, or its first character, is in ``prefixes``, in order."""
+    return [r for r in rows if r[4] in prefixes or r[4][:1] in prefixes]
 
 
 def line_table(doc: Document) -> LineTable:
@@ -149,9 +148,17 @@ def _lower_text(doc: Document) -> str | None:
     the lower-cased text could then miss a line a pattern matches."""
     low: str | None = doc.facts.get("_lower_text", "")
     if low == "":
-        text = doc.text
-        low = doc.facts["_lower_text"] = None if not text.isascii() and _FOLDS_APART.search(text) else text.lower()
+        low = doc.facts["_lower_text"] = None if _folds_apart(doc) else doc.text.lower()
     return low
+
+
+def _folds_apart(doc: Document) -> bool:
+    """Whether the text holds one of ``_FOLDS_APART`` (computed once per document)."""
+    apart: bool | None = doc.facts.get("_folds_apart")
+    if apart is None:
+        text = doc.text
+        apart = doc.facts["_folds_apart"] = not text.isascii() and _FOLDS_APART.search(text) is not None
+    return apart
 
 
 #: the characters whose case fold is one other character than their lower case (``ſ``, ``µ``,
@@ -162,32 +169,55 @@ _FOLDS_APART = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _literal_marks(lit: str) -> tuple[str, Any]:
+    """The ASCII characters of ``lit`` other than letters (no lower case is one of them but
+    themselves), and a regex finding them as they stand in ``lit``, any characters between
+    them (None without any)."""
+    marks = [(k, ch) for k, ch in enumerate(lit) if ch.isascii() and not ch.isalpha()]
+    if not marks:
+        return "", None
+    parts = [re.escape(marks[0][1])]
+    for (k0, _), (k, ch) in zip(marks, marks[1:]):
+        parts.append(f".{{{k - k0 - 1}}}{re.escape(ch)}" if k - k0 > 1 else re.escape(ch))
+    return "".join(dict.fromkeys(ch for _, ch in marks)), re.compile("".join(parts), re.DOTALL)
+
+
 def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
     """0-based indexes of the lines that hold one of ``literals`` (lower case), ignoring case;
     None when lower case changes the text's length (offsets would not map to lines)."""
     found: set[int] = set()
+    text = doc.text
     for lit in literals:
+        marks, skeleton = _literal_marks(lit)
         # without a letter there is no case to ignore
         if lit.upper() == lit:
-            text = doc.text
+            if not all(ch in text for ch in marks):
+                continue
+            hay = text
         else:
             # "İ" is the one character whose lower case is longer: offsets would move
-            if "\u0130" in doc.text:
+            if "\u0130" in text:
                 return None
-            # no lower case is an ASCII digit or punctuation: a text without the literal's
-            # ones as they are does not hold it, and need not be put in lower case
-            if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
+            # every other lower case is one character, and no lower case is an ASCII digit or
+            # punctuation: a text without the literal's ones as they are, and as far apart,
+            # does not hold it, and need not be put in lower case
+            if not all(ch in text for ch in marks):
+                continue
+            if skeleton is not None and skeleton.search(text) is None:
+                if _folds_apart(doc):
+                    return None  # as the lowering below would
                 continue
             low = _lower_text(doc)
             if low is None:
                 return None
-            text = low
-        i = text.find(lit)
+            hay = low
+        i = hay.find(lit)
         while i != -1:
             line = bisect.bisect_right(doc.line_starts, i) - 1
             found.add(line)
-            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(text)
-            i = text.find(lit, nxt)
+            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(hay)
+            i = hay.find(lit, nxt)
     return sorted(found)
 
 
@@ -199,17 +229,39 @@ class _Anchored:
     entry: _Entry
     width: int | None  # most characters other than spaces and tabs of a line it matches
     prefixes: frozenset[str] | None  # first characters (``_line_prefix``) of a line it matches
-    required: Any  # what a line it matches holds (a compiled pattern to search), or None
-    #: for a pattern opening with an optional group: (a regex matching the starts of the
-    #: lines it matches without the group, the characters one of which the group holds)
-    opening: tuple[Any, frozenset[str]] | None = None
+    required: tuple[str, ...] | None  # characters one of which a line it matches holds, or None
+    #: for a pattern opening with an optional group: (the first characters, as
+    #: ``_line_prefix`` writes them, of the lines it matches without the group, the
+    #: characters one of which the group holds)
+    opening: tuple[frozenset[str], tuple[str, ...]] | None = None
+    #: for a pattern ending with ``X$`` (``X`` one character, or a repeat of one at least
+    #: once, of a class of ASCII characters other than letters): (``X`` negated, its characters)
+    last: tuple[bool, frozenset[str]] | None = None
 
-    def may_open(self, line: str) -> bool:
-        """False when the optional group can neither be skipped nor taken at the start of ``line``."""
+    def may_end(self, line: str) -> bool:
+        """False when the last character of ``line`` cannot end a match (it must end the line)."""
+        if self.last is None or not line:
+            return True
+        negated, chars = self.last
+        return (line[-1] in chars) is not negated
+
+    def may_open(self, line: str, head: str) -> bool:
+        """False when the optional group can neither be skipped nor taken at the start of
+        ``line``, whose ``_line_prefix`` is ``head``."""
         if self.opening is None:
             return True
-        start, chars = self.opening
-        return any(ch in line for ch in chars) or start.match(line) is not None
+        starts, chars = self.opening
+        # a head not in ASCII may come from "İ", which IGNORECASE takes for "i": tried
+        return _holds_any(line, chars) or head in starts or head[:1] in starts or not head.isascii()
+
+
+def _holds_any(line: str, chars: tuple[str, ...]) -> bool:
+    """Whether ``line`` holds one of ``chars`` (a search for each is several times faster
+    than one for a character class)."""
+    for ch in chars:  # noqa: SIM110 - any() over a generator costs more than the searches
+        if ch in line:
+            return True
+    return False
 
 
 @dataclass
@@ -254,8 +306,9 @@ class PhraseVocabulary:
             for a in candidates:
                 if (
                     (a.width is None or nonblank <= a.width)
-                    and (a.required is None or a.required.search(line) is not None)
-                    and a.may_open(line)
+                    and (a.required is None or _holds_any(line, a.required))
+                    and a.may_end(line)
+                    and a.may_open(line, head)
                 ):
                     m = a.regex.match(line)
                     if m is not None and m.end() > m.start():
@@ -280,10 +333,13 @@ class PhraseVocabulary:
 
 def _pattern_shape(
     pattern: str,
-) -> tuple[bool, int | None, str | None, frozenset[str] | None, Any]:
+) -> tuple[
+    bool, int | None, str | None, frozenset[str] | None, tuple[str, ...] | None, tuple[bool, frozenset[str]] | None
+]:
     """(anchored at a line start, most non-blank characters of a match that must reach the
     line's end, a literal the pattern requires, the first two characters an anchored
-    match can start with (see ``_line_prefix``), a pattern a line it matches holds).
+    match can start with (see ``_line_prefix``), characters one of which a line it matches holds,
+    what the last character of a line it matches is (see ``_Anchored.last``)).
 
     Read with the standard library's parser (a character property such as ``\\p{Lu}``
     stands for one unknown character, ``\\w``); a pattern it cannot read is matched over the
@@ -297,7 +353,7 @@ def _pattern_shape(
         # no literal, one character wide), in or out of a class
         tree = list(_parser.parse(_PROPERTY.sub(r"\\w", pattern)))
     except Exception:  # noqa: BLE001 - syntax of the regex module only: no shortcut
-        return False, None, None, None, None
+        return False, None, None, None, None, None
     anchored = bool(tree) and tree[0] == (c.AT, c.AT_BEGINNING)
     prefixes = None
     if anchored:
@@ -311,10 +367,12 @@ def _pattern_shape(
         if found is not None and "" not in found:
             prefixes = frozenset(found)
     bound = None
+    last = None
     if anchored and tree[-1] == (c.AT, c.AT_END):
         width = _width(tree, c)
         if width < _UNBOUNDED:
             bound = width
+        last = _last_chars(tree[-2], c) if len(tree) > 2 else None
     best = ""
     run: list[str] = []
     for op, av in [*tree, (None, None)]:
@@ -327,14 +385,14 @@ def _pattern_shape(
     # what every match holds: one of the characters of an item, if none of them has a case
     # ("(" or "[", "©", ","): a line without any of them is not tried
     chars = _required_chars(tree[1:], c) if anchored else None
-    required = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
+    required = tuple(sorted(chars)) if chars else None
     literal = best.lower() if len(best) >= 2 and not _FOLDS_APART.search(best) else None
-    return anchored, bound, literal, prefixes, required
+    return anchored, bound, literal, prefixes, required, last
 
 
-def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
-    """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): a regex matching the starts of the lines ``Y``
-    can open (its first characters, letters and punctuation in ASCII), and the characters
+def _optional_opening(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """For ``^[ \\t]*(?:X)?Y...`` (IGNORECASE): the starts of the lines ``Y`` can open (its
+    first one or two characters, letters and punctuation in ASCII, lower case), and the characters
     without case one of which ``X`` holds; None for another pattern. A line that holds none
     of those characters and does not start so is not tried: the agency names of a credit
     line, after an optional photographer and a slash.
@@ -365,8 +423,34 @@ def _optional_opening(pattern: str) -> tuple[Any, frozenset[str]] | None:
         ch.isascii() and (ch.isalpha() or not ch.isalnum()) and ch != " " for p in starts for ch in p
     ):
         return None
-    start = compile_regex(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
-    return start, frozenset(chars)
+    # a line starts with one of them, ignoring case, when its _line_prefix or that prefix's
+    # first character is one (IGNORECASE and _char_of agree on them, for every character
+    # but "İ", which _char_of does not make ASCII)
+    return frozenset(starts), tuple(sorted(chars))
+
+
+def _last_chars(item: Any, c: Any) -> tuple[bool, frozenset[str]] | None:
+    """(negated, characters) of ``item`` when it is one character, or a repeat of one at least
+    once, of ASCII characters other than letters (IGNORECASE matches them as they are), and
+    not a fuzzy constraint's ``}``; else None."""
+    op, av = item
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+        op, av = av[2][0]
+    if op in (c.LITERAL, c.NOT_LITERAL):
+        codes = [av]
+        negated = op is c.NOT_LITERAL
+    elif op is c.IN:
+        negated = bool(av) and av[0] == (c.NEGATE, None)
+        members = av[1:] if negated else av
+        if not members or any(x is not c.LITERAL for x, _ in members):
+            return None
+        codes = [v for _, v in members]
+    else:
+        return None
+    chars = frozenset(map(chr, codes))
+    if not all(ch.isascii() and not ch.isalpha() for ch in chars) or (op is c.LITERAL and chars == {"}"}):
+        return None
+    return None if negated and chars == {"\n"} else (negated, chars)  # a line holds no line break
 
 
 def _required_chars(items: Any, c: Any) -> set[str] | None:
@@ -594,10 +678,10 @@ class PhraseRule(Rule):
         widest = 0
         singles = [_LazyRegex(p, flags) for p, _ in patterns]
         for single, (p, entry) in zip(singles, patterns):
-            is_anchored, width, literal, firsts, required = _pattern_shape(p)
+            is_anchored, width, literal, firsts, required, last = _pattern_shape(p)
             if is_anchored:
                 opening = _optional_opening(p) if firsts is None else None
-                anchored.append(_Anchored(single, entry, width, firsts, required, opening))
+                anchored.append(_Anchored(single, entry, width, firsts, required, opening, last))
                 if width is not None:
                     widest = max(widest, width)
                 else:

@@ -1,0 +1,244 @@
+"""The phrase rules' shortcuts give what the plain computations give (issue #5).
+
+``LineTable.select``/``starting`` scan the rows for their first characters instead of an
+index built per document; a pattern's required characters are looked for one by one
+instead of with a character class; a text is put in lower case for a literal only when the
+literal's digits and punctuation stand in it as far apart as in the literal; a pattern ending
+with a class of punctuation before ``$`` is not tried on a line whose last character it refuses;
+the starts of an optional opening are compared with the line's ``_line_prefix``, not matched.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+import re
+from pathlib import Path
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuslint.kinds import (
+    LineTable,
+    PhraseRule,
+    Row,
+    _char_of,
+    _holds_any,
+    _line_prefix,
+    _lines_holding,
+    _lower_text,
+    _optional_opening,
+    _pattern_shape,
+)
+from corpuslint.model import Document
+from corpuslint.session import open_session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_SYNTHETIC = [
+    "",
+    "\n\n\n",
+    "  \n\t\n \t \nx\n",
+    "Accueil > Monde > Europe\r\nS'abonner\r\n\r\n© AFP\r\n" + "Le conseil municipal a voté. " * 30 + "\r\n",
+    "Accueil | Sport\rPhoto : AFP\r" + "Texte long de l'article, avec des virgules. " * 20 + "\r",
+    "Главная | Новости\nПодписаться\n" + "Правительство объявило новый план. " * 15 + "\n",
+    "首页 | 新闻\n登录\n" + "今天市政府宣布了新的交通计划。" * 30 + "\n",
+    "الرئيسية | أخبار\nشارك\n" + "أعلنت الحكومة اليوم عن خطة جديدة. " * 12 + "\n",
+    "\t\tTags : a, b\n   12 commentaires\n0\n#un #deux\n" + " " * 500 + "x\n" + "a" * 2000 + "\n",
+    "ſtart\nİstanbul › Spor\nKelvin\u212a 12\n\u00b5 mètre\nς τέλος\n",
+]
+
+
+def _texts() -> list[str]:
+    paths = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "residue_corpus").glob("*.txt"))
+    paths += sorted((ROOT / "tests" / "fp_corpus").glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in paths] + _SYNTHETIC
+
+
+def _reference_select(table: LineTable, width: int, prefixes: frozenset[str] | None) -> list[Row]:
+    """LineTable.select as it was: an index of the rows by their first one and two characters."""
+    by_prefix: dict[str, list[int]] = {}
+    for k, r in enumerate(table.rows):
+        by_prefix.setdefault(r[4], []).append(k)
+    for head, positions in [*by_prefix.items()]:
+        if len(head) > 1:
+            by_prefix.setdefault(head[:1], []).extend(positions)
+    k = bisect.bisect_right(table.widths, width)
+    if prefixes is None:
+        return table.rows
+    longer = {j for p in prefixes.intersection(by_prefix) for j in by_prefix[p] if j >= k}
+    return table.rows[:k] + [table.rows[j] for j in sorted(longer)] if longer else table.rows[:k]
+
+
+def test_select_and_starting_are_the_indexed_lookups() -> None:
+    session = open_session(isolated=True, entry_points=False)
+    sets: list[frozenset[str] | None] = [None, frozenset()]
+    for ar in session.ruleset.active:
+        if isinstance(ar.rule, PhraseRule):
+            vocab = ar.vocabulary
+            sets += [vocab.anchored_prefixes, vocab.anchored_heads]
+    rng = random.Random(5)
+    for text in _texts():
+        doc = Document(path="page.txt", raw=text.encode(), text=text)
+        table = LineTable(doc)
+        assert [r[2] for r in table.rows] == sorted(
+            len(ln) - ln.count(" ") - ln.count("\t") for ln in doc.lines if ln
+        )
+        heads = sorted({r[4] for r in table.rows} | {r[4][:1] for r in table.rows})
+        mine = [frozenset(rng.sample(heads, min(len(heads), n))) for n in (1, 3, 10)]
+        for prefixes in [*sets, *mine]:
+            for width in (0, 1, 30, 120, 271, 388, 10_000):
+                assert table.select(width, prefixes) == _reference_select(table, width, prefixes)
+            if prefixes is not None:
+                assert table.starting(prefixes) == _reference_select(table, -1, prefixes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab /|>›»→©(,.\t\u00a0é’Ж中"), max_size=60),
+    st.sets(st.sampled_from("/|>›»→©(,.\u00a0Ж"), min_size=1, max_size=5),
+)
+def test_required_characters_are_a_class_search(line: str, chars: set[str]) -> None:
+    klass = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+    assert _holds_any(line, tuple(sorted(chars))) == (klass.search(line) is not None)
+
+
+def test_lower_case_keeps_length_digits_and_punctuation() -> None:
+    """What ``_lines_holding`` relies on, for every code point: one character of lower case
+    for one (but ``İ``), and no lower case is an ASCII digit or punctuation but itself."""
+    for code in range(0x110000):
+        ch = chr(code)
+        low = ch.lower()
+        if code == 0x130:
+            continue
+        assert len(low) == 1, hex(code)
+        if low.isascii() and not low.isalpha():
+            assert low == ch, hex(code)
+    assert "ΑΣ ΑΣ".lower() == "ας ας"  # the one rule of context: still one character
+
+
+def _reference_lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
+    """_lines_holding as it was: the text put in lower case for any literal with a letter."""
+    found: set[int] = set()
+    for lit in literals:
+        if lit.upper() == lit:
+            text = doc.text
+        else:
+            if "\u0130" in doc.text:
+                return None
+            if any(ch not in doc.text for ch in lit if ch.isascii() and not ch.isalpha()):
+                continue
+            low = _lower_text(doc)
+            if low is None:
+                return None
+            text = low
+        i = text.find(lit)
+        while i != -1:
+            line = bisect.bisect_right(doc.line_starts, i) - 1
+            found.add(line)
+            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(text)
+            i = text.find(lit, nxt)
+    return sorted(found)
+
+
+_LITERALS = ["pic.twitter.com/", "(@", "ab", "a.b", "x/y-z", "1920,", ".com", "é'a", "σ.", "@", "中文", "..", "k.s"]
+_PIECES = [
+    "pic.twitter.com/abc", "PIC.TWITTER.COM/X", "pic.twitter.com", "pIc.tWiTtEr.cOm/", "pic twitter com/", "(@user)",
+    "AB", "A.B", "a b", "X/Y-Z", "x/y z", "1920,", ".COM", "É'A", "Σ.", "ς.", "中文", "..", "K.S", "\u212a.\u017f",
+    "İ", "ſ", "µ", "ß", "\u13a0", " ", "\n", "\r\n", "\r", "\t", "/", ".", ",", "(", "@", "text", "Ж",
+]
+
+
+def test_lines_holding_is_the_lowered_search() -> None:
+    rng = random.Random(7)
+    texts = _texts()
+    plain = [p for p in _PIECES if p not in ("İ", "ſ", "µ", "\u13a0")]  # most texts: no character folding apart
+    for k in range(4000):
+        texts.append("".join(rng.choice(_PIECES if k % 4 == 0 else plain) for _ in range(rng.randrange(0, 30))))
+    for text in texts:
+        literals = tuple(rng.sample(_LITERALS, rng.randrange(1, 4)))
+        mine = _lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals)
+        assert mine == _reference_lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals), (text, literals)
+
+
+def test_ignorecase_matches_ascii_punctuation_and_digits_as_they_are() -> None:
+    """What ``_Anchored.last`` and the required characters rely on, for every code point."""
+    marks = "".join(chr(i) for i in range(128) if not chr(i).isalpha())
+    everything = "".join(map(chr, range(0x110000)))
+    klass = "[" + "".join(regex.escape(ch) for ch in marks) + "]"
+    assert "".join(regex.findall(klass, everything, regex.IGNORECASE | regex.MULTILINE)) == marks
+
+
+def test_last_character_refused_means_no_match() -> None:
+    session = open_session(isolated=True, entry_points=False)
+    patterns = [
+        a for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) for a in ar.vocabulary.anchored
+    ]
+    assert any(a.last is not None for a in patterns)
+    made = [
+        r"^[ \t]*(?:photo|bild)[ \t]*:[ \t]*[^\n.!?]{1,20}$",
+        r"^[^\n]{1,30}[)\]]$",
+        r"^[^\n]{1,30}\d+$",
+        r"^[^\n]{1,30}[^,;]$",
+        r"^[^\n]{0,30}\.$",
+        r"^(?:ab){e<=1}$",
+    ]
+    flags = regex.MULTILINE | regex.IGNORECASE
+    shapes = [(a.regex.pattern, a.last) for a in patterns] + [(p, _pattern_shape(p)[5]) for p in made]
+    assert _pattern_shape(made[-1])[5] is None  # a fuzzy constraint ends with "}": not read
+    lines = [ln for text in _texts() for ln in text.splitlines() if ln]
+    lines += ["Photo : AFP.", "Photo : AFP", "Bild: dpa!", "(Photo: X)", "(Photo: X) ", "abc 12", "abc,", "x.", "x", "ab", "a"]
+    checked = 0
+    for pattern, last in shapes:
+        if last is None:
+            continue
+        compiled = regex.compile(pattern, flags)
+        negated, chars = last
+        for line in lines:
+            if (line[-1] in chars) is negated:
+                m = compiled.match(line)
+                assert m is None or m.end() == m.start(), (pattern, line)
+                checked += 1
+    assert checked > 1000
+
+
+def test_char_of_is_ignorecase_for_ascii_letters_and_punctuation() -> None:
+    """What ``_Anchored.may_open`` relies on, for every code point: a character is one of the
+    ASCII letters or punctuation of an opening's starts, ignoring case, when ``_char_of`` of it
+    is, or when ``_char_of`` of it is not ASCII (``İ``, which may_open lets through)."""
+    everything = "".join(map(chr, range(0x110000)))
+    by_char: dict[str, list[str]] = {}
+    for ch in everything:
+        by_char.setdefault(_char_of(ch), []).append(ch)
+    for code in range(128):
+        x = chr(code)
+        if x.isdigit() or x.isspace() or x.isupper():
+            continue  # the starts are in lower case; "0" and " " stand for any digit and space
+        found = regex.findall(regex.escape(x), everything, regex.IGNORECASE)
+        assert [ch for ch in found if _char_of(ch).isascii()] == by_char.get(x, []), x
+    assert regex.match("i", "\u0130", regex.IGNORECASE) and not _char_of("\u0130").isascii()  # the one exception
+
+
+def test_opening_starts_are_the_start_regex() -> None:
+    """``may_open`` as it was: a regex of the starts matched at the start of the line."""
+    session = open_session(isolated=True, entry_points=False)
+    patterns = [a.regex.pattern for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) for a in ar.vocabulary.anchored]
+    patterns += [r"^[ \t]*(?:[^\n/]{1,20}/)?(?:a|Bc|k-|\.x)[^\n]*$"]
+    lines = [ln for text in _texts() for ln in text.splitlines() if ln]
+    lines += ["AFP", " \tafp", "ap", "A", "a", "ſx", "\u212a-", "K-", ".X", "bC", "ẞ", "İx", "Ꭰx", "İmago", "İx", "0x", "\u00a0a", "", " "]
+    tried = 0
+    for pattern in patterns:
+        opening = _optional_opening(pattern)
+        if opening is None:
+            continue
+        starts, _ = opening
+        start = regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, sorted(starts))) + ")", regex.IGNORECASE)
+        for line in lines:
+            head = _line_prefix(line)
+            if start.match(line) is not None:
+                assert head in starts or head[:1] in starts or not head.isascii(), (pattern, line)
+            elif head.isascii():
+                assert head not in starts and head[:1] not in starts, (pattern, line)
+            tried += 1
+    assert tried > 1000
