@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import corpuslint.families.residue_structure as rs
+from corpuslint.kinds import normalize_line
 from corpuslint.model import Document
 from corpuslint.rule import RuleContext
 from corpuslint.session import open_session
@@ -79,6 +80,7 @@ def test_analysis_does_not_depend_on_earlier_documents(rule: Any) -> None:
     alone = []
     for t in texts:
         rs._SCORED.clear()
+        rule.vocabulary.byline_ends.clear()
         alone.append(_run(rule, t))
     order = list(range(len(texts))) * 2
     random.Random(5).shuffle(order)
@@ -96,3 +98,33 @@ def test_memo_is_emptied_when_full(rule: Any, monkeypatch: pytest.MonkeyPatch) -
     rs._SCORED.clear()
     monkeypatch.undo()
     assert [_run(rule, t) for t in texts] == expected
+
+
+def _lines() -> list[str]:
+    """Lines of the test texts, with dates and digits of other scripts, CR ends and spaces."""
+    extra = [
+        "", " ", "\r", "Publié le 3 octobre 2020 à 18h30", "12/05/2024", "٢٠٢٤/٠٥/١٢", "२०२४", "２０２４年５月", "Mis à jour 10:45\r",
+        "Par Jean Dupont", "par  jean dupont, envoyé spécial", "By Jane Doe | Reuters", "Von Max Mustermann\r",
+        "1999", "19999", "x2020", "Le 1er mai", "Titre de l'article numéro 1005", "Publicado el 3 de mayo de 2021",
+    ]
+    return [ln for t in _texts() for ln in t.splitlines()] + extra
+
+
+def test_dateline_is_the_date_pattern(rule: Any) -> None:
+    """``_dateline`` (a digit looked for first) is the plain search of ``_DATEISH``."""
+    for text in _lines():
+        t = text.strip()
+        for words in (len(rs._tokens(t)), 10, 11):
+            s = rs.LineScore(0, t, len(t), words, 0.0, [], False)
+            assert rs._dateline(s) == bool(rs._DATEISH.search(t) and words <= 10), t
+
+
+def test_byline_end_is_the_prefix_match(rule: Any) -> None:
+    """``_byline_end`` (remembered per line) gives the end of the plain match, asked twice."""
+    vocab = rule.vocabulary
+    vocab.byline_ends.clear()
+    for _ in range(2):
+        for text in _lines():
+            norm = normalize_line(text)
+            m = vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+            assert rs._byline_end(vocab, norm) == (-1 if m is None else m.end()), norm

@@ -76,6 +76,8 @@ class StructureVocabulary:
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
     #: first characters of a line -> whether a comment marker can start with them (filled on use)
     marker_heads: dict[str, bool] = field(default_factory=dict)
+    #: normalized line -> end of its byline prefix, -1 if none (filled on use)
+    byline_ends: dict[str, int] = field(default_factory=dict)
 
     def is_comment_marker(self, text: str) -> bool:
         """``comment_marker_re`` matches ``text``; most lines are ruled out by their first
@@ -531,7 +533,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         # a language without a pack: the document's own frequent short words
         long = [t for t in texts if len(t) >= 100]
         ffw = frozenset(_adaptive_function_words(long, [_tokens(t) for t in long])) or vocab.all_function_words
-    counts = Counter(norms[i] for i in idx if norms[i])
+    counts = Counter(filter(None, map(norms.__getitem__, idx)))
     scores = []
     # a site repeats its menus and buttons on the page and across its pages: a line scored
     # before is copied from an untouched copy (the analysis changes each line's score afterwards)
@@ -542,7 +544,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
             scores.append(_prose_line(i, t, ffw))
             continue
-        repeated = counts[norms[i]] > 1 and n < 80
+        repeated = n < 80 and counts[norms[i]] > 1
         key = (t, repeated, phrase, ffw)
         twin = memo.get(key)
         if twin is None:
@@ -583,7 +585,7 @@ def _confirm_fields(scores: list[LineScore]) -> None:
 def _find_core(scores: list[LineScore], params: Params, limit: int | None) -> list[tuple[int, int]]:
     """Spans of dense prose: maximal-sum segments of the line masses (prose > 0, residue < 0)."""
     n = len(scores) if limit is None else limit
-    mass = [_mass(s) for s in scores[:n]]
+    mass = [*map(_mass, scores[:n])]
     spans: list[tuple[int, int]] = []
 
     def best(lo: int, hi: int) -> tuple[float, int, int]:
@@ -735,10 +737,6 @@ def _mass(s: LineScore) -> float:
     return -min(s.intrinsic * 30 + 10, _MASS_CAP)
 
 
-def _clip(r: float) -> float:
-    return max(-3.0, min(3.0, r))
-
-
 def _decide(
     scores: list[LineScore],
     core: list[tuple[int, int]],
@@ -811,7 +809,8 @@ def _decide(
                 run_len[x] = 0
         j = k
     strong_after = 0  # strong residue lines between the end of the core and this line
-    clipped = [*map(_clip, [s.intrinsic for s in scores])]  # the neighbours' intrinsic scores, clipped
+    # the neighbours' intrinsic scores, clipped to [-3, 3]
+    clipped = [-3.0 if r < -3.0 else 3.0 if r > 3.0 else r for r in [s.intrinsic for s in scores]]
     for j, s in enumerate(scores):
         if comment is not None and comment[0] <= j <= comment[1]:
             continue
@@ -972,6 +971,12 @@ def _stems(text: str) -> set[str]:
     return {w.casefold()[:5] for w in _TITLE_WORD.findall(text)}
 
 
+def _dateline(s: LineScore) -> bool:
+    """A date or a time in a line of at most 10 words; ``_DATEISH`` needs a digit, looked for first."""
+    t = s.text
+    return s.words <= 10 and (_ASCII_DIGIT if t.isascii() else _DIGIT).search(t) is not None and _DATEISH.search(t) is not None
+
+
 def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabulary) -> None:
     """The title, dateline and byline before the core belong to the article."""
     lede: str | None = None
@@ -979,13 +984,15 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
     # the title shares its words with the first paragraphs (any language, any site)
     best: tuple[float, int, int] = (0.0, 0, 0)
     best_j = -1
+    # the datelines among the lines that are not strong (both loops below ask)
+    dated = {j: _dateline(s) for j in range(lo, first) if not (s := scores[j]).strong}
     for j in range(lo, first):
         s = scores[j]
         if s.strong or s.words == 0 or s.length > 200 or s.list_item or s.key_value or s.numeric:
             continue
         if s.text.endswith(".") and not s.text.endswith(".."):
             continue  # a caption or a sentence, not a title
-        if _DATEISH.search(s.text) and s.words <= 10:
+        if dated[j]:
             continue  # the dateline
         words = _stems(s.text)
         if not words:
@@ -993,7 +1000,7 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         if lede is None:
             # a title's words come back early in the article: its first sentences suffice
             lede = " ".join(x.text[:_LEDE_CHARS] for x in scores[first : first + 6] if x.intrinsic < -1.0).casefold()
-        shared = sum(1 for w in words if w in lede)
+        shared = sum(map(lede.__contains__, words))
         overlap = shared / len(words)
         rank = (overlap * min(1.0, len(words) / 3) + 0.05 * shared, shared, s.words)
         if overlap >= 0.2 and (len(words) > 1 or overlap == 1.0) and rank > best:
@@ -1005,10 +1012,10 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         s = scores[j]
         if s.strong:
             continue
-        if _DATEISH.search(s.text) and s.words <= 10:
+        if dated[j]:
             s.protected = s.protected or "dateline"
             top = j
-        elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text)):
+        elif vocab.byline_re is not None and s.words <= 12 and _byline_end(vocab, s.norm or normalize_line(s.text)) >= 0:
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words
@@ -1071,9 +1078,19 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
-def _byline(vocab: StructureVocabulary, norm: str) -> Any:
-    """The match of a byline prefix at the start of a normalized line, or None."""
-    return vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+def _byline_end(vocab: StructureVocabulary, norm: str) -> int:
+    """The end of a byline prefix at the start of a normalized line, -1 if it has none.
+
+    Remembered per line: the head's lines are asked about twice per document, and a
+    site's bylines repeat across its pages.
+    """
+    end = vocab.byline_ends.get(norm)
+    if end is None:
+        if len(vocab.byline_ends) >= _MEMO_MAX:
+            vocab.byline_ends.clear()
+        m = vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+        end = vocab.byline_ends[norm] = -1 if m is None else m.end()
+    return end
 
 
 def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) -> None:
@@ -1087,10 +1104,10 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if s.words > 12 or s.strong:
             continue
         norm = s.norm or normalize_line(s.text)
-        m = _byline(vocab, norm)
-        if not m:
+        end = _byline_end(vocab, norm)
+        if end < 0:
             continue
-        rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
+        rest = _NAME_END.split(norm[end:].strip())[0].split()[:3]
         if len(rest) >= 2 and len(" ".join(rest)) >= 6:
             names.add(" ".join(rest))
     if not names:
@@ -1105,9 +1122,9 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if seen < 0.5 * total or s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
-        m = _byline(vocab, low)
-        if m:
-            low = low[m.end() :].strip()
+        end = _byline_end(vocab, low)
+        if end >= 0:
+            low = low[end:].strip()
         # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
         if any(low.startswith(name) or (s.length < 60 and name in low) for name in names):
             found.append(s)
