@@ -80,7 +80,7 @@ def test_analysis_does_not_depend_on_earlier_documents(rule: Any) -> None:
     alone = []
     for t in texts:
         rs._SCORED.clear()
-        rule.vocabulary.byline_ends.clear()
+        rule.vocabulary.bylines.clear()
         alone.append(_run(rule, t))
     order = list(range(len(texts))) * 2
     random.Random(5).shuffle(order)
@@ -119,12 +119,17 @@ def test_dateline_is_the_date_pattern(rule: Any) -> None:
             assert rs._dateline(s) == bool(rs._DATEISH.search(t) and words <= 10), t
 
 
-def test_byline_end_is_the_prefix_match(rule: Any) -> None:
-    """``_byline_end`` (remembered per line) gives the end of the plain match, asked twice."""
+def test_byline_is_the_prefix_match(rule: Any) -> None:
+    """``_byline`` (remembered per line) gives the plain match's end and the name after it, asked twice."""
     vocab = rule.vocabulary
-    vocab.byline_ends.clear()
+    vocab.bylines.clear()
     for _ in range(2):
         for text in _lines():
             norm = normalize_line(text)
             m = vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
-            assert rs._byline_end(vocab, norm) == (-1 if m is None else m.end()), norm
+            if m is None:
+                assert rs._byline(vocab, norm) == (-1, ""), norm
+                continue
+            rest = rs._NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
+            name = " ".join(rest) if len(rest) >= 2 and len(" ".join(rest)) >= 6 else ""
+            assert rs._byline(vocab, norm) == (m.end(), name), norm

@@ -76,8 +76,8 @@ class StructureVocabulary:
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
     #: first characters of a line -> whether a comment marker can start with them (filled on use)
     marker_heads: dict[str, bool] = field(default_factory=dict)
-    #: normalized line -> end of its byline prefix, -1 if none (filled on use)
-    byline_ends: dict[str, int] = field(default_factory=dict)
+    #: normalized line -> ``_byline`` of it (filled on use)
+    bylines: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def is_comment_marker(self, text: str) -> bool:
         """``comment_marker_re`` matches ``text``; most lines are ruled out by their first
@@ -968,7 +968,7 @@ _LEDE_CHARS = 300
 
 def _stems(text: str) -> set[str]:
     """Word beginnings (5 letters) of the longer words: 'dénonce' and 'dénoncé' share one."""
-    return {w.casefold()[:5] for w in _TITLE_WORD.findall(text)}
+    return {w[:5] for w in map(str.casefold, _TITLE_WORD.findall(text))}
 
 
 def _dateline(s: LineScore) -> bool:
@@ -1015,7 +1015,7 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         if dated[j]:
             s.protected = s.protected or "dateline"
             top = j
-        elif vocab.byline_re is not None and s.words <= 12 and _byline_end(vocab, s.norm or normalize_line(s.text)) >= 0:
+        elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text))[0] >= 0:
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words
@@ -1078,19 +1078,26 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
-def _byline_end(vocab: StructureVocabulary, norm: str) -> int:
-    """The end of a byline prefix at the start of a normalized line, -1 if it has none.
+def _byline(vocab: StructureVocabulary, norm: str) -> tuple[int, str]:
+    """(end of the byline prefix at the start of a normalized line or -1, the author's name or "").
 
+    The name is the first two or three words after the prefix, up to a comma or a bar.
     Remembered per line: the head's lines are asked about twice per document, and a
     site's bylines repeat across its pages.
     """
-    end = vocab.byline_ends.get(norm)
-    if end is None:
-        if len(vocab.byline_ends) >= _MEMO_MAX:
-            vocab.byline_ends.clear()
+    hit = vocab.bylines.get(norm)
+    if hit is None:
+        if len(vocab.bylines) >= _MEMO_MAX:
+            vocab.bylines.clear()
         m = vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
-        end = vocab.byline_ends[norm] = -1 if m is None else m.end()
-    return end
+        if m is None:
+            hit = (-1, "")
+        else:
+            rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
+            name = " ".join(rest)
+            hit = (m.end(), name if len(rest) >= 2 and len(name) >= 6 else "")
+        vocab.bylines[norm] = hit
+    return hit
 
 
 def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) -> None:
@@ -1104,14 +1111,12 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if s.words > 12 or s.strong:
             continue
         norm = s.norm or normalize_line(s.text)
-        end = _byline_end(vocab, norm)
-        if end < 0:
-            continue
-        rest = _NAME_END.split(norm[end:].strip())[0].split()[:3]
-        if len(rest) >= 2 and len(" ".join(rest)) >= 6:
-            names.add(" ".join(rest))
+        name = _byline(vocab, norm)[1]
+        if name:
+            names.add(name)
     if not names:
         return
+    heads = tuple(names)
     # only after half of the document's prose: the byline itself is at the top
     total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
     seen = 0
@@ -1122,11 +1127,11 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if seen < 0.5 * total or s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
-        end = _byline_end(vocab, low)
+        end = _byline(vocab, low)[0]
         if end >= 0:
             low = low[end:].strip()
         # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
-        if any(low.startswith(name) or (s.length < 60 and name in low) for name in names):
+        if low.startswith(heads) or (s.length < 60 and any(name in low for name in names)):
             found.append(s)
     # an author box is one or two lines; the name on many lines is the credit of the
     # article's own pictures ("Dig a hole in the oasis. (Lucy Akins)")
