@@ -20,7 +20,6 @@ features of the scorer when those rules are active.
 from __future__ import annotations
 
 import inspect
-import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -397,7 +396,7 @@ _FAST_CHARS = 160
 _PROSE_LEN = 250
 _PROSE_FWR = 0.4
 #: what ``_prose_line`` takes off the words it counts, so that ``eau,`` and ``(the`` are words
-_strip_edges = operator.methodcaller("strip", "\"“”‘«»()[]{}.,;:!?…*—–-_/")
+_EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
 
 
 def _wide_ends(text: str) -> bool:
@@ -424,7 +423,7 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
         fwr = _PROSE_FWR
     else:
         inside = text.count(". ") + text.count("? ") + text.count("! ")
-        words = [*map(_strip_edges, text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS])]
+        words = [w.strip(_EDGES) for w in text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]]
         hits = sum(map(fw.__contains__, words))
         for w in words:
             if "'" in w or "’" in w:  # l'eau: "l'" is a function word, as the tokenizer splits it
@@ -756,8 +755,7 @@ def _decide(
     first, last = core[0][0], core[-1][1]
     in_core = [False] * n
     for a, b in core:
-        for j in range(a, b + 1):
-            in_core[j] = True
+        in_core[a : b + 1] = [True] * (b + 1 - a)
     for j, s in enumerate(scores):
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
