@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,24 @@ def test_byline_is_the_prefix_match(rule: Any) -> None:
             rest = rs._NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
             name = " ".join(rest) if len(rest) >= 2 and len(" ".join(rest)) >= 6 else ""
             assert rs._byline(vocab, norm) == (m.end(), name), norm
+
+
+def test_fold_for_stems_is_casefold_for_stems() -> None:
+    """``_fold_for_stems`` is ``str.casefold`` with ``_UNSTEMMED`` as NUL, characters no stem holds."""
+    banned = set(rs._UNSTEMMED) | {"\0"}
+    word = re.compile(r"[^\W_]")  # the characters of _TITLE_WORD, whose casefold makes the stems
+    for c in map(chr, range(0x110000)):
+        folded = c.casefold()
+        if (folded != c or c in banned) and word.match(c):
+            assert banned.isdisjoint(folded), hex(ord(c))
+    assert all(c.casefold() == c for c in banned)
+    nul = {ord(c): "\0" for c in rs._UNSTEMMED}
+    texts = _lines() + [
+        "L’Été — « Straße » à 5 €", "Maße µm", "ΣΑΣ Ünïcode ™ ‰", "İstanbul ﬁn Kelvin \u212a", "œuvre Œil “quoted” ‘x’",
+        "首页 新闻", "\0 NUL\u202fnarrow\u2009thin…", " ".join(_texts()[:3])[:1800],
+    ]
+    for text in texts:
+        assert rs._fold_for_stems(text) == text.casefold().translate(nul), text
+        lede = text.casefold()
+        for w in rs._stems(text.upper()) | rs._stems(text):
+            assert (w in rs._fold_for_stems(text)) == (w in lede), (w, text)
