@@ -155,3 +155,35 @@ def test_fold_for_stems_is_casefold_for_stems() -> None:
         lede = text.casefold()
         for w in rs._stems(text.upper()) | rs._stems(text):
             assert (w in rs._fold_for_stems(text)) == (w in lede), (w, text)
+
+
+def test_narrow_patterns_match_as_the_regex_module() -> None:
+    """On a line of ``_NARROW_CHARS``, the standard library's patterns find what the regex module's find."""
+    rnd = random.Random(8)
+    alphabet = rs._NARROW_CHARS
+    latin = "aeéèiouyAEÉIOUYßÿµªºÀàçÇñÑœ’'—–… .,0123456789"
+    texts = [t.strip() for t in _lines()]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 40))) for _ in range(3000)]
+    texts += ["".join(rnd.choice(latin) for _ in range(rnd.randrange(1, 40))) for _ in range(3000)]
+    texts += ["l’étéÀvenir d'Été", "deÉtéAu", "ßßÀßß", "µµÞµµ", "l’", "l'a", "aujourd’hui 12 h 30"]
+    narrow = 0
+    for t in texts:
+        p = rs._patterns(t)
+        if p is rs._NARROW_PATTERNS:
+            narrow += 1
+            assert p.token.findall(t) == rs._FW_TOKEN.findall(t), t
+            assert p.digit.findall(t) == rs._DIGIT.findall(t), t
+            assert [m.span() for m in p.glued.finditer(t)] == [m.span() for m in rs._GLUED.finditer(t)], t
+        else:
+            assert p is (rs._ASCII_PATTERNS if t.isascii() else rs._FULL_PATTERNS)
+            assert rs._BEYOND_NARROW.search(t) or t.isascii(), t
+        # the words of a line, as before the narrow patterns
+        old = (
+            rs._ASCII_TOKEN.findall(t) if t.isascii()
+            else rs._FW_TOKEN.findall(t) if not rs._WIDE.search(t)
+            else [w for run in rs._FW_TOKEN.findall(t) for w in (rs._CJK_SPLIT.findall(run) if rs._CJK_CHAR.search(run) else (run,))]
+        )
+        assert rs._tokens(t) == old, t
+    assert narrow > 5000
+    assert all(rs._BEYOND_NARROW.search(c) is None for c in alphabet)
+    assert all(rs._BEYOND_NARROW.search(chr(c)) for c in range(0x110000) if chr(c) not in alphabet)

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 
@@ -201,6 +201,43 @@ _TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = compile_regex(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
 
 
+class _LinePatterns(NamedTuple):
+    """``_FW_TOKEN``, ``_GLUED`` and ``_DIGIT``, or the same for the lines of a narrower alphabet."""
+
+    token: Any
+    glued: Any
+    digit: Any
+
+
+_FULL_PATTERNS = _LinePatterns(_FW_TOKEN, _GLUED, _DIGIT)
+_ASCII_PATTERNS = _LinePatterns(_ASCII_TOKEN, _ASCII_GLUED, _ASCII_DIGIT)
+#: Latin-1, general punctuation and currency signs (most lines of Western European languages):
+#: a line of these characters only is matched by the standard library's engine, with the
+#: regex module's own classes on them (several times faster than the regex module)
+_NARROW_CHARS = "".join(map(chr, [*range(0x100), *range(0x2000, 0x2070), *range(0x20A0, 0x20D0)]))
+_BEYOND_NARROW = re.compile("[^\x00-\xff\u2000-\u206f\u20a0-\u20cf]")
+
+
+def _narrow(prop: str) -> str:
+    """The characters of ``_NARROW_CHARS`` that the regex module's ``prop`` matches, as a class of ``re``."""
+    return "[" + "".join(map(re.escape, compile_regex(prop).findall(_NARROW_CHARS))) + "]"
+
+
+_LETTER, _LOWER, _UPPER = _narrow(r"\p{L}"), _narrow(r"\p{Ll}"), _narrow(r"\p{Lu}")
+_NARROW_PATTERNS = _LinePatterns(
+    re.compile(f"{_LETTER}+(?:['’](?={_LETTER}))?"),
+    re.compile(f"{_LOWER}{{2}}{_UPPER}{_LOWER}{{2}}"),
+    re.compile(_narrow(r"\d")),
+)
+
+
+def _patterns(text: str) -> _LinePatterns:
+    """The patterns for ``text``: of ASCII, of ``_NARROW_CHARS`` or of any character."""
+    if text.isascii():
+        return _ASCII_PATTERNS
+    return _FULL_PATTERNS if _BEYOND_NARROW.search(text) else _NARROW_PATTERNS
+
+
 @dataclass(slots=True)
 class LineScore:
     """Features and score of one non-blank line (0-based index into ``Document.lines``)."""
@@ -320,7 +357,8 @@ def _score_line(
         fwr = 0.0
         r += 1.0
         cues.append("no words")
-    digits = len((_ASCII_DIGIT if text.isascii() else _DIGIT).findall(text)) if _ANY_DIGIT.search(text) else 0
+    p = _patterns(text)
+    digits = len(p.digit.findall(text)) if _ANY_DIGIT.search(text) else 0
     nonspace = n - text.count(" ")
     if nonspace and digits / nonspace >= 0.4:
         r += 1.2
@@ -347,7 +385,7 @@ def _score_line(
         r += 0.8 if n < 80 else 0.3
         cues.append("link")
     if n < 200:
-        if (_ASCII_GLUED if text.isascii() else _GLUED).search(text):
+        if p.glued.search(text):
             r += 0.4
         if ("©" in text or (text[0] in "(cC" and text[:9].casefold().startswith(("(c)", "copyright")))) and _COPYRIGHT.search(text):
             r += 1.5
@@ -468,10 +506,9 @@ def _copy_score(s: LineScore, index: int) -> LineScore:
 
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
-    if text.isascii():
-        return _ASCII_TOKEN.findall(text)
-    if not _WIDE.search(text):
-        return _FW_TOKEN.findall(text)
+    p = _patterns(text)
+    if p is not _FULL_PATTERNS or not _WIDE.search(text):
+        return p.token.findall(text)
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
 
 
