@@ -1034,7 +1034,7 @@ def _fold_for_stems(text: str) -> str:
 def _dateline(s: LineScore) -> bool:
     """A date or a time in a line of at most 10 words; ``_DATEISH`` needs a digit, looked for first."""
     t = s.text
-    return s.words <= 10 and (_ASCII_DIGIT if t.isascii() else _DIGIT).search(t) is not None and _DATEISH.search(t) is not None
+    return s.words <= 10 and _patterns(t).digit.search(t) is not None and _DATEISH.search(t) is not None
 
 
 def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabulary) -> None:
