@@ -20,12 +20,11 @@ features of the scorer when those rules are active.
 from __future__ import annotations
 
 import inspect
-import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 
@@ -76,6 +75,8 @@ class StructureVocabulary:
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
     #: first characters of a line -> whether a comment marker can start with them (filled on use)
     marker_heads: dict[str, bool] = field(default_factory=dict)
+    #: normalized line -> ``_byline`` of it (filled on use)
+    bylines: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def is_comment_marker(self, text: str) -> bool:
         """``comment_marker_re`` matches ``text``; most lines are ruled out by their first
@@ -200,6 +201,43 @@ _TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = compile_regex(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
 
 
+class _LinePatterns(NamedTuple):
+    """``_FW_TOKEN``, ``_GLUED`` and ``_DIGIT``, or the same for the lines of a narrower alphabet."""
+
+    token: Any
+    glued: Any
+    digit: Any
+
+
+_FULL_PATTERNS = _LinePatterns(_FW_TOKEN, _GLUED, _DIGIT)
+_ASCII_PATTERNS = _LinePatterns(_ASCII_TOKEN, _ASCII_GLUED, _ASCII_DIGIT)
+#: Latin-1, general punctuation and currency signs (most lines of Western European languages):
+#: a line of these characters only is matched by the standard library's engine, with the
+#: regex module's own classes on them (several times faster than the regex module)
+_NARROW_CHARS = "".join(map(chr, [*range(0x100), *range(0x2000, 0x2070), *range(0x20A0, 0x20D0)]))
+_BEYOND_NARROW = re.compile("[^\x00-\xff\u2000-\u206f\u20a0-\u20cf]")
+
+
+def _narrow(prop: str) -> str:
+    """The characters of ``_NARROW_CHARS`` that the regex module's ``prop`` matches, as a class of ``re``."""
+    return "[" + "".join(map(re.escape, compile_regex(prop).findall(_NARROW_CHARS))) + "]"
+
+
+_LETTER, _LOWER, _UPPER = _narrow(r"\p{L}"), _narrow(r"\p{Ll}"), _narrow(r"\p{Lu}")
+_NARROW_PATTERNS = _LinePatterns(
+    re.compile(f"{_LETTER}+(?:['’](?={_LETTER}))?"),
+    re.compile(f"{_LOWER}{{2}}{_UPPER}{_LOWER}{{2}}"),
+    re.compile(_narrow(r"\d")),
+)
+
+
+def _patterns(text: str) -> _LinePatterns:
+    """The patterns for ``text``: of ASCII, of ``_NARROW_CHARS`` or of any character."""
+    if text.isascii():
+        return _ASCII_PATTERNS
+    return _FULL_PATTERNS if _BEYOND_NARROW.search(text) else _NARROW_PATTERNS
+
+
 @dataclass(slots=True)
 class LineScore:
     """Features and score of one non-blank line (0-based index into ``Document.lines``)."""
@@ -319,7 +357,8 @@ def _score_line(
         fwr = 0.0
         r += 1.0
         cues.append("no words")
-    digits = len((_ASCII_DIGIT if text.isascii() else _DIGIT).findall(text)) if _ANY_DIGIT.search(text) else 0
+    p = _patterns(text)
+    digits = len(p.digit.findall(text)) if _ANY_DIGIT.search(text) else 0
     nonspace = n - text.count(" ")
     if nonspace and digits / nonspace >= 0.4:
         r += 1.2
@@ -346,7 +385,7 @@ def _score_line(
         r += 0.8 if n < 80 else 0.3
         cues.append("link")
     if n < 200:
-        if (_ASCII_GLUED if text.isascii() else _GLUED).search(text):
+        if p.glued.search(text):
             r += 0.4
         if ("©" in text or (text[0] in "(cC" and text[:9].casefold().startswith(("(c)", "copyright")))) and _COPYRIGHT.search(text):
             r += 1.5
@@ -395,7 +434,7 @@ _FAST_CHARS = 160
 _PROSE_LEN = 250
 _PROSE_FWR = 0.4
 #: what ``_prose_line`` takes off the words it counts, so that ``eau,`` and ``(the`` are words
-_strip_edges = operator.methodcaller("strip", "\"“”‘«»()[]{}.,;:!?…*—–-_/")
+_EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
 
 
 def _wide_ends(text: str) -> bool:
@@ -422,7 +461,7 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
         fwr = _PROSE_FWR
     else:
         inside = text.count(". ") + text.count("? ") + text.count("! ")
-        words = [*map(_strip_edges, text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS])]
+        words = [w.strip(_EDGES) for w in text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]]
         hits = sum(map(fw.__contains__, words))
         for w in words:
             if "'" in w or "’" in w:  # l'eau: "l'" is a function word, as the tokenizer splits it
@@ -467,10 +506,9 @@ def _copy_score(s: LineScore, index: int) -> LineScore:
 
 def _tokens(text: str) -> list[str]:
     """Words; in Chinese and Japanese, which have no spaces, every character is one."""
-    if text.isascii():
-        return _ASCII_TOKEN.findall(text)
-    if not _WIDE.search(text):
-        return _FW_TOKEN.findall(text)
+    p = _patterns(text)
+    if p is not _FULL_PATTERNS or not _WIDE.search(text):
+        return p.token.findall(text)
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
 
 
@@ -531,7 +569,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         # a language without a pack: the document's own frequent short words
         long = [t for t in texts if len(t) >= 100]
         ffw = frozenset(_adaptive_function_words(long, [_tokens(t) for t in long])) or vocab.all_function_words
-    counts = Counter(norms[i] for i in idx if norms[i])
+    counts = Counter(filter(None, map(norms.__getitem__, idx)))
     scores = []
     # a site repeats its menus and buttons on the page and across its pages: a line scored
     # before is copied from an untouched copy (the analysis changes each line's score afterwards)
@@ -542,7 +580,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         if phrase is None and n >= _FAST_LEN and (n >= _PROSE_LEN or _ends_sentence(t)) and (t.isascii() or not _wide_ends(t)):
             scores.append(_prose_line(i, t, ffw))
             continue
-        repeated = counts[norms[i]] > 1 and n < 80
+        repeated = n < 80 and counts[norms[i]] > 1
         key = (t, repeated, phrase, ffw)
         twin = memo.get(key)
         if twin is None:
@@ -583,7 +621,7 @@ def _confirm_fields(scores: list[LineScore]) -> None:
 def _find_core(scores: list[LineScore], params: Params, limit: int | None) -> list[tuple[int, int]]:
     """Spans of dense prose: maximal-sum segments of the line masses (prose > 0, residue < 0)."""
     n = len(scores) if limit is None else limit
-    mass = [_mass(s) for s in scores[:n]]
+    mass = [*map(_mass, scores[:n])]
     spans: list[tuple[int, int]] = []
 
     def best(lo: int, hi: int) -> tuple[float, int, int]:
@@ -735,10 +773,6 @@ def _mass(s: LineScore) -> float:
     return -min(s.intrinsic * 30 + 10, _MASS_CAP)
 
 
-def _clip(r: float) -> float:
-    return max(-3.0, min(3.0, r))
-
-
 def _decide(
     scores: list[LineScore],
     core: list[tuple[int, int]],
@@ -758,8 +792,7 @@ def _decide(
     first, last = core[0][0], core[-1][1]
     in_core = [False] * n
     for a, b in core:
-        for j in range(a, b + 1):
-            in_core[j] = True
+        in_core[a : b + 1] = [True] * (b + 1 - a)
     for j, s in enumerate(scores):
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
@@ -811,7 +844,8 @@ def _decide(
                 run_len[x] = 0
         j = k
     strong_after = 0  # strong residue lines between the end of the core and this line
-    clipped = [*map(_clip, [s.intrinsic for s in scores])]  # the neighbours' intrinsic scores, clipped
+    # the neighbours' intrinsic scores, clipped to [-3, 3]
+    clipped = [-3.0 if r < -3.0 else 3.0 if r > 3.0 else r for r in [s.intrinsic for s in scores]]
     for j, s in enumerate(scores):
         if comment is not None and comment[0] <= j <= comment[1]:
             continue
@@ -969,7 +1003,38 @@ _LEDE_CHARS = 300
 
 def _stems(text: str) -> set[str]:
     """Word beginnings (5 letters) of the longer words: 'dénonce' and 'dénoncé' share one."""
-    return {w.casefold()[:5] for w in _TITLE_WORD.findall(text)}
+    return {w[:5] for w in map(str.casefold, _TITLE_WORD.findall(text))}
+
+
+#: characters beyond Latin-1 that no stem holds (uncased punctuation and spaces of Latin-script
+#: text): ``_fold_for_stems`` replaces them with NUL, which no stem holds either
+_UNSTEMMED = "’‘“”–—…€\u202f\u2009"
+#: Latin-1 byte -> the byte of its casefold (ß and µ, whose casefold is no Latin-1 character, stay)
+_LATIN1_FOLD = bytes(ord(f) if len(f := chr(b).casefold()) == 1 and ord(f) < 256 else b for b in range(256))
+
+
+def _fold_for_stems(text: str) -> str:
+    """``text.casefold()`` with the characters of ``_UNSTEMMED`` as NUL: a stem is in one if it is in the other.
+
+    Text in a Latin-script language is casefolded through a Latin-1 byte table, several
+    times faster than ``str.casefold``; other text (or with ß or µ) goes through the latter.
+    """
+    for c in _UNSTEMMED:
+        if c in text:
+            text = text.replace(c, "\0")
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.casefold()
+    if b"\xdf" in raw or b"\xb5" in raw:
+        return text.casefold()
+    return raw.translate(_LATIN1_FOLD).decode("latin-1")
+
+
+def _dateline(s: LineScore) -> bool:
+    """A date or a time in a line of at most 10 words; ``_DATEISH`` needs a digit, looked for first."""
+    t = s.text
+    return s.words <= 10 and _patterns(t).digit.search(t) is not None and _DATEISH.search(t) is not None
 
 
 def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabulary) -> None:
@@ -979,21 +1044,23 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
     # the title shares its words with the first paragraphs (any language, any site)
     best: tuple[float, int, int] = (0.0, 0, 0)
     best_j = -1
+    # the datelines among the lines that are not strong (both loops below ask)
+    dated = {j: _dateline(s) for j in range(lo, first) if not (s := scores[j]).strong}
     for j in range(lo, first):
         s = scores[j]
         if s.strong or s.words == 0 or s.length > 200 or s.list_item or s.key_value or s.numeric:
             continue
         if s.text.endswith(".") and not s.text.endswith(".."):
             continue  # a caption or a sentence, not a title
-        if _DATEISH.search(s.text) and s.words <= 10:
+        if dated[j]:
             continue  # the dateline
         words = _stems(s.text)
         if not words:
             continue
         if lede is None:
             # a title's words come back early in the article: its first sentences suffice
-            lede = " ".join(x.text[:_LEDE_CHARS] for x in scores[first : first + 6] if x.intrinsic < -1.0).casefold()
-        shared = sum(1 for w in words if w in lede)
+            lede = _fold_for_stems(" ".join(x.text[:_LEDE_CHARS] for x in scores[first : first + 6] if x.intrinsic < -1.0))
+        shared = sum(map(lede.__contains__, words))
         overlap = shared / len(words)
         rank = (overlap * min(1.0, len(words) / 3) + 0.05 * shared, shared, s.words)
         if overlap >= 0.2 and (len(words) > 1 or overlap == 1.0) and rank > best:
@@ -1005,10 +1072,10 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         s = scores[j]
         if s.strong:
             continue
-        if _DATEISH.search(s.text) and s.words <= 10:
+        if dated[j]:
             s.protected = s.protected or "dateline"
             top = j
-        elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text)):
+        elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text))[0] >= 0:
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words
@@ -1071,9 +1138,26 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
-def _byline(vocab: StructureVocabulary, norm: str) -> Any:
-    """The match of a byline prefix at the start of a normalized line, or None."""
-    return vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+def _byline(vocab: StructureVocabulary, norm: str) -> tuple[int, str]:
+    """(end of the byline prefix at the start of a normalized line or -1, the author's name or "").
+
+    The name is the first two or three words after the prefix, up to a comma or a bar.
+    Remembered per line: the head's lines are asked about twice per document, and a
+    site's bylines repeat across its pages.
+    """
+    hit = vocab.bylines.get(norm)
+    if hit is None:
+        if len(vocab.bylines) >= _MEMO_MAX:
+            vocab.bylines.clear()
+        m = vocab.byline_re.match(norm) if norm.startswith(vocab.byline_starts) else None
+        if m is None:
+            hit = (-1, "")
+        else:
+            rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
+            name = " ".join(rest)
+            hit = (m.end(), name if len(rest) >= 2 and len(name) >= 6 else "")
+        vocab.bylines[norm] = hit
+    return hit
 
 
 def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) -> None:
@@ -1087,14 +1171,12 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if s.words > 12 or s.strong:
             continue
         norm = s.norm or normalize_line(s.text)
-        m = _byline(vocab, norm)
-        if not m:
-            continue
-        rest = _NAME_END.split(norm[m.end() :].strip())[0].split()[:3]
-        if len(rest) >= 2 and len(" ".join(rest)) >= 6:
-            names.add(" ".join(rest))
+        name = _byline(vocab, norm)[1]
+        if name:
+            names.add(name)
     if not names:
         return
+    heads = tuple(names)
     # only after half of the document's prose: the byline itself is at the top
     total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
     seen = 0
@@ -1105,11 +1187,11 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         if seen < 0.5 * total or s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
-        m = _byline(vocab, low)
-        if m:
-            low = low[m.end() :].strip()
+        end = _byline(vocab, low)[0]
+        if end >= 0:
+            low = low[end:].strip()
         # "Jane Doe", "By Jane Doe", "Jane Doe covers city hall for…", "More by Jane Doe"
-        if any(low.startswith(name) or (s.length < 60 and name in low) for name in names):
+        if low.startswith(heads) or (s.length < 60 and any(name in low for name in names)):
             found.append(s)
     # an author box is one or two lines; the name on many lines is the credit of the
     # article's own pictures ("Dig a hole in the oasis. (Lucy Akins)")
