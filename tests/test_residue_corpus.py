@@ -129,3 +129,17 @@ def test_per_layer_figures(labels: dict[str, dict[str, Any]], flagged: dict[str,
     with capsys.disabled():
         print("\nresidue corpus, per layer:\n" + "\n".join(rows))
     assert rows
+
+
+def test_a_document_ending_with_a_line_it_repeats_does_not_crash() -> None:
+    """A pasted tweet printed twice as the last lines (found in the 100 MB benchmark corpus):
+    the heading test looked at the line after the document's last one (RES008-010 crashed)."""
+    from corpuslint.api import Linter
+
+    para = ("Le conseil municipal a voté le budget après trois heures de débat, et l'opposition a dénoncé "
+            "une hausse des impôts locaux que la majorité juge nécessaire pour financer les écoles.")
+    tweet = "L'information a été confirmée par TikTok à l'AFP. https://t.co/iHfQUjfq2x — Netflix (@netflix) June 15, 2021"
+    text = "Titre de l'article\n\n" + para + "\n\n" + para.replace("budget", "budget annexe") + f"\n\n{tweet}\n\n{tweet}\n"
+    findings = Linter().lint_text(text)
+    assert not [f.message for f in findings if f.code == "CL001"]
+    assert {f.code for f in findings} >= {"DUP001"}  # the repeat itself is still reported

@@ -884,7 +884,7 @@ _LONG_GAP = 40
 def _headings(scores: list[LineScore], first: int, last: int) -> set[str]:
     """Normalized text of the article's headings: short lines of the core followed by prose."""
     out: set[str] = set()
-    for j in range(first, min(last, len(scores) - 1) + 1):
+    for j in range(first, min(last + 1, len(scores) - 1)):  # the document's last line is followed by nothing
         s = scores[j]
         if s.repeats > 1 and not s.strong and not s.ends_sentence and s.length < 150 and scores[j + 1].intrinsic < -1.0:
             out.add(s.norm)
