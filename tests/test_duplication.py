@@ -396,3 +396,25 @@ def test_dup002_quick_exit_never_hides_a_repeat() -> None:
             assert d._has_repeated_ngram(dup, n), text
             tested += 1
     assert tested > 50
+
+
+@given(st.sets(st.integers(min_value=-(2**63), max_value=2**63 - 1), min_size=1, max_size=60),
+       st.sets(st.integers(min_value=-(2**63), max_value=2**63 - 1), min_size=1, max_size=60),
+       st.sets(st.integers(min_value=-5, max_value=5), max_size=11))
+def test_shared_shingles_counted_on_sorted_arrays_as_on_sets(a: set[int], b: set[int], both: set[int]) -> None:
+    """DUP102's confirmation counts shared shingles on sorted arrays (a tenth of a set's memory)."""
+    import numpy as np
+
+    from corpuslint.families.duplication import _common
+
+    a, b = a | both, b | both
+    arrays = [np.array(sorted(x), dtype=np.int64) for x in (a, b)]
+    assert _common(*arrays) == _common(*reversed(arrays)) == len(a & b)
+
+
+def test_shingle_array_holds_the_shingle_set() -> None:
+    from corpuslint.families.duplication import _shingle_array, _shingle_set
+
+    for text in ["", "un mot", "le chat dort sur le tapis et le chat dort encore " * 5, "Раз два три четыре пять шесть"]:
+        arr = _shingle_array(text, 5)
+        assert list(arr) == sorted(_shingle_set(text, 5))
