@@ -13,7 +13,9 @@ off-by-default ones too, as `--select DUP` does). "startup" is corpuslint on an 
 (interpreter, imports, plugins, packs): the "net" columns subtract it, which is what a
 bigger corpus would see. `--cache-files N` also measures the result cache: a corpus of N files
 linted with the default rules twice (`--jobs` default), the second run over the unchanged corpus.
-Run on demand; never part of the test suite. The machine is shared: compare runs of one session.
+The configurations run in rounds (one run of each per round), so that a shared machine's drift
+moves them alike. Run on demand; never part of the test suite. The machine is shared: compare
+runs of one session.
 """
 
 from __future__ import annotations
@@ -158,10 +160,19 @@ def main() -> None:
           f"{os.cpu_count()} CPUs; family runs: {a.family_rules} rules")
     print(f"{'configuration':<28} {'wall s':>7} {'MB/s/core':>10} {'net MB/s/core':>14} {'docs/s/core':>12} "
           f"{'peak RSS MB':>12}")
+    # the configurations run in rounds, one run of each per round: a shared machine that slows
+    # down or speeds up halfway moves every configuration's median alike (the ratios hold)
+    walls: dict[str, list[float]] = {name: [] for name, _, _ in configs}
+    peaks: dict[str, int] = {name: 0 for name, _, _ in configs}
+    for _ in range(a.repeat):
+        for name, cmd, _ in configs:
+            w, peak = timed(cmd)
+            walls[name].append(w)
+            peaks[name] = max(peaks[name], peak)
     rows: dict[str, float] = {}
     startup = 0.0
-    for name, cmd, cores in configs:
-        w, peak = median_of(cmd, a.repeat)
+    for name, _, cores in configs:
+        w, peak = statistics.median(walls[name]), peaks[name]
         rows[name] = w
         if name.startswith("startup"):
             startup = w
@@ -176,8 +187,9 @@ def main() -> None:
               f"{(enc - startup) / floor:.1f}x")
     j1, j2 = (f"default rules, --jobs {j}" for j in (a.jobs + a.jobs)[:2])
     if j1 in rows and j2 in rows and j1 != j2:
+        per_round = statistics.median(x / y for x, y in zip(walls[j1], walls[j2]))
         print(f"speed-up {j2} vs {j1}: {rows[j1] / rows[j2]:.2f}x (net of startup: "
-              f"{(rows[j1] - startup) / (rows[j2] - startup):.2f}x)")
+              f"{(rows[j1] - startup) / (rows[j2] - startup):.2f}x; median of the rounds' ratios: {per_round:.2f}x)")
     if a.cache_files:
         c = cache_runs(a.cache_files, a.repeat, [*cl])
         rows.update({f"cache: first run, {a.cache_files} files": c["first"],
