@@ -42,10 +42,14 @@ def default_folder() -> Path | None:
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA")
         return Path(base) / "corpuslint" if base else None
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "corpuslint"
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "corpuslint"
+    base = os.environ.get("XDG_CACHE_HOME") if sys.platform != "darwin" else None
+    if base:
+        return Path(base) / "corpuslint"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):  # no home folder (a service account): no store
+        return None
+    return home / ("Library/Caches" if sys.platform == "darwin" else ".cache") / "corpuslint"
 
 
 def store_file(folder: Path) -> Path:

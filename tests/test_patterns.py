@@ -197,3 +197,23 @@ def test_a_second_run_compiles_nothing_and_finds_the_same(tmp_path: Path) -> Non
     assert second == first
     off, three = _run(Path("0"), seeds, "3")  # store off: compiles everything, same findings
     assert off == first and three["LOADED"] == 0
+
+
+def test_no_home_folder_no_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process without a home folder (a service account, HOME unset) runs without the store."""
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("CORPUSLINT_PATTERN_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert default_folder() is None
+
+
+def test_corpuslint_runs_without_home(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "CORPUSLINT_PATTERN_CACHE")}
+    (tmp_path / "a.txt").write_text("Un texte propre, sans défaut.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "corpuslint", "--isolated", "--no-cache", str(tmp_path)],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr  # 1: a finding (no date)
+    assert "DAT001" in proc.stdout
