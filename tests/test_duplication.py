@@ -249,6 +249,32 @@ def test_shared_boilerplate_is_res101_not_a_near_duplicate(tmp_path: Path) -> No
     assert len(got) == 5
 
 
+def test_res101_packed_signature_reads_back_and_old_lists_still_work(tmp_path: Path) -> None:
+    """RES101 keeps 16 bytes per line in the main process; a cache or shard written before (a
+    list of (hash, line, width) tuples) gives the same findings."""
+    from corpuslint.families.residue import SharedBoilerplateLine, _lines_of
+    from corpuslint.model import Document
+    from corpuslint.rule import DocRef, RuleContext
+
+    footer = "Rejoignez la communauté Clubic\nSuivez-nous pour ne rien rater de l'actu tech !\n"
+    rule = SharedBoilerplateLine()
+    options = {"min-documents": 3, "min-share": 0.0, "min-length": 4, "max-lines": 500}
+    packed, lists = [], []
+    for i, body in enumerate([A, B, C, A.replace("Le conseil", "La mairie"), B + "\n\n" + C]):
+        text = body + footer
+        doc = Document(path=f"{i}.txt", raw=text.encode(), text=text)
+        sig = rule.collect(doc, RuleContext(document=doc, options=options))
+        assert isinstance(sig, bytes) and len(sig) % 16 == 0 and len(sig) > 32
+        hashes, at, widths = _lines_of(sig)
+        assert all(0 <= h < 2**64 for h in hashes) and list(at) == sorted(at)
+        assert [w - 1 for w in widths] == [len(doc.lines[ln - 1]) for ln in at]
+        packed.append((DocRef(f"{i}.txt"), sig))
+        lists.append((DocRef(f"{i}.txt"), list(zip(hashes, at, widths))))
+    found = [(v.ref, v.message, v.line, v.end_line, v.end_column) for v in rule.finalize(packed, options)]
+    assert len(found) == 5 and all("shared by 5 documents" in m for _, m, _, _, _ in found)
+    assert found == [(v.ref, v.message, v.line, v.end_line, v.end_column) for v in rule.finalize(lists, options)]
+
+
 # -- keyed phases (the Ray engine's group-by) give the local verdicts -------------------------------
 @pytest.mark.parametrize("code", ["DUP101", "DUP102"])
 def test_keyed_phases_match_local_finalize(code: str) -> None:

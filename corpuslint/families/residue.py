@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
-from collections import Counter
+import sys
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -351,7 +352,7 @@ class SharedBoilerplateLine(CorpusRule):
         lines = doc.lines
         norms = normalized_lines(doc)  # shared with the phrase rules; "" for the long paragraphs
         idx = range(len(lines)) if len(lines) <= limit else [*range(limit // 2), *range(len(lines) - limit // 2, len(lines))]
-        out = []
+        hashes, at, widths = array("Q"), array("I"), array("I")
         seen = set()
         for i in idx:
             key = norms[i]
@@ -361,19 +362,25 @@ class SharedBoilerplateLine(CorpusRule):
             if h in seen:
                 continue
             seen.add(h)
-            out.append((h, i + 1, len(lines[i]) + 1))
-        return out
+            hashes.append(h)
+            at.append(i + 1)
+            widths.append(len(lines[i]) + 1)
+        # packed, little-endian: 16 bytes per line (a list of tuples of ints took ~100, and the
+        # main process keeps every document's signature until the corpus phase)
+        if _BIG_ENDIAN:
+            for a in (hashes, at, widths):
+                a.byteswap()
+        return hashes.tobytes() + at.tobytes() + widths.tobytes()
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
-        counts: Counter[int] = Counter()
-        for _, sig in signatures:
-            counts.update(h for h, _, _ in sig)
         threshold = max(options["min-documents"], options["min-share"] * len(signatures))
-        shared = {h for h, n in counts.items() if n >= threshold}
+        counts = _shared_counts(signatures, threshold)
+        shared = counts.keys()
         if not shared:
             return
         for ref, sig in signatures:
-            hits = sorted((ln, h, width) for h, ln, width in sig if h in shared)
+            hashes, at, widths = _lines_of(sig)
+            hits = sorted((ln, h, width) for h, ln, width in zip(hashes, at, widths) if h in shared)
             block: list[tuple[int, int, int]] = []
             for hit in [*hits, (-1, 0, 0)]:
                 if block and hit[0] != block[-1][0] + 1:
@@ -392,6 +399,46 @@ class SharedBoilerplateLine(CorpusRule):
                     block = []
                 if hit[0] >= 0:
                     block.append(hit)
+
+
+def _lines_of(sig: Any) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
+    """A RES101 signature's (line hashes, line numbers, widths + 1): from its packed bytes, or
+    from the list of (hash, line, width) tuples of a cache or shard written before it was packed."""
+    if not isinstance(sig, bytes):
+        return tuple(zip(*sig)) or ((), (), ())  # type: ignore[return-value]
+    n = len(sig) // 16
+    hashes, at, widths = array("Q"), array("I"), array("I")
+    hashes.frombytes(sig[: 8 * n])
+    at.frombytes(sig[8 * n : 12 * n])
+    widths.frombytes(sig[12 * n :])
+    if _BIG_ENDIAN:
+        for a in (hashes, at, widths):
+            a.byteswap()
+    return hashes, at, widths
+
+
+def _shared_counts(signatures: Sequence[tuple[DocRef, Any]], threshold: float) -> dict[int, int]:
+    """The line hashes found in at least ``threshold`` documents, with their counts.
+
+    Counted in one numpy array of every document's hashes (8 bytes per line of the corpus),
+    not a Counter: nearly every line of a corpus is its own, and a dict entry for each took
+    more memory than all the signatures.
+    """
+    from corpuslint.families import minhash
+
+    np = minhash._np()
+    parts = [
+        np.frombuffer(sig, dtype="<u8", count=len(sig) // 16) if isinstance(sig, bytes)
+        else np.fromiter((h for h, _, _ in sig), dtype=np.uint64)
+        for _, sig in signatures
+    ]
+    values, n = np.unique(np.concatenate(parts) if parts else np.empty(0, np.uint64), return_counts=True)
+    keep = n >= threshold
+    return dict(zip(values[keep].tolist(), n[keep].tolist()))
+
+
+_BIG_ENDIAN = sys.byteorder == "big"
+assert array("Q").itemsize == 8 and array("I").itemsize == 4  # the packing above
 
 
 def _phrase_source(r: PhraseRule, cue: str) -> LineSource:
