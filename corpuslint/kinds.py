@@ -212,13 +212,18 @@ def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None
             if low is None:
                 return None
             hay = low
-        i = hay.find(lit)
-        while i != -1:
-            line = bisect.bisect_right(doc.line_starts, i) - 1
-            found.add(line)
-            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(hay)
-            i = hay.find(lit, nxt)
+        mark_lines(hay, lit, doc.line_starts, found)
     return sorted(found)
+
+
+def mark_lines(hay: str, lit: str, line_starts: list[int], found: set[int]) -> None:
+    """Add to ``found`` the 0-based lines (``line_starts``: their offsets) of ``hay`` holding ``lit``."""
+    i = hay.find(lit)
+    while i != -1:
+        line = bisect.bisect_right(line_starts, i) - 1
+        found.add(line)
+        nxt = line_starts[line + 1] if line + 1 < len(line_starts) else len(hay)
+        i = hay.find(lit, nxt)
 
 
 @dataclass(frozen=True)

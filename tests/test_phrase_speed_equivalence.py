@@ -30,6 +30,7 @@ from corpuslint.kinds import (
     _lower_text,
     _optional_opening,
     _pattern_shape,
+    mark_lines,
 )
 from corpuslint.model import Document
 from corpuslint.session import open_session
@@ -133,12 +134,7 @@ def _reference_lines_holding(doc: Document, literals: tuple[str, ...]) -> list[i
             if low is None:
                 return None
             text = low
-        i = text.find(lit)
-        while i != -1:
-            line = bisect.bisect_right(doc.line_starts, i) - 1
-            found.add(line)
-            nxt = doc.line_starts[line + 1] if line + 1 < len(doc.line_starts) else len(text)
-            i = text.find(lit, nxt)
+        mark_lines(text, lit, doc.line_starts, found)
     return sorted(found)
 
 
