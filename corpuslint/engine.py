@@ -1279,7 +1279,7 @@ def _frozen_gc() -> Iterator[None]:
 
     A collection in a forked worker otherwise walks (and writes to the headers of) every
     object of the parent, copying their memory pages one by one. On the 10 MB benchmark at
-    --jobs 2: wall 3.09-3.18 -> 3.03-3.05 s, CPU 5.66-5.76 -> 5.54-5.56 s. Not frozen for
+    --jobs 2 (medians of 8 alternating runs): wall 3.105 -> 3.054 s, CPU 5.86 -> 5.76 s. Not frozen for
     good in this process unless it was already (the CLI freezes its run-long state; a host
     program's collector stays as it was).
     """
