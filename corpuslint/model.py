@@ -9,10 +9,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from itertools import accumulate
 from json.encoder import encode_basestring as _q  # the C encoder of json.dumps(ensure_ascii=False)
 from typing import Any
 
@@ -132,15 +133,11 @@ class Document:
     @cached_property
     def line_starts(self) -> list[int]:
         """Character offset of the start of every line (``\\n``, ``\\r\\n`` and lone ``\\r`` end lines)."""
-        starts = [0]
         text = self.text
         if "\r" not in text:
-            find = text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            return starts
+            # each line starts one character (its "\n") after the previous one ends
+            return list(accumulate(map(_PLUS_ONE, map(len, self.lines[:-1])), initial=0))
+        starts = [0]
         for m in _NEWLINE.finditer(text):
             starts.append(m.end())
         return starts
@@ -169,23 +166,26 @@ class Document:
         """Blank-line separated blocks; without any blank line, one paragraph per line."""
         lines = self.lines
         starts = self.line_starts
-        blank = [not ln.strip() for ln in lines]
-        has_blank = any(blank[i] for i in range(len(lines)) if 0 < i < len(lines) - 1)
-        out: list[Paragraph] = []
-        i = 0
+        text = self.text
         n = len(lines)
-        while i < n:
-            if blank[i]:
-                i += 1
-                continue
-            j = i
-            if has_blank:
-                while j + 1 < n and not blank[j + 1]:
-                    j += 1
+        # str.isspace and str.strip agree on what white space is
+        blank = [i for i, ln in enumerate(lines) if not ln or ln.isspace()]
+        out: list[Paragraph] = []
+        new = object.__new__
+        if any(0 < i < n - 1 for i in blank):
+            runs: Iterable[tuple[int, int]] = zip([-1, *blank], [*blank, n])  # blank lines around each block
+            runs = [(a + 1, b - 1) for a, b in runs if b > a + 1]
+        else:
+            skip = set(blank)
+            runs = [(i, i) for i in range(n) if i not in skip]
+        for i, j in runs:
             start = starts[i]
             end = starts[j] + len(lines[j])
-            out.append(Paragraph(len(out), i + 1, j + 1, start, end, self.text[start:end]))
-            i = j + 1
+            # a frozen dataclass's __init__ sets each field through object.__setattr__
+            para = new(Paragraph)
+            para.__dict__.update(index=len(out), start_line=i + 1, end_line=j + 1, start=start, end=end,
+                                 text=text[start:end])
+            out.append(para)
         return out
 
     @cached_property
@@ -222,6 +222,7 @@ class Document:
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_PLUS_ONE = (1).__add__
 
 
 @dataclass(frozen=True)

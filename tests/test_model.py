@@ -44,6 +44,47 @@ def test_document_without_blank_lines_has_one_paragraph_per_line() -> None:
     assert [p.start_line for p in d.paragraphs] == list(range(1, 8))
 
 
+def _reference_structure(text: str) -> tuple[list[int], list[tuple[int, int, int, int, int, str]]]:
+    """The line starts and paragraphs as the first, line-by-line implementation computed them."""
+    import re
+
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    lines = re.split(r"\r\n|\r|\n", text)
+    blank = [not ln.strip() for ln in lines]
+    has_blank = any(blank[i] for i in range(len(lines)) if 0 < i < len(lines) - 1)
+    out = []
+    i, n = 0, len(lines)
+    while i < n:
+        if blank[i]:
+            i += 1
+            continue
+        j = i
+        if has_blank:
+            while j + 1 < n and not blank[j + 1]:
+                j += 1
+        start, end = starts[i], starts[j] + len(lines[j])
+        out.append((len(out), i + 1, j + 1, start, end, text[start:end]))
+        i = j + 1
+    return starts, out
+
+
+_LINES = st.lists(
+    st.one_of(st.just(""), st.just("  \t"), st.just("\u00a0\u2003"), st.just("\x1c"), st.text(max_size=12)),
+    max_size=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINES, st.sampled_from(["\n", "\r\n", "\r"]))
+def test_line_starts_and_paragraphs_match_the_line_by_line_reference(lines: list[str], end: str) -> None:
+    text = end.join(lines)
+    d = doc(text)
+    starts, paras = _reference_structure(text)
+    assert d.line_starts == starts
+    assert [(p.index, p.start_line, p.end_line, p.start, p.end, p.text) for p in d.paragraphs] == paras
+    assert all(p == type(p)(*astuple) for p, astuple in zip(d.paragraphs, paras))
+
+
 def test_script_and_language_guess() -> None:
     assert doc("Le chat est sur la table et il dort dans le salon.").language == "fr"
     assert doc("The cat is on the table and it sleeps in the room.").language == "en"
