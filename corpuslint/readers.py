@@ -40,6 +40,10 @@ _MAGIC = (
     b"\x7fELF",
     b"MZ",
 )
+#: the byte-order marks and binary signatures above
+_UNUSUAL_STARTS = (*(bom for bom, _ in _BOMS), *_MAGIC)
+#: the bytes looked at for NUL bytes and binary signatures
+_HEAD = 8192
 _SURROGATES = compile_regex("[\udc80-\udcff]+")
 #: chardet looks at this many bytes at most: enough to be sure, cheap on huge files
 _DETECT_BYTES = 256 * 1024
@@ -58,13 +62,20 @@ def decode_bytes(raw: bytes) -> Decoded:
     """Decode ``raw`` without ever raising; see the module docs for the order of attempts."""
     if not raw:
         return Decoded("", "utf-8", 1.0)
+    if not raw.startswith(_UNUSUAL_STARTS) and raw.find(b"\x00", 0, _HEAD) == -1:
+        # no byte-order mark, no binary signature, no NUL in the head: the checks below
+        # would all pass over it, straight to strict UTF-8 (the common case)
+        try:
+            return Decoded(raw.decode("utf-8"), "utf-8", 1.0)
+        except UnicodeDecodeError:
+            pass
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
                 return Decoded(raw.decode(enc), enc, 1.0)
             except UnicodeDecodeError:
                 break
-    head = raw[:8192]
+    head = raw[:_HEAD]
     if raw.startswith(_MAGIC) and not _looks_textual(head):
         return Decoded("", None, 1.0, binary=True)
     if b"\x00" in head:

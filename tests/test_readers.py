@@ -56,6 +56,21 @@ def test_utf16_without_bom_and_binary() -> None:
     assert decode_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").binary
 
 
+def test_what_the_utf8_fast_path_must_leave_to_the_full_checks() -> None:
+    # a binary signature that is valid UTF-8 is still binary
+    assert decode_bytes(b"%PDF-1.7\n1 0 obj\n").binary
+    assert decode_bytes(b"PK\x03\x04" + b"x" * 40).binary
+    # "MZ" opening a plain ASCII text is text (an executable's header is not ASCII)
+    assert (decode_bytes(b"MZ is a prefix, not a program").encoding, decode_bytes(b"MZ x").binary) == ("utf-8", False)
+    # a NUL byte in the first 8 KiB: UTF-16 or binary; past them: UTF-8 text holding a NUL
+    assert decode_bytes(b"ab\x00cd" * 10).encoding == "utf-16-le"
+    late = b"a" * 8192 + b"\x00z"
+    assert (decode_bytes(late).encoding, decode_bytes(late).binary, decode_bytes(late).text[-2:]) == ("utf-8", False, "\x00z")
+    # not UTF-8 after all: the full checks decide, as without the fast path
+    d = decode_bytes("Déjà vu, à l'été".encode("cp1252"))
+    assert d.encoding not in (None, "utf-8") and not d.binary and len(d.text) == 16
+
+
 def test_empty() -> None:
     d = decode_bytes(b"")
     assert (d.text, d.encoding, d.binary) == ("", "utf-8", False)
