@@ -444,3 +444,55 @@ def test_shingle_array_holds_the_shingle_set() -> None:
     for text in ["", "un mot", "le chat dort sur le tapis et le chat dort encore " * 5, "Раз два три четыре пять шесть"]:
         arr = _shingle_array(text, 5)
         assert list(arr) == sorted(_shingle_set(text, 5))
+
+
+def _in_spans_reference(found: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
+    """DUP002's former scan: for each word (start, end), whether it lies inside one of ``spans``."""
+    out = []
+    k = 0
+    for start, end in found:
+        while k < len(spans) and spans[k][1] < end:
+            k += 1
+        out.append(k < len(spans) and spans[k][0] <= start)
+    return out
+
+
+def test_words_outside_repeated_lines_as_the_linear_scan() -> None:
+    """_outside (a bisection per word of a run) counts what the scan over every word counted."""
+    import random
+
+    from corpuslint.families.duplication import _outside
+
+    rng = random.Random(11)
+    for _ in range(500):
+        cuts = sorted(rng.sample(range(200), rng.randint(0, 30)))
+        spans = [(a, z) for a, z in zip(cuts[::2], cuts[1::2]) if a < z]  # lines: sorted, disjoint
+        found, pos = [], 0
+        while pos < 200:  # words: sorted, disjoint, inside or across span boundaries
+            pos += rng.randint(0, 4)
+            end = pos + rng.randint(1, 8)
+            found.append((pos, end))
+            pos = end
+        ends = [z for _, z in spans]
+        covered = _in_spans_reference(found, spans)
+        for _ in range(5):
+            i = rng.randrange(len(found))
+            length = rng.randint(0, len(found) - i)
+            assert _outside(found[i : i + length], spans, ends) == sum(not c for c in covered[i : i + length])
+
+
+@pytest.mark.parametrize("unit", ["a", "é", "€", "\U0001F600", "a\ud800", "ﬁ"])
+def test_dup101_measures_short_keys_as_characters(unit: str) -> None:
+    """DUP101 skips a text whose key is under min-length // 2 characters (decoded only when it may be)."""
+    from corpuslint.families.duplication import DuplicateDocument, normalize_for_dup
+    from corpuslint.model import Document
+    from corpuslint.rule import RuleContext
+
+    rule = DuplicateDocument()
+    for min_length in (0, 1, 2, 7, 50):
+        for repeat in range(0, 60):
+            text = (unit * repeat + " ") * 3  # at least min-length characters of text, a key of any length
+            doc = Document(path="t.txt", raw=b"", text=text)
+            got = rule.collect(doc, RuleContext(doc, {"min-length": min_length}))
+            skipped = len(text) < min_length or len(normalize_for_dup(text)) < min_length // 2
+            assert (got is None) == skipped, (unit, min_length, repeat)

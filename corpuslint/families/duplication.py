@@ -20,6 +20,7 @@ import hashlib
 import inspect
 import operator
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
@@ -451,19 +452,20 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if runs is None:  # two different runs of words share a hash: take the reference scan
         runs = _greedy_repeats_reference(words, n)
     found: list[tuple[int, int]] | None = None  # the words' offsets: only for a document with a repeat
-    covered: list[bool] | None = None
+    spans: list[tuple[int, int]] = []
+    span_ends: list[int] = []
     for i, j, length in runs:
         run = words[i : i + length]
         if found is None:
             found = _token_spans(folded, tokens)
             # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
             spans = _repeated_line_spans(doc)
-            covered = _in_spans(found, spans) if spans else None
+            span_ends = [z for _, z in spans]
         start, end = found[i][0], found[i + length - 1][1]
         if (
             len(set(run)) >= max(3, n // 2)
             and sum(not w.isdigit() for w in run) >= n // 2
-            and (covered is None or sum(not c for c in covered[i : i + length]) >= n)  # not just a repeated line
+            and (not spans or _outside(found[i : i + length], spans, span_ends) >= n)  # not just a repeated line
         ):
             line, col = doc.position(found[j][0])
             yield Violation(f"{length} words repeat the passage at line {line}, column {col}", start, end)
@@ -639,15 +641,17 @@ def _repeated_line_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def _in_spans(found: Sequence[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
-    """For each word (start, end), whether it lies inside one of ``spans`` (both sorted by position)."""
-    out = []
-    k = 0
+def _outside(found: Sequence[tuple[int, int]], spans: list[tuple[int, int]], ends: list[int]) -> int:
+    """How many of the words (start, end) lie in none of ``spans`` (sorted by position, disjoint; ``ends`` their ends).
+
+    A word lies in the first span that ends at or after it, if in any: one bisection per word
+    of a run, where DUP002 scanned every word of the document.
+    """
+    count = 0
     for start, end in found:
-        while k < len(spans) and spans[k][1] < end:
-            k += 1
-        out.append(k < len(spans) and spans[k][0] <= start)
-    return out
+        k = bisect_left(ends, end)
+        count += k == len(spans) or spans[k][0] > start
+    return count
 
 
 # --------------------------------------------------------------------------- DUP003
@@ -831,7 +835,9 @@ class DuplicateDocument(CorpusRule):
         if len(doc.text) < ctx.options["min-length"]:
             return None
         dup = _dup_text(doc)
-        if len(dup.key) < ctx.options["min-length"] // 2:
+        shortest = ctx.options["min-length"] // 2
+        # a character takes at most 4 bytes of UTF-8: a long key is not decoded to be measured
+        if len(dup.key_bytes) < 4 * shortest and len(dup.key) < shortest:
             return None
         return dup.digest
 
