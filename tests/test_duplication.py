@@ -344,7 +344,8 @@ def _check_dup_text(text: str) -> None:
     assert d._fold(text)[1] == (plain and not d._INVISIBLE.search(nfkc.casefold()))
     assert dup.key == key == d.normalize_for_dup(text)
     words = key.split(" ") if key else []
-    assert dup.words == [w.encode("utf-8", "surrogatepass") for w in words]
+    assert [w for run in dup.word_runs for w in run] == [w.encode("utf-8", "surrogatepass") for w in words]
+    assert dup.n_words == len(words)
     assert dup.word_hashes.tolist() == minhash.word_hashes(words).tolist()
     want = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     assert dup.digest == int.from_bytes(want, "big")

@@ -38,10 +38,11 @@ _PUNCT = compile_regex(r"[\p{P}\p{S}\s]+")
 _PUNCT_ONLY = compile_regex(r"[\p{P}\p{S}]+")
 _PUNCT_CHAR = compile_regex(r"[\p{P}\p{S}]")
 _ASCII_BYTES = bytes(range(128))
-#: ASCII punctuation and symbols -> space, for bytes.translate (the ASCII-only fast path)
+#: the ASCII punctuation and symbols (spaces for the fast paths: _ASCII_FOLD, _fold_char)
 _ASCII_PUNCT = bytes(c for c in range(128) if _PUNCT_ONLY.fullmatch(chr(c)))
-_ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 _ASCII_PUNCT_TO_SPACE_STR = str.maketrans(dict.fromkeys(_ASCII_PUNCT.decode("ascii"), " "))
+#: bytes.translate table: ASCII letters to lower case (their casefold), ASCII punctuation and symbols to spaces
+_ASCII_FOLD = bytes(range(256)).lower().translate(bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT)))
 #: str.split() also splits at these four information separators, which \s does not match:
 #: a text that holds one takes the exact (slower) path
 _INFO_SEPARATORS = "\x1c\x1d\x1e\x1f"
@@ -88,7 +89,7 @@ def _fold(text: str) -> tuple[bytes, bool]:
     The bool says the text was already NFKC and had no invisible character (see _DupText.plain).
 
     No regex and no str.casefold run over the text (both look every character up, ~5-20 ns
-    each): bytes.lower and one bytes.translate fold the ASCII letters and punctuation, and
+    each): one bytes.translate folds the ASCII letters and punctuation, and
     the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are folded
     one by one (:func:`_fold_char`) and replaced with str.replace. str.casefold maps
     each character on its own, and what it gives is folded already (tests check both), so
@@ -101,8 +102,7 @@ def _fold(text: str) -> tuple[bytes, bool]:
         plain = unicodedata.is_normalized("NFKC", _plain_spaces(text))
         text = unicodedata.normalize("NFKC", text)
     raw = text.encode("utf-8", "surrogatepass")
-    # bytes.lower: the ASCII letters alone, their casefold
-    out = raw.lower().translate(_ASCII_PUNCT_TO_SPACE).decode("utf-8", "surrogatepass")
+    out = raw.translate(_ASCII_FOLD).decode("utf-8", "surrogatepass")
     rest = raw.translate(None, _ASCII_BYTES)  # whole multi-byte characters, concatenated
     if rest:
         for ch in set(rest.decode("utf-8", "surrogatepass")):
@@ -153,7 +153,7 @@ def _plain_spaces(text: str) -> str:
 class _DupText:
     """One document as the duplication rules see it, computed once and shared by all of them."""
 
-    __slots__ = ("_digest", "_grams", "_hashes", "_key", "_line_keys", "key_bytes", "line_key_bytes", "plain", "words")
+    __slots__ = ("_digest", "_grams", "_hashes", "_key", "_line_keys", "key_bytes", "line_key_bytes", "n_words", "plain", "word_runs")
 
     def __init__(self, doc: Document) -> None:
         self._key: str | None = None
@@ -179,7 +179,8 @@ class _DupText:
             key = _exact_key(text)
             self._key = key
             self.key_bytes = key.encode("utf-8", "surrogatepass")
-            self.words: list[bytes] = self.key_bytes.split(b" ") if key else []
+            self.word_runs: list[list[bytes]] = [self.key_bytes.split(b" ")] if key else []
+            self.n_words = sum(map(len, self.word_runs))
             return
         self.plain = self.plain and "ʼ" not in text
         # one bytes.split per line, reused for the line keys and the words (all loops in C)
@@ -188,8 +189,10 @@ class _DupText:
         self.line_key_bytes = list(map(b" ".join, split_lines))
         #: the normalized text in UTF-8 (surrogatepass)
         self.key_bytes = b" ".join(filter(None, self.line_key_bytes))
-        #: the normalized words of the whole text in UTF-8 (what DUP101 and DUP102 compare)
-        self.words = list(chain.from_iterable(split_lines))
+        #: the normalized words of the whole text in UTF-8 (what DUP101 and DUP102 compare), in
+        #: runs: a line's (the whole text's on the exact path); chained on demand, never listed
+        self.word_runs = split_lines
+        self.n_words = sum(map(len, split_lines))
 
     @property
     def line_keys(self) -> list[str]:
@@ -218,7 +221,7 @@ class _DupText:
         if self._hashes is None:
             from corpuslint.families import minhash
 
-            self._hashes = minhash.crc_hashes(self.words)
+            self._hashes = minhash.crc_hashes(chain.from_iterable(self.word_runs), self.n_words)
         return self._hashes
 
     def ngram_hashes(self, size: int) -> Any:
@@ -230,7 +233,7 @@ class _DupText:
         if grams is None:
             from corpuslint.families import minhash
 
-            if size % 2 == 0 and len(self.words) >= size:
+            if size % 2 == 0 and self.n_words >= size:
                 grams = minhash.doubled_ngram_hashes(self.ngram_hashes(size // 2), size // 2)
             else:
                 grams = minhash.ngram_hashes(self.word_hashes, size)
@@ -579,8 +582,8 @@ def _earliest_visited(positions: list[int], before: int, skipped: list[tuple[int
 
 
 def _has_repeated_ngram(dup: _DupText, n: int) -> bool:
-    """Whether a run of ``n`` words occurs twice in ``dup.words`` (or two runs share a 64-bit hash)."""
-    if len(dup.words) <= n:
+    """Whether a run of ``n`` words occurs twice in ``dup.word_runs`` (or two runs share a 64-bit hash)."""
+    if dup.n_words <= n:
         return False
     from corpuslint.families import minhash
 
@@ -934,7 +937,7 @@ class NearDuplicateDocument(CorpusRule):
 
         o = ctx.options
         dup = _dup_text(doc)
-        if len(dup.words) < o["min-words"]:
+        if dup.n_words < o["min-words"]:
             return None
         exact = dup.digest.to_bytes(8, "little")
         shingles = minhash.mixed(dup.ngram_hashes(o["shingle-size"]))
