@@ -497,3 +497,15 @@ def test_dup101_measures_short_keys_as_characters(unit: str) -> None:
             got = rule.collect(doc, RuleContext(doc, {"min-length": min_length}))
             skipped = len(text) < min_length or len(normalize_for_dup(text)) < min_length // 2
             assert (got is None) == skipped, (unit, min_length, repeat)
+
+
+def test_fold_char_gives_what_the_ascii_fold_leaves_alone() -> None:
+    """_fold applies the ASCII fold (_ASCII_FOLD) after replacing the non-ASCII characters: what they
+    fold to must hold no ASCII capital, punctuation or symbol (it would be folded again)."""
+    from corpuslint.families import duplication as d
+
+    for cp in range(0x80, sys.maxunicode + 1):
+        folded = d._fold_char(chr(cp))[0]
+        if folded:
+            raw = folded.encode("utf-8", "surrogatepass")
+            assert raw.translate(d._ASCII_FOLD) == raw, hex(cp)

@@ -102,15 +102,18 @@ def _fold(text: str) -> tuple[bytes, bool]:
         plain = unicodedata.is_normalized("NFKC", _plain_spaces(text))
         text = unicodedata.normalize("NFKC", text)
     raw = text.encode("utf-8", "surrogatepass")
-    out = raw.translate(_ASCII_FOLD).decode("utf-8", "surrogatepass")
     rest = raw.translate(None, _ASCII_BYTES)  # whole multi-byte characters, concatenated
     if rest:
+        out = text
         for ch in set(rest.decode("utf-8", "surrogatepass")):
             folded, invisible = _FOLDED.get(ch) or _fold_char(ch)
             plain = plain and not invisible
             if folded is not None:
                 out = out.replace(ch, folded)  # mostly one character for one: str.replace's fast path
-    return out.encode("utf-8", "surrogatepass"), plain
+        if out is not text:
+            raw = out.encode("utf-8", "surrogatepass")
+    # the ASCII fold last: what _fold_char gives holds no ASCII capital, punctuation or symbol
+    return raw.translate(_ASCII_FOLD), plain
 
 
 #: non-ASCII character -> (what _fold_char makes of it, None when unchanged; whether it folded to an invisible character)
