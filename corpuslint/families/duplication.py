@@ -89,11 +89,11 @@ def _fold(text: str) -> tuple[bytes, bool]:
     The bool says the text was already NFKC and had no invisible character (see _DupText.plain).
 
     No regex and no str.casefold run over the text (both look every character up, ~5-20 ns
-    each): one bytes.translate folds the ASCII letters and punctuation, and
-    the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are folded
-    one by one (:func:`_fold_char`) and replaced with str.replace. str.casefold maps
-    each character on its own, and what it gives is folded already (tests check both), so
-    this is the folding of the whole text.
+    each): the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are
+    folded one by one (:func:`_fold_char`) and replaced with str.replace, then one
+    bytes.translate folds the ASCII letters and punctuation. str.casefold maps each
+    character on its own, and what it gives is folded already (tests check both), so this
+    is the folding of the whole text.
     """
     plain = True
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
