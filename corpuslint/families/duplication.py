@@ -97,10 +97,9 @@ def _fold(text: str) -> tuple[bytes, bool]:
     """
     plain = True
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        # NFKC turns no-break and other spaces into plain ones: a separator stays a
-        # separator, DUP002's words do not change. Anything else it changes might.
-        plain = unicodedata.is_normalized("NFKC", _plain_spaces(text))
-        text = unicodedata.normalize("NFKC", text)
+        nfkc = unicodedata.normalize("NFKC", text)
+        plain = _nfkc_keeps_words(text, nfkc)
+        text = nfkc
     raw = text.encode("utf-8", "surrogatepass")
     rest = raw.translate(None, _ASCII_BYTES)  # whole multi-byte characters, concatenated
     if rest:
@@ -144,13 +143,33 @@ def _fold_char(ch: str) -> tuple[str | None, bool]:
     return result
 
 
-def _plain_spaces(text: str) -> str:
-    """``text`` with every non-ASCII space character (no-break, thin, ideographic ...) as U+0020."""
+def _nfkc_keeps_words(text: str, nfkc: str) -> bool:
+    """Whether NFKC (``nfkc``) changed no word of ``text`` as DUP002 cuts and compares them.
+
+    Either the text is NFKC once every non-ASCII space is U+0020 (no-break, thin, ideographic
+    spaces ...), or NFKC changed gaps alone (:func:`_is_gap`: ``…`` into ``...``, fullwidth
+    ``？`` into ``?``), each into gaps, one character at a time: ``nfkc`` is the text with each
+    changed character replaced by its own NFKC. A gap stays a gap, a space in DUP001's words,
+    whether DUP002 strips it from a word's ends or keeps it inside. Anything else NFKC changes
+    (``™`` into ``TM``, a composition across characters) might change a word.
+    """
     rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    spaced: str = text
+    gapped: str | None = text
     for ch in set(rest.decode("utf-8", "surrogatepass")):
         if ch.isspace():
-            text = text.replace(ch, " ")
-    return text
+            spaced = spaced.replace(ch, " ")
+        if gapped is not None:
+            folded = unicodedata.normalize("NFKC", ch)
+            if folded == ch:
+                continue
+            gapped = gapped.replace(ch, folded) if _is_gap(ch) and all(map(_is_gap, folded)) else None
+    return unicodedata.is_normalized("NFKC", spaced) or gapped == nfkc
+
+
+def _is_gap(ch: str) -> bool:
+    """Whether DUP001 folds the character ``ch`` to a space: whitespace, punctuation or a symbol."""
+    return ch.isspace() or _PUNCT_CHAR.match(ch) is not None
 
 
 class _DupText:
