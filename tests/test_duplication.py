@@ -338,13 +338,23 @@ def _check_dup_text(text: str) -> None:
     key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
     assert dup.line_key_bytes == [k.encode("utf-8", "surrogatepass") for k in dup.line_keys]
-    # _fold's flag (DUP002's quick exit rests on it): NFKC but for spaces, and no invisible character
+    # _fold's flag (DUP002's quick exit rests on it): NFKC but for spaces, or for gaps (whitespace,
+    # punctuation, symbols) turned into gaps one character at a time; and no invisible character
     nfkc = unicodedata.normalize("NFKC", text)
-    plain = unicodedata.is_normalized("NFKC", text) or unicodedata.is_normalized("NFKC", d._plain_spaces(text))
+
+    def gap(c: str) -> bool:
+        return c.isspace() or unicodedata.category(c)[0] in "PS"
+
+    spaced = "".join(" " if c.isspace() and not c.isascii() else c for c in text)
+    gaps_alone = all(gap(c) and all(map(gap, unicodedata.normalize("NFKC", c)))
+                     for c in set(text) if unicodedata.normalize("NFKC", c) != c)
+    plain = (unicodedata.is_normalized("NFKC", spaced)
+             or gaps_alone and "".join(unicodedata.normalize("NFKC", c) for c in text) == nfkc)
     assert d._fold(text)[1] == (plain and not d._INVISIBLE.search(nfkc.casefold()))
     assert dup.key == key == d.normalize_for_dup(text)
     words = key.split(" ") if key else []
-    assert dup.words == [w.encode("utf-8", "surrogatepass") for w in words]
+    assert [w for run in dup.word_runs for w in run] == [w.encode("utf-8", "surrogatepass") for w in words]
+    assert dup.n_words == len(words)
     assert dup.word_hashes.tolist() == minhash.word_hashes(words).tolist()
     want = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     assert dup.digest == int.from_bytes(want, "big")
@@ -405,14 +415,20 @@ def test_dup002_quick_exit_never_hides_a_repeat() -> None:
     # NFKC-stable pieces (the texts the quick exit applies to), and a few that are not
     pieces = ["l’été", "l'été", "L'ÉTÉ", "fin", "ß", "ss", "«", "»", "—", "-", "a-b", "3.5", "«oui»", "x\u00a0y",
               "é", "“quote”", "‐", "’", "`tick`", "word", "Word", "WORD", "lʼa"]
-    odd = ["ﬁn", "K", "e\u0301", "Ǆ", "…", "´", "soft\u00adhyphen"]
+    # NFKC changes these gaps into gaps, one character at a time: the quick exit still applies
+    pieces += ["…", "wait…what", "？", "（note）", "a：b", "\u3000", "＞", "x～y", "″", "‥", "«…»"]
+    # and these it changes otherwise (letters, digits, a composition, a combining mark after a space)
+    odd = ["ﬁn", "K", "e\u0301", "Ǆ", "´", "soft\u00adhyphen", "＝\u0338", "<\u0338", "¨", "⑴", "™", "½", "ª"]
+    ends = ["…", "？", "）", "™", "½", "⑴", "´", "ª", "¹", "＝\u0338"]
     tested = 0
-    for _ in range(600):
+    for _ in range(1500):
         n = rng.randint(3, 6)
         words = [rng.choice(pieces if rng.random() < 0.97 else odd) for _ in range(rng.randint(2 * n, 40))]
         seps = [rng.choice([" ", " ", "\n", "\u00a0", ", "]) for _ in words]
         a = rng.randrange(len(words))  # a pasted run, in another spelling (case, quotes, spacing)
         pasted = [w.upper() if rng.random() < 0.3 else w.replace("’", "'") for w in words[a : a + n + 2]]
+        # marks at a word's ends: the same word for DUP002, which strips them
+        pasted = [w + rng.choice(ends) if rng.random() < 0.2 else w for w in pasted]
         text = "".join(w + s for w, s in zip(words, seps)) + " ".join(pasted)
         doc = Document(path="t.txt", raw=b"", text=text)
         dup = d._DupText(doc)
@@ -422,6 +438,39 @@ def test_dup002_quick_exit_never_hides_a_repeat() -> None:
             assert d._has_repeated_ngram(dup, n), text
             tested += 1
     assert tested > 50
+
+
+@pytest.mark.parametrize("text", [
+    "one ＝\u0338 two ＝\u0338 three ＝\u0338 four ＝\u0338 five six seven eight, " * 2,  # composes across characters
+    "brand™ a b c d e f g h i, brand a b c d e f g h i",  # a symbol into letters
+    "word´ a b c d e f g h i, word a b c d e f g h i",  # a symbol into a space and a combining mark
+    "x℃ a b c d e f g h i, x a b c d e f g h i",  # a symbol into a symbol and a letter
+    "wait…what a b c d e f g h i, wait…what a b c d e f g h i",  # gaps into gaps: plain, and not hidden
+    "（a） b？ c… d： e～ f‥ g″ h i j\u3000" * 2,
+])
+def test_dup002_quick_exit_on_texts_nfkc_changes(text: str) -> None:
+    """Each text repeats a run of 10 DUP002 words: the quick exit must not skip it."""
+    from corpuslint.families import duplication as d
+    from corpuslint.model import Document
+
+    dup = d._DupText(Document(path="t.txt", raw=b"", text=text))
+    folded = d._fold_styles(text)
+    mine = "\n".join(d._tokens(folded)).casefold().split("\n")
+    assert d._greedy_repeats_reference(mine, 10)
+    assert not dup.plain or d._has_repeated_ngram(dup, 10)
+
+
+def test_casefold_keeps_gaps_and_words_apart() -> None:
+    """DUP002's quick exit maps each of its words onto DUP001 words: casefold must turn a gap
+    (whitespace, punctuation, symbol) into gaps alone, and anything else into at least one non-gap."""
+    from corpuslint.families.duplication import _is_gap
+
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = ch.casefold()
+        assert all(map(_is_gap, folded)) if _is_gap(ch) else not all(map(_is_gap, folded)), hex(cp)
 
 
 @given(st.sets(st.integers(min_value=-(2**63), max_value=2**63 - 1), min_size=1, max_size=60),
@@ -444,3 +493,67 @@ def test_shingle_array_holds_the_shingle_set() -> None:
     for text in ["", "un mot", "le chat dort sur le tapis et le chat dort encore " * 5, "Раз два три четыре пять шесть"]:
         arr = _shingle_array(text, 5)
         assert list(arr) == sorted(_shingle_set(text, 5))
+
+
+def _in_spans_reference(found: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
+    """DUP002's former scan: for each word (start, end), whether it lies inside one of ``spans``."""
+    out = []
+    k = 0
+    for start, end in found:
+        while k < len(spans) and spans[k][1] < end:
+            k += 1
+        out.append(k < len(spans) and spans[k][0] <= start)
+    return out
+
+
+def test_words_outside_repeated_lines_as_the_linear_scan() -> None:
+    """_outside (a bisection per word of a run) counts what the scan over every word counted."""
+    import random
+
+    from corpuslint.families.duplication import _outside
+
+    rng = random.Random(11)
+    for _ in range(500):
+        cuts = sorted(rng.sample(range(200), rng.randint(0, 30)))
+        spans = [(a, z) for a, z in zip(cuts[::2], cuts[1::2]) if a < z]  # lines: sorted, disjoint
+        found, pos = [], 0
+        while pos < 200:  # words: sorted, disjoint, inside or across span boundaries
+            pos += rng.randint(0, 4)
+            end = pos + rng.randint(1, 8)
+            found.append((pos, end))
+            pos = end
+        ends = [z for _, z in spans]
+        covered = _in_spans_reference(found, spans)
+        for _ in range(5):
+            i = rng.randrange(len(found))
+            length = rng.randint(0, len(found) - i)
+            assert _outside(found[i : i + length], spans, ends) == sum(not c for c in covered[i : i + length])
+
+
+@pytest.mark.parametrize("unit", ["a", "é", "€", "\U0001F600", "a\ud800", "ﬁ"])
+def test_dup101_measures_short_keys_as_characters(unit: str) -> None:
+    """DUP101 skips a text whose key is under min-length // 2 characters (decoded only when it may be)."""
+    from corpuslint.families.duplication import DuplicateDocument, normalize_for_dup
+    from corpuslint.model import Document
+    from corpuslint.rule import RuleContext
+
+    rule = DuplicateDocument()
+    for min_length in (0, 1, 2, 7, 50):
+        for repeat in range(0, 60):
+            text = (unit * repeat + " ") * 3  # at least min-length characters of text, a key of any length
+            doc = Document(path="t.txt", raw=b"", text=text)
+            got = rule.collect(doc, RuleContext(doc, {"min-length": min_length}))
+            skipped = len(text) < min_length or len(normalize_for_dup(text)) < min_length // 2
+            assert (got is None) == skipped, (unit, min_length, repeat)
+
+
+def test_fold_char_gives_what_the_ascii_fold_leaves_alone() -> None:
+    """_fold applies the ASCII fold (_ASCII_FOLD) after replacing the non-ASCII characters: what they
+    fold to must hold no ASCII capital, punctuation or symbol (it would be folded again)."""
+    from corpuslint.families import duplication as d
+
+    for cp in range(0x80, sys.maxunicode + 1):
+        folded = d._fold_char(chr(cp))[0]
+        if folded:
+            raw = folded.encode("utf-8", "surrogatepass")
+            assert raw.translate(d._ASCII_FOLD) == raw, hex(cp)

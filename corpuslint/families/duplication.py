@@ -20,6 +20,7 @@ import hashlib
 import inspect
 import operator
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
@@ -37,10 +38,11 @@ _PUNCT = compile_regex(r"[\p{P}\p{S}\s]+")
 _PUNCT_ONLY = compile_regex(r"[\p{P}\p{S}]+")
 _PUNCT_CHAR = compile_regex(r"[\p{P}\p{S}]")
 _ASCII_BYTES = bytes(range(128))
-#: ASCII punctuation and symbols -> space, for bytes.translate (the ASCII-only fast path)
+#: the ASCII punctuation and symbols (spaces for the fast paths: _ASCII_FOLD, _fold_char)
 _ASCII_PUNCT = bytes(c for c in range(128) if _PUNCT_ONLY.fullmatch(chr(c)))
-_ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 _ASCII_PUNCT_TO_SPACE_STR = str.maketrans(dict.fromkeys(_ASCII_PUNCT.decode("ascii"), " "))
+#: bytes.translate table: ASCII letters to lower case (their casefold), ASCII punctuation and symbols to spaces
+_ASCII_FOLD = bytes(range(256)).lower().translate(bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT)))
 #: str.split() also splits at these four information separators, which \s does not match:
 #: a text that holds one takes the exact (slower) path
 _INFO_SEPARATORS = "\x1c\x1d\x1e\x1f"
@@ -87,29 +89,30 @@ def _fold(text: str) -> tuple[bytes, bool]:
     The bool says the text was already NFKC and had no invisible character (see _DupText.plain).
 
     No regex and no str.casefold run over the text (both look every character up, ~5-20 ns
-    each): bytes.lower and one bytes.translate fold the ASCII letters and punctuation, and
-    the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are folded
-    one by one (:func:`_fold_char`) and replaced with str.replace. str.casefold maps
-    each character on its own, and what it gives is folded already (tests check both), so
-    this is the folding of the whole text.
+    each): the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are
+    folded one by one (:func:`_fold_char`) and replaced with str.replace, then one
+    bytes.translate folds the ASCII letters and punctuation. str.casefold maps each
+    character on its own, and what it gives is folded already (tests check both), so this
+    is the folding of the whole text.
     """
     plain = True
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        # NFKC turns no-break and other spaces into plain ones: a separator stays a
-        # separator, DUP002's words do not change. Anything else it changes might.
-        plain = unicodedata.is_normalized("NFKC", _plain_spaces(text))
-        text = unicodedata.normalize("NFKC", text)
+        nfkc = unicodedata.normalize("NFKC", text)
+        plain = _nfkc_keeps_words(text, nfkc)
+        text = nfkc
     raw = text.encode("utf-8", "surrogatepass")
-    # bytes.lower: the ASCII letters alone, their casefold
-    out = raw.lower().translate(_ASCII_PUNCT_TO_SPACE).decode("utf-8", "surrogatepass")
     rest = raw.translate(None, _ASCII_BYTES)  # whole multi-byte characters, concatenated
     if rest:
+        out = text
         for ch in set(rest.decode("utf-8", "surrogatepass")):
             folded, invisible = _FOLDED.get(ch) or _fold_char(ch)
             plain = plain and not invisible
             if folded is not None:
                 out = out.replace(ch, folded)  # mostly one character for one: str.replace's fast path
-    return out.encode("utf-8", "surrogatepass"), plain
+        if out is not text:
+            raw = out.encode("utf-8", "surrogatepass")
+    # the ASCII fold last: what _fold_char gives holds no ASCII capital, punctuation or symbol
+    return raw.translate(_ASCII_FOLD), plain
 
 
 #: non-ASCII character -> (what _fold_char makes of it, None when unchanged; whether it folded to an invisible character)
@@ -140,19 +143,39 @@ def _fold_char(ch: str) -> tuple[str | None, bool]:
     return result
 
 
-def _plain_spaces(text: str) -> str:
-    """``text`` with every non-ASCII space character (no-break, thin, ideographic ...) as U+0020."""
+def _nfkc_keeps_words(text: str, nfkc: str) -> bool:
+    """Whether NFKC (``nfkc``) changed no word of ``text`` as DUP002 cuts and compares them.
+
+    Either the text is NFKC once every non-ASCII space is U+0020 (no-break, thin, ideographic
+    spaces ...), or NFKC changed gaps alone (:func:`_is_gap`: ``…`` into ``...``, fullwidth
+    ``？`` into ``?``), each into gaps, one character at a time: ``nfkc`` is the text with each
+    changed character replaced by its own NFKC. A gap stays a gap, a space in DUP001's words,
+    whether DUP002 strips it from a word's ends or keeps it inside. Anything else NFKC changes
+    (``™`` into ``TM``, a composition across characters) might change a word.
+    """
     rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    spaced: str = text
+    gapped: str | None = text
     for ch in set(rest.decode("utf-8", "surrogatepass")):
         if ch.isspace():
-            text = text.replace(ch, " ")
-    return text
+            spaced = spaced.replace(ch, " ")
+        if gapped is not None:
+            folded = unicodedata.normalize("NFKC", ch)
+            if folded == ch:
+                continue
+            gapped = gapped.replace(ch, folded) if _is_gap(ch) and all(map(_is_gap, folded)) else None
+    return unicodedata.is_normalized("NFKC", spaced) or gapped == nfkc
+
+
+def _is_gap(ch: str) -> bool:
+    """Whether DUP001 folds the character ``ch`` to a space: whitespace, punctuation or a symbol."""
+    return ch.isspace() or _PUNCT_CHAR.match(ch) is not None
 
 
 class _DupText:
     """One document as the duplication rules see it, computed once and shared by all of them."""
 
-    __slots__ = ("_digest", "_grams", "_hashes", "_key", "_line_keys", "key_bytes", "line_key_bytes", "plain", "words")
+    __slots__ = ("_digest", "_grams", "_hashes", "_key", "_line_keys", "key_bytes", "line_key_bytes", "n_words", "plain", "word_runs")
 
     def __init__(self, doc: Document) -> None:
         self._key: str | None = None
@@ -178,7 +201,8 @@ class _DupText:
             key = _exact_key(text)
             self._key = key
             self.key_bytes = key.encode("utf-8", "surrogatepass")
-            self.words: list[bytes] = self.key_bytes.split(b" ") if key else []
+            self.word_runs: list[list[bytes]] = [self.key_bytes.split(b" ")] if key else []
+            self.n_words = sum(map(len, self.word_runs))
             return
         self.plain = self.plain and "ʼ" not in text
         # one bytes.split per line, reused for the line keys and the words (all loops in C)
@@ -187,8 +211,10 @@ class _DupText:
         self.line_key_bytes = list(map(b" ".join, split_lines))
         #: the normalized text in UTF-8 (surrogatepass)
         self.key_bytes = b" ".join(filter(None, self.line_key_bytes))
-        #: the normalized words of the whole text in UTF-8 (what DUP101 and DUP102 compare)
-        self.words = list(chain.from_iterable(split_lines))
+        #: the normalized words of the whole text in UTF-8 (what DUP101 and DUP102 compare), in
+        #: runs: a line's (the whole text's on the exact path); chained on demand, never listed
+        self.word_runs = split_lines
+        self.n_words = sum(map(len, split_lines))
 
     @property
     def line_keys(self) -> list[str]:
@@ -217,7 +243,7 @@ class _DupText:
         if self._hashes is None:
             from corpuslint.families import minhash
 
-            self._hashes = minhash.crc_hashes(self.words)
+            self._hashes = minhash.crc_hashes(chain.from_iterable(self.word_runs), self.n_words)
         return self._hashes
 
     def ngram_hashes(self, size: int) -> Any:
@@ -229,7 +255,7 @@ class _DupText:
         if grams is None:
             from corpuslint.families import minhash
 
-            if size % 2 == 0 and len(self.words) >= size:
+            if size % 2 == 0 and self.n_words >= size:
                 grams = minhash.doubled_ngram_hashes(self.ngram_hashes(size // 2), size // 2)
             else:
                 grams = minhash.ngram_hashes(self.word_hashes, size)
@@ -451,19 +477,20 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if runs is None:  # two different runs of words share a hash: take the reference scan
         runs = _greedy_repeats_reference(words, n)
     found: list[tuple[int, int]] | None = None  # the words' offsets: only for a document with a repeat
-    covered: list[bool] | None = None
+    spans: list[tuple[int, int]] = []
+    span_ends: list[int] = []
     for i, j, length in runs:
         run = words[i : i + length]
         if found is None:
             found = _token_spans(folded, tokens)
             # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
             spans = _repeated_line_spans(doc)
-            covered = _in_spans(found, spans) if spans else None
+            span_ends = [z for _, z in spans]
         start, end = found[i][0], found[i + length - 1][1]
         if (
             len(set(run)) >= max(3, n // 2)
             and sum(not w.isdigit() for w in run) >= n // 2
-            and (covered is None or sum(not c for c in covered[i : i + length]) >= n)  # not just a repeated line
+            and (not spans or _outside(found[i : i + length], spans, span_ends) >= n)  # not just a repeated line
         ):
             line, col = doc.position(found[j][0])
             yield Violation(f"{length} words repeat the passage at line {line}, column {col}", start, end)
@@ -577,8 +604,8 @@ def _earliest_visited(positions: list[int], before: int, skipped: list[tuple[int
 
 
 def _has_repeated_ngram(dup: _DupText, n: int) -> bool:
-    """Whether a run of ``n`` words occurs twice in ``dup.words`` (or two runs share a 64-bit hash)."""
-    if len(dup.words) <= n:
+    """Whether a run of ``n`` words occurs twice in ``dup.word_runs`` (or two runs share a 64-bit hash)."""
+    if dup.n_words <= n:
         return False
     from corpuslint.families import minhash
 
@@ -639,15 +666,17 @@ def _repeated_line_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def _in_spans(found: Sequence[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
-    """For each word (start, end), whether it lies inside one of ``spans`` (both sorted by position)."""
-    out = []
-    k = 0
+def _outside(found: Sequence[tuple[int, int]], spans: list[tuple[int, int]], ends: list[int]) -> int:
+    """How many of the words (start, end) lie in none of ``spans`` (sorted by position, disjoint; ``ends`` their ends).
+
+    A word lies in the first span that ends at or after it, if in any: one bisection per word
+    of a run, where DUP002 scanned every word of the document.
+    """
+    count = 0
     for start, end in found:
-        while k < len(spans) and spans[k][1] < end:
-            k += 1
-        out.append(k < len(spans) and spans[k][0] <= start)
-    return out
+        k = bisect_left(ends, end)
+        count += k == len(spans) or spans[k][0] > start
+    return count
 
 
 # --------------------------------------------------------------------------- DUP003
@@ -831,7 +860,9 @@ class DuplicateDocument(CorpusRule):
         if len(doc.text) < ctx.options["min-length"]:
             return None
         dup = _dup_text(doc)
-        if len(dup.key) < ctx.options["min-length"] // 2:
+        shortest = ctx.options["min-length"] // 2
+        # a character takes at most 4 bytes of UTF-8: a long key is not decoded to be measured
+        if len(dup.key_bytes) < 4 * shortest and len(dup.key) < shortest:
             return None
         return dup.digest
 
@@ -928,7 +959,7 @@ class NearDuplicateDocument(CorpusRule):
 
         o = ctx.options
         dup = _dup_text(doc)
-        if len(dup.words) < o["min-words"]:
+        if dup.n_words < o["min-words"]:
             return None
         exact = dup.digest.to_bytes(8, "little")
         shingles = minhash.mixed(dup.ngram_hashes(o["shingle-size"]))
