@@ -152,3 +152,11 @@ def test_cached_markers_are_the_markers(befores: list[str]) -> None:
             for before in befores + befores:
                 assert dates._marker(before, FAST, languages) == dates._find_marker(before, FAST, languages)
         assert len(FAST.marker_cache) <= 3
+
+
+def test_days_in_is_the_calendar_month_length() -> None:
+    import calendar
+
+    for year in range(1, 3001):
+        for month in range(1, 13):
+            assert dates._days_in(year, month) == calendar.monthrange(year, month)[1]

@@ -105,6 +105,16 @@ class _Format:
     named_month: bool = False
 
 
+class _WindowPlan(NamedTuple):
+    """What find_dates runs in a window: each distinct regex once, then the formats in order."""
+
+    #: the compiled regexes of the formats that can match there, each once
+    regexes: tuple[Any, ...]
+    #: per format that can match, in ``DateVocabulary.formats`` order: (index of its regex in
+    #: ``regexes``, the format, the month table of its language)
+    steps: tuple[tuple[int, _Format, dict[str, int]], ...]
+
+
 @dataclass
 class DateVocabulary:
     formats: list[_Format]
@@ -126,9 +136,9 @@ class DateVocabulary:
     #: per marker of ``markers``: the first words of its phrases, case folded; a text whose
     #: case-folded form holds none of them cannot end with the marker
     marker_words: list[tuple[str, ...]] = field(default_factory=list)
-    #: (month name present, literals present, languages) -> the formats that can match in a
-    #: window holding that, in ``formats`` order; filled as find_dates meets new cases
-    window_formats: dict[Any, list[_Format]] = field(default_factory=dict)
+    #: (month name present, literals present, languages) -> the plan of a window holding that
+    #: (see ``_WindowPlan``); filled as find_dates meets new cases
+    window_plans: dict[Any, _WindowPlan] = field(default_factory=dict)
     #: (text before a date, languages) -> what _marker returns for it: a corpus repeats its
     #: bylines (`Publié le `); emptied when it reaches _MARKER_CACHE_SIZE
     marker_cache: dict[tuple[str, frozenset[str] | None], str | None] = field(default_factory=dict)
@@ -410,8 +420,17 @@ def _literals(shape: str) -> tuple[str, ...]:
 def _valid(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12:
         return False
-    last = calendar.monthrange(year, month)[1] if year else 31
+    last = _days_in(year, month) if year else 31
     return 1 <= day <= last
+
+
+#: days per month (index 1 to 12) in a common year
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """The number of days of ``month`` (1 to 12) in ``year``: ``calendar.monthrange(year, month)[1]``."""
+    return _MONTH_DAYS[month] + (month == 2 and calendar.isleap(year))
 
 
 def _numeric_day_month(a: int, b: int, year: int | None, vocab: DateVocabulary, doc_lang: str) -> tuple[int, int, bool]:
@@ -495,7 +514,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if month is not None and not 1 <= month <= 12:
         problem = f"month {month} does not exist"
     elif (day is not None and month is not None and year is not None and not problem
-          and not 1 <= day <= calendar.monthrange(year, month)[1]):
+          and not 1 <= day <= _days_in(year, month)):
         problem = f"{calendar.month_name[month]} {year} has no day {day}"
     if problem:
         ambiguous = False
@@ -539,22 +558,36 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
     return spans
 
 
-def _window_formats(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> list[_Format]:
-    """The formats that can match in a window whose case-folded text is ``folded``, in order.
+def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> _WindowPlan:
+    """The plan of a window whose case-folded text is ``folded``: the formats that can match there.
 
     A format needs its literals, and a month name when it has one. Cached in the vocabulary
     per (month name present, literals present, languages): a handful of cases in a corpus.
     """
     month = vocab.any_month is None or any(map(folded.__contains__, vocab.month_prefixes))
     key = (month, tuple(map(folded.__contains__, vocab.literals)), languages)
-    fmts = vocab.window_formats.get(key)
-    if fmts is None:
-        fmts = vocab.window_formats[key] = [
+    plan = vocab.window_plans.get(key)
+    if plan is None:
+        fmts = [
             fmt for fmt in vocab.formats
             if _allowed(fmt.language, languages) and (month or not fmt.named_month)
             and all(lit in folded for lit in fmt.literals)
         ]
-    return fmts
+        # formats of several languages share one regex (compile_vocabulary): run once per window
+        index: dict[int, int] = {}
+        regexes: list[Any] = []
+        for fmt in fmts:
+            if id(fmt.regex) not in index:
+                index[id(fmt.regex)] = len(regexes)
+                regexes.append(_compiled(fmt.regex))
+        plan = vocab.window_plans[key] = _WindowPlan(
+            tuple(regexes), tuple((index[id(f.regex)], f, vocab.months.get(f.language, {})) for f in fmts))
+    return plan
+
+
+def _compiled(rx: Any) -> Any:
+    """The compiled regex of a format (compiled now if it is a ``_LazyPattern``)."""
+    return rx._get() if isinstance(rx, _LazyPattern) else rx
 
 
 _MARKER_CACHE_SIZE = 4096
@@ -610,16 +643,11 @@ def find_dates(
     # two windows overlap, and the same order among the dates of one window, which is all
     # the stable sort below keeps of it)
     for a, z in _year_windows(text):
-        folded = text[a:z].casefold()
-        # matches per regex: formats of several languages share one (compile_vocabulary); with
-        # each, its month name as the month tables hold it (None without one)
-        matched: dict[int, list[tuple[_Match, str | None]]] = {}
-        for fmt in _window_formats(vocab, folded, languages):
-            ms = matched.get(id(fmt.regex))
-            if ms is None:
-                ms = matched[id(fmt.regex)] = [_match(m) for m in fmt.regex.finditer(text, a, z)]
-            own = vocab.months.get(fmt.language, {})
-            for m, key in ms:
+        regexes, steps = _window_plan(vocab, text[a:z].casefold(), languages)
+        # per regex, its matches; with each, its month name as the month tables hold it (None without one)
+        found = [[_match(m) for m in rx.finditer(text, a, z)] for rx in regexes]
+        for i, fmt, own in steps:
+            for m, key in found[i]:
                 if key is not None and key not in own:
                     deferred.append((len(parsed), m, fmt))
                     parsed.append(None)
