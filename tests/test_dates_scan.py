@@ -160,3 +160,39 @@ def test_days_in_is_the_calendar_month_length() -> None:
     for year in range(1, 3001):
         for month in range(1, 13):
             assert dates._days_in(year, month) == calendar.monthrange(year, month)[1]
+
+
+_DAY_YEAR_TEXTS = ["Tuesday, March 3rd 2022", "Updated: Sept. 7.  2022 14:41", "MARCH 31ST\t1999", "mars 1er 2022",
+                   "Jan 02 2031, Feb 3º 2022", "May 7 22", "June 40 2022", "march 7\n2022"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map(" ".join))
+@example(" / ".join(_DAY_YEAR_TEXTS))
+def test_a_prefilter_matches_wherever_its_format_matches(text: str) -> None:
+    """find_dates skips a format's regex in a window where its prefilter finds nothing: the
+    prefilter must find something inside every match of the regex."""
+    with_prefilter = [f for f in FAST.formats if f.prefilter is not None]
+    assert with_prefilter  # `{month} {day} {year}` of the English pack
+    for fmt in with_prefilter:
+        for m in dates._compiled(fmt.regex).finditer(text):
+            assert dates._compiled(fmt.prefilter).search(text, m.start(), m.end()), (fmt.template, m.group(0))
+
+
+@pytest.mark.parametrize("text", _DAY_YEAR_TEXTS)
+def test_day_year_dates_scan_the_same(text: str) -> None:
+    _check(text)
+    _check("Par Jean Dupont · " + text + " · 3 min")
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("[{weekday} ]{month} {day} {year}", True),
+    ("{day} {year}", True),
+    ("[{weekday} ]{day} {month} {year}[ {time}]", False),
+    ("{month} [{day} {year}]", False),
+    ("[[{weekday} ]{day}] {day} {year}", True),
+    ("{day}[ x] {year}", False),
+    ("{day}  {year}", False),
+])
+def test_required_pieces(template: str, expected: bool) -> None:
+    assert dates._required(template, "{day} {year}") is expected
