@@ -196,3 +196,25 @@ def test_day_year_dates_scan_the_same(text: str) -> None:
 ])
 def test_required_pieces(template: str, expected: bool) -> None:
     assert dates._required(template, "{day} {year}") is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=10).map(" ".join))
+def test_month_prefix_search_is_the_prefix_test(text: str) -> None:
+    """_window_plan looks for a month name's first three letters with one regex: as testing each."""
+    assert FAST.month_prefix_re is not None
+    for t in (text, text.casefold(), *(name.casefold() for name in _names()[:40])):
+        assert (FAST.month_prefix_re.search(t) is not None) == any(p in t for p in FAST.month_prefixes)
+
+
+def test_cached_publication_date_is_the_computed_one() -> None:
+    from corpuslint.model import Document
+
+    options = {"head-lines": 10, "languages": []}
+    for i, text in enumerate([*CASE_TEXTS, "", "Publié le 4 octobre 2005\nMis à jour le 3 octobre 2005"]):
+        for metadata in ({}, {"date": "2021-03-04"}, {"date": "mars 2022"}):
+            doc = Document(f"{i}.txt", text.encode(), text, metadata=metadata)
+            first = dates.publication_date(doc, FAST, options)
+            assert dates.publication_date(doc, FAST, options) is first
+            assert first == dates._publication_date(Document(f"{i}.txt", text.encode(), text, metadata=metadata),
+                                                    FAST, options)

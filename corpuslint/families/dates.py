@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 import inspect
 import os
+import re
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -135,6 +136,8 @@ class DateVocabulary:
     #: the first three letters of every month name, case folded: a window whose case-folded
     #: text holds none of them holds no month name (cheaper than ``any_month``)
     month_prefixes: tuple[str, ...] = ()
+    #: finds any of ``month_prefixes`` (a ``re`` alternation of literals: faster than testing each)
+    month_prefix_re: re.Pattern[str] | None = None
     #: every format's literals (see ``_Format.literals``), each once
     literals: tuple[str, ...] = ()
     #: per marker of ``markers``: the first words of its phrases, case folded; a text whose
@@ -356,6 +359,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
     vocab.any_month = _LazyPattern(month_alt, regex.IGNORECASE)
     vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
+    vocab.month_prefix_re = re.compile("|".join(map(re.escape, vocab.month_prefixes)) or "(?!)")
     vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
     vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
     _VOCAB_CACHE[key] = vocab
@@ -587,7 +591,7 @@ def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] |
     A format needs its literals, and a month name when it has one. Cached in the vocabulary
     per (month name present, literals present, languages): a handful of cases in a corpus.
     """
-    month = vocab.any_month is None or any(map(folded.__contains__, vocab.month_prefixes))
+    month = vocab.month_prefix_re is None or vocab.month_prefix_re.search(folded) is not None
     key = (month, tuple(map(folded.__contains__, vocab.literals)), languages)
     plan = vocab.window_plans.get(key)
     if plan is None:
@@ -768,8 +772,14 @@ def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int,
 
 
 def _languages(options: Mapping[str, Any]) -> frozenset[str] | None:
-    langs = options.get("languages") or ()
-    return frozenset(str(x).lower() for x in langs) or None
+    langs = options.get("languages")
+    return (frozenset(str(x).lower() for x in langs) or None) if langs else None
+
+
+def _facts_key(kind: str, options: Mapping[str, Any]) -> str:
+    """The ``doc.facts`` key of a cached ``kind`` of date scan: per head size and languages."""
+    languages = _languages(options)
+    return f"_date_{kind}:{options['head-lines']}:{'' if languages is None else ','.join(sorted(languages))}"
 
 
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
@@ -777,11 +787,11 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
 
     Cached in ``doc.facts`` per head size and languages, so the date rules scan once.
     """
-    languages = _languages(options)
-    cache_key = f"_date_scan:{options['head-lines']}:{','.join(sorted(languages or ()))}"
+    cache_key = _facts_key("scan", options)
     facts = doc.facts.get(cache_key)
     if facts is not None:
         return facts  # type: ignore[no-any-return]
+    languages = _languages(options)
     _, end = head_zone(doc, options["head-lines"])
     head = doc.text[:end]
     dates = []
@@ -879,7 +889,16 @@ def publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str,
     In the head zone, a date marked as published (`Publié le`) wins, then an
     unmarked one in a byline or dateline, then an updated one, then one in body
     text. Without a full date: a malformed, then a partial, then a relative one.
+    Cached in ``doc.facts`` as scan_head is (several rules and the ``date`` fact ask).
     """
+    key = _facts_key("pub", options)
+    if key not in doc.facts:
+        doc.facts[key] = _publication_date(doc, vocab, options)
+    return doc.facts[key]  # type: ignore[no-any-return]
+
+
+def _publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
+    """publication_date without its cache."""
     meta = metadata_date(doc, vocab, options)
     if meta is not None and meta.date is not None:
         return meta
