@@ -218,3 +218,15 @@ def test_cached_publication_date_is_the_computed_one() -> None:
             assert dates.publication_date(doc, FAST, options) is first
             assert first == dates._publication_date(Document(f"{i}.txt", text.encode(), text, metadata=metadata),
                                                     FAST, options)
+
+
+_EMBED_PIECES = ["(@netflix)", "(@", "@x)", "pic.twitter.com/AbC", "pic.twitter", "https://t.co/xyz", "http://t.co/",
+                 "t.co/a", "— Netflix US", " ", "  \t", "\u00a0", "—", "Publié le", "(@a_b)", ")", "\r"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_EMBED_PIECES + PIECES[-20:]), max_size=8).map("".join),
+       st.sampled_from(["", " ", "\t", " · 3 min", "x"]))
+def test_embedded_is_the_plain_regex_test(before: str, after: str) -> None:
+    plain = bool(dates._EMBED.search(before)) or bool(not after.strip() and dates._EMBED_HANDLE.search(before))
+    assert dates._embedded(before, after) is plain

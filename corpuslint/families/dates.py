@@ -712,6 +712,15 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
 
 _EMBED = compile_regex(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
 _EMBED_HANDLE = compile_regex(r"\(@\w+\)\s*$")
+#: text _EMBED (one of them) and _EMBED_HANDLE (the first) cannot match without
+_EMBED_LITERALS = ("(@", "pic.twitter.com", "://t.co/")
+
+
+def _embedded(before: str, after: str) -> bool:
+    """True when a date between ``before`` and ``after`` (its line) dates an embedded post."""
+    if not any(map(before.__contains__, _EMBED_LITERALS)):
+        return False  # most dates: no regex to run
+    return _EMBED.search(before) is not None or (not after.strip() and _EMBED_HANDLE.search(before) is not None)
 #: what may stand around a relative date in a dateline: times, separators, bylines
 _DATELINE_NOISE = compile_regex(
     r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on)\b",
@@ -801,7 +810,7 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
         line_end = len(head) if line_end < 0 else line_end
         before = head[max(line_start, d.start - 80) : d.start]
         after = head[d.end : line_end]
-        if _EMBED.search(before) or (not after.strip() and _EMBED_HANDLE.search(before)):
+        if _embedded(before, after):
             continue  # the date of an embedded tweet, not of the article
         if d.marker is None and _in_sentence(head[line_start : d.start], after):
             continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
