@@ -230,3 +230,44 @@ _EMBED_PIECES = ["(@netflix)", "(@", "@x)", "pic.twitter.com/AbC", "pic.twitter"
 def test_embedded_is_the_plain_regex_test(before: str, after: str) -> None:
     plain = bool(dates._EMBED.search(before)) or bool(not after.strip() and dates._EMBED_HANDLE.search(before))
     assert dates._embedded(before, after) is plain
+
+
+_RELATIVE_PIECES = ["il y a 3 heures", "Il Y A une heure", "hier", "HIER à 14h41", "vor 2 Tagen", "gestern", "heute",
+                    "3 hours ago", "an hour ago", "yesterday", "hace 2 días", "ayer", "2 ore fa", "l'altro ieri",
+                    "aujourd’hui", "avant-hier", "Posted", "Mis en ligne", "·", "|", "x", "hierx", "_hier"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_RELATIVE_PIECES + PIECES[-30:]), max_size=8).map(" ".join))
+def test_relative_alternation_matches_where_a_relative_pattern_does(line: str) -> None:
+    assert FAST.relative_any is not None
+    for text in (line, line.replace(" ", "")):
+        expected = any(rx.search(text) for rx, _ in FAST.relative)
+        assert (FAST.relative_any.search(text) is not None) is expected, text
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("hier", True), (r"vor \d+\s*(?:Tagen?|Wochen?)", True), ("aujourd['’]hui", True),
+    ("(?i)hier", False), (r"(a)\1", False), ("(?P<n>a)", False), ("(?=a)a", False), ("(?<!x)a", False),
+    (r"a(*SKIP)(*FAIL)|b", False), (r"(a)\g<1>", False), (r"\(?x", False),
+])
+def test_combinable(pattern: str, expected: bool) -> None:
+    assert dates._combinable(pattern) is expected
+
+
+def test_relative_dates_scan_the_same_without_the_alternation() -> None:
+    from dataclasses import replace
+
+    from corpuslint.model import Document
+
+    plain = replace(FAST, relative_any=None, marker_cache={}, window_plans={})
+    options: dict[str, Any] = {"head-lines": 10, "languages": []}
+    texts = [*CASE_TEXTS, *(f"Titre\nPar Jean Dupont · {p}\n\nCorps" for p in _RELATIVE_PIECES),
+             "\n".join(_RELATIVE_PIECES), "\r\n".join(_RELATIVE_PIECES), "x" * 130 + " hier\nhier"]
+    for text in texts:
+        for languages in ([], ["de"], ["en", "fr"]):
+            options["languages"] = languages
+            for lang in ("fr", "de", "und"):
+                a = Document("a.txt", text.encode(), text, default_language=lang)
+                b = Document("a.txt", text.encode(), text, default_language=lang)
+                assert dates.scan_head(a, FAST, options) == dates.scan_head(b, plain, options)

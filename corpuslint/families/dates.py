@@ -131,6 +131,9 @@ class DateVocabulary:
     markers: list[tuple[Any, str, str]]  # (regex ending at the date, "published"/"updated", language)
     relative: list[tuple[Any, str]]  # (regex, language)
     languages: frozenset[str] = field(default_factory=frozenset)
+    #: matches where any regex of ``relative`` does (their alternation): a line where it finds
+    #: nothing is not searched with each; None when a pattern may not be combined (_combinable)
+    relative_any: Any = None
     #: any month name of any language (a window without one skips the named-month formats)
     any_month: Any = None
     #: the first three letters of every month name, case folded: a window whose case-folded
@@ -252,6 +255,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     numeric_orders: dict[str, tuple[str, ...]] = {}
     phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
+    combinable = True
     templates: list[tuple[str, str, str, Pack]] = []
     for p in packs:
         lang = p.language
@@ -285,6 +289,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
                 raise PackError(f"{p.path}: key 'relative': bad regex {pat!r}: {e}") from None
         if pats:
             relative.append((compile_regex(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", regex.IGNORECASE), lang))
+            combinable = combinable and all(map(_combinable, pats))
         for t in p.data.get("formats", []):
             templates.append((str(t), lang, "full", p))
         for t in p.data.get("partial-formats", []):
@@ -358,6 +363,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
     vocab.any_month = _LazyPattern(month_alt, regex.IGNORECASE)
+    if relative and combinable:
+        vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
     vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
     vocab.month_prefix_re = re.compile("|".join(map(re.escape, vocab.month_prefixes)) or "(?!)")
     vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
@@ -399,6 +406,19 @@ def _starts_with_word(template: str, word_tokens: set[str]) -> bool:
             return False
         i = j + 1
     return False
+
+
+def _combinable(pattern: str) -> bool:
+    """True when ``pattern`` matches alike alone and as one alternative of a bigger pattern.
+
+    Its groups must be ``(?:`` ones (no inline flags, which would apply to the other
+    alternatives, no named groups, no lookarounds or conditionals), it must hold no
+    backreference (the numbers of the groups change) and no backtracking verb (``(*SKIP)``
+    acts on the whole search). Conservative: an escaped ``\\(?`` or ``\\1`` is refused too, and a
+    refused pattern is only searched on its own.
+    """
+    return ("(?" not in pattern.replace("(?:", "") and "(*" not in pattern
+            and regex.search(r"\\[0-9gk]", pattern) is None)
 
 
 def _by_length(words: set[str]) -> list[str]:
@@ -820,8 +840,9 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     relative: list[DateMatch] = []
     if not any(d.kind == "full" for d in dates):
         pos = 0
+        any_relative = vocab.relative_any
         for line in head.split("\n"):
-            if len(line) <= 120:
+            if len(line) <= 120 and (any_relative is None or any_relative.search(line) is not None):
                 for rx, lang in vocab.relative:
                     if not _allowed(lang, languages):
                         continue
