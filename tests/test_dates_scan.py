@@ -271,3 +271,15 @@ def test_relative_dates_scan_the_same_without_the_alternation() -> None:
                 a = Document("a.txt", text.encode(), text, default_language=lang)
                 b = Document("a.txt", text.encode(), text, default_language=lang)
                 assert dates.scan_head(a, FAST, options) == dates.scan_head(b, plain, options)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_RELATIVE_PIECES + PIECES[-30:]), max_size=5).map(" ".join), min_size=1,
+                max_size=8))
+def test_cached_relative_lines_are_the_searched_ones(lines: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dates, "_MARKER_CACHE_SIZE", 3)  # the cache fills and empties
+        mp.setattr(FAST, "relative_cache", {})
+        for line in lines + lines:
+            assert dates._may_hold_relative(line, FAST) is (FAST.relative_any.search(line) is not None)
+        assert len(FAST.relative_cache) <= 3

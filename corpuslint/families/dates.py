@@ -152,6 +152,9 @@ class DateVocabulary:
     #: (text before a date, languages) -> what _marker returns for it: a corpus repeats its
     #: bylines (`Publié le `); emptied when it reaches _MARKER_CACHE_SIZE
     marker_cache: dict[tuple[str, frozenset[str] | None], str | None] = field(default_factory=dict)
+    #: line -> whether ``relative_any`` finds something in it: pages repeat their menu lines;
+    #: emptied when it reaches _MARKER_CACHE_SIZE
+    relative_cache: dict[str, bool] = field(default_factory=dict)
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -653,6 +656,20 @@ def _marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None
     return kind
 
 
+def _may_hold_relative(line: str, vocab: DateVocabulary) -> bool:
+    """False when no pattern of ``vocab.relative`` finds anything in ``line`` (by ``relative_any``,
+    cached per line)."""
+    if vocab.relative_any is None:
+        return True
+    cache = vocab.relative_cache
+    known = cache.get(line)
+    if known is None:
+        if len(cache) >= _MARKER_CACHE_SIZE:
+            cache.clear()
+        known = cache[line] = vocab.relative_any.search(line) is not None
+    return known
+
+
 def _find_marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None) -> str | None:
     """_marker without its cache."""
     folded = before.casefold()
@@ -840,9 +857,8 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     relative: list[DateMatch] = []
     if not any(d.kind == "full" for d in dates):
         pos = 0
-        any_relative = vocab.relative_any
         for line in head.split("\n"):
-            if len(line) <= 120 and (any_relative is None or any_relative.search(line) is not None):
+            if len(line) <= 120 and _may_hold_relative(line, vocab):
                 for rx, lang in vocab.relative:
                     if not _allowed(lang, languages):
                         continue
