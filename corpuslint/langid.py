@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Set
 from functools import lru_cache
 
 from corpuslint.patterns import compile_regex
@@ -127,7 +128,7 @@ def script_counts(text: str) -> Counter[str]:
         return counts
     raw = text.encode("utf-8", "surrogatepass")
     rest = _non_ascii(raw)
-    return _script_counts(raw, rest, _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None)
+    return _script_counts(raw, rest, _latin_only(rest, set(rest)) if len(rest) <= _FEW_NON_ASCII else None)
 
 
 def _script_counts(raw: bytes, rest: str, latin: int | None) -> Counter[str]:
@@ -175,9 +176,9 @@ def _char_script(ch: str) -> str | None:
     return name
 
 
-def _latin_only(rest: str) -> int | None:
-    r"""The number of Latin letters in ``rest`` when all its other characters are of no script
-    (punctuation, symbols), else None.
+def _latin_only(rest: str, chars: Set[str]) -> int | None:
+    r"""The number of Latin letters in ``rest`` (whose distinct characters are ``chars``) when
+    all its other characters are of no script (punctuation, symbols), else None.
 
     Then the regex path of script_counts counts exactly these: Latin is a property of each
     character, and a run of another script or of letters never starts at, nor takes in, a
@@ -185,7 +186,7 @@ def _latin_only(rest: str) -> int | None:
     ``\p{L}+`` running across scripts) depend on their neighbours: left to the regexes.
     """
     latin = len(rest)
-    for ch in set(rest):
+    for ch in chars:
         name = _char_script(ch)
         if name is None:
             latin -= rest.count(ch)
@@ -197,11 +198,13 @@ def _latin_only(rest: str) -> int | None:
 def dominant_script(text: str, sample: int = 20000) -> str:
     """The script with the most letters in the first ``sample`` characters, or ``"None"``."""
     chunk = text[:sample]
-    rest = "" if chunk.isascii() else _non_ascii_of(chunk)
-    latin = _latin_only(rest) if len(rest) <= _FEW_NON_ASCII else None
+    if chunk.isascii():  # ASCII letters are Latin
+        return "Latin" if _ASCII_LETTER_RE.search(chunk) else "None"
+    raw, rest, chars = _encoded(chunk)
+    latin = _latin_only(rest, chars) if len(rest) <= _FEW_NON_ASCII else None
     if latin is not None:  # script_counts would count Latin letters alone: any will do
         return "Latin" if latin or _ASCII_LETTER_RE.search(chunk) else "None"
-    counts = _script_counts(chunk.encode("utf-8", "surrogatepass"), rest, None)
+    counts = _script_counts(raw, rest, None)
     if not counts:
         return "None"
     # Japanese mixes Han and kana: count them together.
@@ -232,7 +235,7 @@ def _lower_words(text: str) -> list[bytes]:
     ASCII characters spaces, and bytes.split() cuts exactly the runs of letters.
     """
     if not text.isascii():
-        for ch in set(_non_ascii_of(text)):
+        for ch in _encoded(text)[2]:
             new = _FOLDED[ch] if ch in _FOLDED else _FOLDED.setdefault(ch, _fold(ch))
             if new is not None:
                 text = text.replace(ch, new)
@@ -258,10 +261,12 @@ def _non_ascii(raw: bytes) -> str:
 
 
 @lru_cache(maxsize=1)
-def _non_ascii_of(text: str) -> str:
-    """``_non_ascii`` of ``text``; the last answer is kept, for dominant_script and then
-    guess_language ask it of the same document text."""
-    return _non_ascii(text.encode("utf-8", "surrogatepass"))
+def _encoded(text: str) -> tuple[bytes, str, frozenset[str]]:
+    """(UTF-8 bytes, non-ASCII characters in order, the distinct ones) of ``text``; the last
+    answer is kept, for dominant_script and then guess_language ask it of the same document text."""
+    raw = text.encode("utf-8", "surrogatepass")
+    rest = _non_ascii(raw)
+    return raw, rest, frozenset(rest)
 
 
 #: character -> whether it is a letter (\p{L})

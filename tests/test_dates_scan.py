@@ -152,3 +152,134 @@ def test_cached_markers_are_the_markers(befores: list[str]) -> None:
             for before in befores + befores:
                 assert dates._marker(before, FAST, languages) == dates._find_marker(before, FAST, languages)
         assert len(FAST.marker_cache) <= 3
+
+
+def test_days_in_is_the_calendar_month_length() -> None:
+    import calendar
+
+    for year in range(1, 3001):
+        for month in range(1, 13):
+            assert dates._days_in(year, month) == calendar.monthrange(year, month)[1]
+
+
+_DAY_YEAR_TEXTS = ["Tuesday, March 3rd 2022", "Updated: Sept. 7.  2022 14:41", "MARCH 31ST\t1999", "mars 1er 2022",
+                   "Jan 02 2031, Feb 3º 2022", "May 7 22", "June 40 2022", "march 7\n2022"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map(" ".join))
+@example(" / ".join(_DAY_YEAR_TEXTS))
+def test_a_prefilter_matches_wherever_its_format_matches(text: str) -> None:
+    """find_dates skips a format's regex in a window where its prefilter finds nothing: the
+    prefilter must find something inside every match of the regex."""
+    with_prefilter = [f for f in FAST.formats if f.prefilter is not None]
+    assert with_prefilter  # `{month} {day} {year}` of the English pack
+    for fmt in with_prefilter:
+        for m in dates._compiled(fmt.regex).finditer(text):
+            assert dates._compiled(fmt.prefilter).search(text, m.start(), m.end()), (fmt.template, m.group(0))
+
+
+@pytest.mark.parametrize("text", _DAY_YEAR_TEXTS)
+def test_day_year_dates_scan_the_same(text: str) -> None:
+    _check(text)
+    _check("Par Jean Dupont · " + text + " · 3 min")
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("[{weekday} ]{month} {day} {year}", True),
+    ("{day} {year}", True),
+    ("[{weekday} ]{day} {month} {year}[ {time}]", False),
+    ("{month} [{day} {year}]", False),
+    ("[[{weekday} ]{day}] {day} {year}", True),
+    ("{day}[ x] {year}", False),
+    ("{day}  {year}", False),
+])
+def test_required_pieces(template: str, expected: bool) -> None:
+    assert dates._required(template, "{day} {year}") is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=10).map(" ".join))
+def test_month_prefix_search_is_the_prefix_test(text: str) -> None:
+    """_window_plan looks for a month name's first three letters with one regex: as testing each."""
+    assert FAST.month_prefix_re is not None
+    for t in (text, text.casefold(), *(name.casefold() for name in _names()[:40])):
+        assert (FAST.month_prefix_re.search(t) is not None) == any(p in t for p in FAST.month_prefixes)
+
+
+def test_cached_publication_date_is_the_computed_one() -> None:
+    from corpuslint.model import Document
+
+    options = {"head-lines": 10, "languages": []}
+    for i, text in enumerate([*CASE_TEXTS, "", "Publié le 4 octobre 2005\nMis à jour le 3 octobre 2005"]):
+        for metadata in ({}, {"date": "2021-03-04"}, {"date": "mars 2022"}):
+            doc = Document(f"{i}.txt", text.encode(), text, metadata=metadata)
+            first = dates.publication_date(doc, FAST, options)
+            assert dates.publication_date(doc, FAST, options) is first
+            assert first == dates._publication_date(Document(f"{i}.txt", text.encode(), text, metadata=metadata),
+                                                    FAST, options)
+
+
+_EMBED_PIECES = ["(@netflix)", "(@", "@x)", "pic.twitter.com/AbC", "pic.twitter", "https://t.co/xyz", "http://t.co/",
+                 "t.co/a", "— Netflix US", " ", "  \t", "\u00a0", "—", "Publié le", "(@a_b)", ")", "\r"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_EMBED_PIECES + PIECES[-20:]), max_size=8).map("".join),
+       st.sampled_from(["", " ", "\t", " · 3 min", "x"]))
+def test_embedded_is_the_plain_regex_test(before: str, after: str) -> None:
+    plain = bool(dates._EMBED.search(before)) or bool(not after.strip() and dates._EMBED_HANDLE.search(before))
+    assert dates._embedded(before, after) is plain
+
+
+_RELATIVE_PIECES = ["il y a 3 heures", "Il Y A une heure", "hier", "HIER à 14h41", "vor 2 Tagen", "gestern", "heute",
+                    "3 hours ago", "an hour ago", "yesterday", "hace 2 días", "ayer", "2 ore fa", "l'altro ieri",
+                    "aujourd’hui", "avant-hier", "Posted", "Mis en ligne", "·", "|", "x", "hierx", "_hier"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_RELATIVE_PIECES + PIECES[-30:]), max_size=8).map(" ".join))
+def test_relative_alternation_matches_where_a_relative_pattern_does(line: str) -> None:
+    assert FAST.relative_any is not None
+    for text in (line, line.replace(" ", "")):
+        expected = any(rx.search(text) for rx, _ in FAST.relative)
+        assert (FAST.relative_any.search(text) is not None) is expected, text
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("hier", True), (r"vor \d+\s*(?:Tagen?|Wochen?)", True), ("aujourd['’]hui", True),
+    ("(?i)hier", False), (r"(a)\1", False), ("(?P<n>a)", False), ("(?=a)a", False), ("(?<!x)a", False),
+    (r"a(*SKIP)(*FAIL)|b", False), (r"(a)\g<1>", False), (r"\(?x", False),
+])
+def test_combinable(pattern: str, expected: bool) -> None:
+    assert dates._combinable(pattern) is expected
+
+
+def test_relative_dates_scan_the_same_without_the_alternation() -> None:
+    from dataclasses import replace
+
+    from corpuslint.model import Document
+
+    plain = replace(FAST, relative_any=None, marker_cache={}, window_plans={})
+    options: dict[str, Any] = {"head-lines": 10, "languages": []}
+    texts = [*CASE_TEXTS, *(f"Titre\nPar Jean Dupont · {p}\n\nCorps" for p in _RELATIVE_PIECES),
+             "\n".join(_RELATIVE_PIECES), "\r\n".join(_RELATIVE_PIECES), "x" * 130 + " hier\nhier"]
+    for text in texts:
+        for languages in ([], ["de"], ["en", "fr"]):
+            options["languages"] = languages
+            for lang in ("fr", "de", "und"):
+                a = Document("a.txt", text.encode(), text, default_language=lang)
+                b = Document("a.txt", text.encode(), text, default_language=lang)
+                assert dates.scan_head(a, FAST, options) == dates.scan_head(b, plain, options)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_RELATIVE_PIECES + PIECES[-30:]), max_size=5).map(" ".join), min_size=1,
+                max_size=8))
+def test_cached_relative_lines_are_the_searched_ones(lines: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dates, "_MARKER_CACHE_SIZE", 3)  # the cache fills and empties
+        mp.setattr(FAST, "relative_cache", {})
+        for line in lines + lines:
+            assert dates._may_hold_relative(line, FAST) is (FAST.relative_any.search(line) is not None)
+        assert len(FAST.relative_cache) <= 3

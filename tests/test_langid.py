@@ -211,3 +211,25 @@ def test_guesses_match_the_reference_on_generated_texts(pieces: list[str], sep: 
 def test_script_counts_matches_the_regex_count(text: str) -> None:
     """The per-character shortcut of script_counts counts what its regexes count, in the same order."""
     assert list(langid.script_counts(text).items()) == list(_ref_script_counts(text).items())
+
+
+def test_lower_words_replace_in_any_order() -> None:
+    """_lower_words replaces the characters of a text in the order of a frozenset: any order gives the same words."""
+    for text in _texts():
+        chars = sorted(set(text) - set(map(chr, range(128))))
+        words = langid._lower_words(text)
+        for order in (chars, chars[::-1]):
+            folded = text
+            for ch in order:
+                new = langid._fold(ch)
+                if new is not None:
+                    folded = folded.replace(ch, new)
+            assert folded.encode("utf-8", "surrogatepass").translate(langid._ASCII_LOWER_LETTERS).split() == words
+
+
+def test_shared_encoding_follows_the_text() -> None:
+    """dominant_script and guess_language share the last text's bytes: each text gets its own."""
+    for a, b in (("Le chat est là, où?", "Der Hund ist über dem Tisch und schläft"), ("Кошка и на", "the cat")):
+        for text in (a, b, a):
+            assert langid._encoded(text)[0] == text.encode()
+            assert langid.guess_language(text) == _ref_guess_language(text)

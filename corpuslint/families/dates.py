@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 import inspect
 import os
+import re
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -103,6 +104,20 @@ class _Format:
     literals: tuple[str, ...] = ()
     #: the format holds a month name
     named_month: bool = False
+    #: a regex that matches wherever ``regex`` does, cheaply (no month or weekday names): a
+    #: window where it finds nothing is not searched with ``regex``; None when there is none
+    prefilter: Any = None
+
+
+class _WindowPlan(NamedTuple):
+    """What find_dates runs in a window: each distinct regex once, then the formats in order."""
+
+    #: the compiled regexes of the formats that can match there, each once, with its compiled
+    #: prefilter (``_Format.prefilter``) or None
+    regexes: tuple[tuple[Any, Any], ...]
+    #: per format that can match, in ``DateVocabulary.formats`` order: (index of its regex in
+    #: ``regexes``, the format, the month table of its language)
+    steps: tuple[tuple[int, _Format, dict[str, int]], ...]
 
 
 @dataclass
@@ -116,22 +131,30 @@ class DateVocabulary:
     markers: list[tuple[Any, str, str]]  # (regex ending at the date, "published"/"updated", language)
     relative: list[tuple[Any, str]]  # (regex, language)
     languages: frozenset[str] = field(default_factory=frozenset)
+    #: matches where any regex of ``relative`` does (their alternation): a line where it finds
+    #: nothing is not searched with each; None when a pattern may not be combined (_combinable)
+    relative_any: Any = None
     #: any month name of any language (a window without one skips the named-month formats)
     any_month: Any = None
     #: the first three letters of every month name, case folded: a window whose case-folded
     #: text holds none of them holds no month name (cheaper than ``any_month``)
     month_prefixes: tuple[str, ...] = ()
+    #: finds any of ``month_prefixes`` (a ``re`` alternation of literals: faster than testing each)
+    month_prefix_re: re.Pattern[str] | None = None
     #: every format's literals (see ``_Format.literals``), each once
     literals: tuple[str, ...] = ()
     #: per marker of ``markers``: the first words of its phrases, case folded; a text whose
     #: case-folded form holds none of them cannot end with the marker
     marker_words: list[tuple[str, ...]] = field(default_factory=list)
-    #: (month name present, literals present, languages) -> the formats that can match in a
-    #: window holding that, in ``formats`` order; filled as find_dates meets new cases
-    window_formats: dict[Any, list[_Format]] = field(default_factory=dict)
+    #: (month name present, literals present, languages) -> the plan of a window holding that
+    #: (see ``_WindowPlan``); filled as find_dates meets new cases
+    window_plans: dict[Any, _WindowPlan] = field(default_factory=dict)
     #: (text before a date, languages) -> what _marker returns for it: a corpus repeats its
     #: bylines (`Publié le `); emptied when it reaches _MARKER_CACHE_SIZE
     marker_cache: dict[tuple[str, frozenset[str] | None], str | None] = field(default_factory=dict)
+    #: line -> whether ``relative_any`` finds something in it: pages repeat their menu lines;
+    #: emptied when it reaches _MARKER_CACHE_SIZE
+    relative_cache: dict[str, bool] = field(default_factory=dict)
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -144,6 +167,8 @@ _MARKER_TAIL = (_SPACE + r"*[:,]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE 
                 r"(?:\w+\.?,?" + _SPACE + r"+)?$")
 
 
+#: the digits of a year (the `{year}` token)
+_YEAR = r"(?:1[6-9]|2\d)\d\d"
 _DATE_END = r"(?-i:(?![\d\p{Ll}_/]|-(?!\d{1,2}[:h]\d\d)|[.,]\d|:\d))"
 
 
@@ -207,7 +232,8 @@ def _compile_before_fork() -> None:
     or every file from the cache) never gets here and compiles only what it uses.
     """
     for vocab in _VOCAB_CACHE.values():
-        for rx in [fmt.regex for fmt in vocab.formats] + [m[0] for m in vocab.markers] + [vocab.any_month]:
+        for rx in ([fmt.regex for fmt in vocab.formats] + [fmt.prefilter for fmt in vocab.formats]
+                   + [m[0] for m in vocab.markers] + [vocab.any_month]):
             if isinstance(rx, _LazyPattern):
                 rx._get()
 
@@ -232,6 +258,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     numeric_orders: dict[str, tuple[str, ...]] = {}
     phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
+    combinable = True
     templates: list[tuple[str, str, str, Pack]] = []
     for p in packs:
         lang = p.language
@@ -265,6 +292,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
                 raise PackError(f"{p.path}: key 'relative': bad regex {pat!r}: {e}") from None
         if pats:
             relative.append((compile_regex(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", regex.IGNORECASE), lang))
+            combinable = combinable and all(map(_combinable, pats))
         for t in p.data.get("formats", []):
             templates.append((str(t), lang, "full", p))
         for t in p.data.get("partial-formats", []):
@@ -288,16 +316,17 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     all_suffixes = _by_length({s for ss in suffixes.values() for s in ss})
     month_alt = _alternation(all_months)
     suffix_alt = "|".join(regex.escape(s) for s in all_suffixes)
+    day_suffix = f"(?:{suffix_alt})?" if suffix_alt else ""
     tokens = {
         "weekday": r"(?:" + _alternation(all_weekdays) + r")\.?,?",
-        "day": r"(?P<day>[0-3]?\d)" + (f"(?:{suffix_alt})?" if suffix_alt else "") + r"\.?",
+        "day": r"(?P<day>[0-3]?\d)" + day_suffix + r"\.?",
         "dd": r"(?P<day>[0-3]?\d)",
         "month": r"(?P<month>" + month_alt + r")\.?",
         "mm": r"(?P<mm>[01]?\d)",
         # day and month in the order of the document's language (03/04/2021)
         "n1": r"(?P<n1>\d{1,2})",
         "n2": r"(?P<n2>\d{1,2})",
-        "year": r"(?P<year>(?:1[6-9]|2\d)\d\d)",
+        "year": r"(?P<year>" + _YEAR + ")",
         "yy": r"(?P<yy>\d{2})",
         "time": _TIME,
         "iso-time": _ISO_TIME,
@@ -307,6 +336,10 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     for name, words in (("weekday", all_weekdays), ("month", all_months)):
         if words and all(regex.match(r"\w", w) for w in words):
             word_tokens.add(name)
+    # a format that holds `{day} {year}` outside its optional parts matches the last digit of
+    # the day, its suffix and dot, the spaces and the year: this finds them, without the month
+    # and weekday names that make its regex slow, in a fraction of the time
+    day_year = _LazyPattern(r"\d" + day_suffix + r"\.?" + _SPACE + "+" + _YEAR, regex.IGNORECASE)
     formats = []
     # the same template in several packs (`{day} {month} {year}`) gives the same regex: one
     # pattern object for all, so find_dates runs it once per window and parses its matches per language
@@ -328,15 +361,29 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         except (KeyError, ValueError) as e:
             raise PackError(f"{p.path}: bad date format {t!r}: {e}") from None
         shape = regex.sub(r"\[[^\]]*\]", "", t).strip()
-        formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape))
+        formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape,
+                               day_year if _required(t, "{day} {year}") else None))
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
     vocab.any_month = _LazyPattern(month_alt, regex.IGNORECASE)
+    if relative and combinable:
+        vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
     vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
+    vocab.month_prefix_re = re.compile("|".join(map(re.escape, vocab.month_prefixes)) or "(?!)")
     vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
     vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
     _VOCAB_CACHE[key] = vocab
     return vocab
+
+
+def _required(template: str, piece: str) -> bool:
+    """True when ``piece`` (without ``[`` or ``]``) is in ``template`` outside its optional parts."""
+    depth = 0
+    for i, c in enumerate(template):
+        if depth == 0 and template.startswith(piece, i):
+            return True
+        depth += {"[": 1, "]": -1}.get(c, 0)
+    return False
 
 
 def _starts_with_word(template: str, word_tokens: set[str]) -> bool:
@@ -362,6 +409,19 @@ def _starts_with_word(template: str, word_tokens: set[str]) -> bool:
             return False
         i = j + 1
     return False
+
+
+def _combinable(pattern: str) -> bool:
+    """True when ``pattern`` matches alike alone and as one alternative of a bigger pattern.
+
+    Its groups must be ``(?:`` ones (no inline flags, which would apply to the other
+    alternatives, no named groups, no lookarounds or conditionals), it must hold no
+    backreference (the numbers of the groups change) and no backtracking verb (``(*SKIP)``
+    acts on the whole search). Conservative: an escaped ``\\(?`` or ``\\1`` is refused too, and a
+    refused pattern is only searched on its own.
+    """
+    return ("(?" not in pattern.replace("(?:", "") and "(*" not in pattern
+            and regex.search(r"\\[0-9gk]", pattern) is None)
 
 
 def _by_length(words: set[str]) -> list[str]:
@@ -410,8 +470,17 @@ def _literals(shape: str) -> tuple[str, ...]:
 def _valid(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12:
         return False
-    last = calendar.monthrange(year, month)[1] if year else 31
+    last = _days_in(year, month) if year else 31
     return 1 <= day <= last
+
+
+#: days per month (index 1 to 12) in a common year
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """The number of days of ``month`` (1 to 12) in ``year``: ``calendar.monthrange(year, month)[1]``."""
+    return _MONTH_DAYS[month] + (month == 2 and calendar.isleap(year))
 
 
 def _numeric_day_month(a: int, b: int, year: int | None, vocab: DateVocabulary, doc_lang: str) -> tuple[int, int, bool]:
@@ -495,7 +564,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if month is not None and not 1 <= month <= 12:
         problem = f"month {month} does not exist"
     elif (day is not None and month is not None and year is not None and not problem
-          and not 1 <= day <= calendar.monthrange(year, month)[1]):
+          and not 1 <= day <= _days_in(year, month)):
         problem = f"{calendar.month_name[month]} {year} has no day {day}"
     if problem:
         ambiguous = False
@@ -539,22 +608,37 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
     return spans
 
 
-def _window_formats(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> list[_Format]:
-    """The formats that can match in a window whose case-folded text is ``folded``, in order.
+def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> _WindowPlan:
+    """The plan of a window whose case-folded text is ``folded``: the formats that can match there.
 
     A format needs its literals, and a month name when it has one. Cached in the vocabulary
     per (month name present, literals present, languages): a handful of cases in a corpus.
     """
-    month = vocab.any_month is None or any(map(folded.__contains__, vocab.month_prefixes))
+    month = vocab.month_prefix_re is None or vocab.month_prefix_re.search(folded) is not None
     key = (month, tuple(map(folded.__contains__, vocab.literals)), languages)
-    fmts = vocab.window_formats.get(key)
-    if fmts is None:
-        fmts = vocab.window_formats[key] = [
+    plan = vocab.window_plans.get(key)
+    if plan is None:
+        fmts = [
             fmt for fmt in vocab.formats
             if _allowed(fmt.language, languages) and (month or not fmt.named_month)
             and all(lit in folded for lit in fmt.literals)
         ]
-    return fmts
+        # formats of several languages share one regex (compile_vocabulary): run once per window
+        index: dict[int, int] = {}
+        regexes: list[tuple[Any, Any]] = []
+        for fmt in fmts:
+            if id(fmt.regex) not in index:
+                # formats that share a regex may differ in prefilter: each one's holds for the regex
+                index[id(fmt.regex)] = len(regexes)
+                regexes.append((_compiled(fmt.regex), None if fmt.prefilter is None else _compiled(fmt.prefilter)))
+        plan = vocab.window_plans[key] = _WindowPlan(
+            tuple(regexes), tuple((index[id(f.regex)], f, vocab.months.get(f.language, {})) for f in fmts))
+    return plan
+
+
+def _compiled(rx: Any) -> Any:
+    """The compiled regex of a format (compiled now if it is a ``_LazyPattern``)."""
+    return rx._get() if isinstance(rx, _LazyPattern) else rx
 
 
 _MARKER_CACHE_SIZE = 4096
@@ -570,6 +654,20 @@ def _marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None
         cache.clear()
     cache[key] = kind = _find_marker(before, vocab, languages)
     return kind
+
+
+def _may_hold_relative(line: str, vocab: DateVocabulary) -> bool:
+    """False when no pattern of ``vocab.relative`` finds anything in ``line`` (by ``relative_any``,
+    cached per line)."""
+    if vocab.relative_any is None:
+        return True
+    cache = vocab.relative_cache
+    known = cache.get(line)
+    if known is None:
+        if len(cache) >= _MARKER_CACHE_SIZE:
+            cache.clear()
+        known = cache[line] = vocab.relative_any.search(line) is not None
+    return known
 
 
 def _find_marker(before: str, vocab: DateVocabulary, languages: frozenset[str] | None) -> str | None:
@@ -610,16 +708,12 @@ def find_dates(
     # two windows overlap, and the same order among the dates of one window, which is all
     # the stable sort below keeps of it)
     for a, z in _year_windows(text):
-        folded = text[a:z].casefold()
-        # matches per regex: formats of several languages share one (compile_vocabulary); with
-        # each, its month name as the month tables hold it (None without one)
-        matched: dict[int, list[tuple[_Match, str | None]]] = {}
-        for fmt in _window_formats(vocab, folded, languages):
-            ms = matched.get(id(fmt.regex))
-            if ms is None:
-                ms = matched[id(fmt.regex)] = [_match(m) for m in fmt.regex.finditer(text, a, z)]
-            own = vocab.months.get(fmt.language, {})
-            for m, key in ms:
+        regexes, steps = _window_plan(vocab, text[a:z].casefold(), languages)
+        # per regex, its matches; with each, its month name as the month tables hold it (None without one)
+        found = [[_match(m) for m in rx.finditer(text, a, z)] if pre is None or pre.search(text, a, z) else []
+                 for rx, pre in regexes]
+        for i, fmt, own in steps:
+            for m, key in found[i]:
                 if key is not None and key not in own:
                     deferred.append((len(parsed), m, fmt))
                     parsed.append(None)
@@ -655,6 +749,15 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
 
 _EMBED = compile_regex(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
 _EMBED_HANDLE = compile_regex(r"\(@\w+\)\s*$")
+#: text _EMBED (one of them) and _EMBED_HANDLE (the first) cannot match without
+_EMBED_LITERALS = ("(@", "pic.twitter.com", "://t.co/")
+
+
+def _embedded(before: str, after: str) -> bool:
+    """True when a date between ``before`` and ``after`` (its line) dates an embedded post."""
+    if not any(map(before.__contains__, _EMBED_LITERALS)):
+        return False  # most dates: no regex to run
+    return _EMBED.search(before) is not None or (not after.strip() and _EMBED_HANDLE.search(before) is not None)
 #: what may stand around a relative date in a dateline: times, separators, bylines
 _DATELINE_NOISE = compile_regex(
     r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on)\b",
@@ -715,8 +818,14 @@ def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int,
 
 
 def _languages(options: Mapping[str, Any]) -> frozenset[str] | None:
-    langs = options.get("languages") or ()
-    return frozenset(str(x).lower() for x in langs) or None
+    langs = options.get("languages")
+    return (frozenset(str(x).lower() for x in langs) or None) if langs else None
+
+
+def _facts_key(kind: str, options: Mapping[str, Any]) -> str:
+    """The ``doc.facts`` key of a cached ``kind`` of date scan: per head size and languages."""
+    languages = _languages(options)
+    return f"_date_{kind}:{options['head-lines']}:{'' if languages is None else ','.join(sorted(languages))}"
 
 
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
@@ -724,11 +833,11 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
 
     Cached in ``doc.facts`` per head size and languages, so the date rules scan once.
     """
-    languages = _languages(options)
-    cache_key = f"_date_scan:{options['head-lines']}:{','.join(sorted(languages or ()))}"
+    cache_key = _facts_key("scan", options)
     facts = doc.facts.get(cache_key)
     if facts is not None:
         return facts  # type: ignore[no-any-return]
+    languages = _languages(options)
     _, end = head_zone(doc, options["head-lines"])
     head = doc.text[:end]
     dates = []
@@ -738,7 +847,7 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
         line_end = len(head) if line_end < 0 else line_end
         before = head[max(line_start, d.start - 80) : d.start]
         after = head[d.end : line_end]
-        if _EMBED.search(before) or (not after.strip() and _EMBED_HANDLE.search(before)):
+        if _embedded(before, after):
             continue  # the date of an embedded tweet, not of the article
         if d.marker is None and _in_sentence(head[line_start : d.start], after):
             continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
@@ -749,7 +858,7 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     if not any(d.kind == "full" for d in dates):
         pos = 0
         for line in head.split("\n"):
-            if len(line) <= 120:
+            if len(line) <= 120 and _may_hold_relative(line, vocab):
                 for rx, lang in vocab.relative:
                     if not _allowed(lang, languages):
                         continue
@@ -826,7 +935,16 @@ def publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str,
     In the head zone, a date marked as published (`Publié le`) wins, then an
     unmarked one in a byline or dateline, then an updated one, then one in body
     text. Without a full date: a malformed, then a partial, then a relative one.
+    Cached in ``doc.facts`` as scan_head is (several rules and the ``date`` fact ask).
     """
+    key = _facts_key("pub", options)
+    if key not in doc.facts:
+        doc.facts[key] = _publication_date(doc, vocab, options)
+    return doc.facts[key]  # type: ignore[no-any-return]
+
+
+def _publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
+    """publication_date without its cache."""
     meta = metadata_date(doc, vocab, options)
     if meta is not None and meta.date is not None:
         return meta
