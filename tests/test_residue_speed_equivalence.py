@@ -8,12 +8,15 @@ nor on what the analysis does to the scores it hands out.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corpuslint.families.residue_structure as rs
 from corpuslint.kinds import normalize_line
@@ -187,3 +190,85 @@ def test_narrow_patterns_match_as_the_regex_module() -> None:
     assert narrow > 5000
     assert all(rs._BEYOND_NARROW.search(c) is None for c in alphabet)
     assert all(rs._BEYOND_NARROW.search(chr(c)) for c in range(0x110000) if chr(c) not in alphabet)
+
+
+# -- the shortcuts of the line scorer (issue #9) -----------------------------------------------
+
+_LINE_CHARS = st.one_of(
+    st.sampled_from(list("aeéèiouyAEÉIOUYßÿµÀàçÇñÑœŒ’'—–…«»“”„.,;:!?()[]@/|›-+~<>©$€£%0123456789 \t")),
+    st.characters(max_codepoint=0x2FFF),
+    st.characters(),
+)
+_SOME_LINES = st.text(_LINE_CHARS, max_size=300).map(str.strip)
+
+
+def _varied_lines() -> list[str]:
+    """The test texts' lines, stripped, and lines that start with a digit, a sign or a capital."""
+    rnd = random.Random(9)
+    lines = [t.strip() for t in _lines()]
+    heads = ["12 ", "€ 3", "+5 °C", "−2", "٣ كغ", "２ 個", "1/2 tasse", "L'", "l’", "Aujourd’hui ", "deÉtéAu", "ÀÉ"]
+    lines += [rnd.choice(heads) + t for t in lines[:400]]
+    return lines + ["", "a", "ab", "abC", "abCde", "aBcDe éÉé", "x" * 1000]
+
+
+@functools.cache
+def _function_words() -> list[frozenset[str]]:
+    session = open_session(isolated=True, entry_points=False)
+    ar = next(ar for ar in session.ruleset.active if ar.code == "RES008")
+    return [*ar.vocabulary.function_words.values(), frozenset({"l'", "d'", "ya", "kala"}), frozenset()]
+
+
+def _old_split_hits(text: str, fw: frozenset[str]) -> int:
+    """``_prose_line``'s count of function words before ``_Hits``."""
+    words = [w.strip(rs._EDGES) for w in text[: rs._FAST_CHARS].casefold().split()[: rs._FAST_WORDS]]
+    hits = sum(map(fw.__contains__, words))
+    for w in words:
+        if "'" in w or "’" in w:
+            k = max(w.find("'"), w.find("’")) + 1
+            hits += w[:k] in fw
+    return hits
+
+
+def _check_line(text: str, fws: list[frozenset[str]]) -> None:
+    for fw in fws:
+        token_hits, split_hits = rs._hits(fw)
+        words = text[: rs._FAST_CHARS].casefold().split()[: rs._FAST_WORDS]
+        assert sum(map(split_hits.__getitem__, words)) == _old_split_hits(text, fw), text
+        tokens = rs._tokens(text)
+        assert sum(map(token_hits.__getitem__, tokens)) == sum(map(fw.__contains__, map(str.casefold, tokens))), text
+    assert len(rs._DOT_SPACE.findall(text)) == text.count(". "), text
+    if not text:
+        return
+    cell, quantity = rs._HEADS.get(text[0]) or rs._heads(text[0])
+    assert cell or rs._NUMERIC_CELL.match(text) is None, text
+    assert quantity or rs._QUANTITY.match(text) is None, text
+    p = rs._patterns(text)
+    if p is not rs._FULL_PATTERNS and text[2:].islower():
+        assert p.glued.search(text) is None, text
+
+
+def test_line_shortcuts_on_real_lines() -> None:
+    """The memos of function words, the count of ". ", the first characters that rule out
+    ``_NUMERIC_CELL`` and ``_QUANTITY``, and lines without a capital for ``_GLUED``, as before."""
+    fws = _function_words()
+    for text in _varied_lines():
+        _check_line(text, fws)
+    # the narrow pattern's capitals are capitals to str, which tells a line without them
+    assert all(c.isupper() for c in rs._NARROW_CHARS if re.fullmatch(rs._UPPER, c))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SOME_LINES)
+def test_line_shortcuts_on_any_text(text: str) -> None:
+    _check_line(text, _function_words()[:2] + [frozenset({"l'", "de", "the", "ß"})])
+
+
+def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rs, "_MEMO_MAX", 3)
+    fw = frozenset({"le", "la", "l'"})
+    token_hits, split_hits = rs._hits(fw)
+    words = ["le", "chat", "de", "l'eau", "la", "(le)", "l’été"]
+    for _ in range(2):
+        assert [split_hits[w] for w in words] == [_old_split_hits(w, fw) for w in words]
+        assert [token_hits[w] for w in words] == [int(w.casefold() in fw) for w in words]
+        assert len(split_hits) <= 3 and len(token_hits) <= 3

@@ -340,7 +340,7 @@ def _score_line(
         if n < 60:
             cues.append("no sentence punctuation")
     if nw:
-        fwr = min(1.0, sum(map(fw.__contains__, map(str.casefold, tokens))) / nw)
+        fwr = min(1.0, sum(map(_hits(fw)[0].__getitem__, tokens)) / nw)
         # one or two words say little about function words ("Non", "Oui")
         r -= 2.5 * fwr * min(1.0, nw / 4)
         if nw >= 3 and fwr == 0 and fw:
@@ -385,7 +385,9 @@ def _score_line(
         r += 0.8 if n < 80 else 0.3
         cues.append("link")
     if n < 200:
-        if p.glued.search(text):
+        # glued words need a capital after two letters: a line in ASCII or ``_NARROW_CHARS`` without
+        # one there is spared the pattern (each of their capitals is upper case to ``str``)
+        if (p is _FULL_PATTERNS or not text[2:].islower()) and p.glued.search(text):
             r += 0.4
         if ("©" in text or (text[0] in "(cC" and text[:9].casefold().startswith(("(c)", "copyright")))) and _COPYRIGHT.search(text):
             r += 1.5
@@ -395,11 +397,12 @@ def _score_line(
         cues.append("repeated")
     lst = kv = numeric = False
     if n < 120:
-        numeric = digits > 0 and _NUMERIC_CELL.match(text) is not None
+        heads = _HEADS.get(text[0]) or _heads(text[0])
+        numeric = digits > 0 and heads[0] and _NUMERIC_CELL.match(text) is not None
         lst = (text[0] in _LIST_FIRST or _LIST_MARK.search(text, 0, 7) is not None) and _LIST_ITEM.match(text) is not None
         if lst:
             r -= 1.0
-        elif digits and n < 80 and not end and _QUANTITY.match(text):
+        elif digits and n < 80 and not end and heads[1] and _QUANTITY.match(text):
             lst = True  # "2 tbsp olive oil", "500 g de farine": an item of a list without bullets
         kv = n < 100 and ":" in text and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
         if text[0] in _DIALOGUE_OPENERS and (end or inside) and _DIALOGUE.match(text):
@@ -417,6 +420,21 @@ def _score_line(
 
 
 _DIALOGUE_OPENERS = frozenset("—–-«“\"")
+#: what can start a match of ``_NUMERIC_CELL``, of ``_QUANTITY``
+_CELL_HEAD = compile_regex(r"[\p{Sc}+\-−–~≈<>\s\d]")
+#: first character of a line -> (``_NUMERIC_CELL`` can match the line, ``_QUANTITY`` can)
+_HEADS: dict[str, tuple[bool, bool]] = {}
+
+
+def _heads(c: str) -> tuple[bool, bool]:
+    """(``_NUMERIC_CELL`` can match a line that starts with ``c``, ``_QUANTITY`` can), remembered:
+    two patterns of the regex module fewer for most lines with digits."""
+    if len(_HEADS) >= _MEMO_MAX:
+        _HEADS.clear()
+    found = _HEADS[c] = (_CELL_HEAD.match(c) is not None, _DIGIT.match(c) is not None)
+    return found
+
+
 # cheap tests that spare a line the patterns that cannot match it
 _PUNCT_INSIDE = re.compile(r"[.!?…]\s")
 _ANY_DIGIT = re.compile(r"\d")
@@ -433,8 +451,59 @@ _FAST_CHARS = 160
 #: the share of function words of running text (``_PROSE_FWR``) is assumed
 _PROSE_LEN = 250
 _PROSE_FWR = 0.4
+_DOT_SPACE = re.compile(r"\. ")
 #: what ``_prose_line`` takes off the words it counts, so that ``eau,`` and ``(the`` are words
 _EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
+
+
+class _Hits(dict[str, int]):
+    """Word -> the function words of ``fw`` that ``count`` finds in it, filled on use (emptied
+    at ``_MEMO_MAX`` entries): a corpus's words repeat from line to line and document to
+    document, and each is looked at once."""
+
+    def __init__(self, fw: frozenset[str], count: Callable[[str, frozenset[str]], int]) -> None:
+        super().__init__()
+        self.fw = fw
+        self.count = count
+
+    def __missing__(self, word: str) -> int:
+        hits = self.count(word, self.fw)
+        if len(self) >= _MEMO_MAX:
+            self.clear()
+        self[word] = hits
+        return hits
+
+
+def _token_hits(token: str, fw: frozenset[str]) -> int:
+    """Whether the casefold of a word of ``_tokens`` is a function word (``_score_line``)."""
+    return int(token.casefold() in fw)
+
+
+def _split_word_hits(word: str, fw: frozenset[str]) -> int:
+    """Function words in a casefolded word of ``str.split`` (``_prose_line``): the word without
+    the punctuation of ``_EDGES`` at its ends, and in ``l'eau`` the part up to the apostrophe,
+    as the tokenizer splits it."""
+    w = word.strip(_EDGES)
+    hits = int(w in fw)
+    if "'" in w or "’" in w:
+        hits += w[: max(w.find("'"), w.find("’")) + 1] in fw
+    return hits
+
+
+#: function words -> their ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` (a document
+#: in a language without a pack brings its own function words)
+_HITS: dict[frozenset[str], tuple[_Hits, _Hits]] = {}
+_HITS_MAX = 64
+
+
+def _hits(fw: frozenset[str]) -> tuple[_Hits, _Hits]:
+    """The ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` for ``fw``."""
+    memos = _HITS.get(fw)
+    if memos is None:
+        if len(_HITS) >= _HITS_MAX:
+            _HITS.clear()
+        memos = _HITS[fw] = (_Hits(fw, _token_hits), _Hits(fw, _split_word_hits))
+    return memos
 
 
 def _wide_ends(text: str) -> bool:
@@ -456,17 +525,18 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     n = len(text)
     end = _ends_sentence(text)
     r = -min(2.0, 0.5 + (n - 80) / 100)
+    # the standard library's engine finds ". " several times faster than str.count, which
+    # stops at every space; "?" and "!" are rare
+    inside = len(_DOT_SPACE.findall(text))
     if n >= _PROSE_LEN:
-        inside = text.count(". ")
         fwr = _PROSE_FWR
     else:
-        inside = text.count(". ") + text.count("? ") + text.count("! ")
-        words = [w.strip(_EDGES) for w in text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]]
-        hits = sum(map(fw.__contains__, words))
-        for w in words:
-            if "'" in w or "’" in w:  # l'eau: "l'" is a function word, as the tokenizer splits it
-                k = max(w.find("'"), w.find("’")) + 1
-                hits += w[:k] in fw
+        if "?" in text:
+            inside += text.count("? ")
+        if "!" in text:
+            inside += text.count("! ")
+        words = text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]
+        hits = sum(map(_hits(fw)[1].__getitem__, words))
         fwr = min(1.0, hits / len(words)) if words else 0.0
         if fwr == 0 and fw and len(words) >= 3:
             r += 0.3
