@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import corpuslint.families.residue_structure as rs
@@ -243,13 +243,16 @@ def _check_line(text: str, fws: list[frozenset[str]]) -> None:
     assert cell or rs._NUMERIC_CELL.match(text) is None, text
     assert quantity or rs._QUANTITY.match(text) is None, text
     p = rs._patterns(text)
-    if p is not rs._FULL_PATTERNS and text[2:].islower():
-        assert p.glued.search(text) is None, text
+    if p is not rs._FULL_PATTERNS:
+        assert not text[2:].islower() or p.glued.search(text) is None, text
+        # digits counted without looking for one first
+        assert len(p.digit.findall(text)) == (len(p.digit.findall(text)) if rs._ANY_DIGIT.search(text) else 0), text
 
 
 def test_line_shortcuts_on_real_lines() -> None:
     """The memos of function words, the count of ". ", the first characters that rule out
-    ``_NUMERIC_CELL`` and ``_QUANTITY``, and lines without a capital for ``_GLUED``, as before."""
+    ``_NUMERIC_CELL`` and ``_QUANTITY``, lines without a capital for ``_GLUED`` and the digits
+    of a line of ``_NARROW_CHARS``, as before."""
     fws = _function_words()
     for text in _varied_lines():
         _check_line(text, fws)
@@ -272,3 +275,75 @@ def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> Non
         assert [split_hits[w] for w in words] == [_old_split_hits(w, fw) for w in words]
         assert [token_hits[w] for w in words] == [int(w.casefold() in fw) for w in words]
         assert len(split_hits) <= 3 and len(token_hits) <= 3
+
+
+def _old_comment_start(scores: list[Any]) -> list[int]:
+    """The positions ``_comment_section`` looked at before ``bisect``: once 30% of the prose and 300 characters went by."""
+    prose = [s.length if s.intrinsic < -1 else 0 for s in scores]
+    total = sum(prose) or 1
+    seen, out = 0, []
+    for j in range(len(scores)):
+        seen += prose[j]
+        if not (seen < 0.3 * total or seen < 300):
+            out.append(j)
+    return out
+
+
+def _old_author_lines(scores: list[Any], stop: int) -> list[int]:
+    """The positions ``_author_box`` looked at before ``bisect``: after half of the prose, under 300 characters."""
+    total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
+    seen, out = 0, []
+    for j, s in enumerate(scores[:stop]):
+        if s.intrinsic < -1.0:
+            seen += s.length
+        if not (seen < 0.5 * total or s.length >= 300):
+            out.append(j)
+    return out
+
+
+class _Probe(rs.StructureVocabulary):
+    """A vocabulary that records the lines asked about: none is a comment marker, the first
+    line names the author (a byline), no other line does."""
+
+    def __init__(self, norms: list[str]) -> None:
+        super().__init__(comment_marker_re=re.compile("x"), byline_re=re.compile("x"), byline_starts=("",))
+        self.asked: list[str] = []
+        self.bylines = _Recorder({n: (-1, "") for n in norms})
+        if norms:
+            self.bylines[norms[0]] = (-1, "jane doe")
+
+    def is_comment_marker(self, text: str) -> bool:
+        self.asked.append(text)
+        return False
+
+
+class _Recorder(dict[str, tuple[int, str]]):
+    """``vocab.bylines``, recording the lines ``_byline`` is asked about."""
+
+    def __init__(self, items: dict[str, tuple[int, str]]) -> None:
+        super().__init__(items)
+        self.asked: list[str] = []
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.append(key)
+        return super().get(key, default)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 700), st.floats(-6, 4, allow_nan=False)), max_size=40))
+@example([(299, -2.0), (10, 0.0), (10, 0.0), (10, 0.0), (1, -2.0), (10, 0.0)])  # 300 characters exactly
+@example([(100, -2.0), (10, 0.0), (100, -2.0), (10, 0.0)])  # half of the prose exactly
+def test_prose_thresholds_by_bisect(lines: list[tuple[int, float]]) -> None:
+    """``_comment_section`` and ``_author_box`` look at the lines after the same share of the
+    prose as with the running sums they had before ``bisect``."""
+    scores = [rs.LineScore(j, f"l{j}", n, 3, r, [], False, norm=f"l{j}") for j, (n, r) in enumerate(lines)]
+    norms = [s.norm for s in scores]
+    probe = _Probe(norms)
+    rs._comment_section(scores, probe)
+    assert probe.asked == ([] if len(scores) < 4 else [norms[j] for j in _old_comment_start(scores) if scores[j].length <= 150])
+    for stop in (len(scores), len(scores) // 2):
+        probe = _Probe(norms)
+        rs._author_box(scores, probe, stop)
+        start = next((j for j, s in enumerate(scores) if s.intrinsic < -2.0), len(scores))
+        names = norms[: min(len(scores) // 2, start + 3) or 3]
+        assert probe.bylines.asked == names + [norms[j] for j in _old_author_lines(scores, stop)]

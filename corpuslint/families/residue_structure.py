@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import inspect
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, ClassVar, NamedTuple
 
 import regex
@@ -313,10 +315,10 @@ _SEP_CHAR = re.compile(r"[|›▪•·►▸→⟩»>/\\]")
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
 
 
-def _score_line(
-    index: int, text: str, tokens: list[str], fw: frozenset[str], repeated: bool, phrase: str | None
-) -> LineScore:
+def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phrase: str | None) -> LineScore:
     """Features and intrinsic score of a stripped line (residue checks must stay cheap)."""
+    p = _patterns(text)
+    tokens = _tokens(text, p)
     n = len(text)
     if not text.isascii() and _WIDE.search(text):
         # a Chinese or Japanese character carries about as much as a short word
@@ -357,8 +359,8 @@ def _score_line(
         fwr = 0.0
         r += 1.0
         cues.append("no words")
-    p = _patterns(text)
-    digits = len(p.digit.findall(text)) if _ANY_DIGIT.search(text) else 0
+    # the patterns of the standard library's engine find no digit as fast as a search for one
+    digits = len(p.digit.findall(text)) if p is not _FULL_PATTERNS or _ANY_DIGIT.search(text) else 0
     nonspace = n - text.count(" ")
     if nonspace and digits / nonspace >= 0.4:
         r += 1.2
@@ -574,9 +576,11 @@ def _copy_score(s: LineScore, index: int) -> LineScore:
     return c
 
 
-def _tokens(text: str) -> list[str]:
-    """Words; in Chinese and Japanese, which have no spaces, every character is one."""
-    p = _patterns(text)
+def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
+    """Words; in Chinese and Japanese, which have no spaces, every character is one (``p``: the
+    line's ``_patterns``, if known)."""
+    if p is None:
+        p = _patterns(text)
     if p is not _FULL_PATTERNS or not _WIDE.search(text):
         return p.token.findall(text)
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
@@ -654,7 +658,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         key = (t, repeated, phrase, ffw)
         twin = memo.get(key)
         if twin is None:
-            s = _score_line(i, t, _tokens(t), ffw, repeated, phrase)
+            s = _score_line(i, t, ffw, repeated, phrase)
             scores.append(s)
             if n <= _SCORED_LEN:
                 if len(memo) >= _SCORED_MAX:
@@ -1248,13 +1252,10 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         return
     heads = tuple(names)
     # only after half of the document's prose: the byline itself is at the top
-    total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
-    seen = 0
+    seen = list(accumulate([s.length if s.intrinsic < -1.0 else 0 for s in scores[:stop]]))
     found: list[LineScore] = []
-    for s in scores[:stop]:
-        if s.intrinsic < -1.0:
-            seen += s.length
-        if seen < 0.5 * total or s.length >= 300:
+    for s in scores[bisect_left(seen, 0.5 * seen[-1]) if seen else stop : stop]:
+        if s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
         end = _byline(vocab, low)[0]
@@ -1278,13 +1279,10 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
     if vocab.comment_marker_re is None or len(scores) < 4:
         return None, 0, ""
     n = len(scores)
-    prose = [s.length if s.intrinsic < -1 else 0 for s in scores]
-    total = sum(prose) or 1
-    seen = 0
-    for j, s in enumerate(scores):
-        seen += prose[j]
-        if seen < 0.3 * total or seen < 300:
-            continue  # the article has not happened yet
+    seen = list(accumulate([s.length if s.intrinsic < -1 else 0 for s in scores]))
+    # the article happens first: 30% of its prose, 300 characters
+    for j in range(bisect_left(seen, max(0.3 * (seen[-1] or 1), 300)), n):
+        s = scores[j]
         if s.length > 150 or not vocab.is_comment_marker(s.text):
             continue
         if _ZERO_COUNT.search(s.text):
