@@ -1,8 +1,9 @@
-"""The structural residue scorer's shortcuts give what the plain computation gives (issue #5).
+"""The residue family's shortcuts give what the plain computation gives (issues #5 and #9).
 
 ``_analyze`` copies the score of a line seen before, in this document or another one
 (``_SCORED``): the analysis of a document must not depend on what was analysed before it,
-nor on what the analysis does to the scores it hands out.
+nor on what the analysis does to the scores it hands out. The line scorer's memos and cheap
+tests, and RES002's test of a line's script, are compared with the plain computation.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import corpuslint.families.residue as residue
 import corpuslint.families.residue_structure as rs
 from corpuslint.kinds import normalize_line
 from corpuslint.model import Document
@@ -347,3 +349,15 @@ def test_prose_thresholds_by_bisect(lines: list[tuple[int, float]]) -> None:
         start = next((j for j, s in enumerate(scores) if s.intrinsic < -2.0), len(scores))
         names = norms[: min(len(scores) // 2, start + 3) or 3]
         assert probe.bylines.asked == names + [norms[j] for j in _old_author_lines(scores, stop)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.one_of(st.sampled_from([chr(b) for b in range(256)] + list("’‘“”–—…€•™ŒœŠšŸŽžƒˆ˜‰‹›→▪")), st.characters()), max_size=60))
+def test_latin_only_is_the_pattern(text: str) -> None:
+    """RES002's ``_latin_only`` (the Windows-1252 codec first) is the plain search of ``_NOT_LATIN``."""
+    assert residue._latin_only(text) == (residue._NOT_LATIN.search(text) is None), text
+
+
+def test_latin_only_on_lines_and_characters() -> None:
+    for text in [*_lines(), *(bytes([b]).decode("cp1252", "replace") for b in range(256)), "Marque™ déposée", "™"]:
+        assert residue._latin_only(text) == (residue._NOT_LATIN.search(text) is None), text
