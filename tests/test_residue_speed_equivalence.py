@@ -214,10 +214,14 @@ def _varied_lines() -> list[str]:
 
 
 @functools.cache
-def _function_words() -> list[frozenset[str]]:
+def _rule_vocabulary() -> rs.StructureVocabulary:
     session = open_session(isolated=True, entry_points=False)
-    ar = next(ar for ar in session.ruleset.active if ar.code == "RES008")
-    return [*ar.vocabulary.function_words.values(), frozenset({"l'", "d'", "ya", "kala"}), frozenset()]
+    vocab: rs.StructureVocabulary = next(ar for ar in session.ruleset.active if ar.code == "RES008").vocabulary
+    return vocab
+
+
+def _function_words() -> list[frozenset[str]]:
+    return [*_rule_vocabulary().function_words.values(), frozenset({"l'", "d'", "ya", "kala"}), frozenset()]
 
 
 def _old_split_hits(text: str, fw: frozenset[str]) -> int:
@@ -361,3 +365,23 @@ def test_latin_only_is_the_pattern(text: str) -> None:
 def test_latin_only_on_lines_and_characters() -> None:
     for text in [*_lines(), *(bytes([b]).decode("cp1252", "replace") for b in range(256)), "Marque™ déposée", "™"]:
         assert residue._latin_only(text) == (residue._NOT_LATIN.search(text) is None), text
+
+
+_WORDS = st.sampled_from(["et", "est", "dans", "avec", "the", "and", "de", "la", "Et", "dans,", "", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, st.sampled_from([" ", "  ", "\t", "\u00a0", "\n", "’", ""])), max_size=40))
+def test_holds_three_is_the_intersection(parts: list[tuple[str, str]]) -> None:
+    """RES011's ``_holds_three`` (words looked at up to the third) is the plain intersection of the line's words."""
+    text = "".join(w + sep for w, sep in parts)
+    for own in (frozenset({"et", "est", "dans", "avec"}), frozenset({"x"}), frozenset()):
+        assert rs._holds_three(own, text) == (len(own.intersection(text.split())) >= 3), text
+
+
+def test_holds_three_on_lines() -> None:
+    own = _rule_vocabulary().own_words
+    for text in _lines():
+        for words in own.values():
+            window = text.strip()[: rs._OWN_WINDOW]
+            assert rs._holds_three(words, window) == (len(words.intersection(window.split())) >= 3), text

@@ -548,7 +548,7 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     if text.isupper():
         r += 0.8
         cues.append("all capitals")
-    if n < 400 and _SEP_CHAR.search(text, 0, 100) and "«" not in text:  # a bar of links shows its separators early
+    if n < 400 and "«" not in text and _SEP_CHAR.search(text, 0, 100):  # a bar of links shows its separators early
         seps = len(_SEPARATOR.findall(text))
         if seps >= 2:
             r += 2.0
@@ -1591,6 +1591,18 @@ _OWN_WINDOW = 240
 _QUOTE_OPENERS = "«“„‘\"'‹»"
 
 
+def _holds_three(words: frozenset[str], text: str) -> bool:
+    """At least three different ``words`` among the words of ``text``: the words are looked at
+    up to the third (a line in the document's language holds them early)."""
+    found: set[str] = set()
+    for w in text.split():
+        if w in words:
+            found.add(w)
+            if len(found) == 3:
+                return True
+    return False
+
+
 class ForeignLanguageLine(Rule):
     """A long line in another language than the document, in the same script: an English tweet in a French article.
 
@@ -1666,7 +1678,7 @@ class ForeignLanguageLine(Rule):
             # three function words that only the document's language uses in its first words:
             # the line is (at least partly) in that language, and a quotation inside it is
             # not reported; one set operation instead of a language guess
-            if own and len(own.intersection(text[:_OWN_WINDOW].split())) >= 3:
+            if own and _holds_three(own, text[:_OWN_WINDOW]):
                 continue
             script, _ = line_script(text)
             if script != main or len(text.split()) < min_words:
