@@ -273,7 +273,7 @@ def test_line_shortcuts_on_any_text(text: str) -> None:
 
 
 def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rs, "_MEMO_MAX", 3)
+    monkeypatch.setattr(rs, "_HITS_WORDS", 3)
     fw = frozenset({"le", "la", "l'"})
     token_hits, split_hits = rs._hits(fw)
     words = ["le", "chat", "de", "l'eau", "la", "(le)", "l’été"]
@@ -281,6 +281,11 @@ def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> Non
         assert [split_hits[w] for w in words] == [_old_split_hits(w, fw) for w in words]
         assert [token_hits[w] for w in words] == [int(w.casefold() in fw) for w in words]
         assert len(split_hits) <= 3 and len(token_hits) <= 3
+    monkeypatch.setattr(rs, "_HITS_MAX", 2)
+    for k in range(5):  # documents in languages without a pack bring their own function words
+        other = frozenset({f"w{k}", "le"})
+        assert rs._hits(other)[0]["le"] == 1 and rs._hits(other)[1][f"w{k}"] == 1
+        assert len(rs._HITS) <= 2
 
 
 def _old_comment_start(scores: list[Any]) -> list[int]:

@@ -460,7 +460,7 @@ _EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
 
 class _Hits(dict[str, int]):
     """Word -> the function words of ``fw`` that ``count`` finds in it, filled on use (emptied
-    at ``_MEMO_MAX`` entries): a corpus's words repeat from line to line and document to
+    at ``_HITS_WORDS`` entries): a corpus's words repeat from line to line and document to
     document, and each is looked at once."""
 
     def __init__(self, fw: frozenset[str], count: Callable[[str, frozenset[str]], int]) -> None:
@@ -470,7 +470,7 @@ class _Hits(dict[str, int]):
 
     def __missing__(self, word: str) -> int:
         hits = self.count(word, self.fw)
-        if len(self) >= _MEMO_MAX:
+        if len(self) >= _HITS_WORDS:
             self.clear()
         self[word] = hits
         return hits
@@ -493,9 +493,11 @@ def _split_word_hits(word: str, fw: frozenset[str]) -> int:
 
 
 #: function words -> their ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` (a document
-#: in a language without a pack brings its own function words)
+#: in a language without a pack brings its own function words); at most ``_HITS_MAX`` sets of
+#: function words and ``_HITS_WORDS`` words each (a few MB at most)
 _HITS: dict[frozenset[str], tuple[_Hits, _Hits]] = {}
-_HITS_MAX = 64
+_HITS_MAX = 16
+_HITS_WORDS = 5_000
 
 
 def _hits(fw: frozenset[str]) -> tuple[_Hits, _Hits]:
