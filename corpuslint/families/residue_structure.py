@@ -422,7 +422,7 @@ def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phras
 
 
 _DIALOGUE_OPENERS = frozenset("—–-«“\"")
-#: what can start a match of ``_NUMERIC_CELL``, of ``_QUANTITY``
+#: the first characters of the matches of ``_NUMERIC_CELL`` (those of ``_QUANTITY`` are digits)
 _CELL_HEAD = compile_regex(r"[\p{Sc}+\-−–~≈<>\s\d]")
 #: first character of a line -> (``_NUMERIC_CELL`` can match the line, ``_QUANTITY`` can)
 _HEADS: dict[str, tuple[bool, bool]] = {}
@@ -1679,7 +1679,7 @@ class ForeignLanguageLine(Rule):
                 continue
             # three function words that only the document's language uses in its first words:
             # the line is (at least partly) in that language, and a quotation inside it is
-            # not reported; one set operation instead of a language guess
+            # not reported; a look at its first words instead of a language guess
             if own and _holds_three(own, text[:_OWN_WINDOW]):
                 continue
             script, _ = line_script(text)
