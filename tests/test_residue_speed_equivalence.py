@@ -1,20 +1,25 @@
-"""The structural residue scorer's shortcuts give what the plain computation gives (issue #5).
+"""The residue family's shortcuts give what the plain computation gives (issues #5 and #9).
 
 ``_analyze`` copies the score of a line seen before, in this document or another one
 (``_SCORED``): the analysis of a document must not depend on what was analysed before it,
-nor on what the analysis does to the scores it hands out.
+nor on what the analysis does to the scores it hands out. The line scorer's memos and cheap
+tests, and RES002's test of a line's script, are compared with the plain computation.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+import corpuslint.families.residue as residue
 import corpuslint.families.residue_structure as rs
 from corpuslint.kinds import normalize_line
 from corpuslint.model import Document
@@ -187,3 +192,201 @@ def test_narrow_patterns_match_as_the_regex_module() -> None:
     assert narrow > 5000
     assert all(rs._BEYOND_NARROW.search(c) is None for c in alphabet)
     assert all(rs._BEYOND_NARROW.search(chr(c)) for c in range(0x110000) if chr(c) not in alphabet)
+
+
+# -- the shortcuts of the line scorer (issue #9) -----------------------------------------------
+
+_LINE_CHARS = st.one_of(
+    st.sampled_from(list("aeéèiouyAEÉIOUYßÿµÀàçÇñÑœŒ’'—–…«»“”„.,;:!?()[]@/|›-+~<>©$€£%0123456789 \t")),
+    st.characters(max_codepoint=0x2FFF),
+    st.characters(),
+)
+_SOME_LINES = st.text(_LINE_CHARS, max_size=300).map(str.strip)
+
+
+def _varied_lines() -> list[str]:
+    """The test texts' lines, stripped, and lines that start with a digit, a sign or a capital."""
+    rnd = random.Random(9)
+    lines = [t.strip() for t in _lines()]
+    heads = ["12 ", "€ 3", "+5 °C", "−2", "٣ كغ", "２ 個", "1/2 tasse", "L'", "l’", "Aujourd’hui ", "deÉtéAu", "ÀÉ"]
+    lines += [rnd.choice(heads) + t for t in lines[:400]]
+    return lines + ["", "a", "ab", "abC", "abCde", "aBcDe éÉé", "x" * 1000]
+
+
+@functools.cache
+def _rule_vocabulary() -> rs.StructureVocabulary:
+    session = open_session(isolated=True, entry_points=False)
+    vocab: rs.StructureVocabulary = next(ar for ar in session.ruleset.active if ar.code == "RES008").vocabulary
+    return vocab
+
+
+def _function_words() -> list[frozenset[str]]:
+    return [*_rule_vocabulary().function_words.values(), frozenset({"l'", "d'", "ya", "kala"}), frozenset()]
+
+
+def _old_split_hits(text: str, fw: frozenset[str]) -> int:
+    """``_prose_line``'s count of function words before ``_Hits``."""
+    words = [w.strip(rs._EDGES) for w in text[: rs._FAST_CHARS].casefold().split()[: rs._FAST_WORDS]]
+    hits = sum(map(fw.__contains__, words))
+    for w in words:
+        if "'" in w or "’" in w:
+            k = max(w.find("'"), w.find("’")) + 1
+            hits += w[:k] in fw
+    return hits
+
+
+def _check_line(text: str, fws: list[frozenset[str]]) -> None:
+    for fw in fws:
+        token_hits, split_hits = rs._hits(fw)
+        words = text[: rs._FAST_CHARS].casefold().split()[: rs._FAST_WORDS]
+        assert sum(map(split_hits.__getitem__, words)) == _old_split_hits(text, fw), text
+        tokens = rs._tokens(text)
+        assert sum(map(token_hits.__getitem__, tokens)) == sum(map(fw.__contains__, map(str.casefold, tokens))), text
+    assert len(rs._DOT_SPACE.findall(text)) == text.count(". "), text
+    if not text:
+        return
+    cell, quantity = rs._HEADS.get(text[0]) or rs._heads(text[0])
+    assert cell or rs._NUMERIC_CELL.match(text) is None, text
+    assert quantity or rs._QUANTITY.match(text) is None, text
+    p = rs._patterns(text)
+    if p is not rs._FULL_PATTERNS:
+        assert not text[2:].islower() or p.glued.search(text) is None, text
+        # digits counted without looking for one first
+        assert len(p.digit.findall(text)) == (len(p.digit.findall(text)) if rs._ANY_DIGIT.search(text) else 0), text
+
+
+def test_line_shortcuts_on_real_lines() -> None:
+    """The memos of function words, the count of ". ", the first characters that rule out
+    ``_NUMERIC_CELL`` and ``_QUANTITY``, lines without a capital for ``_GLUED`` and the digits
+    of a line of ``_NARROW_CHARS``, as before."""
+    fws = _function_words()
+    for text in _varied_lines():
+        _check_line(text, fws)
+    # the narrow pattern's capitals are capitals to str, which tells a line without them
+    assert all(c.isupper() for c in rs._NARROW_CHARS if re.fullmatch(rs._UPPER, c))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SOME_LINES)
+def test_line_shortcuts_on_any_text(text: str) -> None:
+    _check_line(text, _function_words()[:2] + [frozenset({"l'", "de", "the", "ß"})])
+
+
+def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rs, "_HITS_WORDS", 3)
+    fw = frozenset({"le", "la", "l'"})
+    token_hits, split_hits = rs._hits(fw)
+    words = ["le", "chat", "de", "l'eau", "la", "(le)", "l’été"]
+    for _ in range(2):
+        assert [split_hits[w] for w in words] == [_old_split_hits(w, fw) for w in words]
+        assert [token_hits[w] for w in words] == [int(w.casefold() in fw) for w in words]
+        assert len(split_hits) <= 3 and len(token_hits) <= 3
+    monkeypatch.setattr(rs, "_HITS_MAX", 2)
+    for k in range(5):  # documents in languages without a pack bring their own function words
+        other = frozenset({f"w{k}", "le"})
+        assert rs._hits(other)[0]["le"] == 1 and rs._hits(other)[1][f"w{k}"] == 1
+        assert len(rs._HITS) <= 2
+
+
+def _old_comment_start(scores: list[Any]) -> list[int]:
+    """The positions ``_comment_section`` looked at before ``bisect``: once 30% of the prose and 300 characters went by."""
+    prose = [s.length if s.intrinsic < -1 else 0 for s in scores]
+    total = sum(prose) or 1
+    seen, out = 0, []
+    for j in range(len(scores)):
+        seen += prose[j]
+        if not (seen < 0.3 * total or seen < 300):
+            out.append(j)
+    return out
+
+
+def _old_author_lines(scores: list[Any], stop: int) -> list[int]:
+    """The positions ``_author_box`` looked at before ``bisect``: after half of the prose, under 300 characters."""
+    total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
+    seen, out = 0, []
+    for j, s in enumerate(scores[:stop]):
+        if s.intrinsic < -1.0:
+            seen += s.length
+        if not (seen < 0.5 * total or s.length >= 300):
+            out.append(j)
+    return out
+
+
+class _Probe(rs.StructureVocabulary):
+    """A vocabulary that records the lines asked about: none is a comment marker, the first
+    line names the author (a byline), no other line does."""
+
+    def __init__(self, norms: list[str]) -> None:
+        super().__init__(comment_marker_re=re.compile("x"), byline_re=re.compile("x"), byline_starts=("",))
+        self.asked: list[str] = []
+        self.bylines = _Recorder({n: (-1, "") for n in norms})
+        if norms:
+            self.bylines[norms[0]] = (-1, "jane doe")
+
+    def is_comment_marker(self, text: str) -> bool:
+        self.asked.append(text)
+        return False
+
+
+class _Recorder(dict[str, tuple[int, str]]):
+    """``vocab.bylines``, recording the lines ``_byline`` is asked about."""
+
+    def __init__(self, items: dict[str, tuple[int, str]]) -> None:
+        super().__init__(items)
+        self.asked: list[str] = []
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.append(key)
+        return super().get(key, default)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 700), st.floats(-6, 4, allow_nan=False)), max_size=40))
+@example([(299, -2.0), (10, 0.0), (10, 0.0), (10, 0.0), (1, -2.0), (10, 0.0)])  # 300 characters exactly
+@example([(100, -2.0), (10, 0.0), (100, -2.0), (10, 0.0)])  # half of the prose exactly
+def test_prose_thresholds_by_bisect(lines: list[tuple[int, float]]) -> None:
+    """``_comment_section`` and ``_author_box`` look at the lines after the same share of the
+    prose as with the running sums they had before ``bisect``."""
+    scores = [rs.LineScore(j, f"l{j}", n, 3, r, [], False, norm=f"l{j}") for j, (n, r) in enumerate(lines)]
+    norms = [s.norm for s in scores]
+    probe = _Probe(norms)
+    rs._comment_section(scores, probe)
+    assert probe.asked == ([] if len(scores) < 4 else [norms[j] for j in _old_comment_start(scores) if scores[j].length <= 150])
+    for stop in (len(scores), len(scores) // 2):
+        probe = _Probe(norms)
+        rs._author_box(scores, probe, stop)
+        start = next((j for j, s in enumerate(scores) if s.intrinsic < -2.0), len(scores))
+        names = norms[: min(len(scores) // 2, start + 3) or 3]
+        assert probe.bylines.asked == names + [norms[j] for j in _old_author_lines(scores, stop)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.one_of(st.sampled_from([chr(b) for b in range(256)] + list("’‘“”–—…€•™ŒœŠšŸŽžƒˆ˜‰‹›→▪")), st.characters()), max_size=60))
+def test_latin_only_is_the_pattern(text: str) -> None:
+    """RES002's ``_latin_only`` (the Windows-1252 codec first) is the plain search of ``_NOT_LATIN``."""
+    assert residue._latin_only(text) == (residue._NOT_LATIN.search(text) is None), text
+
+
+def test_latin_only_on_lines_and_characters() -> None:
+    for text in [*_lines(), *(bytes([b]).decode("cp1252", "replace") for b in range(256)), "Marque™ déposée", "™"]:
+        assert residue._latin_only(text) == (residue._NOT_LATIN.search(text) is None), text
+
+
+_WORDS = st.sampled_from(["et", "est", "dans", "avec", "the", "and", "de", "la", "Et", "dans,", "", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, st.sampled_from([" ", "  ", "\t", "\u00a0", "\n", "’", ""])), max_size=40))
+def test_holds_three_is_the_intersection(parts: list[tuple[str, str]]) -> None:
+    """RES011's ``_holds_three`` (words looked at up to the third) is the plain intersection of the line's words."""
+    text = "".join(w + sep for w, sep in parts)
+    for own in (frozenset({"et", "est", "dans", "avec"}), frozenset({"x"}), frozenset()):
+        assert rs._holds_three(own, text) == (len(own.intersection(text.split())) >= 3), text
+
+
+def test_holds_three_on_lines() -> None:
+    own = _rule_vocabulary().own_words
+    for text in _lines():
+        for words in own.values():
+            window = text.strip()[: rs._OWN_WINDOW]
+            assert rs._holds_three(words, window) == (len(words.intersection(window.split())) >= 3), text

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import inspect
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, ClassVar, NamedTuple
 
 import regex
@@ -313,10 +315,10 @@ _SEP_CHAR = re.compile(r"[|›▪•·►▸→⟩»>/\\]")
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
 
 
-def _score_line(
-    index: int, text: str, tokens: list[str], fw: frozenset[str], repeated: bool, phrase: str | None
-) -> LineScore:
+def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phrase: str | None) -> LineScore:
     """Features and intrinsic score of a stripped line (residue checks must stay cheap)."""
+    p = _patterns(text)
+    tokens = _tokens(text, p)
     n = len(text)
     if not text.isascii() and _WIDE.search(text):
         # a Chinese or Japanese character carries about as much as a short word
@@ -340,7 +342,7 @@ def _score_line(
         if n < 60:
             cues.append("no sentence punctuation")
     if nw:
-        fwr = min(1.0, sum(map(fw.__contains__, map(str.casefold, tokens))) / nw)
+        fwr = min(1.0, sum(map(_hits(fw)[0].__getitem__, tokens)) / nw)
         # one or two words say little about function words ("Non", "Oui")
         r -= 2.5 * fwr * min(1.0, nw / 4)
         if nw >= 3 and fwr == 0 and fw:
@@ -357,8 +359,8 @@ def _score_line(
         fwr = 0.0
         r += 1.0
         cues.append("no words")
-    p = _patterns(text)
-    digits = len(p.digit.findall(text)) if _ANY_DIGIT.search(text) else 0
+    # the patterns of the standard library's engine find no digit as fast as a search for one
+    digits = len(p.digit.findall(text)) if p is not _FULL_PATTERNS or _ANY_DIGIT.search(text) else 0
     nonspace = n - text.count(" ")
     if nonspace and digits / nonspace >= 0.4:
         r += 1.2
@@ -385,7 +387,9 @@ def _score_line(
         r += 0.8 if n < 80 else 0.3
         cues.append("link")
     if n < 200:
-        if p.glued.search(text):
+        # glued words need a capital after two letters: a line in ASCII or ``_NARROW_CHARS`` without
+        # one there is spared the pattern (each of their capitals is upper case to ``str``)
+        if (p is _FULL_PATTERNS or not text[2:].islower()) and p.glued.search(text):
             r += 0.4
         if ("©" in text or (text[0] in "(cC" and text[:9].casefold().startswith(("(c)", "copyright")))) and _COPYRIGHT.search(text):
             r += 1.5
@@ -395,11 +399,12 @@ def _score_line(
         cues.append("repeated")
     lst = kv = numeric = False
     if n < 120:
-        numeric = digits > 0 and _NUMERIC_CELL.match(text) is not None
+        heads = _HEADS.get(text[0]) or _heads(text[0])
+        numeric = digits > 0 and heads[0] and _NUMERIC_CELL.match(text) is not None
         lst = (text[0] in _LIST_FIRST or _LIST_MARK.search(text, 0, 7) is not None) and _LIST_ITEM.match(text) is not None
         if lst:
             r -= 1.0
-        elif digits and n < 80 and not end and _QUANTITY.match(text):
+        elif digits and n < 80 and not end and heads[1] and _QUANTITY.match(text):
             lst = True  # "2 tbsp olive oil", "500 g de farine": an item of a list without bullets
         kv = n < 100 and ":" in text and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
         if text[0] in _DIALOGUE_OPENERS and (end or inside) and _DIALOGUE.match(text):
@@ -417,6 +422,21 @@ def _score_line(
 
 
 _DIALOGUE_OPENERS = frozenset("—–-«“\"")
+#: the first characters of the matches of ``_NUMERIC_CELL`` (those of ``_QUANTITY`` are digits)
+_CELL_HEAD = compile_regex(r"[\p{Sc}+\-−–~≈<>\s\d]")
+#: first character of a line -> (``_NUMERIC_CELL`` can match the line, ``_QUANTITY`` can)
+_HEADS: dict[str, tuple[bool, bool]] = {}
+
+
+def _heads(c: str) -> tuple[bool, bool]:
+    """(``_NUMERIC_CELL`` can match a line that starts with ``c``, ``_QUANTITY`` can), remembered:
+    two patterns of the regex module fewer for most lines with digits."""
+    if len(_HEADS) >= _MEMO_MAX:
+        _HEADS.clear()
+    found = _HEADS[c] = (_CELL_HEAD.match(c) is not None, _DIGIT.match(c) is not None)
+    return found
+
+
 # cheap tests that spare a line the patterns that cannot match it
 _PUNCT_INSIDE = re.compile(r"[.!?…]\s")
 _ANY_DIGIT = re.compile(r"\d")
@@ -433,8 +453,61 @@ _FAST_CHARS = 160
 #: the share of function words of running text (``_PROSE_FWR``) is assumed
 _PROSE_LEN = 250
 _PROSE_FWR = 0.4
+_DOT_SPACE = re.compile(r"\. ")
 #: what ``_prose_line`` takes off the words it counts, so that ``eau,`` and ``(the`` are words
 _EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
+
+
+class _Hits(dict[str, int]):
+    """Word -> the function words of ``fw`` that ``count`` finds in it, filled on use (emptied
+    at ``_HITS_WORDS`` entries): a corpus's words repeat from line to line and document to
+    document, and each is looked at once."""
+
+    def __init__(self, fw: frozenset[str], count: Callable[[str, frozenset[str]], int]) -> None:
+        super().__init__()
+        self.fw = fw
+        self.count = count
+
+    def __missing__(self, word: str) -> int:
+        hits = self.count(word, self.fw)
+        if len(self) >= _HITS_WORDS:
+            self.clear()
+        self[word] = hits
+        return hits
+
+
+def _token_hits(token: str, fw: frozenset[str]) -> int:
+    """Whether the casefold of a word of ``_tokens`` is a function word (``_score_line``)."""
+    return int(token.casefold() in fw)
+
+
+def _split_word_hits(word: str, fw: frozenset[str]) -> int:
+    """Function words in a casefolded word of ``str.split`` (``_prose_line``): the word without
+    the punctuation of ``_EDGES`` at its ends, and in ``l'eau`` the part up to the apostrophe,
+    as the tokenizer splits it."""
+    w = word.strip(_EDGES)
+    hits = int(w in fw)
+    if "'" in w or "’" in w:
+        hits += w[: max(w.find("'"), w.find("’")) + 1] in fw
+    return hits
+
+
+#: function words -> their ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` (a document
+#: in a language without a pack brings its own function words); at most ``_HITS_MAX`` sets of
+#: function words and ``_HITS_WORDS`` words each (a few MB at most)
+_HITS: dict[frozenset[str], tuple[_Hits, _Hits]] = {}
+_HITS_MAX = 16
+_HITS_WORDS = 5_000
+
+
+def _hits(fw: frozenset[str]) -> tuple[_Hits, _Hits]:
+    """The ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` for ``fw``."""
+    memos = _HITS.get(fw)
+    if memos is None:
+        if len(_HITS) >= _HITS_MAX:
+            _HITS.clear()
+        memos = _HITS[fw] = (_Hits(fw, _token_hits), _Hits(fw, _split_word_hits))
+    return memos
 
 
 def _wide_ends(text: str) -> bool:
@@ -456,17 +529,18 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     n = len(text)
     end = _ends_sentence(text)
     r = -min(2.0, 0.5 + (n - 80) / 100)
+    # the standard library's engine finds ". " several times faster than str.count, which
+    # stops at every space; "?" and "!" are rare
+    inside = len(_DOT_SPACE.findall(text))
     if n >= _PROSE_LEN:
-        inside = text.count(". ")
         fwr = _PROSE_FWR
     else:
-        inside = text.count(". ") + text.count("? ") + text.count("! ")
-        words = [w.strip(_EDGES) for w in text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]]
-        hits = sum(map(fw.__contains__, words))
-        for w in words:
-            if "'" in w or "’" in w:  # l'eau: "l'" is a function word, as the tokenizer splits it
-                k = max(w.find("'"), w.find("’")) + 1
-                hits += w[:k] in fw
+        if "?" in text:
+            inside += text.count("? ")
+        if "!" in text:
+            inside += text.count("! ")
+        words = text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]
+        hits = sum(map(_hits(fw)[1].__getitem__, words))
         fwr = min(1.0, hits / len(words)) if words else 0.0
         if fwr == 0 and fw and len(words) >= 3:
             r += 0.3
@@ -476,7 +550,7 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     if text.isupper():
         r += 0.8
         cues.append("all capitals")
-    if n < 400 and _SEP_CHAR.search(text, 0, 100) and "«" not in text:  # a bar of links shows its separators early
+    if n < 400 and "«" not in text and _SEP_CHAR.search(text, 0, 100):  # a bar of links shows its separators early
         seps = len(_SEPARATOR.findall(text))
         if seps >= 2:
             r += 2.0
@@ -504,9 +578,11 @@ def _copy_score(s: LineScore, index: int) -> LineScore:
     return c
 
 
-def _tokens(text: str) -> list[str]:
-    """Words; in Chinese and Japanese, which have no spaces, every character is one."""
-    p = _patterns(text)
+def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
+    """Words; in Chinese and Japanese, which have no spaces, every character is one (``p``: the
+    line's ``_patterns``, if known)."""
+    if p is None:
+        p = _patterns(text)
     if p is not _FULL_PATTERNS or not _WIDE.search(text):
         return p.token.findall(text)
     return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
@@ -584,7 +660,7 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
         key = (t, repeated, phrase, ffw)
         twin = memo.get(key)
         if twin is None:
-            s = _score_line(i, t, _tokens(t), ffw, repeated, phrase)
+            s = _score_line(i, t, ffw, repeated, phrase)
             scores.append(s)
             if n <= _SCORED_LEN:
                 if len(memo) >= _SCORED_MAX:
@@ -1178,13 +1254,10 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         return
     heads = tuple(names)
     # only after half of the document's prose: the byline itself is at the top
-    total = sum(s.length for s in scores[:stop] if s.intrinsic < -1.0)
-    seen = 0
+    seen = list(accumulate([s.length if s.intrinsic < -1.0 else 0 for s in scores[:stop]]))
     found: list[LineScore] = []
-    for s in scores[:stop]:
-        if s.intrinsic < -1.0:
-            seen += s.length
-        if seen < 0.5 * total or s.length >= 300:
+    for s in scores[bisect_left(seen, 0.5 * seen[-1]) if seen else stop : stop]:
+        if s.length >= 300:
             continue
         low = s.norm or normalize_line(s.text)
         end = _byline(vocab, low)[0]
@@ -1208,13 +1281,10 @@ def _comment_section(scores: list[LineScore], vocab: StructureVocabulary) -> tup
     if vocab.comment_marker_re is None or len(scores) < 4:
         return None, 0, ""
     n = len(scores)
-    prose = [s.length if s.intrinsic < -1 else 0 for s in scores]
-    total = sum(prose) or 1
-    seen = 0
-    for j, s in enumerate(scores):
-        seen += prose[j]
-        if seen < 0.3 * total or seen < 300:
-            continue  # the article has not happened yet
+    seen = list(accumulate([s.length if s.intrinsic < -1 else 0 for s in scores]))
+    # the article happens first: 30% of its prose, 300 characters
+    for j in range(bisect_left(seen, max(0.3 * (seen[-1] or 1), 300)), n):
+        s = scores[j]
         if s.length > 150 or not vocab.is_comment_marker(s.text):
             continue
         if _ZERO_COUNT.search(s.text):
@@ -1523,6 +1593,18 @@ _OWN_WINDOW = 240
 _QUOTE_OPENERS = "«“„‘\"'‹»"
 
 
+def _holds_three(words: frozenset[str], text: str) -> bool:
+    """At least three different ``words`` among the words of ``text``: the words are looked at
+    up to the third (a line in the document's language holds them early)."""
+    found: set[str] = set()
+    for w in text.split():
+        if w in words:
+            found.add(w)
+            if len(found) == 3:
+                return True
+    return False
+
+
 class ForeignLanguageLine(Rule):
     """A long line in another language than the document, in the same script: an English tweet in a French article.
 
@@ -1597,8 +1679,8 @@ class ForeignLanguageLine(Rule):
                 continue
             # three function words that only the document's language uses in its first words:
             # the line is (at least partly) in that language, and a quotation inside it is
-            # not reported; one set operation instead of a language guess
-            if own and len(own.intersection(text[:_OWN_WINDOW].split())) >= 3:
+            # not reported; a look at its first words instead of a language guess
+            if own and _holds_three(own, text[:_OWN_WINDOW]):
                 continue
             script, _ = line_script(text)
             if script != main or len(text.split()) < min_words:
