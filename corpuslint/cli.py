@@ -268,9 +268,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
         if buffer_all:
             buffered.extend(findings)
         else:
-            report = reporter.report
-            for f in findings:
-                report(f)
+            reporter.report_all(findings)
 
     try:
         if not buffer_all:
@@ -314,8 +312,7 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
             return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_OK
         if buffer_all:
             reporter.start()
-            for f in sorted(buffered, key=lambda f: f.sort_key):
-                reporter.report(f)
+            reporter.report_all(sorted(buffered, key=lambda f: f.sort_key))
         reporter.finish(summary)
     finally:
         if close:

@@ -545,3 +545,42 @@ def test_disabled_builtin_plugin_in_process(tmp_path: Path) -> None:
     session = inline_session(tmp_path, overrides={"disable-plugins": ["quotes", "dates"]})
     assert not [c for c in session.ruleset.rules if c.startswith(("QUO", "DAT"))]
     assert "RES001" in session.ruleset.rules
+
+
+def _findings_of_seeds() -> list[Finding]:
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    return open_session(isolated=True, entry_points=False).lint([str(seeds)]).findings
+
+
+def test_report_all_writes_what_report_writes_one_at_a_time() -> None:
+    from corpuslint.reporters import ReportOptions
+    from corpuslint.reporters.jsonfmt import JsonLinesReporter
+    from corpuslint.reporters.text import TextReporter
+
+    findings = _findings_of_seeds()
+    assert len(findings) > 10
+    for cls in (JsonLinesReporter, TextReporter):
+        for color in (False, True):
+            one, many = io.StringIO(), io.StringIO()
+            a, b = cls(one, ReportOptions(color=color)), cls(many, ReportOptions(color=color))
+            for f in findings:
+                a.report(f)
+            b.report_all(findings[:3])
+            b.report_all([])
+            b.report_all(findings[3:])
+            assert many.getvalue() == one.getvalue() != ""
+
+
+def test_a_subclass_that_overrides_report_gets_each_finding_from_report_all() -> None:
+    from corpuslint.reporters.jsonfmt import JsonLinesReporter
+    from corpuslint.reporters.text import TextReporter
+
+    findings = _findings_of_seeds()
+    for base in (JsonLinesReporter, TextReporter):
+        class OnlyCodes(base):  # type: ignore[valid-type,misc]
+            def report(self, finding: Finding) -> None:
+                self.out.write(finding.code + "\n")
+
+        out = io.StringIO()
+        OnlyCodes(out).report_all(findings)
+        assert out.getvalue().split() == [f.code for f in findings]

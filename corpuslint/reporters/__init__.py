@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -39,7 +40,8 @@ class ReportOptions:
 
 
 class Reporter:
-    """Base class: ``start``, then ``report`` once per finding in order, then ``finish``."""
+    """Base class: ``start``, then ``report`` once per finding in order (through
+    ``report_all``, a list at a time), then ``finish``."""
 
     def __init__(self, out: TextIO, options: ReportOptions | None = None) -> None:
         self.out = out
@@ -50,6 +52,12 @@ class Reporter:
 
     def report(self, finding: Finding) -> None:
         raise NotImplementedError
+
+    def report_all(self, findings: Sequence[Finding]) -> None:
+        """``report`` each of ``findings`` in order (a file's at a time); a reporter may
+        override it to write them at once."""
+        for f in findings:
+            self.report(f)
 
     def finish(self, summary: Summary) -> None:
         """Called once at the end, also when there were no findings."""

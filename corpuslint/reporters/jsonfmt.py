@@ -6,6 +6,7 @@ The keys and their order are a public contract, documented in docs/output.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from corpuslint.model import Finding
 from corpuslint.reporters import Reporter, Summary
@@ -56,3 +57,9 @@ class JsonLinesReporter(Reporter):
 
     def report(self, finding: Finding) -> None:
         self.out.write(finding.to_json() + "\n")
+
+    def report_all(self, findings: Sequence[Finding]) -> None:
+        if type(self).report is not JsonLinesReporter.report:  # a subclass's own report
+            super().report_all(findings)
+        elif findings:  # one write per file: a second run over a cached corpus is mostly this
+            self.out.write("\n".join([f.to_json() for f in findings]) + "\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from corpuslint.model import Finding
 from corpuslint.reporters import Reporter, Summary
 
@@ -30,6 +32,13 @@ class TextReporter(Reporter):
     def report(self, finding: Finding) -> None:
         if not self.options.statistics:
             print(format_finding(finding, self.options.color), file=self.out)
+
+    def report_all(self, findings: Sequence[Finding]) -> None:
+        if type(self).report is not TextReporter.report:  # a subclass's own report
+            super().report_all(findings)
+        elif findings and not self.options.statistics:
+            color = self.options.color
+            self.out.write("\n".join([format_finding(f, color) for f in findings]) + "\n")
 
     def finish(self, summary: Summary) -> None:
         out = self.out
