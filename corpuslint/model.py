@@ -181,7 +181,9 @@ class Document:
         for i, j in runs:
             start = starts[i]
             end = starts[j] + len(lines[j])
-            # a frozen dataclass's __init__ sets each field through object.__setattr__
+            # a frozen dataclass's __init__ sets each field through object.__setattr__; this
+            # sets them all at once (Paragraph has no slots, defaults or __post_init__; a test
+            # compares these with Paragraph(...))
             para = new(Paragraph)
             para.__dict__.update(index=len(out), start_line=i + 1, end_line=j + 1, start=start, end=end,
                                  text=text[start:end])

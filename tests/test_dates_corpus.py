@@ -234,3 +234,22 @@ if __name__ == "__main__":
         head, rest = text.split(START, 1)
         DOC.write_text(head + START + table() + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
     print(table())
+
+
+def test_a_pack_that_extends_one_date_rule_is_used_whatever_runs_first(tmp_path: Path) -> None:
+    """The date scans cached in ``doc.facts`` are per vocabulary: DAT001's scan (without the
+    pack) must not answer for DAT004 (with it)."""
+    from corpuslint.api import Linter
+
+    (tmp_path / "republican.toml").write_text(
+        'extends = "DAT004"\nlanguage = "fr"\norder = "DMY"\nformats = ["{day} {month} {year}"]\nmonths = ['
+        + ", ".join(f'["{m}"]' for m in ("vendémiaire", "brumaire", "frimaire", "nivôse", "pluviôse", "ventôse",
+                                         "germinal", "floréal", "prairial", "messidor", "thermidor", "fructidor"))
+        + "]\n",
+        encoding="utf-8",
+    )
+    text = "Titre\nÉcrit le 7 brumaire 2099\n\nLe conseil municipal a voté le budget après un long débat.\n"
+    for select in (["DAT004"], ["DAT001", "DAT004"]):
+        found = Linter({"rule-paths": [str(tmp_path)], "select": select}).lint_text(text)
+        assert [f.code for f in found if f.code == "DAT004"] == ["DAT004"], select
+        assert [f.code for f in found if f.code == "DAT001"] == (["DAT001"] if "DAT001" in select else [])

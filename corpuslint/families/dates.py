@@ -134,10 +134,8 @@ class DateVocabulary:
     #: matches where any regex of ``relative`` does (their alternation): a line where it finds
     #: nothing is not searched with each; None when a pattern may not be combined (_combinable)
     relative_any: Any = None
-    #: any month name of any language (a window without one skips the named-month formats)
-    any_month: Any = None
     #: the first three letters of every month name, case folded: a window whose case-folded
-    #: text holds none of them holds no month name (cheaper than ``any_month``)
+    #: text holds none of them holds no month name (it skips the named-month formats)
     month_prefixes: tuple[str, ...] = ()
     #: finds any of ``month_prefixes`` (a ``re`` alternation of literals: faster than testing each)
     month_prefix_re: re.Pattern[str] | None = None
@@ -233,7 +231,7 @@ def _compile_before_fork() -> None:
     """
     for vocab in _VOCAB_CACHE.values():
         for rx in ([fmt.regex for fmt in vocab.formats] + [fmt.prefilter for fmt in vocab.formats]
-                   + [m[0] for m in vocab.markers] + [vocab.any_month]):
+                   + [m[0] for m in vocab.markers]):
             if isinstance(rx, _LazyPattern):
                 rx._get()
 
@@ -365,7 +363,6 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
                                day_year if _required(t, "{day} {year}") else None))
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
-    vocab.any_month = _LazyPattern(month_alt, regex.IGNORECASE)
     if relative and combinable:
         vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
     vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
@@ -822,18 +819,20 @@ def _languages(options: Mapping[str, Any]) -> frozenset[str] | None:
     return (frozenset(str(x).lower() for x in langs) or None) if langs else None
 
 
-def _facts_key(kind: str, options: Mapping[str, Any]) -> str:
-    """The ``doc.facts`` key of a cached ``kind`` of date scan: per head size and languages."""
+def _facts_key(kind: str, vocab: DateVocabulary, options: Mapping[str, Any]) -> str:
+    """The ``doc.facts`` key of a cached ``kind`` of date scan: per vocabulary (a pack may
+    extend one date rule only), head size and languages."""
     languages = _languages(options)
-    return f"_date_{kind}:{options['head-lines']}:{'' if languages is None else ','.join(sorted(languages))}"
+    return (f"_date_{kind}:{id(vocab)}:{options['head-lines']}:"
+            f"{'' if languages is None else ','.join(sorted(languages))}")
 
 
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
     """(dates, relative dates) of the head zone, leaving out dates of embedded posts.
 
-    Cached in ``doc.facts`` per head size and languages, so the date rules scan once.
+    Cached in ``doc.facts`` per vocabulary, head size and languages, so the date rules scan once.
     """
-    cache_key = _facts_key("scan", options)
+    cache_key = _facts_key("scan", vocab, options)
     facts = doc.facts.get(cache_key)
     if facts is not None:
         return facts  # type: ignore[no-any-return]
@@ -883,7 +882,7 @@ def metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, An
     """The record's ``date`` metadata as a :class:`PublicationDate` (None when absent); cached per document."""
     if "date" not in doc.metadata:
         return None
-    key = f"_date_meta:{','.join(sorted(_languages(options) or ()))}"
+    key = f"_date_meta:{id(vocab)}:{','.join(sorted(_languages(options) or ()))}"
     if key not in doc.facts:
         doc.facts[key] = _metadata_date(doc, vocab, options)
     return doc.facts[key]  # type: ignore[no-any-return]
@@ -937,7 +936,7 @@ def publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str,
     text. Without a full date: a malformed, then a partial, then a relative one.
     Cached in ``doc.facts`` as scan_head is (several rules and the ``date`` fact ask).
     """
-    key = _facts_key("pub", options)
+    key = _facts_key("pub", vocab, options)
     if key not in doc.facts:
         doc.facts[key] = _publication_date(doc, vocab, options)
     return doc.facts[key]  # type: ignore[no-any-return]

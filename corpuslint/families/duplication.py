@@ -86,7 +86,9 @@ def _fold(text: str) -> tuple[bytes, bool]:
 
     Line breaks are kept, so one pass over a document gives every line's key (split it and
     collapse the spacing of each line): the cost of a document, not of a call per line.
-    The bool says the text was already NFKC and had no invisible character (see _DupText.plain).
+    The bool says the text had no invisible character and was already NFKC, or NFKC only
+    turned gaps (white space, punctuation, symbols) into gaps, one character at a time (see
+    _DupText.plain).
 
     No regex and no str.casefold run over the text (both look every character up, ~5-20 ns
     each): the few distinct non-ASCII characters (found on the non-ASCII bytes alone) are
@@ -186,7 +188,8 @@ class _DupText:
         text = doc.text
         lines = doc.lines
         #: True when DUP002's words map onto these words one to one or more (the text is
-        #: NFKC, with no invisible character, no U+02BC, no information separator): two equal
+        #: NFKC, or NFKC only turns gaps into gaps; with no invisible character, no U+02BC, no
+        #: information separator): two equal
         #: runs of DUP002 words are then two equal runs of at least as many of these words
         self.plain = False
         folded_lines = None

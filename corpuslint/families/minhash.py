@@ -110,9 +110,10 @@ def word_hashes(words: Sequence[str]) -> Any:
     return crc_hashes("\n".join(words).encode("utf-8", "surrogatepass").split(b"\n"), len(words))
 
 
-def crc_hashes(parts: Iterable[bytes], count: int) -> Any:
-    """uint64 array of the CRC-32 of each of the ``count`` ``parts``: crc32 mapped in C (a generator was
-    twice as slow), read straight from an iterator (a document's words need not be listed)."""
+def crc_hashes(parts: Iterable[bytes], count: int = -1) -> Any:
+    """uint64 array of the CRC-32 of each of the ``parts`` (``count`` of them, when known: -1 for
+    unknown): crc32 mapped in C (a generator was twice as slow), read straight from an iterator
+    (a document's words need not be listed)."""
     return _np().fromiter(map(zlib.crc32, parts), dtype=_np().uint64, count=count)
 
 
