@@ -291,8 +291,11 @@ class PhraseVocabulary:
     #: it (only those lines are searched); None when a pattern has no such literal
     literals: tuple[str, ...] | None = None
     #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
-    #: match, in order; filled on first use of each head (see ``anchored_for``)
-    by_head: dict[str, tuple[_Anchored, ...]] = field(default_factory=dict)
+    #: match, in order, and their gate (see ``_gate``); filled on first use of each head
+    #: (see ``anchored_for``)
+    by_head: dict[str, tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]] = field(
+        default_factory=dict
+    )
     #: line -> what ``first_anchored`` found in it (``()``: nothing), for the lines that come
     #: back: a site prints its menus and credits on every page
     anchored_hits: dict[str, tuple[()] | tuple[_Entry, int, int]] = field(default_factory=dict)
@@ -301,39 +304,64 @@ class PhraseVocabulary:
         """(entry, start, end) of the first anchored pattern with a non-empty match at the start
         of ``line``, as an alternation of them would find it, or ``()``; ``nonblank`` and
         ``head`` are the line's characters other than spaces and tabs and its ``_line_prefix``."""
-        candidates = self.anchored_for(head)
+        # the by_head lookup inline: this runs on every short line, for each phrase rule
+        candidates, gate = self.by_head.get(head) or self.anchored_for(head)
         if not candidates:
             return ()
         hit = self.anchored_hits.get(line)
         if hit is None:
             hit = ()
-            # only the patterns whose first characters and width fit the line are tried
-            for a in candidates:
-                if (
-                    (a.width is None or nonblank <= a.width)
-                    and (a.required is None or _holds_any(line, a.required))
-                    and a.may_end(line)
-                    and a.may_open(line, head)
-                ):
-                    m = a.regex.match(line)
-                    if m is not None and m.end() > m.start():
-                        hit = (a.entry, m.start(), m.end())
-                        break
+            # a line too wide for all of them, or without any character one of them needs,
+            # is not looked at pattern by pattern
+            if gate is None or (nonblank <= gate[0] and (gate[1] is None or _holds_any(line, gate[1]))):
+                # only the patterns whose first characters and width fit the line are tried
+                for a in candidates:
+                    if (
+                        (a.width is None or nonblank <= a.width)
+                        and (a.required is None or _holds_any(line, a.required))
+                        and (a.last is None or a.may_end(line))
+                        and (a.opening is None or a.may_open(line, head))
+                    ):
+                        m = a.regex.match(line)
+                        if m is not None and m.end() > m.start():
+                            hit = (a.entry, m.start(), m.end())
+                            break
             if len(line) <= NORMALIZED_MAX:  # the article's paragraphs do not come back
                 if len(self.anchored_hits) >= _MEMO_MAX:
                     self.anchored_hits.clear()
                 self.anchored_hits[line] = hit
         return hit
 
-    def anchored_for(self, head: str) -> tuple[_Anchored, ...]:
-        """The anchored patterns whose first characters admit a line starting with ``head``."""
+    def anchored_for(self, head: str) -> tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]:
+        """The anchored patterns whose first characters admit a line starting with ``head``, and their gate."""
         found = self.by_head.get(head)
         if found is None:
             first = head[:1]
-            found = self.by_head[head] = tuple(
-                a for a in self.anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes
-            )
+            candidates = tuple(a for a in self.anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes)
+            found = self.by_head[head] = (candidates, _gate(candidates, head))
         return found
+
+
+def _gate(candidates: tuple[_Anchored, ...], head: str) -> tuple[int, tuple[str, ...] | None] | None:
+    """(widest, characters) such that each of ``candidates`` refuses a line starting with
+    ``head`` wider than ``widest`` (characters other than spaces and tabs), and, unless
+    ``characters`` is None, one holding none of them (by its required characters or its optional
+    opening); None when neither refuses any line."""
+    widest = 0
+    chars: set[str] | None = set()
+    for a in candidates:
+        widest = _UNBOUNDED if a.width is None else max(widest, a.width)
+        if chars is None:
+            continue
+        if a.required is not None:
+            chars.update(a.required)
+        elif a.opening is not None and not a.may_open("", head):  # the head alone does not open it
+            chars.update(a.opening[1])
+        else:
+            chars = None
+    if widest >= _UNBOUNDED and chars is None:
+        return None
+    return widest, None if chars is None else tuple(sorted(chars))
 
 
 def _pattern_shape(

@@ -14,6 +14,7 @@ import bisect
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import regex
 from hypothesis import given, settings
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from corpuslint.kinds import (
     LineTable,
     PhraseRule,
+    PhraseVocabulary,
     Row,
     _char_of,
     _holds_any,
@@ -238,3 +240,42 @@ def test_opening_starts_are_the_start_regex() -> None:
                 assert head not in starts and head[:1] not in starts, (pattern, line)
             tried += 1
     assert tried > 1000
+
+
+def _plain_first_anchored(vocab: PhraseVocabulary, line: str) -> tuple[()] | tuple[Any, int, int]:
+    """What ``first_anchored`` means: the first anchored pattern with a non-empty match, every pattern tried."""
+    for a in vocab.anchored:
+        m = a.regex.match(line)
+        if m is not None and m.end() > m.start():
+            return (a.entry, m.start(), m.end())
+    return ()
+
+
+_LINE_PIECES = [
+    "Accueil", " > ", " › ", " / ", " | ", "Monde", "Photo", "photo", " : ", "AFP", "Reuters", "John Doe", "©", "(c) ",
+    "Copyright 2024", "(Photo: X)", ", 1920", "12", " commentaires", "Tags", ": ", "a, b", "#un ", "#deux", " ", "\t",
+    ".", "!", "?", ")", "»", "”", "Ж", "中", "İ", "ſ", "\u00a0", "vous êtes ici", "we use cookies", "x" * 130, "y" * 300,
+]
+
+
+def _first_anchored_lines() -> list[str]:
+    rng = random.Random(11)
+    lines = [ln for text in _texts() for ln in re.split("\r\n|\r|\n", text) if ln]
+    lines += ["".join(rng.choice(_LINE_PIECES) for _ in range(rng.randrange(1, 9))) for _ in range(6000)]
+    return lines
+
+
+def test_first_anchored_is_the_first_pattern_matching() -> None:
+    """The width, characters and head shortcuts (``_gate``, the per-pattern checks) leave out
+    no pattern that matches: every line gets what trying every pattern in order gives."""
+    session = open_session(isolated=True, entry_points=False)
+    vocabs = [ar.vocabulary for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) and ar.vocabulary.anchored]
+    assert any(g is not None and g[1] for v in vocabs for g in (v.anchored_for(h)[1] for h in ("ho", "ac", "12")))
+    lines = _first_anchored_lines()
+    for vocab in vocabs:
+        vocab.anchored_hits.clear()
+        for line in lines:
+            nonblank = len(line) - line.count(" ") - line.count("\t")
+            want = _plain_first_anchored(vocab, line)
+            assert vocab.first_anchored(line, nonblank, _line_prefix(line)) == want, line
+            assert vocab.first_anchored(line, nonblank, _line_prefix(line)) == want, line  # from the memo
