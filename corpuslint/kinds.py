@@ -201,12 +201,11 @@ def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None
                 return None
             # every other lower case is one character, and no lower case is an ASCII digit or
             # punctuation: a text without the literal's ones as they are, and as far apart,
-            # does not hold it, and need not be put in lower case
+            # does not hold it, and need not be put in lower case (nor searched for a character
+            # that folds apart: IGNORECASE too matches those ones only as they are)
             if not all(ch in text for ch in marks):
                 continue
             if skeleton is not None and skeleton.search(text) is None:
-                if _folds_apart(doc):
-                    return None  # as the lowering below would
                 continue
             low = _lower_text(doc)
             if low is None:
