@@ -298,6 +298,12 @@ class PhraseVocabulary:
     #: line -> what ``first_anchored`` found in it (``()``: nothing), for the lines that come
     #: back: a site prints its menus and credits on every page
     anchored_hits: dict[str, tuple[()] | tuple[_Entry, int, int]] = field(default_factory=dict)
+    #: the first characters that a pattern names (its own, or its optional opening's starts),
+    #: and what ``anchored_for`` gives the other heads, ASCII (True) or not
+    named_heads: frozenset[str] | None = None
+    unnamed: dict[bool, tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]] = field(
+        default_factory=dict
+    )
 
     def first_anchored(self, line: str, nonblank: int, head: str) -> tuple[()] | tuple[_Entry, int, int]:
         """(entry, start, end) of the first anchored pattern with a non-empty match at the start
@@ -336,9 +342,33 @@ class PhraseVocabulary:
         found = self.by_head.get(head)
         if found is None:
             first = head[:1]
-            candidates = tuple(a for a in self.anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes)
-            found = self.by_head[head] = (candidates, _gate(candidates, head))
+            named = self.named_heads
+            if named is None:
+                named = self.named_heads = frozenset().union(
+                    *(a.prefixes for a in self.anchored if a.prefixes is not None),
+                    *(a.opening[0] for a in self.anchored if a.opening is not None),
+                )
+            if head in named or first in named:
+                found = _anchored_for(self.anchored, head)
+            else:
+                # a head no pattern names (most of them: a page in another script has a new
+                # one on every other line): what it gets depends only on whether it is ASCII
+                found = self.unnamed.get(head.isascii())
+                if found is None:
+                    found = self.unnamed[head.isascii()] = _anchored_for(self.anchored, head)
+            if len(self.by_head) >= _MEMO_MAX:
+                self.by_head.clear()
+            self.by_head[head] = found
         return found
+
+
+def _anchored_for(
+    anchored: tuple[_Anchored, ...], head: str
+) -> tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]:
+    """The patterns of ``anchored`` whose first characters admit a line starting with ``head``, and their gate."""
+    first = head[:1]
+    candidates = tuple(a for a in anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes)
+    return candidates, _gate(candidates, head)
 
 
 def _gate(candidates: tuple[_Anchored, ...], head: str) -> tuple[int, tuple[str, ...] | None] | None:

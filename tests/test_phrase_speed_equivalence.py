@@ -25,6 +25,7 @@ from corpuslint.kinds import (
     PhraseRule,
     PhraseVocabulary,
     Row,
+    _anchored_for,
     _char_of,
     _folds_apart,
     _holds_any,
@@ -280,7 +281,10 @@ def test_first_anchored_is_the_first_pattern_matching() -> None:
     vocabs = [ar.vocabulary for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) and ar.vocabulary.anchored]
     assert any(g is not None and g[1] for v in vocabs for g in (v.anchored_for(h)[1] for h in ("ho", "ac", "12")))
     lines = _first_anchored_lines()
+    heads = {_line_prefix(line) for line in lines} | {"", "İ", "ſt", "\u212a-", "af", "a", "ph", "(p", "0 "}
     for vocab in vocabs:
+        # the heads no pattern names share what one of them gets, ASCII or not
+        assert [vocab.anchored_for(h) for h in sorted(heads)] == [_anchored_for(vocab.anchored, h) for h in sorted(heads)]
         vocab.anchored_hits.clear()
         for line in lines:
             nonblank = len(line) - line.count(" ") - line.count("\t")
