@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import inspect
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -105,15 +106,23 @@ class LineTable:
 
     def __init__(self, doc: Document) -> None:
         norms = normalized_lines(doc)
-        # a tab is rare: looking for one is a tenth of the price of counting them
+        # a tab is rare: looking for one is a tenth of the price of counting them; the memo
+        # of _line_prefix is read here, without a call per line
+        heads = _HEADS
         rows = [
-            (i, len(ln), len(ln) - ln.count(" ") - (ln.count("\t") if "\t" in ln else 0), norms[i], _line_prefix(ln))
+            (
+                i,
+                len(ln),
+                len(ln) - ln.count(" ") - (ln.count("\t") if "\t" in ln else 0),
+                norms[i],
+                heads.get(ln.lstrip(" \t")[:2]) or _line_prefix(ln),
+            )
             for i, ln in enumerate(doc.lines)
             if ln
         ]
-        rows.sort(key=lambda r: r[2])
+        rows.sort(key=_WIDTH)
         self.rows: list[Row] = rows
-        self.widths = [r[2] for r in rows]
+        self.widths = list(map(_WIDTH, rows))
 
     def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
         """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
@@ -127,6 +136,10 @@ class LineTable:
     def starting(self, prefixes: frozenset[str]) -> list[Row]:
         """The rows whose prefix, or its first character, is in ``prefixes``."""
         return _starting(self.rows, prefixes) if prefixes else []
+
+
+#: a row's characters other than spaces and tabs
+_WIDTH = operator.itemgetter(2)
 
 
 def _starting(rows: list[Row], prefixes: frozenset[str]) -> list[Row]:

@@ -35,6 +35,7 @@ from corpuslint.kinds import (
     _optional_opening,
     _pattern_shape,
     mark_lines,
+    normalized_lines,
 )
 from corpuslint.model import Document
 from corpuslint.session import open_session
@@ -87,9 +88,14 @@ def test_select_and_starting_are_the_indexed_lookups() -> None:
     for text in _texts():
         doc = Document(path="page.txt", raw=text.encode(), text=text)
         table = LineTable(doc)
-        assert [r[2] for r in table.rows] == sorted(
-            len(ln) - ln.count(" ") - ln.count("\t") for ln in doc.lines if ln
-        )
+        norms = normalized_lines(doc)
+        reference = [
+            (i, len(ln), len(ln) - ln.count(" ") - ln.count("\t"), norms[i], _line_prefix(ln))
+            for i, ln in enumerate(doc.lines)
+            if ln
+        ]
+        assert table.rows == sorted(reference, key=lambda r: r[2])
+        assert table.widths == [r[2] for r in table.rows]
         heads = sorted({r[4] for r in table.rows} | {r[4][:1] for r in table.rows})
         mine = [frozenset(rng.sample(heads, min(len(heads), n))) for n in (1, 3, 10)]
         for prefixes in [*sets, *mine]:
