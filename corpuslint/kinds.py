@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import inspect
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -105,15 +106,23 @@ class LineTable:
 
     def __init__(self, doc: Document) -> None:
         norms = normalized_lines(doc)
-        # a tab is rare: looking for one is a tenth of the price of counting them
+        # a tab is rare: looking for one is a tenth of the price of counting them; the memo
+        # of _line_prefix is read here, without a call per line
+        heads = _HEADS
         rows = [
-            (i, len(ln), len(ln) - ln.count(" ") - (ln.count("\t") if "\t" in ln else 0), norms[i], _line_prefix(ln))
+            (
+                i,
+                len(ln),
+                len(ln) - ln.count(" ") - (ln.count("\t") if "\t" in ln else 0),
+                norms[i],
+                heads.get(ln.lstrip(" \t")[:2]) or _line_prefix(ln),
+            )
             for i, ln in enumerate(doc.lines)
             if ln
         ]
-        rows.sort(key=lambda r: r[2])
+        rows.sort(key=_WIDTH)
         self.rows: list[Row] = rows
-        self.widths = [r[2] for r in rows]
+        self.widths = list(map(_WIDTH, rows))
 
     def select(self, width: int, prefixes: frozenset[str] | None) -> list[Row]:
         """The rows of at most ``width`` characters (spaces aside), and the longer ones whose
@@ -127,6 +136,10 @@ class LineTable:
     def starting(self, prefixes: frozenset[str]) -> list[Row]:
         """The rows whose prefix, or its first character, is in ``prefixes``."""
         return _starting(self.rows, prefixes) if prefixes else []
+
+
+#: a row's characters other than spaces and tabs
+_WIDTH = operator.itemgetter(2)
 
 
 def _starting(rows: list[Row], prefixes: frozenset[str]) -> list[Row]:
@@ -201,12 +214,11 @@ def _lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None
                 return None
             # every other lower case is one character, and no lower case is an ASCII digit or
             # punctuation: a text without the literal's ones as they are, and as far apart,
-            # does not hold it, and need not be put in lower case
+            # does not hold it, and need not be put in lower case (nor searched for a character
+            # that folds apart: IGNORECASE too matches those ones only as they are)
             if not all(ch in text for ch in marks):
                 continue
             if skeleton is not None and skeleton.search(text) is None:
-                if _folds_apart(doc):
-                    return None  # as the lowering below would
                 continue
             low = _lower_text(doc)
             if low is None:
@@ -291,49 +303,107 @@ class PhraseVocabulary:
     #: it (only those lines are searched); None when a pattern has no such literal
     literals: tuple[str, ...] | None = None
     #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
-    #: match, in order; filled on first use of each head (see ``anchored_for``)
-    by_head: dict[str, tuple[_Anchored, ...]] = field(default_factory=dict)
+    #: match, in order, and their gate (see ``_gate``); filled on first use of each head
+    #: (see ``anchored_for``)
+    by_head: dict[str, tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]] = field(
+        default_factory=dict
+    )
     #: line -> what ``first_anchored`` found in it (``()``: nothing), for the lines that come
     #: back: a site prints its menus and credits on every page
     anchored_hits: dict[str, tuple[()] | tuple[_Entry, int, int]] = field(default_factory=dict)
+    #: the first characters that a pattern names (its own, or its optional opening's starts),
+    #: and what ``anchored_for`` gives the other heads, ASCII (True) or not
+    named_heads: frozenset[str] | None = None
+    unnamed: dict[bool, tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]] = field(
+        default_factory=dict
+    )
 
     def first_anchored(self, line: str, nonblank: int, head: str) -> tuple[()] | tuple[_Entry, int, int]:
         """(entry, start, end) of the first anchored pattern with a non-empty match at the start
         of ``line``, as an alternation of them would find it, or ``()``; ``nonblank`` and
         ``head`` are the line's characters other than spaces and tabs and its ``_line_prefix``."""
-        candidates = self.anchored_for(head)
+        # the by_head lookup inline: this runs on every short line, for each phrase rule
+        candidates, gate = self.by_head.get(head) or self.anchored_for(head)
         if not candidates:
             return ()
         hit = self.anchored_hits.get(line)
         if hit is None:
             hit = ()
-            # only the patterns whose first characters and width fit the line are tried
-            for a in candidates:
-                if (
-                    (a.width is None or nonblank <= a.width)
-                    and (a.required is None or _holds_any(line, a.required))
-                    and a.may_end(line)
-                    and a.may_open(line, head)
-                ):
-                    m = a.regex.match(line)
-                    if m is not None and m.end() > m.start():
-                        hit = (a.entry, m.start(), m.end())
-                        break
+            # a line too wide for all of them, or without any character one of them needs,
+            # is not looked at pattern by pattern
+            if gate is None or (nonblank <= gate[0] and (gate[1] is None or _holds_any(line, gate[1]))):
+                # only the patterns whose first characters and width fit the line are tried
+                for a in candidates:
+                    if (
+                        (a.width is None or nonblank <= a.width)
+                        and (a.required is None or _holds_any(line, a.required))
+                        and (a.last is None or a.may_end(line))
+                        and (a.opening is None or a.may_open(line, head))
+                    ):
+                        m = a.regex.match(line)
+                        if m is not None and m.end() > m.start():
+                            hit = (a.entry, m.start(), m.end())
+                            break
             if len(line) <= NORMALIZED_MAX:  # the article's paragraphs do not come back
                 if len(self.anchored_hits) >= _MEMO_MAX:
                     self.anchored_hits.clear()
                 self.anchored_hits[line] = hit
         return hit
 
-    def anchored_for(self, head: str) -> tuple[_Anchored, ...]:
-        """The anchored patterns whose first characters admit a line starting with ``head``."""
+    def anchored_for(self, head: str) -> tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]:
+        """The anchored patterns whose first characters admit a line starting with ``head``, and their gate."""
         found = self.by_head.get(head)
         if found is None:
             first = head[:1]
-            found = self.by_head[head] = tuple(
-                a for a in self.anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes
-            )
+            named = self.named_heads
+            if named is None:
+                named = self.named_heads = frozenset().union(
+                    *(a.prefixes for a in self.anchored if a.prefixes is not None),
+                    *(a.opening[0] for a in self.anchored if a.opening is not None),
+                )
+            if head in named or first in named:
+                found = _anchored_for(self.anchored, head)
+            else:
+                # a head no pattern names (most of them: a page in another script has a new
+                # one on every other line): what it gets depends only on whether it is ASCII
+                found = self.unnamed.get(head.isascii())
+                if found is None:
+                    found = self.unnamed[head.isascii()] = _anchored_for(self.anchored, head)
+            if len(self.by_head) >= _MEMO_MAX:
+                self.by_head.clear()
+            self.by_head[head] = found
         return found
+
+
+def _anchored_for(
+    anchored: tuple[_Anchored, ...], head: str
+) -> tuple[tuple[_Anchored, ...], tuple[int, tuple[str, ...] | None] | None]:
+    """The patterns of ``anchored`` whose first characters admit a line starting with ``head``, and their gate."""
+    first = head[:1]
+    candidates = tuple(a for a in anchored if a.prefixes is None or head in a.prefixes or first in a.prefixes)
+    return candidates, _gate(candidates, head)
+
+
+def _gate(candidates: tuple[_Anchored, ...], head: str) -> tuple[int, tuple[str, ...] | None] | None:
+    """(widest, characters) such that each of ``candidates`` refuses a line starting with
+    ``head`` wider than ``widest`` (characters other than spaces and tabs), and, unless
+    ``characters`` is None, one holding none of them (by its required characters or its optional
+    opening); None when neither refuses any line."""
+    widest = 0
+    chars: set[str] | None = set()
+    for a in candidates:
+        widest = _UNBOUNDED if a.width is None else max(widest, a.width)
+        if chars is None:
+            continue
+        if a.required is not None:
+            chars.update(a.required)
+        elif a.opening is not None and not a.may_open("", head):  # the head alone does not open it
+            chars.update(a.opening[1])
+        else:
+            chars = None
+    if widest >= _UNBOUNDED and chars is None:
+        return None
+    return widest, None if chars is None else tuple(sorted(chars))
 
 
 def _pattern_shape(

@@ -14,6 +14,7 @@ import bisect
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import regex
 from hypothesis import given, settings
@@ -22,8 +23,11 @@ from hypothesis import strategies as st
 from corpuslint.kinds import (
     LineTable,
     PhraseRule,
+    PhraseVocabulary,
     Row,
+    _anchored_for,
     _char_of,
+    _folds_apart,
     _holds_any,
     _line_prefix,
     _lines_holding,
@@ -31,6 +35,7 @@ from corpuslint.kinds import (
     _optional_opening,
     _pattern_shape,
     mark_lines,
+    normalized_lines,
 )
 from corpuslint.model import Document
 from corpuslint.session import open_session
@@ -83,9 +88,14 @@ def test_select_and_starting_are_the_indexed_lookups() -> None:
     for text in _texts():
         doc = Document(path="page.txt", raw=text.encode(), text=text)
         table = LineTable(doc)
-        assert [r[2] for r in table.rows] == sorted(
-            len(ln) - ln.count(" ") - ln.count("\t") for ln in doc.lines if ln
-        )
+        norms = normalized_lines(doc)
+        reference = [
+            (i, len(ln), len(ln) - ln.count(" ") - ln.count("\t"), norms[i], _line_prefix(ln))
+            for i, ln in enumerate(doc.lines)
+            if ln
+        ]
+        assert table.rows == sorted(reference, key=lambda r: r[2])
+        assert table.widths == [r[2] for r in table.rows]
         heads = sorted({r[4] for r in table.rows} | {r[4][:1] for r in table.rows})
         mine = [frozenset(rng.sample(heads, min(len(heads), n))) for n in (1, 3, 10)]
         for prefixes in [*sets, *mine]:
@@ -120,7 +130,8 @@ def test_lower_case_keeps_length_digits_and_punctuation() -> None:
 
 
 def _reference_lines_holding(doc: Document, literals: tuple[str, ...]) -> list[int] | None:
-    """_lines_holding as it was: the text put in lower case for any literal with a letter."""
+    """_lines_holding as it was: the text put in lower case for any literal with a letter, unless
+    no case of the literal stands in it (IGNORECASE)."""
     found: set[int] = set()
     for lit in literals:
         if lit.upper() == lit:
@@ -132,6 +143,8 @@ def _reference_lines_holding(doc: Document, literals: tuple[str, ...]) -> list[i
                 continue
             low = _lower_text(doc)
             if low is None:
+                if regex.search(regex.escape(lit), doc.text, regex.IGNORECASE) is None:
+                    continue
                 return None
             text = low
         mark_lines(text, lit, doc.line_starts, found)
@@ -154,8 +167,12 @@ def test_lines_holding_is_the_lowered_search() -> None:
         texts.append("".join(rng.choice(_PIECES if k % 4 == 0 else plain) for _ in range(rng.randrange(0, 30))))
     for text in texts:
         literals = tuple(rng.sample(_LITERALS, rng.randrange(1, 4)))
-        mine = _lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals)
-        assert mine == _reference_lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals), (text, literals)
+        doc = Document(path="page.txt", raw=text.encode(), text=text)
+        mine = _lines_holding(doc, literals)
+        reference = _reference_lines_holding(Document(path="page.txt", raw=text.encode(), text=text), literals)
+        # None (every line searched) where the text folds apart from lower case, and a case of
+        # a literal may stand in it
+        assert mine == reference or (mine is None and _folds_apart(doc)), (text, literals)
 
 
 def test_ignorecase_matches_ascii_punctuation_and_digits_as_they_are() -> None:
@@ -238,3 +255,45 @@ def test_opening_starts_are_the_start_regex() -> None:
                 assert head not in starts and head[:1] not in starts, (pattern, line)
             tried += 1
     assert tried > 1000
+
+
+def _plain_first_anchored(vocab: PhraseVocabulary, line: str) -> tuple[()] | tuple[Any, int, int]:
+    """What ``first_anchored`` means: the first anchored pattern with a non-empty match, every pattern tried."""
+    for a in vocab.anchored:
+        m = a.regex.match(line)
+        if m is not None and m.end() > m.start():
+            return (a.entry, m.start(), m.end())
+    return ()
+
+
+_LINE_PIECES = [
+    "Accueil", " > ", " › ", " / ", " | ", "Monde", "Photo", "photo", " : ", "AFP", "Reuters", "John Doe", "©", "(c) ",
+    "Copyright 2024", "(Photo: X)", ", 1920", "12", " commentaires", "Tags", ": ", "a, b", "#un ", "#deux", " ", "\t",
+    ".", "!", "?", ")", "»", "”", "Ж", "中", "İ", "ſ", "\u00a0", "vous êtes ici", "we use cookies", "x" * 130, "y" * 300,
+]
+
+
+def _first_anchored_lines() -> list[str]:
+    rng = random.Random(11)
+    lines = [ln for text in _texts() for ln in re.split("\r\n|\r|\n", text) if ln]
+    lines += ["".join(rng.choice(_LINE_PIECES) for _ in range(rng.randrange(1, 9))) for _ in range(6000)]
+    return lines
+
+
+def test_first_anchored_is_the_first_pattern_matching() -> None:
+    """The width, characters and head shortcuts (``_gate``, the per-pattern checks) leave out
+    no pattern that matches: every line gets what trying every pattern in order gives."""
+    session = open_session(isolated=True, entry_points=False)
+    vocabs = [ar.vocabulary for ar in session.ruleset.active if isinstance(ar.rule, PhraseRule) and ar.vocabulary.anchored]
+    assert any(g is not None and g[1] for v in vocabs for g in (v.anchored_for(h)[1] for h in ("ho", "ac", "12")))
+    lines = _first_anchored_lines()
+    heads = {_line_prefix(line) for line in lines} | {"", "İ", "ſt", "\u212a-", "af", "a", "ph", "(p", "0 "}
+    for vocab in vocabs:
+        # the heads no pattern names share what one of them gets, ASCII or not
+        assert [vocab.anchored_for(h) for h in sorted(heads)] == [_anchored_for(vocab.anchored, h) for h in sorted(heads)]
+        vocab.anchored_hits.clear()
+        for line in lines:
+            nonblank = len(line) - line.count(" ") - line.count("\t")
+            want = _plain_first_anchored(vocab, line)
+            assert vocab.first_anchored(line, nonblank, _line_prefix(line)) == want, line
+            assert vocab.first_anchored(line, nonblank, _line_prefix(line)) == want, line  # from the memo
