@@ -161,7 +161,12 @@ def _lower_text(doc: Document) -> str | None:
     the lower-cased text could then miss a line a pattern matches."""
     low: str | None = doc.facts.get("_lower_text", "")
     if low == "":
-        low = doc.facts["_lower_text"] = None if _folds_apart(doc) else doc.text.lower()
+        low = None if _folds_apart(doc) else doc.text.lower()
+        if low is not None and "\u03c2" in low:
+            # a capital sigma that ends a word lowers to "ς", which IGNORECASE matches with
+            # "σ" (the text held no "ς" of its own: _folds_apart); no literal holds "ς"
+            low = low.replace("\u03c2", "\u03c3")
+        doc.facts["_lower_text"] = low
     return low
 
 
@@ -423,6 +428,8 @@ def _pattern_shape(
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
 
+    if _REGEX_ONLY.search(pattern):  # read otherwise by the standard library: no shortcut
+        return False, None, None, None, None, None
     try:
         # a property is one character the shape cannot list: \w (unknown first characters,
         # no literal, one character wide), in or out of a class
@@ -475,7 +482,7 @@ def _optional_opening(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | 
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
 
-    if _PROPERTY.search(pattern):
+    if _PROPERTY.search(pattern) or _REGEX_ONLY.search(pattern):
         return None  # a character property would be read as a letter
     try:
         tree = list(_parser.parse(pattern))
@@ -645,6 +652,11 @@ def _chars(item: Any, c: Any) -> set[str] | None:
 
 
 _PROPERTY = compile_regex(r"\\[pP]\{[^}]*\}")
+#: syntax of the regex module that the standard library's parser reads as something else
+#: (without an error): fuzzy constraints (``(?:word){e<=1}``: literal braces to it) and POSIX
+#: classes (``[[:digit:]]``: a set of those characters, then "]"); a brace holding any of
+#: e, i, d, s as a word of its own counts (a literal ``{name}`` too: only a shortcut is lost)
+_REGEX_ONLY = compile_regex(r"\{[^{}]*(?<![A-Za-z])[eids](?![A-Za-z])[^{}]*\}|\[:\^?[A-Za-z_]+:\]")
 _UNBOUNDED = 1 << 30
 
 

@@ -297,3 +297,32 @@ def test_first_anchored_is_the_first_pattern_matching() -> None:
             want = _plain_first_anchored(vocab, line)
             assert vocab.first_anchored(line, nonblank, _line_prefix(line)) == want, line
             assert vocab.first_anchored(line, nonblank, _line_prefix(line)) == want, line  # from the memo
+
+
+def test_a_word_final_capital_sigma_is_found_by_a_literal_with_sigma() -> None:
+    # "ΤΟΣ".lower() is "τος": a literal "οσ" (IGNORECASE matches Σ, σ and ς alike) must still
+    # see the line
+    text = "Αρχή\nΤΟΣ ΝΕΟ\nΟΣΟ ΠΙΟ"
+    doc = Document(path="page.txt", raw=text.encode(), text=text)
+    want = sorted({text.count("\n", 0, m.start()) for m in regex.finditer("οσ", text, regex.IGNORECASE)})
+    assert want == [1, 2]
+    assert _lines_holding(doc, ("οσ",)) == want
+
+
+def test_patterns_of_the_regex_module_only_are_matched_without_shortcuts(tmp_path: Path) -> None:
+    """A fuzzy constraint or a POSIX class reads as something else to the standard library's
+    parser, which the shortcuts use: such a pattern is tried on every line, and no warning leaks."""
+    import warnings
+
+    from corpuslint.api import Linter
+
+    (tmp_path / "fuzzy.toml").write_text(
+        'kind = "phrases"\ncode = "SITE009"\nname = "fuzzy-prompt"\ncategory = "residue"\nseverity = "info"\n'
+        'message = "prompt {match}"\npatterns = ["^(?:subscribe now){e<=1}$", "^[[:digit:]]+ replies$"]\n',
+        encoding="utf-8",
+    )
+    text = "Title of the article\n\nThe article itself, a sentence long enough to be prose.\n\nsubscribe nw\n12 replies\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = Linter({"rule-paths": [str(tmp_path)], "select": ["SITE009"]}).lint_text(text)
+    assert [(f.code, f.line) for f in found] == [("SITE009", 5), ("SITE009", 6)]
