@@ -290,3 +290,23 @@ def test_progress_line_on_a_terminal_only(corpus: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(sys, "stderr", piped)
     main(["--no-cache", "--jobs", jobs, "--format", "json", "seeds"])
     assert "docs" not in piped.getvalue()
+
+
+def test_findings_of_many_files_are_reported_in_file_order_and_all_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The findings of consecutive files are reported a few hundred at a time: none is lost,
+    none repeated, the order is the files' and the summary counts them all."""
+    monkeypatch.chdir(tmp_path)
+    seed = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    for k in range(40):
+        (tmp_path / f"doc{k:03d}.txt").write_text(seed + f"\nS'abonner\nPartager {k}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--isolated", "--no-cache", "--format", "jsonl", "-j", "1", ".")
+    rows = [json.loads(line) for line in out.splitlines()]
+    per_doc = [r for r in rows if r["code"] not in ("DUP101", "DUP102", "RES101")]
+    assert len(per_doc) > 256 and code == 1
+    paths = [r["path"] for r in per_doc]
+    assert paths == sorted(paths)
+    assert len({json.dumps(r, sort_keys=True) for r in rows}) == len(rows)
+    code, text, _ = run(capsys, "--isolated", "--no-cache", "-j", "1", ".")
+    assert f"Found {len(rows)} findings in 40 documents" in text.splitlines()[-1]
