@@ -163,3 +163,15 @@ def test_cache_cleaned_during_the_run_is_an_error_not_a_crash(
     errors = [f for f in found if f["code"] == "CL001"]
     assert len(errors) == 1 and "corpus rules could not run" in errors[0]["message"]
     assert any(f["code"] == "RES001" for f in found)  # the per-file findings are all there
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 << 20])
+def test_file_digest_is_the_blake2b_of_the_whole_file(tmp_path: Path, size: int) -> None:
+    import hashlib
+    import random
+
+    from corpuslint.cache import file_digest
+
+    data = random.Random(size).randbytes(size)
+    (tmp_path / "f.bin").write_bytes(data)
+    assert file_digest(tmp_path / "f.bin") == hashlib.blake2b(data, digest_size=16).hexdigest()
