@@ -309,6 +309,7 @@ TEXTS = [
     "para\u2029graph line\u2028sep next\x85line ogham\u1680space ideo\u3000graphic\n\u2028\n\x85",  # non-ASCII spaces
     "Привет, мир! 你好，世界。 مرحبا بالعالم ‎שלום‏ عربي\u200f हिन्दी\u200d \U0001F600 emoji\r\n\r\n",
     "tab\tvertical\x0bform\x0cfeed\r\r\n\n " + "x" * 5000 + " «long»",
+    "Menu\nHome | News\n\n\u3000\n menu \r\n---\n---\nHOME | news!\r\n\u2028\n\x85\nmenu\rShare: f t\nshare f t",  # repeated lines
 ]
 
 
@@ -368,6 +369,14 @@ def _check_dup_text(text: str) -> None:
     key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
     assert dup.line_key_bytes == [k.encode("utf-8", "surrogatepass") for k in dup.line_keys]
+    seen: set[str] = set()
+    repeated = []  # DUP002's skipped lines, by their definition
+    for line, start, line_key in zip(doc.lines, doc.line_starts, dup.line_keys):
+        if line.strip() and line_key in seen:
+            repeated.append((start, start + len(line)))
+        elif line_key:
+            seen.add(line_key)
+    assert d._repeated_line_spans(doc) == repeated
     # _fold's flag (DUP002's quick exit rests on it): NFKC but for spaces, or for gaps (whitespace,
     # punctuation, symbols) turned into gaps one character at a time; and no invisible character
     nfkc = unicodedata.normalize("NFKC", text)
@@ -416,6 +425,19 @@ def test_fold_char_rests_on_casefold_being_per_character_and_idempotent() -> Non
             assert not set(nfkc + nfkc.casefold() + folded) & set("\x1c\x1d\x1e\x1f\r\n"), hex(cp)
     text = "".join(chr(cp) for cp in range(0x80, 0x3000) if not 0xD800 <= cp <= 0xDFFF)
     assert "".join(map(str.casefold, text)) == text.casefold()
+
+
+def test_first_of_group_matches_numpy_unique() -> None:
+    import numpy as np
+
+    from corpuslint.families import duplication as d
+
+    rng = np.random.default_rng(5)
+    for size in [1, 2, 3, 17, 100, 1000, 5000]:
+        for distinct in [1, 2, 10, size]:
+            values = rng.integers(0, distinct, size).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            _, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+            assert d._first_of_group(values).tolist() == first[inverse].tolist()
 
 
 def test_greedy_repeats_match_the_reference_scan() -> None:
