@@ -470,24 +470,21 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     runs = _greedy_repeats(words, n)
     if runs is None:  # two different runs of words share a hash: take the reference scan
         runs = _greedy_repeats_reference(words, n)
-    starts: list[int] = []  # the words' offsets: only for a document with a repeat
-    ends: list[int] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] | None = None  # only for a run the other tests let through
     span_ends: list[int] = []
     for i, j, length in runs:
         run = words[i : i + length]
-        if not starts:
-            starts, ends = word_starts.tolist(), word_ends.tolist()
+        if len(set(run)) < max(3, n // 2) or sum(not w.isdigit() for w in run) < n // 2:
+            continue
+        if spans is None:
             # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
             spans = _repeated_line_spans(doc)
             span_ends = [z for _, z in spans]
-        if (
-            len(set(run)) >= max(3, n // 2)
-            and sum(not w.isdigit() for w in run) >= n // 2
-            and (not spans or _outside(zip(starts[i : i + length], ends[i : i + length]), spans, span_ends) >= n)  # not just a repeated line
-        ):
-            line, col = doc.position(starts[j])
-            yield Violation(f"{length} words repeat the passage at line {line}, column {col}", starts[i], ends[i + length - 1])
+        found = zip(word_starts[i : i + length].tolist(), word_ends[i : i + length].tolist())
+        if spans and _outside(found, spans, span_ends) < n:
+            continue  # just a repeated line
+        line, col = doc.position(int(word_starts[j]))
+        yield Violation(f"{length} words repeat the passage at line {line}, column {col}", int(word_starts[i]), int(word_ends[i + length - 1]))
 
 
 def _greedy_repeats_reference(words: list[str], n: int) -> list[tuple[int, int, int]]:
