@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -166,8 +167,6 @@ def test_signature_is_small_and_textless() -> None:
 
 def test_lsh_candidate_probability_matches_theory() -> None:
     """Pairs at Jaccard ~0.8 become candidates about 1-(1-0.8^6)^20 = 99.8% of the time."""
-    import random
-
     from corpuslint.families import minhash
 
     rng = random.Random(3)
@@ -310,6 +309,7 @@ TEXTS = [
     "para\u2029graph line\u2028sep next\x85line ogham\u1680space ideo\u3000graphic\n\u2028\n\x85",  # non-ASCII spaces
     "Привет, мир! 你好，世界。 مرحبا بالعالم ‎שלום‏ عربي\u200f हिन्दी\u200d \U0001F600 emoji\r\n\r\n",
     "tab\tvertical\x0bform\x0cfeed\r\r\n\n " + "x" * 5000 + " «long»",
+    "Menu\nHome | News\n\n\u3000\n menu \r\n---\n---\nHOME | news!\r\n\u2028\n\x85\nmenu\rShare: f t\nshare f t",  # repeated lines
 ]
 
 
@@ -318,10 +318,41 @@ def test_fast_normalization_matches_the_definition(text: str) -> None:
     from corpuslint.families import duplication as d
 
     _check_dup_text(text)
-    folded = d._fold_styles(text)
-    assert d._tokens(folded) == d._TOKEN.findall(folded)
-    assert d._token_spans(folded, d._tokens(folded)) == [m.span() for m in d._TOKEN.finditer(folded)]
+    _check_words(d._fold_styles(text))
 
+
+
+def _check_words(text: str) -> None:
+    """DUP002's words and offsets (_words, with numpy) are what the one-regex definition (_TOKEN) gives."""
+    from corpuslint.families import duplication as d
+
+    words, starts, ends = d._words(text)
+    matches = list(d._TOKEN.finditer(text))
+    assert words == [m.group().casefold() for m in matches]
+    assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in matches]
+
+
+_WORD_PIECES = [
+    "word", "Mot", "l'accès", "aujourd’hui", "U.S.A.", "«", "»", "—", "-", "|", "»»", "...", "¿Qué?", "你好，世界。", "мир!",
+    "مرحبا", "हिन्दी\u200d", "\U0001F600", "a\U0001F600b", "\U0001D400\U0001D401", "\U00010330", "\ud800", "\x1f",
+    "x\x1cy", "½", "™", "٣٤", "\u00ad", "e\u0301", "ＡＢＣ", "＝\u0338", "(1)", "[", "]", "#tag", "@", "$5", "€", "'",
+]
+_WORD_GAPS = [" ", "  ", "\n", "\r\n", "\r", "\n\n", "\t", "\u00a0", "\u3000", "\u2028", "\x85", "\x0b", ", ", " - ", ""]
+
+
+def test_words_match_the_definition_on_varied_text() -> None:
+    rng = random.Random(9)
+    for _ in range(400):
+        pieces = [rng.choice(_WORD_PIECES) + rng.choice(_WORD_GAPS) for _ in range(rng.randint(0, 60))]
+        if rng.random() < 0.1:
+            pieces.append("long" * rng.randint(100, 3000))
+        _check_words("".join(pieces))
+
+
+@given(st.text(st.characters(exclude_categories=()), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_words_match_the_definition_on_any_text(text: str) -> None:
+    _check_words(text)
 
 
 def _check_dup_text(text: str) -> None:
@@ -338,6 +369,14 @@ def _check_dup_text(text: str) -> None:
     key = d._exact_key(text)
     assert dup.line_keys == [d._exact_key(line) if line.strip() else "" for line in doc.lines]
     assert dup.line_key_bytes == [k.encode("utf-8", "surrogatepass") for k in dup.line_keys]
+    seen: set[str] = set()
+    repeated = []  # DUP002's skipped lines, by their definition
+    for line, start, line_key in zip(doc.lines, doc.line_starts, dup.line_keys):
+        if line.strip() and line_key in seen:
+            repeated.append((start, start + len(line)))
+        elif line_key:
+            seen.add(line_key)
+    assert d._repeated_line_spans(doc) == repeated
     # _fold's flag (DUP002's quick exit rests on it): NFKC but for spaces, or for gaps (whitespace,
     # punctuation, symbols) turned into gaps one character at a time; and no invisible character
     nfkc = unicodedata.normalize("NFKC", text)
@@ -388,6 +427,19 @@ def test_fold_char_rests_on_casefold_being_per_character_and_idempotent() -> Non
     assert "".join(map(str.casefold, text)) == text.casefold()
 
 
+def test_first_of_group_matches_numpy_unique() -> None:
+    import numpy as np
+
+    from corpuslint.families import duplication as d
+
+    rng = np.random.default_rng(5)
+    for size in [1, 2, 3, 17, 100, 1000, 5000]:
+        for distinct in [1, 2, 10, size]:
+            values = rng.integers(0, distinct, size).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            _, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+            assert d._first_of_group(values).tolist() == first[inverse].tolist()
+
+
 def test_greedy_repeats_match_the_reference_scan() -> None:
     import random
 
@@ -432,8 +484,7 @@ def test_dup002_quick_exit_never_hides_a_repeat() -> None:
         text = "".join(w + s for w, s in zip(words, seps)) + " ".join(pasted)
         doc = Document(path="t.txt", raw=b"", text=text)
         dup = d._DupText(doc)
-        folded = d._fold_styles(text)
-        mine = "\n".join(d._tokens(folded)).casefold().split("\n") if d._tokens(folded) else []
+        mine = d._words(d._fold_styles(text))[0]
         if dup.plain and d._greedy_repeats_reference(mine, n):
             assert d._has_repeated_ngram(dup, n), text
             tested += 1
@@ -454,8 +505,7 @@ def test_dup002_quick_exit_on_texts_nfkc_changes(text: str) -> None:
     from corpuslint.model import Document
 
     dup = d._DupText(Document(path="t.txt", raw=b"", text=text))
-    folded = d._fold_styles(text)
-    mine = "\n".join(d._tokens(folded)).casefold().split("\n")
+    mine = d._words(d._fold_styles(text))[0]
     assert d._greedy_repeats_reference(mine, 10)
     assert not dup.plain or d._has_repeated_ngram(dup, 10)
 
