@@ -237,11 +237,8 @@ def _old_split_hits(text: str, fw: frozenset[str]) -> int:
 
 def _check_line(text: str, fws: list[frozenset[str]]) -> None:
     for fw in fws:
-        token_hits, split_hits = rs._hits(fw)
         words = text[: rs._FAST_CHARS].casefold().split()[: rs._FAST_WORDS]
-        assert sum(map(split_hits.__getitem__, words)) == _old_split_hits(text, fw), text
-        tokens = rs._tokens(text)
-        assert sum(map(token_hits.__getitem__, tokens)) == sum(map(fw.__contains__, map(str.casefold, tokens))), text
+        assert sum(map(rs._hits(fw).__getitem__, words)) == _old_split_hits(text, fw), text
     if not text:
         return
     cell, quantity = rs._HEADS.get(text[0]) or rs._heads(text[0])
@@ -255,7 +252,7 @@ def _check_line(text: str, fws: list[frozenset[str]]) -> None:
 
 
 def test_line_shortcuts_on_real_lines() -> None:
-    """The memos of function words, the count of ". ", the first characters that rule out
+    """The memo of function words, the count of ". ", the first characters that rule out
     ``_NUMERIC_CELL`` and ``_QUANTITY``, lines without a capital for ``_GLUED`` and the digits
     of a line of ``_NARROW_CHARS``, as before."""
     fws = _function_words()
@@ -274,26 +271,25 @@ def test_line_shortcuts_on_any_text(text: str) -> None:
 def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rs, "_HITS_WORDS", 3)
     fw = frozenset({"le", "la", "l'"})
-    token_hits, split_hits = rs._hits(fw)
+    split_hits = rs._hits(fw)
     words = ["le", "chat", "de", "l'eau", "la", "(le)", "l’été"]
     for _ in range(2):
         assert [split_hits[w] for w in words] == [_old_split_hits(w, fw) for w in words]
-        assert [token_hits[w] for w in words] == [int(w.casefold() in fw) for w in words]
-        assert len(split_hits) <= 3 and len(token_hits) <= 3
+        assert len(split_hits) <= 3
     monkeypatch.setattr(rs, "_HITS_MAX", 2)
     for k in range(5):  # documents in languages without a pack bring their own function words
         other = frozenset({f"w{k}", "le"})
-        assert rs._hits(other)[0]["le"] == 1 and rs._hits(other)[1][f"w{k}"] == 1
+        assert rs._hits(other)["le"] == 1 and rs._hits(other)[f"w{k}"] == 1
         assert len(rs._HITS) <= 2
 
 
 def test_hit_memos_do_not_keep_long_words() -> None:
     fw = frozenset({"le", "the"})
-    token_hits, split_hits = rs._hits(fw)
+    split_hits = rs._hits(fw)
     long_word = "東" + "x" * 100_000
-    assert token_hits[long_word] == 0 and split_hits["le" + "," * 80] == 1
-    assert long_word not in token_hits and "le" + "," * 80 not in split_hits
-    assert token_hits["the"] == 1 and "the" in token_hits
+    assert split_hits[long_word] == 0 and split_hits["le" + "," * 80] == 1
+    assert long_word not in split_hits and "le" + "," * 80 not in split_hits
+    assert split_hits["the"] == 1 and "the" in split_hits
 
 
 def _old_comment_start(scores: list[Any]) -> list[int]:

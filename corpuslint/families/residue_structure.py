@@ -342,7 +342,8 @@ def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phras
         if n < 60:
             cues.append("no sentence punctuation")
     if nw:
-        fwr = min(1.0, sum(map(_hits(fw)[0].__getitem__, tokens)) / nw)
+        # the words of a web page are too many for a memo: a casefold and a look-up, in C, each
+        fwr = min(1.0, sum(map(fw.__contains__, map(str.casefold, tokens))) / nw)
         # one or two words say little about function words ("Non", "Oui")
         r -= 2.5 * fwr * min(1.0, nw / 4)
         if nw >= 3 and fwr == 0 and fw:
@@ -458,29 +459,23 @@ _EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
 
 
 class _Hits(dict[str, int]):
-    """Word -> the function words of ``fw`` that ``count`` finds in it, filled on use (emptied
-    at ``_HITS_WORDS`` entries; words longer than ``_HITS_LONGEST`` characters are counted and
-    not kept): a corpus's words repeat from line to line and document to document, and each
-    is looked at once."""
+    """Word -> the function words of ``fw`` that ``_split_word_hits`` finds in it, filled on use
+    (emptied at ``_HITS_WORDS`` entries; words longer than ``_HITS_LONGEST`` characters are
+    counted and not kept): a corpus's words repeat from line to line and document to
+    document, and each is looked at once."""
 
-    def __init__(self, fw: frozenset[str], count: Callable[[str, frozenset[str]], int]) -> None:
+    def __init__(self, fw: frozenset[str]) -> None:
         super().__init__()
         self.fw = fw
-        self.count = count
 
     def __missing__(self, word: str) -> int:
-        hits = self.count(word, self.fw)
+        hits = _split_word_hits(word, self.fw)
         if len(word) > _HITS_LONGEST:  # no function word is that long: not worth its memory
             return hits
         if len(self) >= _HITS_WORDS:
             self.clear()
         self[word] = hits
         return hits
-
-
-def _token_hits(token: str, fw: frozenset[str]) -> int:
-    """Whether the casefold of a word of ``_tokens`` is a function word (``_score_line``)."""
-    return int(token.casefold() in fw)
 
 
 def _split_word_hits(word: str, fw: frozenset[str]) -> int:
@@ -494,24 +489,23 @@ def _split_word_hits(word: str, fw: frozenset[str]) -> int:
     return hits
 
 
-#: function words -> their ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` (a document
-#: in a language without a pack brings its own function words); at most ``_HITS_MAX`` sets of
-#: function words and ``_HITS_WORDS`` words of at most ``_HITS_LONGEST`` characters each (a few
-#: MB at most)
-_HITS: dict[frozenset[str], tuple[_Hits, _Hits]] = {}
+#: function words -> their ``_Hits`` (a document in a language without a pack brings its own
+#: function words); at most ``_HITS_MAX`` sets of function words and ``_HITS_WORDS`` words of
+#: at most ``_HITS_LONGEST`` characters each (a few MB at most)
+_HITS: dict[frozenset[str], _Hits] = {}
 _HITS_MAX = 16
 _HITS_WORDS = 5_000
 _HITS_LONGEST = 64
 
 
-def _hits(fw: frozenset[str]) -> tuple[_Hits, _Hits]:
-    """The ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` for ``fw``."""
-    memos = _HITS.get(fw)
-    if memos is None:
+def _hits(fw: frozenset[str]) -> _Hits:
+    """The ``_Hits`` of ``fw``."""
+    memo = _HITS.get(fw)
+    if memo is None:
         if len(_HITS) >= _HITS_MAX:
             _HITS.clear()
-        memos = _HITS[fw] = (_Hits(fw, _token_hits), _Hits(fw, _split_word_hits))
-    return memos
+        memo = _HITS[fw] = _Hits(fw)
+    return memo
 
 
 def _wide_ends(text: str) -> bool:
@@ -543,7 +537,7 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
         if "!" in text:
             inside += text.count("! ")
         words = text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]
-        hits = sum(map(_hits(fw)[1].__getitem__, words))
+        hits = sum(map(_hits(fw).__getitem__, words))
         fwr = min(1.0, hits / len(words)) if words else 0.0
         if fwr == 0 and fw and len(words) >= 3:
             r += 0.3
