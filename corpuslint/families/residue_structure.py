@@ -566,13 +566,18 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     return s
 
 
-def _copy_score(s: LineScore, index: int) -> LineScore:
-    """A copy of the intrinsic features and score of ``s`` (before context), for line ``index``."""
-    c = LineScore(index, s.text, s.length, s.words, s.intrinsic, s.cues.copy(), s.ends_sentence, s.list_item, s.key_value, s.numeric, s.phrase)
-    c.digits = s.digits
-    c.fwr = s.fwr
-    c.strong = s.strong
-    return c
+#: what ``_SCORED`` keeps of a line's ``LineScore``: its fields from ``text`` to ``fwr``, the cues as a tuple
+_Intrinsic = tuple[str, int, int, float, tuple[str, ...], bool, bool, bool, bool, str | None, bool, int, float]
+
+
+def _intrinsic(s: LineScore) -> _Intrinsic:
+    """The intrinsic features and score of ``s`` (before context), for ``_SCORED``."""
+    return (s.text, s.length, s.words, s.intrinsic, tuple(s.cues), s.ends_sentence, s.list_item, s.key_value, s.numeric, s.phrase, s.strong, s.digits, s.fwr)
+
+
+def _from_intrinsic(f: _Intrinsic, index: int) -> LineScore:
+    """A ``LineScore`` of line ``index`` with the intrinsic features and score ``f``."""
+    return LineScore(index, f[0], f[1], f[2], f[3], list(f[4]), f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12])
 
 
 def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
@@ -586,9 +591,9 @@ def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
 
 
 #: (stripped line, repeated, phrase cue, function words) -> the line's ``_score_line``, as it
-#: came out (index -1), for the lines of every document up to ``_SCORED_LEN`` characters
+#: came out (``_intrinsic``), for the lines of every document up to ``_SCORED_LEN`` characters
 #: (emptied at ``_SCORED_MAX`` entries: a few MB)
-_SCORED: dict[tuple[str, bool, str | None, frozenset[str]], LineScore] = {}
+_SCORED: dict[tuple[str, bool, str | None, frozenset[str]], _Intrinsic] = {}
 _SCORED_LEN = 400
 _SCORED_MAX = 5_000
 
@@ -662,9 +667,9 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
             if n <= _SCORED_LEN:
                 if len(memo) >= _SCORED_MAX:
                     memo.clear()
-                memo[key] = _copy_score(s, -1)
+                memo[key] = _intrinsic(s)
         else:
-            scores.append(_copy_score(twin, i))
+            scores.append(_from_intrinsic(twin, i))
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
