@@ -23,6 +23,7 @@ import corpuslint.families.residue as residue
 import corpuslint.families.residue_structure as rs
 from corpuslint.kinds import normalize_line
 from corpuslint.model import Document
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import RuleContext
 from corpuslint.session import open_session
 
@@ -183,15 +184,41 @@ def test_narrow_patterns_match_as_the_regex_module() -> None:
             assert p is (rs._ASCII_PATTERNS if t.isascii() else rs._FULL_PATTERNS)
             assert rs._BEYOND_NARROW.search(t) or t.isascii(), t
         # the words of a line, as before the narrow patterns
-        old = (
-            rs._ASCII_TOKEN.findall(t) if t.isascii()
-            else rs._FW_TOKEN.findall(t) if not rs._WIDE.search(t)
-            else [w for run in rs._FW_TOKEN.findall(t) for w in (rs._CJK_SPLIT.findall(run) if rs._CJK_CHAR.search(run) else (run,))]
-        )
+        old = rs._ASCII_TOKEN.findall(t) if t.isascii() else rs._FW_TOKEN.findall(t) if not rs._WIDE.search(t) else _old_cjk_tokens(t)
         assert rs._tokens(t) == old, t
     assert narrow > 5000
     assert all(rs._BEYOND_NARROW.search(c) is None for c in alphabet)
     assert all(rs._BEYOND_NARROW.search(chr(c)) for c in range(0x110000) if chr(c) not in alphabet)
+
+
+_CJK_SPLIT = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
+
+
+def _old_cjk_tokens(text: str) -> list[str]:
+    """The words of a line of Chinese or Japanese before ``_CJK_TOKEN``: ``_FW_TOKEN``'s words, cut by ``_CJK_SPLIT``."""
+    return [w for run in rs._FW_TOKEN.findall(text) for w in (_CJK_SPLIT.findall(run) if rs._CJK_CHAR.search(run) else (run,))]
+
+
+_CJK_MIX = st.text(
+    st.one_of(
+        st.sampled_from(list("中文の日本語カタカナ々〇〡⺀ーゝ・abcÉé'’ ,。0１\u0301\u3099")),
+        st.characters(min_codepoint=0x2E80, max_codepoint=0x9FFF),
+        st.characters(),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CJK_MIX)
+@example("中'a")
+@example("ab中'x")
+@example("a'b'c中'中")
+@example("〇中a々")
+@example("中’’a")
+def test_cjk_tokens_are_the_split_words(text: str) -> None:
+    """``_CJK_TOKEN`` finds the words of ``_FW_TOKEN`` cut at each Chinese or Japanese letter, as the split did."""
+    assert rs._CJK_TOKEN.findall(text) == _old_cjk_tokens(text), text
 
 
 # -- the shortcuts of the line scorer (issue #9) -----------------------------------------------

@@ -587,7 +587,7 @@ def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
         p = _patterns(text)
     if p is not _FULL_PATTERNS or not _WIDE.search(text):
         return p.token.findall(text)
-    return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
+    return _CJK_TOKEN.findall(text)
 
 
 #: (stripped line, repeated, phrase cue, function words) -> the line's ``_score_line``, as it
@@ -597,7 +597,12 @@ _SCORED: dict[tuple[str, bool, str | None, frozenset[str]], _Intrinsic] = {}
 _SCORED_LEN = 400
 _SCORED_MAX = 5_000
 
-_CJK_SPLIT = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
+#: the words of ``_FW_TOKEN``, each cut before and after every Chinese or Japanese letter in it
+#: (one word each, and an apostrophe that ends a word after one is a word too), in one pass
+_CJK_TOKEN = compile_regex(
+    r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]+(?:['’](?=\p{L}))?"
+    r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})['’](?=\p{L})"
+)
 
 
 def _adaptive_function_words(texts: Sequence[str], tokens: Sequence[list[str]]) -> set[str]:
