@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import random
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -421,3 +422,28 @@ def test_holds_three_on_lines() -> None:
         for words in own.values():
             window = text.strip()[: rs._OWN_WINDOW]
             assert rs._holds_three(words, window) == (len(words.intersection(window.split())) >= 3), text
+
+
+def _old_describe(block: rs.Block) -> str:
+    """``describe`` before one count over all the lines: a ``Counter.update`` per line."""
+    c: Counter[str] = Counter()
+    for s in block.lines:
+        c.update(s.cues[:2])
+    top = [k for k, _ in c.most_common(3)]
+    return ", ".join(top) if top else "short lines"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["UI text", "title case", "no words", "link", "repeated", "counter"]), max_size=4), max_size=12))
+def test_describe_counts_as_line_by_line(cues: list[list[str]]) -> None:
+    """``describe`` ranks the cues (ties in order of first sight) as the count line by line did."""
+    lines = [rs.LineScore(j, "x", 1, 1, 0.0, c, False) for j, c in enumerate(cues)]
+    block = rs.Block(0, max(0, len(lines) - 1), "tail", lines)
+    assert rs.describe(block) == _old_describe(block)
+
+
+def test_describe_on_real_blocks(rule: Any) -> None:
+    for text in _texts():
+        doc = Document(path="page.txt", raw=text.encode(), text=text)
+        for b in rule.rule.analysis(doc, RuleContext(doc, rule.options, rule.vocabulary)).blocks:
+            assert rs.describe(b) == _old_describe(b)

@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any, ClassVar, NamedTuple
 
 import regex
@@ -1370,9 +1370,8 @@ def _blocks(scores: list[LineScore], comment: tuple[int, int] | None) -> list[Bl
 
 def describe(block: Block) -> str:
     """The main cues of a block, for its message: 'UI text, no sentence punctuation'."""
-    c: Counter[str] = Counter()
-    for s in block.lines:
-        c.update(s.cues[:2])
+    # one count over all the lines' first two cues, in their order (ties rank in that order)
+    c = Counter(chain.from_iterable(s.cues[:2] for s in block.lines))
     top = [k for k, _ in c.most_common(3)]
     return ", ".join(top) if top else "short lines"
 
