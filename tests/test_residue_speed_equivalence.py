@@ -425,7 +425,7 @@ def test_holds_three_on_lines() -> None:
 
 
 def _old_describe(block: rs.Block) -> str:
-    """``describe`` before one count over all the lines: a ``Counter.update`` per line."""
+    """``describe`` as it was: a ``Counter`` updated line by line, its ``most_common``."""
     c: Counter[str] = Counter()
     for s in block.lines:
         c.update(s.cues[:2])

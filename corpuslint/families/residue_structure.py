@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Any, ClassVar, NamedTuple
 
 import regex
@@ -1370,9 +1370,12 @@ def _blocks(scores: list[LineScore], comment: tuple[int, int] | None) -> list[Bl
 
 def describe(block: Block) -> str:
     """The main cues of a block, for its message: 'UI text, no sentence punctuation'."""
-    # one count over all the lines' first two cues, in their order (ties rank in that order)
-    c = Counter(chain.from_iterable(s.cues[:2] for s in block.lines))
-    top = [k for k, _ in c.most_common(3)]
+    counts: dict[str, int] = {}
+    for s in block.lines:
+        for cue in s.cues[:2]:
+            counts[cue] = counts.get(cue, 0) + 1
+    # Counter.most_common's order (ties in order of first sight), without a Counter per block
+    top = sorted(counts, key=counts.__getitem__, reverse=True)[:3]
     return ", ".join(top) if top else "short lines"
 
 
