@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import random
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import corpuslint.families.residue as residue
 import corpuslint.families.residue_structure as rs
 from corpuslint.kinds import normalize_line
 from corpuslint.model import Document
+from corpuslint.patterns import compile_regex
 from corpuslint.rule import RuleContext
 from corpuslint.session import open_session
 
@@ -183,15 +185,41 @@ def test_narrow_patterns_match_as_the_regex_module() -> None:
             assert p is (rs._ASCII_PATTERNS if t.isascii() else rs._FULL_PATTERNS)
             assert rs._BEYOND_NARROW.search(t) or t.isascii(), t
         # the words of a line, as before the narrow patterns
-        old = (
-            rs._ASCII_TOKEN.findall(t) if t.isascii()
-            else rs._FW_TOKEN.findall(t) if not rs._WIDE.search(t)
-            else [w for run in rs._FW_TOKEN.findall(t) for w in (rs._CJK_SPLIT.findall(run) if rs._CJK_CHAR.search(run) else (run,))]
-        )
+        old = rs._ASCII_TOKEN.findall(t) if t.isascii() else rs._FW_TOKEN.findall(t) if not rs._WIDE.search(t) else _old_cjk_tokens(t)
         assert rs._tokens(t) == old, t
     assert narrow > 5000
     assert all(rs._BEYOND_NARROW.search(c) is None for c in alphabet)
     assert all(rs._BEYOND_NARROW.search(chr(c)) for c in range(0x110000) if chr(c) not in alphabet)
+
+
+_CJK_SPLIT = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
+
+
+def _old_cjk_tokens(text: str) -> list[str]:
+    """The words of a line of Chinese or Japanese before ``_CJK_TOKEN``: ``_FW_TOKEN``'s words, cut by ``_CJK_SPLIT``."""
+    return [w for run in rs._FW_TOKEN.findall(text) for w in (_CJK_SPLIT.findall(run) if rs._CJK_CHAR.search(run) else (run,))]
+
+
+_CJK_MIX = st.text(
+    st.one_of(
+        st.sampled_from(list("中文の日本語カタカナ々〇〡⺀ーゝ・abcÉé'’ ,。0１\u0301\u3099")),
+        st.characters(min_codepoint=0x2E80, max_codepoint=0x9FFF),
+        st.characters(),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CJK_MIX)
+@example("中'a")
+@example("ab中'x")
+@example("a'b'c中'中")
+@example("〇中a々")
+@example("中’’a")
+def test_cjk_tokens_are_the_split_words(text: str) -> None:
+    """``_CJK_TOKEN`` finds the words of ``_FW_TOKEN`` cut at each Chinese or Japanese letter, as the split did."""
+    assert rs._CJK_TOKEN.findall(text) == _old_cjk_tokens(text), text
 
 
 # -- the shortcuts of the line scorer (issue #9) -----------------------------------------------
@@ -237,11 +265,8 @@ def _old_split_hits(text: str, fw: frozenset[str]) -> int:
 
 def _check_line(text: str, fws: list[frozenset[str]]) -> None:
     for fw in fws:
-        token_hits, split_hits = rs._hits(fw)
         words = text[: rs._FAST_CHARS].casefold().split()[: rs._FAST_WORDS]
-        assert sum(map(split_hits.__getitem__, words)) == _old_split_hits(text, fw), text
-        tokens = rs._tokens(text)
-        assert sum(map(token_hits.__getitem__, tokens)) == sum(map(fw.__contains__, map(str.casefold, tokens))), text
+        assert sum(map(rs._hits(fw).__getitem__, words)) == _old_split_hits(text, fw), text
     if not text:
         return
     cell, quantity = rs._HEADS.get(text[0]) or rs._heads(text[0])
@@ -255,7 +280,7 @@ def _check_line(text: str, fws: list[frozenset[str]]) -> None:
 
 
 def test_line_shortcuts_on_real_lines() -> None:
-    """The memos of function words, the count of ". ", the first characters that rule out
+    """The memo of function words, the count of ". ", the first characters that rule out
     ``_NUMERIC_CELL`` and ``_QUANTITY``, lines without a capital for ``_GLUED`` and the digits
     of a line of ``_NARROW_CHARS``, as before."""
     fws = _function_words()
@@ -274,26 +299,25 @@ def test_line_shortcuts_on_any_text(text: str) -> None:
 def test_hit_memos_are_emptied_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rs, "_HITS_WORDS", 3)
     fw = frozenset({"le", "la", "l'"})
-    token_hits, split_hits = rs._hits(fw)
+    split_hits = rs._hits(fw)
     words = ["le", "chat", "de", "l'eau", "la", "(le)", "l’été"]
     for _ in range(2):
         assert [split_hits[w] for w in words] == [_old_split_hits(w, fw) for w in words]
-        assert [token_hits[w] for w in words] == [int(w.casefold() in fw) for w in words]
-        assert len(split_hits) <= 3 and len(token_hits) <= 3
+        assert len(split_hits) <= 3
     monkeypatch.setattr(rs, "_HITS_MAX", 2)
     for k in range(5):  # documents in languages without a pack bring their own function words
         other = frozenset({f"w{k}", "le"})
-        assert rs._hits(other)[0]["le"] == 1 and rs._hits(other)[1][f"w{k}"] == 1
+        assert rs._hits(other)["le"] == 1 and rs._hits(other)[f"w{k}"] == 1
         assert len(rs._HITS) <= 2
 
 
 def test_hit_memos_do_not_keep_long_words() -> None:
     fw = frozenset({"le", "the"})
-    token_hits, split_hits = rs._hits(fw)
+    split_hits = rs._hits(fw)
     long_word = "東" + "x" * 100_000
-    assert token_hits[long_word] == 0 and split_hits["le" + "," * 80] == 1
-    assert long_word not in token_hits and "le" + "," * 80 not in split_hits
-    assert token_hits["the"] == 1 and "the" in token_hits
+    assert split_hits[long_word] == 0 and split_hits["le" + "," * 80] == 1
+    assert long_word not in split_hits and "le" + "," * 80 not in split_hits
+    assert split_hits["the"] == 1 and "the" in split_hits
 
 
 def _old_comment_start(scores: list[Any]) -> list[int]:
@@ -398,3 +422,28 @@ def test_holds_three_on_lines() -> None:
         for words in own.values():
             window = text.strip()[: rs._OWN_WINDOW]
             assert rs._holds_three(words, window) == (len(words.intersection(window.split())) >= 3), text
+
+
+def _old_describe(block: rs.Block) -> str:
+    """``describe`` as it was: a ``Counter`` updated line by line, its ``most_common``."""
+    c: Counter[str] = Counter()
+    for s in block.lines:
+        c.update(s.cues[:2])
+    top = [k for k, _ in c.most_common(3)]
+    return ", ".join(top) if top else "short lines"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["UI text", "title case", "no words", "link", "repeated", "counter"]), max_size=4), max_size=12))
+def test_describe_counts_as_line_by_line(cues: list[list[str]]) -> None:
+    """``describe`` ranks the cues (ties in order of first sight) as the count line by line did."""
+    lines = [rs.LineScore(j, "x", 1, 1, 0.0, c, False) for j, c in enumerate(cues)]
+    block = rs.Block(0, max(0, len(lines) - 1), "tail", lines)
+    assert rs.describe(block) == _old_describe(block)
+
+
+def test_describe_on_real_blocks(rule: Any) -> None:
+    for text in _texts():
+        doc = Document(path="page.txt", raw=text.encode(), text=text)
+        for b in rule.rule.analysis(doc, RuleContext(doc, rule.options, rule.vocabulary)).blocks:
+            assert rs.describe(b) == _old_describe(b)

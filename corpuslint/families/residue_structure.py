@@ -342,7 +342,8 @@ def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phras
         if n < 60:
             cues.append("no sentence punctuation")
     if nw:
-        fwr = min(1.0, sum(map(_hits(fw)[0].__getitem__, tokens)) / nw)
+        # the words of a web page are too many for a memo: a casefold and a look-up, in C, each
+        fwr = min(1.0, sum(map(fw.__contains__, map(str.casefold, tokens))) / nw)
         # one or two words say little about function words ("Non", "Oui")
         r -= 2.5 * fwr * min(1.0, nw / 4)
         if nw >= 3 and fwr == 0 and fw:
@@ -458,29 +459,23 @@ _EDGES = "\"“”‘«»()[]{}.,;:!?…*—–-_/"
 
 
 class _Hits(dict[str, int]):
-    """Word -> the function words of ``fw`` that ``count`` finds in it, filled on use (emptied
-    at ``_HITS_WORDS`` entries; words longer than ``_HITS_LONGEST`` characters are counted and
-    not kept): a corpus's words repeat from line to line and document to document, and each
-    is looked at once."""
+    """Word -> the function words of ``fw`` that ``_split_word_hits`` finds in it, filled on use
+    (emptied at ``_HITS_WORDS`` entries; words longer than ``_HITS_LONGEST`` characters are
+    counted and not kept): a corpus's words repeat from line to line and document to
+    document, and each is looked at once."""
 
-    def __init__(self, fw: frozenset[str], count: Callable[[str, frozenset[str]], int]) -> None:
+    def __init__(self, fw: frozenset[str]) -> None:
         super().__init__()
         self.fw = fw
-        self.count = count
 
     def __missing__(self, word: str) -> int:
-        hits = self.count(word, self.fw)
+        hits = _split_word_hits(word, self.fw)
         if len(word) > _HITS_LONGEST:  # no function word is that long: not worth its memory
             return hits
         if len(self) >= _HITS_WORDS:
             self.clear()
         self[word] = hits
         return hits
-
-
-def _token_hits(token: str, fw: frozenset[str]) -> int:
-    """Whether the casefold of a word of ``_tokens`` is a function word (``_score_line``)."""
-    return int(token.casefold() in fw)
 
 
 def _split_word_hits(word: str, fw: frozenset[str]) -> int:
@@ -494,24 +489,23 @@ def _split_word_hits(word: str, fw: frozenset[str]) -> int:
     return hits
 
 
-#: function words -> their ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` (a document
-#: in a language without a pack brings its own function words); at most ``_HITS_MAX`` sets of
-#: function words and ``_HITS_WORDS`` words of at most ``_HITS_LONGEST`` characters each (a few
-#: MB at most)
-_HITS: dict[frozenset[str], tuple[_Hits, _Hits]] = {}
+#: function words -> their ``_Hits`` (a document in a language without a pack brings its own
+#: function words); at most ``_HITS_MAX`` sets of function words and ``_HITS_WORDS`` words of
+#: at most ``_HITS_LONGEST`` characters each (a few MB at most)
+_HITS: dict[frozenset[str], _Hits] = {}
 _HITS_MAX = 16
 _HITS_WORDS = 5_000
 _HITS_LONGEST = 64
 
 
-def _hits(fw: frozenset[str]) -> tuple[_Hits, _Hits]:
-    """The ``_Hits`` of ``_token_hits`` and of ``_split_word_hits`` for ``fw``."""
-    memos = _HITS.get(fw)
-    if memos is None:
+def _hits(fw: frozenset[str]) -> _Hits:
+    """The ``_Hits`` of ``fw``."""
+    memo = _HITS.get(fw)
+    if memo is None:
         if len(_HITS) >= _HITS_MAX:
             _HITS.clear()
-        memos = _HITS[fw] = (_Hits(fw, _token_hits), _Hits(fw, _split_word_hits))
-    return memos
+        memo = _HITS[fw] = _Hits(fw)
+    return memo
 
 
 def _wide_ends(text: str) -> bool:
@@ -543,7 +537,7 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
         if "!" in text:
             inside += text.count("! ")
         words = text[:_FAST_CHARS].casefold().split()[:_FAST_WORDS]
-        hits = sum(map(_hits(fw)[1].__getitem__, words))
+        hits = sum(map(_hits(fw).__getitem__, words))
         fwr = min(1.0, hits / len(words)) if words else 0.0
         if fwr == 0 and fw and len(words) >= 3:
             r += 0.3
@@ -572,13 +566,18 @@ def _prose_line(index: int, text: str, fw: frozenset[str]) -> LineScore:
     return s
 
 
-def _copy_score(s: LineScore, index: int) -> LineScore:
-    """A copy of the intrinsic features and score of ``s`` (before context), for line ``index``."""
-    c = LineScore(index, s.text, s.length, s.words, s.intrinsic, s.cues.copy(), s.ends_sentence, s.list_item, s.key_value, s.numeric, s.phrase)
-    c.digits = s.digits
-    c.fwr = s.fwr
-    c.strong = s.strong
-    return c
+#: what ``_SCORED`` keeps of a line's ``LineScore``: its fields from ``text`` to ``fwr``, the cues as a tuple
+_Intrinsic = tuple[str, int, int, float, tuple[str, ...], bool, bool, bool, bool, str | None, bool, int, float]
+
+
+def _intrinsic(s: LineScore) -> _Intrinsic:
+    """The intrinsic features and score of ``s`` (before context), for ``_SCORED``."""
+    return (s.text, s.length, s.words, s.intrinsic, tuple(s.cues), s.ends_sentence, s.list_item, s.key_value, s.numeric, s.phrase, s.strong, s.digits, s.fwr)
+
+
+def _from_intrinsic(f: _Intrinsic, index: int) -> LineScore:
+    """A ``LineScore`` of line ``index`` with the intrinsic features and score ``f``."""
+    return LineScore(index, f[0], f[1], f[2], f[3], list(f[4]), f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12])
 
 
 def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
@@ -588,17 +587,22 @@ def _tokens(text: str, p: _LinePatterns | None = None) -> list[str]:
         p = _patterns(text)
     if p is not _FULL_PATTERNS or not _WIDE.search(text):
         return p.token.findall(text)
-    return [t for run in _FW_TOKEN.findall(text) for t in (_CJK_SPLIT.findall(run) if _CJK_CHAR.search(run) else (run,))]
+    return _CJK_TOKEN.findall(text)
 
 
 #: (stripped line, repeated, phrase cue, function words) -> the line's ``_score_line``, as it
-#: came out (index -1), for the lines of every document up to ``_SCORED_LEN`` characters
+#: came out (``_intrinsic``), for the lines of every document up to ``_SCORED_LEN`` characters
 #: (emptied at ``_SCORED_MAX`` entries: a few MB)
-_SCORED: dict[tuple[str, bool, str | None, frozenset[str]], LineScore] = {}
+_SCORED: dict[tuple[str, bool, str | None, frozenset[str]], _Intrinsic] = {}
 _SCORED_LEN = 400
 _SCORED_MAX = 5_000
 
-_CJK_SPLIT = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
+#: the words of ``_FW_TOKEN``, each cut before and after every Chinese or Japanese letter in it
+#: (one word each, and an apostrophe that ends a word after one is a word too), in one pass
+_CJK_TOKEN = compile_regex(
+    r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]+(?:['’](?=\p{L}))?"
+    r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})['’](?=\p{L})"
+)
 
 
 def _adaptive_function_words(texts: Sequence[str], tokens: Sequence[list[str]]) -> set[str]:
@@ -668,9 +672,9 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
             if n <= _SCORED_LEN:
                 if len(memo) >= _SCORED_MAX:
                     memo.clear()
-                memo[key] = _copy_score(s, -1)
+                memo[key] = _intrinsic(s)
         else:
-            scores.append(_copy_score(twin, i))
+            scores.append(_from_intrinsic(twin, i))
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
@@ -1366,10 +1370,12 @@ def _blocks(scores: list[LineScore], comment: tuple[int, int] | None) -> list[Bl
 
 def describe(block: Block) -> str:
     """The main cues of a block, for its message: 'UI text, no sentence punctuation'."""
-    c: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     for s in block.lines:
-        c.update(s.cues[:2])
-    top = [k for k, _ in c.most_common(3)]
+        for cue in s.cues[:2]:
+            counts[cue] = counts.get(cue, 0) + 1
+    # Counter.most_common's order (ties in order of first sight), without a Counter per block
+    top = sorted(counts, key=counts.__getitem__, reverse=True)[:3]
     return ", ".join(top) if top else "short lines"
 
 
