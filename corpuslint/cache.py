@@ -67,8 +67,8 @@ class Cache:
             raise CacheMiss(f"cache entry {key[:12]}... is gone or unreadable: {e}") from e
 
     def _read(self, key: str) -> bytes:
-        with open(self._path(key), "rb") as fh:
-            return fh.read()
+        with open(self._path(key), "rb", buffering=0) as fh:  # unbuffered: readall sizes it by fstat
+            return fh.readall()
 
     def put(self, key: str, value: Any) -> None:
         self.put_parts(key, value)
@@ -117,13 +117,18 @@ def _head(data: bytes) -> memoryview:
 
 
 def file_digest(path: Path) -> str:
-    """BLAKE2b (16 bytes, hex) of the file's bytes, read 1 MiB at a time: one read for most files."""
-    with open(path, "rb") as fh:
-        chunk = fh.read(_CHUNK)
-        h = hashlib.blake2b(chunk, digest_size=16)
-        while len(chunk) == _CHUNK:
-            chunk = fh.read(_CHUNK)
+    """BLAKE2b (16 bytes, hex) of the file's bytes, read at most 1 MiB at a time.
+
+    Unbuffered, each read sized by the file (a small file's read does not ask for a 1 MiB
+    buffer, which the allocator may map and unmap for each file: three system calls more per
+    file of a cache-hit run, measured), and no isatty check.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb", buffering=0) as fh:
+        want = min(os.fstat(fh.fileno()).st_size + 1, _CHUNK)  # +1: the read that sees the end
+        while chunk := fh.read(want):
             h.update(chunk)
+            want = _CHUNK
     return h.hexdigest()
 
 
