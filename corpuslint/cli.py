@@ -7,6 +7,7 @@ configuration or internal error (a crashing plugin included).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -249,6 +250,15 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
         sizes = {f.display: f.size if f.size >= 0 else _size(f.path) for f in files}
         progress.total = max(sum(sizes.values()), 1)
 
+    pending: list[Any] = []  # findings of the files since the last flush
+    flushed = time.monotonic()
+
+    def flush() -> None:
+        """Emit the pending findings (handed over first: never emitted twice)."""
+        nonlocal pending, flushed
+        batch, pending, flushed = pending, [], time.monotonic()
+        emit(batch)
+
     def emit(findings: list[Any]) -> None:
         nonlocal failing
         if known is not None:
@@ -284,25 +294,27 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
         else:
             results = engine.iter_results(files, jobs)
         # findings reported a few files at a time (the summary's counting has a cost per
-        # call: a re-run over 10,000 cached files is mostly this loop), at least every 0.1 s
-        pending: list[Any] = []
-        flushed = time.monotonic()
-        for res in results:
-            summary.documents += res.documents
-            summary.bytes += res.bytes
-            summary.fixed += res.fixed
-            internal |= res.internal_error
-            if res.diff:
-                diffs.append(res.diff)
-            signatures.add(res.signatures)
-            if progress.enabled:
-                progress.update(sizes.get(res.display, 0), res.documents, res.bytes)
-            if res.findings:
-                pending.extend(res.findings)
-                if len(pending) >= _EMIT_BATCH or time.monotonic() - flushed >= 0.1:
-                    emit(pending)
-                    pending, flushed = [], time.monotonic()
-        emit(pending)
+        # call: a re-run over 10,000 cached files is mostly this loop), at most 0.1 s late
+        try:
+            for res in results:
+                summary.documents += res.documents
+                summary.bytes += res.bytes
+                summary.fixed += res.fixed
+                internal |= res.internal_error
+                if res.diff:
+                    diffs.append(res.diff)
+                signatures.add(res.signatures)
+                if progress.enabled:
+                    progress.update(sizes.get(res.display, 0), res.documents, res.bytes)
+                if res.findings:
+                    pending.extend(res.findings)
+                if pending and (len(pending) >= _EMIT_BATCH or time.monotonic() - flushed >= 0.1):
+                    flush()
+        except BaseException:  # an interrupted run still reports what it found
+            with contextlib.suppress(Exception):
+                flush()
+            raise
+        flush()
         progress.close()
         if merged:
             signatures = SignatureStore.of(merged.signatures)

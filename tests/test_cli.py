@@ -11,6 +11,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -310,3 +311,25 @@ def test_findings_of_many_files_are_reported_in_file_order_and_all_counted(
     assert len({json.dumps(r, sort_keys=True) for r in rows}) == len(rows)
     code, text, _ = run(capsys, "--isolated", "--no-cache", "-j", "1", ".")
     assert f"Found {len(rows)} findings in 40 documents" in text.splitlines()[-1]
+
+
+def test_an_interrupted_run_reports_the_findings_of_the_files_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from corpuslint.engine import Engine
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Le même paragraphe.\nLe même paragraphe.\nLe même paragraphe.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(CLEAN, encoding="utf-8")
+    real = Engine.iter_results
+
+    def interrupted(self: Engine, files: Any, jobs: int = 1) -> Any:
+        for k, res in enumerate(real(self, files, jobs)):
+            if k == 1:
+                raise KeyboardInterrupt
+            yield res
+
+    monkeypatch.setattr(Engine, "iter_results", interrupted)
+    code, out, err = run(capsys, "--isolated", "--no-cache", "--format", "jsonl", "--select", "DUP001", "-j", "1", ".")
+    assert code == 130 and "interrupted" in err
+    assert {json.loads(line)["path"] for line in out.splitlines()} == {"a.txt"}

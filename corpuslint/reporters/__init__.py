@@ -54,8 +54,8 @@ class Reporter:
         raise NotImplementedError
 
     def report_all(self, findings: Sequence[Finding]) -> None:
-        """``report`` each of ``findings`` in order (a file's at a time); a reporter may
-        override it to write them at once."""
+        """``report`` each of ``findings`` in order (the findings of one or more consecutive
+        files, each file's together); a reporter may override it to write them at once."""
         for f in findings:
             self.report(f)
 
