@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -172,9 +172,8 @@ class Document:
         blank = [i for i, ln in enumerate(lines) if not ln or ln.isspace()]
         out: list[Paragraph] = []
         new = object.__new__
-        if any(0 < i < n - 1 for i in blank):
-            runs: Iterable[tuple[int, int]] = zip([-1, *blank], [*blank, n])  # blank lines around each block
-            runs = [(a + 1, b - 1) for a, b in runs if b > a + 1]
+        if any(0 < i < n - 1 for i in blank):  # blocks: what lies between two blank lines
+            runs = [(a + 1, b - 1) for a, b in zip([-1, *blank], [*blank, n]) if b > a + 1]
         else:
             skip = set(blank)
             runs = [(i, i) for i in range(n) if i not in skip]

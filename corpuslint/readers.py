@@ -62,25 +62,21 @@ def decode_bytes(raw: bytes) -> Decoded:
     """Decode ``raw`` without ever raising; see the module docs for the order of attempts."""
     if not raw:
         return Decoded("", "utf-8", 1.0)
-    if not raw.startswith(_UNUSUAL_STARTS) and raw.find(b"\x00", 0, _HEAD) == -1:
-        # no byte-order mark, no binary signature, no NUL in the head: the checks below
-        # would all pass over it, straight to strict UTF-8 (the common case)
-        try:
-            return Decoded(raw.decode("utf-8"), "utf-8", 1.0)
-        except UnicodeDecodeError:
-            pass
-    for bom, enc in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return Decoded(raw.decode(enc), enc, 1.0)
-            except UnicodeDecodeError:
-                break
-    head = raw[:_HEAD]
-    if raw.startswith(_MAGIC) and not _looks_textual(head):
-        return Decoded("", None, 1.0, binary=True)
-    if b"\x00" in head:
-        utf16 = _try_utf16(raw)
-        return utf16 if utf16 is not None else Decoded("", None, 1.0, binary=True)
+    # a file that starts with no byte-order mark or binary signature and has no NUL in its
+    # head (the common case) goes straight to strict UTF-8: none of these checks applies
+    if raw.startswith(_UNUSUAL_STARTS) or raw.find(b"\x00", 0, _HEAD) != -1:
+        for bom, enc in _BOMS:
+            if raw.startswith(bom):
+                try:
+                    return Decoded(raw.decode(enc), enc, 1.0)
+                except UnicodeDecodeError:
+                    break
+        head = raw[:_HEAD]
+        if raw.startswith(_MAGIC) and not _looks_textual(head):
+            return Decoded("", None, 1.0, binary=True)
+        if b"\x00" in head:
+            utf16 = _try_utf16(raw)
+            return utf16 if utf16 is not None else Decoded("", None, 1.0, binary=True)
     try:
         return Decoded(raw.decode("utf-8"), "utf-8", 1.0)
     except UnicodeDecodeError:

@@ -61,5 +61,5 @@ class JsonLinesReporter(Reporter):
     def report_all(self, findings: Sequence[Finding]) -> None:
         if type(self).report is not JsonLinesReporter.report:  # a subclass's own report
             super().report_all(findings)
-        elif findings:  # one write per file: a second run over a cached corpus is mostly this
+        elif findings:  # one write per call: a second run over a cached corpus is mostly this
             self.out.write("\n".join([f.to_json() for f in findings]) + "\n")
