@@ -746,7 +746,7 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
 
 _EMBED = compile_regex(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
 _EMBED_HANDLE = compile_regex(r"\(@\w+\)\s*$")
-#: text _EMBED (one of them) and _EMBED_HANDLE (the first) cannot match without
+#: a match of _EMBED holds one of these, a match of _EMBED_HANDLE the first
 _EMBED_LITERALS = ("(@", "pic.twitter.com", "://t.co/")
 
 

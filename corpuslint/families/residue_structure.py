@@ -179,7 +179,6 @@ _DIALOGUE = compile_regex(r"^(?:[—–]\s*\S|-\s+\S|[«“\"]\s*\S.*[»”\"][.
 # separators of menus, breadcrumbs and footers: a lone | › » ▪ • · ► > / between items
 _SEPARATOR = compile_regex(r"(?:(?<=\s)|^)[|›▪•·►▸→⟩»>/\\](?=\s|$)|\s[|]\S|\S[|]\s|\S\s?›\s?\S")
 _DASH_SEPARATOR = compile_regex(r"\s[—–]\s?|\s?[—–]\s")
-_TABLE_ROW = compile_regex(r"^\|.*\|$")
 _URLISH = compile_regex(r"https?://|www\.|(?<=\w)\.(?:com|org|net|fr|de|es|it|co\.uk|io|info|tv)\b|@\w{2,}")
 _GLUED = compile_regex(r"\p{Ll}{2}\p{Lu}\p{Ll}{2}")
 _DIGIT = compile_regex(r"\d")
