@@ -333,3 +333,35 @@ def test_an_interrupted_run_reports_the_findings_of_the_files_before(
     code, out, err = run(capsys, "--isolated", "--no-cache", "--format", "jsonl", "--select", "DUP001", "-j", "1", ".")
     assert code == 130 and "interrupted" in err
     assert {json.loads(line)["path"] for line in out.splitlines()} == {"a.txt"}
+
+
+_THREADS_PROBE = """
+import os, sys
+sys.argv = ["corpuslint", "--isolated", "--no-cache", "-q", "-j1", sys.argv[1]]
+from corpuslint.cli import main
+main()
+print(os.environ.get("OPENBLAS_NUM_THREADS"), "numpy" in sys.modules, len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("preset", [None, "2"])
+def test_the_command_keeps_numpy_from_starting_blas_threads(tmp_path: Path, preset: str | None) -> None:
+    """As its own process the command asks OpenBLAS for one thread (none spinning beside the
+    run); a value the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    p = subprocess.run([sys.executable, "-c", _THREADS_PROBE, str(ROOT / "seeds")], capture_output=True, text=True,
+                       env=env, cwd=tmp_path)
+    value, numpy_loaded, threads = p.stdout.split()[-3:]
+    assert numpy_loaded == "True"  # the default rules loaded numpy: the check means something
+    assert value == (preset or "1")
+    if preset is None:
+        assert threads == "1"
+
+
+def test_main_called_in_process_leaves_blas_settings_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    main(["--isolated", "--no-cache", "-q", "-j1", str(ROOT / "seeds")])
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
