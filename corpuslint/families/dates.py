@@ -514,6 +514,11 @@ class _Found(NamedTuple):
     zoned: bool
 
 
+#: a month and a "year" after next year is not a partial date: with no day to tell, the four
+#: digits are most often a day and another number run together by a scraper (`on Mar 2714 min`
+#: for "Mar 27 · 14 min read"); a full date keeps its year, for DAT004 to report
+_LATEST_PARTIAL_YEAR = dt.date.today().year + 1
+
 #: what find_dates keeps of a regex match: (groupdict, start, end, matched text)
 _Match = tuple[dict[str, Any], int, int, str]
 
@@ -523,6 +528,8 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
     gd, start, end, text = m
     year = int(gd["year"]) if gd.get("year") else None
+    if year is not None and year > _LATEST_PARTIAL_YEAR and fmt.kind == "partial":
+        return None  # a day and another number run together: `on Mar 2714 min` (Mar 27, 14 min)
     problem = suggestion = None
     ambiguous = False
     if gd.get("yy"):
