@@ -504,7 +504,9 @@ class MisattachedQuote(QuoteRule):
     - an opening mark glued to the word before it (`il a dit“oui”`,
       `sagte„Nein“`) or a closing mark glued to the word after it
       (`“oui”dit-il`), for marks that only open or only close in the
-      document's language.
+      document's language. Chinese, Japanese and Thai, written without
+      spaces between words, and Korean, whose particles attach to a
+      quotation (`“안녕”이라고`), are left alone: `在其“和平号”空间站上`.
 
     Apostrophes and `‘ ’` are left alone; a pair spaced on both inner sides in a
     paragraph whose quotes balance is space-inside-quotes (QUO002), and
@@ -561,12 +563,18 @@ class MisattachedQuote(QuoteRule):
                             yield Violation(
                                 f"opening \" after {s[k - 2]}{prev} is separated from the words it quotes by a space",
                                 b + k, b + k + 1, Fix("Remove the space after the opening quote", (Edit(b + k + 1, b + j, ""),)))
-                elif role == "open" and ch in only_open and prev.isalnum():
+                elif role == "open" and ch in only_open and prev.isalnum() and not _UNSPACED.match(prev):
                     yield Violation(f"opening {ch} is glued to the word before it", b + k, b + k + 1,
                                     Fix(f"Insert a space before {ch}", (Edit(b + k, b + k, " "),)))
-                elif role == "close" and ch in only_close and nxt.isalpha():
+                elif role == "close" and ch in only_close and nxt.isalpha() and not _UNSPACED.match(nxt):
                     yield Violation(f"closing {ch} is glued to the word after it", b + k, b + k + 1,
                                     Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),)))
+
+
+#: letters of scripts written without spaces between words (Chinese, Japanese, Thai...) or,
+#: in Korean, with particles attached to a quotation (`“안녕”이라고`): a quote mark is glued
+#: to them by rule, not by accident
+_UNSPACED = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
 
 
 def _latin_letter(c: str) -> bool:
