@@ -167,7 +167,7 @@ def test_languages_option_restricts_the_packs() -> None:
 
 
 def test_the_fact_follows_missing_date_options() -> None:
-    text = "Titre\n\nPar la rédaction\n\nPublié le 7 mars 2022"
+    text = "Titre de l'article du jour\n\nPar la rédaction du service Société\n\nPublié le 7 mars 2022"
     codes, fact = _lint(text, {"DAT001": {"head-lines": 2}})
     assert codes == ["DAT001"] and fact is None
     codes, fact = _lint(text, {})
@@ -253,3 +253,24 @@ def test_a_pack_that_extends_one_date_rule_is_used_whatever_runs_first(tmp_path:
         found = Linter({"rule-paths": [str(tmp_path)], "select": select}).lint_text(text)
         assert [f.code for f in found if f.code == "DAT004"] == ["DAT004"], select
         assert [f.code for f in found if f.code == "DAT001"] == (["DAT001"] if "DAT001" in select else [])
+
+
+_MENU = "\n".join(["Home", "News", "World", "Sign in", "Subscribe", "", "Search"] * 4)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # a byline after 28 menu lines and blank lines: still the head
+    (_MENU + "\nWhy the council voted against the new bridge\non March 10, 2015 by Nikhil Marathe\n", True),
+    # the same byline past the reach (fifty lines in all)
+    (_MENU + "\n" + _MENU + "\nWhy the council voted against the new bridge\non March 10, 2015 by Nikhil Marathe\n", False),
+    # ten lines that count (four words or more, or a digit) end the head before the date
+    ("\n".join(f"Line {k} of the long header block" for k in range(10)) + "\nPublished March 10, 2015\n", False),
+    ("\n".join(["Comments (3)"] * 10) + "\nPublished March 10, 2015\n", False),
+    # the second long paragraph still ends it
+    ("Title\n" + ("A long paragraph of the article body that runs on and on. " * 3 + "\n") * 2
+     + "Published March 10, 2015\n", False),
+])
+def test_head_zone_skips_menu_lines(text: str, found: bool) -> None:
+    codes, fact = _lint(text, {})
+    assert ("DAT001" not in codes) is found
+    assert (fact is not None) is found

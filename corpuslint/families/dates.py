@@ -807,18 +807,41 @@ def _in_sentence(before: str, after: str) -> bool:
 
 
 def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int, int]:
-    """Character span of the head zone: the first ``max_lines`` lines, up to the second long paragraph."""
+    """Character span of the head zone: the first ``max_lines`` lines that count, up to the
+    second long paragraph.
+
+    Blank lines and short lines without a digit (a scraped page's menu items and buttons, which
+    hold no date) do not count, within ``_HEAD_REACH`` times ``max_lines`` lines in all: on a
+    page whose byline comes after thirty menu lines, the date is still in the head zone.
+    """
     lines = doc.lines
-    long_seen = 0
-    end_line = min(len(lines), max_lines)
-    for i, line in enumerate(lines[:max_lines]):
+    long_seen = counted = 0
+    limit = min(len(lines), max_lines * _HEAD_REACH)
+    end_line = limit
+    for i in range(limit):
+        line = lines[i]
         if len(line) >= long_line:
             long_seen += 1
             if long_seen == 2:
                 end_line = i
                 break
+        if _counts_in_head(line):
+            counted += 1
+            if counted == max_lines:
+                end_line = i + 1
+                break
     end = doc.line_starts[end_line - 1] + len(lines[end_line - 1]) if end_line > 0 else 0
     return 0, end
+
+
+#: how far past ``head-lines`` lines the head zone may reach over lines that do not count
+_HEAD_REACH = 5
+_DIGIT = re.compile(r"\d")
+
+
+def _counts_in_head(line: str) -> bool:
+    """A line that counts towards ``head-lines``: one with a digit, or with four words or more."""
+    return _DIGIT.search(line) is not None or len(line.split(None, 3)) > 3
 
 
 def _languages(options: Mapping[str, Any]) -> frozenset[str] | None:
@@ -979,7 +1002,8 @@ def _publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str
 
 
 _COMMON_OPTIONS = (
-    Option("head-lines", int, 10, "Lines at the top of a document searched for its date (the head zone).", min=1),
+    Option("head-lines", int, 10, "Lines at the top of a document searched for its date (the head zone); blank "
+           "lines and short lines without a digit do not count.", min=1),
     Option("languages", list, [], "Language packs whose formats apply (e.g. `[\"fr\", \"en\"]`); "
            "empty: all. Numeric and ISO formats always apply."),
 )
@@ -1018,7 +1042,9 @@ class MissingDate(DateRule):
     ## What it does
     Looks for a date in the document's metadata (a `date` field of a record)
     and in its head zone: the first `head-lines` lines, up to the second long
-    paragraph. Full dates, partial dates, relative dates in a dateline (`hier
+    paragraph. Blank lines and short lines without a digit (a scraped page's
+    menu, `Home`, `Sign in`) do not count, so a byline after thirty menu lines
+    is still read (up to five times `head-lines` lines in all). Full dates, partial dates, relative dates in a dateline (`hier
     à 14h41`, `Posted 3 hours ago`) and malformed dates all count as present
     (other rules judge them). Dates of embedded posts (`— Netflix US (@netflix)
     June 15, 2017`) do not.
