@@ -86,8 +86,25 @@ def _is_letter(c: str | None) -> bool:
     return c is not None and c.isalpha()
 
 
-def _is_nav_arrow(s: str, k: int) -> bool:
-    """A guillemet used as an arrow in page furniture (`Lire la suite »`, `« Précédent`, `Accueil › Monde › Europe`)."""
+#: letters of scripts written without spaces between words (Chinese, Japanese, Thai...) or,
+#: in Korean, with particles attached to a quotation (`“안녕”이라고`): a quote mark is glued
+#: to them by rule, not by accident
+_UNSPACED = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+
+
+def _spaced_letter(c: str | None) -> bool:
+    """A letter of a script that writes spaces between words: an apostrophe stands between
+    two of them (won’t, l’été), never between two Chinese characters (`国家‘十三五’规划`)."""
+    return c is not None and c.isalpha() and (c < "\u0e00" or not _UNSPACED.match(c))
+
+
+def _is_nav_arrow(s: str, k: int, loose: bool = False) -> bool:
+    """A guillemet used as an arrow in page furniture (`Lire la suite »`, `« Précédent`, `Accueil › Monde › Europe`).
+
+    ``loose``: the document's language does not quote with this mark, so a short line that
+    starts or ends with it (`View all newsletters »`, `› Festival de Cannes 2014`) is taken
+    as furniture up to twelve words, not three or four.
+    """
     line_start = s.rfind("\n", 0, k) + 1
     line_end = s.find("\n", k)
     if line_end < 0:
@@ -103,8 +120,8 @@ def _is_nav_arrow(s: str, k: int) -> bool:
         return False
     words = len(after.split()) if after.strip() else len(before.split())
     if after.strip():  # first on its line: "« Précédent"
-        return after[:1].isspace() and words <= 3 and not any(c in after for c in ".,;:!?")
-    return (not before or before[-1].isspace()) and words <= 4  # last on its line: "Lire la suite »"
+        return after[:1].isspace() and words <= (12 if loose else 3) and not any(c in after for c in ".,;:!?")
+    return (not before or before[-1].isspace()) and words <= (12 if loose else 4)  # last on its line: "Lire la suite »"
 
 
 @lru_cache(maxsize=64)
@@ -138,7 +155,7 @@ def _mark_positions(s: str, marks: str) -> list[int]:
 
 def scan_paragraph(
     s: str, pairs: Sequence[tuple[str, str]], continued: str | None = None, wrapped: bool = False,
-    positions: Sequence[int] | None = None,
+    positions: Sequence[int] | None = None, arrows: str = "",
 ) -> QuoteScan:
     """Match the quote marks of paragraph ``s``.
 
@@ -148,7 +165,8 @@ def scan_paragraph(
     previous line simply runs on (a document without blank lines), so the
     quotation is open from the first character, whatever it is. ``positions``:
     the offsets of the marks to visit, in order, when the caller has them
-    (default: every mark of ``pairs`` in ``s``).
+    (default: every mark of ``pairs`` in ``s``). ``arrows``: the guillemets the
+    language does not quote with, read as page arrows more readily.
     """
     closers_of, closers, marks, _ = _pair_tables(tuple(pairs))
     if positions is None:
@@ -203,11 +221,11 @@ def scan_paragraph(
                 res.stray_straight.append(k)
                 res.roles[k] = "close"
             continue
-        if ch == _APOSTROPHE or (ch == "‘" and (prev is not None and prev.isalpha() or (nxt or "").isdigit()
+        if ch == _APOSTROPHE or (ch == "‘" and (_spaced_letter(prev) or (nxt or "").isdigit()
                                                 or _ELIDED.match(s, k + 1))):
             # an apostrophe, unless it closes the open ‘ (or ‚ in German); between two
             # letters (won’t, l’été) it is always an apostrophe
-            if stack and ch in closers_of.get(stack[-1][1], ()) and not (_is_letter(prev) and _is_letter(nxt)):
+            if stack and ch in closers_of.get(stack[-1][1], ()) and not (_spaced_letter(prev) and _spaced_letter(nxt)):
                 a, o = stack.pop()
                 res.pairs.append((a, k, o, len(stack)))
                 res.roles[k] = "close"
@@ -237,12 +255,12 @@ def scan_paragraph(
                         crossed_pos.add(pos)
                 a, o = stack.pop(i)
                 res.pairs.append((a, k, o, i))
-            elif not _is_nav_arrow(s, k):
+            elif not _is_nav_arrow(s, k, ch in arrows):
                 res.stray.append((k, ch))
     # an inner quotation that never closes at all is unclosed rather than crossed
     still_open = {pos for pos, _ in stack}
     res.crossed = [c for c in res.crossed if c[0] not in still_open]
-    res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0]))]
+    res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0], x[1] in arrows))]
     res.unclosed_straight = [p for p, _ in straight]
     return res
 
@@ -275,6 +293,8 @@ class QuoteRule(Rule):
             return cached  # type: ignore[no-any-return]
         pairs = tuple(vocab.for_language(doc.language))
         closers_of, _, marks, closed_by_apostrophe = _pair_tables(pairs)
+        preferred = vocab.preferred.get(doc.language)
+        arrows = "".join(g for g in "«»‹›" if not any(g in pair for pair in preferred)) if preferred else ""
         text = doc.text
         if not any(o in text for o in closed_by_apostrophe):
             # a ’ only ever closes an open ‘: without one in the document, every ’ is an apostrophe
@@ -307,7 +327,7 @@ class QuoteRule(Rule):
                 continue
             at = [p - para.start for p in marks_at[j:k]]
             j = k
-            scan = scan_paragraph(para.text, pairs, continued, wrapped, at)
+            scan = scan_paragraph(para.text, pairs, continued, wrapped, at, arrows)
             nxt = _first_visible(paras[i + 1].text) if i + 1 < len(paras) else ""
             continued, wrapped = None, False
             # a quotation running over paragraphs reopens at the next paragraph's start:
@@ -322,7 +342,7 @@ class QuoteRule(Rule):
                     continued = o
             if continued is None and nxt and line_mode and bool(scan.unclosed) != bool(scan.unclosed_straight):
                 o = scan.unclosed[-1][1] if scan.unclosed else '"'
-                trial = scan_paragraph(paras[i + 1].text, pairs, o, True, positions(paras[i + 1]))
+                trial = scan_paragraph(paras[i + 1].text, pairs, o, True, positions(paras[i + 1]), arrows)
                 if any(p[0] == -1 for p in trial.pairs):
                     if scan.unclosed:
                         scan.unclosed = scan.unclosed[:-1]
@@ -354,7 +374,10 @@ class UnbalancedQuotes(QuoteRule):
     reopening with `«`, `»`, `“` or `"`, or a dialogue dash inside guillemets) is
     not reported. Apostrophes (`l’Ukraine`, `aujourd'hui`, `rock 'n' roll`,
     `James' book`), inch marks (`5' 10"`) and guillemets used as arrows in page
-    furniture (`Lire la suite »`) are not quotes.
+    furniture (`Lire la suite »`; in a language that does not quote with the
+    mark, any short line it starts or ends: `View all newsletters »`) are not
+    quotes. A `’` between two Chinese or Japanese characters closes a quotation
+    (`国家‘十三五’规划`): those scripts have no apostrophe.
 
     ## Why it matters
     An unbalanced quote attributes words to the wrong speaker and breaks any
@@ -569,12 +592,6 @@ class MisattachedQuote(QuoteRule):
                 elif role == "close" and ch in only_close and nxt.isalpha() and not _UNSPACED.match(nxt):
                     yield Violation(f"closing {ch} is glued to the word after it", b + k, b + k + 1,
                                     Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),)))
-
-
-#: letters of scripts written without spaces between words (Chinese, Japanese, Thai...) or,
-#: in Korean, with particles attached to a quotation (`“안녕”이라고`): a quote mark is glued
-#: to them by rule, not by accident
-_UNSPACED = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
 
 
 def _latin_letter(c: str) -> bool:
