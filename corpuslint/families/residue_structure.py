@@ -1161,12 +1161,14 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text))[0] >= 0:
             s.protected = s.protected or "byline"
             top = j
-    # the line above the dateline and byline is the title, whatever its words
+    # the line above the dateline and byline is the title, whatever its words; one word
+    # (a compound: `Vinterresan`, `Kesäyö`) when it opens the document
     for j in range(top - 1, max(lo, top - 3) - 1, -1):
         s = scores[j]
         if s.strong or s.protected:
             continue
-        if s.words >= 2 and s.length <= 200 and not s.text.endswith("."):
+        if ((s.words >= 2 or (s.index == 0 and s.text.isalpha())) and s.length <= 200
+                and not s.text.endswith(".")):
             s.protected = "title"
         break
 
