@@ -33,7 +33,7 @@ _CLOSE_CONTEXT = frozenset(".,;:!?)]}…")
 _DASHES = frozenset("—–-")
 _NBSP = frozenset("\u00a0\u202f")
 #: closers that also open, in Swedish and Finnish (`”…”`, `»…»`) and Danish and Hungarian
-#: (`»…«`): such a mark opens where it closes nothing and is glued to the word after it
+#: (`»…«`): such a mark opens where it closes nothing and is glued to the word (or `…`) after it
 _SYMMETRIC = {"”": "”", "»": "«»"}
 #: `„` only ever opens, in any language: it is matched even when the guessed language lacks it
 _LOW_NINE = (("„", "“"), ("„", "”"))
@@ -233,8 +233,8 @@ def scan_paragraph(
             res.roles[k] = "close"
             deeper = [i for i, (_, o) in enumerate(stack) if ch in closers_of.get(o, _SYMMETRIC.get(o, ()))]
             if not deeper and ch in _SYMMETRIC and (prev is None or prev.isspace() or prev in _OPEN_CONTEXT) \
-                    and (nxt or " ").isalnum():
-                stack.append((k, ch))  # ”Vi har inte…”, »gyári«
+                    and ((nxt or " ").isalnum() or nxt == "…"):
+                stack.append((k, ch))  # ”Vi har inte…”, »gyári«, ”…och sedan”
                 res.roles[k] = "open"
             elif deeper:
                 # ch closes an outer quotation while inner ones are open: report the inner
