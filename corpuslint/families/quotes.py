@@ -32,6 +32,11 @@ _OPEN_CONTEXT = frozenset("([{<—–-/")
 _CLOSE_CONTEXT = frozenset(".,;:!?)]}…")
 _DASHES = frozenset("—–-")
 _NBSP = frozenset("\u00a0\u202f")
+#: closers that also open, in Swedish and Finnish (`”…”`, `»…»`) and Danish and Hungarian
+#: (`»…«`): such a mark opens where it closes nothing and is glued to the word (or `…`) after it
+_SYMMETRIC = {"”": "”", "»": "«»"}
+#: `„` only ever opens, in any language: it is matched even when the guessed language lacks it
+_LOW_NINE = (("„", "“"), ("„", "”"))
 #: words that start with an apostrophe in English (`‘em`, `rock ‘n’ roll`)
 _ELIDED = compile_regex(r"(?:em|cause|til|tis|twas|bout|n|nuff|round)\b", regex.IGNORECASE)
 #: an elided word before an apostrophe (French d', qu', jusqu'; Italian dell', un'), not a
@@ -234,7 +239,7 @@ def scan_paragraph(
         # further out when it is shaped like a closer: glued to the word before it
         closing_shape = (prev is not None and not prev.isspace() and prev not in _OPEN_CONTEXT
                          and (nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT))
-        if stack and ch in closers_of.get(stack[-1][1], ()):
+        if stack and ch in closers_of.get(stack[-1][1], _SYMMETRIC.get(stack[-1][1], ())):
             a, o = stack.pop()
             res.pairs.append((a, k, o, len(stack)))
             res.roles[k] = "close"
@@ -244,8 +249,12 @@ def scan_paragraph(
             res.roles[k] = "open"
         else:  # a closer that does not close the innermost quotation
             res.roles[k] = "close"
-            deeper = [i for i, (_, o) in enumerate(stack) if ch in closers_of.get(o, ())]
-            if deeper:
+            deeper = [i for i, (_, o) in enumerate(stack) if ch in closers_of.get(o, _SYMMETRIC.get(o, ()))]
+            if not deeper and ch in _SYMMETRIC and (prev is None or prev.isspace() or prev in _OPEN_CONTEXT) \
+                    and ((nxt or " ").isalnum() or nxt == "…"):
+                stack.append((k, ch))  # ”Vi har inte…”, »gyári«, ”…och sedan”
+                res.roles[k] = "open"
+            elif deeper:
                 # ch closes an outer quotation while inner ones are open: report the inner
                 # ones once and keep them open, so their own closers still match
                 i = deeper[-1]
@@ -292,6 +301,8 @@ class QuoteRule(Rule):
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         pairs = tuple(vocab.for_language(doc.language))
+        if "„" in doc.text and all(o != "„" for o, _ in pairs):
+            pairs += _LOW_NINE
         closers_of, _, marks, closed_by_apostrophe = _pair_tables(pairs)
         preferred = vocab.preferred.get(doc.language)
         arrows = "".join(g for g in "«»‹›" if not any(g in pair for pair in preferred)) if preferred else ""
@@ -366,7 +377,8 @@ class UnbalancedQuotes(QuoteRule):
     ## What it does
     Matches the quote pairs of the document's language (French `« »` and
     `‹ ›`, English `“ ”` and `‘ ’`, German `„ “`, `‚ ‘` and `» «`, straight
-    `"`) paragraph by paragraph and reports, at its column, an opening mark
+    `"`; Swedish and Finnish `”…”` and `»…»`, Danish and Hungarian `»…«`, and
+    `„` in any language) paragraph by paragraph and reports, at its column, an opening mark
     never closed and a closing mark that closes nothing; an odd number of
     straight `"` always leaves one of these. A straight `"` opens or closes by
     the spaces around it. Marks that cross (`« … “ … » … ”`) are reported by

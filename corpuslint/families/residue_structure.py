@@ -749,16 +749,17 @@ _HEAD_REACH = 80
 def _extend_head(scores: list[LineScore], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The article starts at its first paragraph: code, a list or a table may cut it from the core.
 
-    A paragraph (a long line of several sentences) before the core that no strong line
-    (a menu's phrase, a share bar, a credit) separates from it belongs to the article;
-    what lies between is judged as part of the article.
+    A paragraph (a long line of prose, or of two sentences or more: a short intro in a
+    language without a pack scores weakly) before the core that no strong line (a menu's
+    phrase, a share bar, a credit) separates from it belongs to the article; what lies
+    between (a recipe's ingredients) is judged as part of the article.
     """
     a, b = spans[0]
     for j in range(a - 1, max(-1, a - 1 - _HEAD_REACH), -1):
         s = scores[j]
         if s.strong:
             break
-        if s.intrinsic <= -3.0 and s.length >= 150:
+        if s.length >= 150 and (s.intrinsic <= -3.0 or (_is_sentence(s) and ". " in s.text)):
             a = j
     spans[0] = (a, b)
     return spans
@@ -1160,12 +1161,14 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
         elif vocab.byline_re is not None and s.words <= 12 and _byline(vocab, s.norm or normalize_line(s.text))[0] >= 0:
             s.protected = s.protected or "byline"
             top = j
-    # the line above the dateline and byline is the title, whatever its words
+    # the line above the dateline and byline is the title, whatever its words; one word
+    # (a compound: `Vinterresan`, `Kesäyö`) when it opens the document
     for j in range(top - 1, max(lo, top - 3) - 1, -1):
         s = scores[j]
         if s.strong or s.protected:
             continue
-        if s.words >= 2 and s.length <= 200 and not s.text.endswith("."):
+        if ((s.words >= 2 or (s.index == 0 and s.text.isalpha())) and s.length <= 200
+                and not s.text.endswith(".")):
             s.protected = "title"
         break
 
