@@ -461,7 +461,9 @@ def _literals(shape: str) -> tuple[str, ...]:
     A window of text that lacks one cannot hold the format: find_dates skips it there.
     """
     pieces = regex.sub(r"\{[^}]*\}", " ", shape).split()
-    return tuple(p.casefold() for p in pieces if p.isascii())
+    # a piece whose letters case-fold to one letter each (`tháng`, not `İ` nor `ß`): the text
+    # the regex matches without regard to case holds it once case folded
+    return tuple(p.casefold() for p in pieces if p.isascii() or all(len(c.casefold()) == 1 for c in p))
 
 
 def _valid(year: int | None, month: int, day: int) -> bool:
