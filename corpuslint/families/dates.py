@@ -118,6 +118,10 @@ class _WindowPlan(NamedTuple):
     #: per format that can match, in ``DateVocabulary.formats`` order: (index of its regex in
     #: ``regexes``, the format, the month table of its language)
     steps: tuple[tuple[int, _Format, dict[str, int]], ...]
+    #: (index of a regex, the month name a match of it holds, or None) -> the formats of that
+    #: regex, as (index in ``steps``, format), that parse the match at once (their language has
+    #: the month, or there is none) and those that read it only if nothing else does; filled on use
+    splits: dict[tuple[int, str | None], tuple[tuple[tuple[int, _Format], ...], tuple[tuple[int, _Format], ...]]]
 
 
 @dataclass
@@ -638,8 +642,25 @@ def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] |
                 index[id(fmt.regex)] = len(regexes)
                 regexes.append((_compiled(fmt.regex), None if fmt.prefilter is None else _compiled(fmt.prefilter)))
         plan = vocab.window_plans[key] = _WindowPlan(
-            tuple(regexes), tuple((index[id(f.regex)], f, vocab.months.get(f.language, {})) for f in fmts))
+            tuple(regexes), tuple((index[id(f.regex)], f, vocab.months.get(f.language, {})) for f in fmts), {})
     return plan
+
+
+_Steps = tuple[tuple[int, _Format], ...]
+
+
+def _split(plan: _WindowPlan, i: int, key: str | None) -> tuple[_Steps, _Steps]:
+    """The formats of regex ``i`` of ``plan`` that parse a match holding month name ``key`` at
+    once, and those that read it only when no other format does (cached in the plan)."""
+    got = plan.splits.get((i, key))
+    if got is None:
+        now: list[tuple[int, _Format]] = []
+        later: list[tuple[int, _Format]] = []
+        for s, (ri, fmt, own) in enumerate(plan.steps):
+            if ri == i:
+                (later if key is not None and key not in own else now).append((s, fmt))
+        got = plan.splits[(i, key)] = (tuple(now), tuple(later))
+    return got
 
 
 def _compiled(rx: Any) -> Any:
@@ -704,35 +725,44 @@ def find_dates(
     ``languages`` restricts the packs whose formats and markers apply (numeric
     formats always do); None means all.
     """
-    # None holds the place of a match whose month name is not of its format's language
-    # (`mars` read by the German `{day} {month} {year}`): parsed in `deferred` below
-    parsed: list[_Found | None] = []
-    deferred: list[tuple[int, _Match, _Format]] = []
+    # each date with its place in the order of the formats: (window, format, match); a match
+    # whose month name is not of its format's language (`mars` read by the German
+    # `{day} {month} {year}`) is parsed in `deferred` below, in the same place
+    dated: list[tuple[tuple[int, int, int], _Found]] = []
+    deferred: list[tuple[int, int, _Match, _Steps]] = []
     # what each window holds decides which formats can match there: some thirty regexes
-    # per window otherwise, most of which cannot match (no month name, no `/`)
-    # Window by window (the original order was format by format: the same matches, as no
-    # two windows overlap, and the same order among the dates of one window, which is all
-    # the stable sort below keeps of it)
-    for a, z in _year_windows(text):
-        regexes, steps = _window_plan(vocab, text[a:z].casefold(), languages)
-        # per regex, its matches; with each, its month name as the month tables hold it (None without one)
-        found = [[_match(m) for m in rx.finditer(text, a, z)] if pre is None or pre.search(text, a, z) else []
-                 for rx, pre in regexes]
-        for i, fmt, own in steps:
-            for m, key in found[i]:
-                if key is not None and key not in own:
-                    deferred.append((len(parsed), m, fmt))
-                    parsed.append(None)
-                    continue
-                parsed.append(_parse(m, fmt, vocab, doc_lang, languages))
+    # per window otherwise, most of which cannot match (no month name, no `/`); each regex
+    # runs once for all the formats (of several languages) that share it
+    for w, (a, z) in enumerate(_year_windows(text)):
+        plan = _window_plan(vocab, text[a:z].casefold(), languages)
+        for i, (rx, pre) in enumerate(plan.regexes):
+            if pre is not None and pre.search(text, a, z) is None:
+                continue
+            for j, found in enumerate(rx.finditer(text, a, z)):
+                m, key = _match(found)
+                now, later = _split(plan, i, key)
+                for s, fmt in now:
+                    d = _parse(m, fmt, vocab, doc_lang, languages)
+                    if d is not None:
+                        dated.append(((w, s, j), d))
+                if later:
+                    deferred.append((w, j, m, later))
     # a span matched correctly by a format of the month's own language is not malformed. Only
     # a deferred match can read as "month name of another language": it is parsed (None, or
     # that problem) only when no match parsed above reads its span without a problem
-    good_spans = {(d.start, d.end) for d in parsed if d is not None and not d.problem}
-    for i, m, fmt in deferred:
+    good_spans = {(d.start, d.end) for _, d in dated if not d.problem}
+    for w, j, m, later in deferred:
         if (m[1], m[2]) not in good_spans:
-            parsed[i] = _parse(m, fmt, vocab, doc_lang, languages)
-    return _longest_first([d for d in parsed if d is not None], text, vocab, languages, base)
+            for s, fmt in later:
+                d = _parse(m, fmt, vocab, doc_lang, languages)
+                if d is not None:
+                    dated.append(((w, s, j), d))
+    dated.sort(key=_place)
+    return _longest_first([d for _, d in dated], text, vocab, languages, base)
+
+
+def _place(item: tuple[tuple[int, int, int], _Found]) -> tuple[int, int, int]:
+    return item[0]
 
 
 def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, languages: frozenset[str] | None,
