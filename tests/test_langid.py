@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,7 +73,7 @@ def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000
         if any(ch in chunk for ch in "іїєґІЇЄҐ"):
             return "uk", 0.9
     elif script == "Latin":
-        candidates = ("en", "fr", "de", "es", "it", "pt", "nl", "pl")
+        candidates = langid._CANDIDATES["Latin"]
     else:
         return "und", 0.0
     scores = dict.fromkeys(candidates, 0)
@@ -233,3 +234,30 @@ def test_shared_encoding_follows_the_text() -> None:
         for text in (a, b, a):
             assert langid._encoded(text)[0] == text.encode()
             assert langid.guess_language(text) == _ref_guess_language(text)
+
+
+_NEW_LANGUAGES = {
+ "sv": "Regeringen har inte fattat något beslut om att bygga en ny bro, och det är oklart när frågan kommer att avgöras.",
+ "da": "Regeringen har ikke truffet nogen beslutning om broen, og det er uklart hvornår sagen bliver afgjort, efter at ministeren havde talt.",
+ "nb": "Regjeringen har ikke tatt noen beslutning om brua, og det er uklart når saken blir avgjort etter at statsråden hadde snakket.",
+ "fi": "Hallitus ei ole vielä tehnyt päätöstä sillasta, ja on epäselvää, milloin asia ratkaistaan kokouksen jälkeen.",
+ "hu": "A kormány még nem döntött a hídról, és nem világos, hogy mikor születik meg a végleges döntés.",
+ "tr": "Hükümet köprü hakkında henüz bir karar vermedi ve bu konunun ne zaman çözüleceği belli değil.",
+ "ro": "Guvernul nu a luat încă o decizie despre pod și nu este clar când va fi rezolvată problema, după cum spun cei din minister.",
+ "vi": "Chính phủ vẫn chưa đưa ra quyết định về cây cầu và không rõ khi nào vấn đề này sẽ được giải quyết.",
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), sorted(_NEW_LANGUAGES.items()))
+def test_languages_with_their_own_stopwords(lang: str, text: str) -> None:
+    """Swedish, Danish, Norwegian, Finnish, Hungarian, Turkish, Romanian and Vietnamese are
+    told apart (they were English, French, Dutch or und before their lists)."""
+    assert langid.guess_language(text)[0] == lang
+
+
+def test_the_new_lists_share_no_word_with_the_first_ones() -> None:
+    """A text in one of the first ten languages scores as it did: no stopword of theirs counts
+    for a language added later."""
+    first = set().union(*(langid._STOPWORDS[lang] for lang in ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk")))
+    for lang in ("sv", "da", "nb", "fi", "cs", "ro", "hu", "tr", "ca", "vi"):
+        assert not langid._STOPWORDS[lang] & first, lang

@@ -1596,7 +1596,9 @@ class CommentSection(_StructureRule):
 
 _LANGUAGE_NAMES = {
     "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
+    "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
+    "ca": "Catalan", "vi": "Vietnamese",
 }
 #: characters at the start of a line looked at for the document's own function words
 _OWN_WINDOW = 240
