@@ -796,7 +796,10 @@ def _embedded(before: str, after: str) -> bool:
     return _EMBED.search(before) is not None or (not after.strip() and _EMBED_HANDLE.search(before) is not None)
 #: what may stand around a relative date in a dateline: times, separators, bylines
 _DATELINE_NOISE = compile_regex(
-    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on)\b",
+    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
+    # the word before a time in the other packs' languages: `eilen klo 14.30`, `gisteren om
+    # 14:30`, `i går kl. 9.15`, `wczoraj o 14:30`, `včera v 14:30`, `ieri la ora 14`, `dün saat 14.30`
+    r"|klo|kello|om|kl|klockan|o|v|ve|la|ora|saat|lúc|as)\b",
     regex.IGNORECASE,
 )
 _BYLINE = compile_regex(
