@@ -86,6 +86,10 @@ def _is_letter(c: str | None) -> bool:
     return c is not None and c.isalpha()
 
 
+def _is_hebrew(c: str | None) -> bool:
+    return c is not None and "\u05d0" <= c <= "\u05ea"
+
+
 def _is_nav_arrow(s: str, k: int) -> bool:
     """A guillemet used as an arrow in page furniture (`Lire la suite »`, `« Précédent`, `Accueil › Monde › Europe`)."""
     line_start = s.rfind("\n", 0, k) + 1
@@ -185,6 +189,8 @@ def scan_paragraph(
             next_close = nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in closers
             if prev is not None and prev.isdigit() and not _is_letter(nxt) and not straight:
                 continue  # inches: 5' 10"
+            if _is_hebrew(prev) and _is_hebrew(nxt) and not _is_letter(s[k + 2] if k + 2 < n else None):
+                continue  # Hebrew gershayim before an acronym's last letter: ש"ח, צה"ל, בארה"ב
             if elision or (prev_open and not next_close):
                 is_open = True
             elif next_close and not prev_open:
@@ -353,8 +359,9 @@ class UnbalancedQuotes(QuoteRule):
     crossed-quotes (QUO003). A quotation continued over paragraphs (each paragraph
     reopening with `«`, `»`, `“` or `"`, or a dialogue dash inside guillemets) is
     not reported. Apostrophes (`l’Ukraine`, `aujourd'hui`, `rock 'n' roll`,
-    `James' book`), inch marks (`5' 10"`) and guillemets used as arrows in page
-    furniture (`Lire la suite »`) are not quotes.
+    `James' book`), inch marks (`5' 10"`), the gershayim of a Hebrew acronym
+    typed as `"` (`ש"ח`, `צה"ל`) and guillemets used as arrows in page furniture
+    (`Lire la suite »`) are not quotes.
 
     ## Why it matters
     An unbalanced quote attributes words to the wrong speaker and breaks any
