@@ -346,11 +346,12 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         try:
             body = _template_regex(t, tokens)
             # the date may be glued to a capital ("March 7, 2022Updated", a scraped layout)
-            # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter
+            # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter; it follows
+            # a hyphen only after a Hebrew prefix letter ("ב-2024-06-03": on 3 June 2024)
             if t.count("[") != t.count("]"):
                 raise ValueError("unbalanced [ ]")
             # compiled on first use (about 8 ms each): a run served from the cache needs none
-            pattern = r"(?<![\w/.:-])" + body + _DATE_END
+            pattern = r"(?<![\w/.:]|(?<!\p{Hebrew})-)" + body + _DATE_END
             if _starts_with_word(t, word_tokens):
                 # the same matches (the lookbehind leaves `\b` true exactly where a word
                 # character follows), found a fifth faster: the regex module skips to word starts
