@@ -782,6 +782,8 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
     each sentence weighs less than the short lines around it, so the densest segment
     stops early. The core goes on to the last sentence that no strong line (a phrase
     match, a credit, an author box) and no long run of other lines separate from it.
+    Thai and Lao mark no sentence end: a paragraph of theirs that directly follows
+    the article (``_unmarked_paragraph``) is one of its sentences too.
     """
     a, b = spans[-1]
     if any("author box" in s.cues for s in scores[a : b + 1]):
@@ -791,7 +793,8 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
         s = scores[j]
         if s.strong:
             break
-        if _is_sentence(s):
+        after = scores[j + 1].index if j + 1 < n else None
+        if _is_sentence(s) or (gap == 0 and _unmarked_paragraph(s, scores[j - 1].index, after)):
             b, gap = j, 0
             continue
         gap += 1
@@ -799,6 +802,19 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
             break
     spans[-1] = (a, b)
     return spans
+
+
+#: a space between two Thai or Lao characters: where their sentences and clauses end
+_UNMARKED_BREAK = re.compile("[\u0e00-\u0eff] [\u0e00-\u0eff]")
+
+
+def _unmarked_paragraph(s: LineScore, before: int, after: int | None) -> bool:
+    """A paragraph of Thai or Lao sentences, which end with a space, not a mark: 40 characters
+    or more ending in their script, a space between two of their letters, blank lines around
+    (``before``, ``after``: the indexes of the lines around; ``None``: the document ends)."""
+    tail = s.text.rstrip(_CLOSERS)
+    return (len(tail) >= 40 and "\u0e00" <= tail[-1] <= "\u0eff" and before < s.index - 1
+            and (after is None or after > s.index + 1) and _UNMARKED_BREAK.search(tail) is not None)
 
 
 def _bridge(scores: list[LineScore], spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
@@ -1460,10 +1476,11 @@ class TrailingResidue(_StructureRule):
     core (the densest run of prose) and reports the run of residue lines after
     it as one block: related links, "follow us", share bars, the site's name,
     a login prompt, widget labels, an author box. The article runs to its last
-    sentence (steps, instructions and captions of a how-to are not residue)
-    unless a strong line (a phrase-pack match, a credit, an author box) comes
-    first. A list introduced by the last paragraph (`… :`) belongs to the
-    article. A comment section is left to `comment-section` (RES010).
+    sentence (steps, instructions and captions of a how-to are not residue;
+    in Thai and Lao, which end sentences with a space, a paragraph of its own
+    right after the article) unless a strong line (a phrase-pack match, a
+    credit, an author box) comes first. A list introduced by the last
+    paragraph (`… :`) belongs to the article. A comment section is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
