@@ -195,8 +195,10 @@ _NUMERIC_CELL = compile_regex(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'�
 _DATEISH = compile_regex(
     r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
 )
-# function-word tokens: "l'essentiel" gives "l'" and "essentiel"
-_FW_TOKEN = compile_regex(r"\p{L}+(?:['’](?=\p{L}))?")
+# function-word tokens: "l'essentiel" gives "l'" and "essentiel"; a word keeps its combining
+# marks (the vowel signs of Devanagari in के, में), except in Thai and Lao, written without
+# spaces between words: there a mark ends the token, which stays about a syllable long
+_FW_TOKEN = compile_regex(r"\p{L}(?:\p{L}|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?")
 _ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:'(?=[A-Za-z]))?")  # _FW_TOKEN in a line in ASCII
 _TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = compile_regex(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
@@ -599,7 +601,7 @@ _SCORED_MAX = 5_000
 #: the words of ``_FW_TOKEN``, each cut before and after every Chinese or Japanese letter in it
 #: (one word each, and an apostrophe that ends a word after one is a word too), in one pass
 _CJK_TOKEN = compile_regex(
-    r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]+(?:['’](?=\p{L}))?"
+    r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
     r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})['’](?=\p{L})"
 )
 
