@@ -131,6 +131,8 @@ class DateVocabulary:
     markers: list[tuple[Any, str, str]]  # (regex ending at the date, "published"/"updated", language)
     relative: list[tuple[Any, str]]  # (regex, language)
     languages: frozenset[str] = field(default_factory=frozenset)
+    #: language -> years between its era and the Common Era (Thai: the Buddhist era, 543)
+    era_offsets: dict[str, int] = field(default_factory=dict)
     #: matches where any regex of ``relative`` does (their alternation): a line where it finds
     #: nothing is not searched with each; None when a pattern may not be combined (_combinable)
     relative_any: Any = None
@@ -254,6 +256,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     suffixes: dict[str, list[str]] = {}
     order: dict[str, str] = {}
     numeric_orders: dict[str, tuple[str, ...]] = {}
+    era_offsets: dict[str, int] = {}
     phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
     combinable = True
@@ -280,6 +283,11 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             if not orders or any(o not in ("DMY", "MDY") for o in orders):
                 raise PackError(f"{p.path}: key 'numeric-orders' must list DMY and/or MDY")
             numeric_orders[lang] = orders
+        if "era-offset" in p.data:
+            offset = p.data["era-offset"]
+            if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset < 1000:
+                raise PackError(f"{p.path}: key 'era-offset' must be a number of years between 1 and 999")
+            era_offsets[lang] = offset
         for kind in ("published", "updated"):
             phrases.setdefault((kind, lang), []).extend(str(x) for x in p.data.get(kind, []))
         pats = [str(x) for x in p.data.get("relative", [])]
@@ -363,7 +371,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape,
                                day_year if _required(t, "{day} {year}") else None))
     langs = frozenset(months) | frozenset(order)
-    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
+    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets)
     if relative and combinable:
         vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
     vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
@@ -520,6 +528,10 @@ class _Found(NamedTuple):
 #: for "Mar 27 · 14 min read"); a full date keeps its year, for DAT004 to report
 _LATEST_PARTIAL_YEAR = dt.date.today().year + 1
 
+#: a year of a language's era is told from a Common Era year by its size: minus the era's
+#: offset, it is still this late (Thai 2143 and later, which no Common Era date reaches)
+_ERA_FLOOR = 1600
+
 #: what find_dates keeps of a regex match: (groupdict, start, end, matched text)
 _Match = tuple[dict[str, Any], int, int, str]
 
@@ -529,6 +541,9 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
     gd, start, end, text = m
     year = int(gd["year"]) if gd.get("year") else None
+    offset = vocab.era_offsets.get(doc_lang if fmt.language == "*" else fmt.language)
+    if year is not None and offset and year - offset >= _ERA_FLOOR:
+        year -= offset  # a year of the language's own era: Thai 2567 is 2024
     if year is not None and year > _LATEST_PARTIAL_YEAR and fmt.kind == "partial":
         return None  # a day and another number run together: `on Mar 2714 min` (Mar 27, 14 min)
     problem = suggestion = None
@@ -994,6 +1009,7 @@ class DateRule(Rule):
     pack_schema: ClassVar = {
         "order": str,
         "numeric-orders": list,
+        "era-offset": int,
         "months": list,
         "weekdays": list,
         "day-suffixes": list,
