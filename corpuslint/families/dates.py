@@ -256,6 +256,9 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     suffixes: dict[str, list[str]] = {}
     order: dict[str, str] = {}
     numeric_orders: dict[str, tuple[str, ...]] = {}
+    #: month names whose case folding is longer (Greek Μαΐου: ΐ folds to three code points),
+    #: in lower case: the regex, which ignores case one code point at a time, matches these
+    lowered: set[str] = set()
     era_offsets: dict[str, int] = {}
     phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
@@ -271,6 +274,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             for n, names in enumerate(ms, start=1):
                 for name in names:
                     table[str(name).casefold().rstrip(".")] = n
+                    if str(name).lower() != str(name).casefold():
+                        lowered.add(str(name).lower().rstrip("."))
             display[lang] = [str(m[0]) for m in ms]
         weekdays.setdefault(lang, []).extend(str(w) for w in p.data.get("weekdays", []))
         suffixes.setdefault(lang, []).extend(str(s) for s in p.data.get("day-suffixes", []))
@@ -317,7 +322,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         markers.append((rx, kind, lang))
     # "updated" before "published": "Mis à jour le" must not read as "… le"
     markers.sort(key=lambda m: m[1] != "updated")
-    all_months = _by_length({w for table in months.values() for w in table})
+    folded_months = {w for table in months.values() for w in table}
+    all_months = _by_length(folded_months | lowered)
     all_weekdays = _by_length({w.casefold() for ws in weekdays.values() for w in ws})
     all_suffixes = _by_length({s for ss in suffixes.values() for s in ss})
     month_alt = _alternation(all_months)
@@ -374,7 +380,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets)
     if relative and combinable:
         vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
-    vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
+    vocab.month_prefixes = tuple(sorted({m[:3] for m in folded_months}))
     vocab.month_prefix_re = re.compile("|".join(map(re.escape, vocab.month_prefixes)) or "(?!)")
     vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
     vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
