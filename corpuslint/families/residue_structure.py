@@ -191,9 +191,10 @@ _COPYRIGHT = compile_regex(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
 # "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
 _KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}\s?:\s+\S")
 _NUMERIC_CELL = compile_regex(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
-# a line that is (mostly) a date or a time: kept in the head zone (it is the dateline)
+# a line that is (mostly) a date or a time: kept in the head zone (it is the dateline); a year
+# may be glued to the 年 of Chinese and Japanese or the 년 of Korean (2024年4月18日)
 _DATEISH = compile_regex(
-    r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
+    r"\b(?:1[89]\d\d|20\d\d)(?:\b|(?=[年년]))|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
 )
 # function-word tokens: "l'essentiel" gives "l'" and "essentiel"; a word keeps its combining
 # marks (the vowel signs of Devanagari in के, में), except in Thai and Lao, written without
