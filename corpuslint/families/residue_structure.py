@@ -307,11 +307,15 @@ _STRONG_CUES = frozenset({
 
 def _ends_sentence(text: str) -> bool:
     tail = text.rstrip(_CLOSERS)
+    if tail and tail[-1] >= "\u2600" and tail[-1] not in _TERMINAL and (m := _EMOJI_TAIL.search(tail)) is not None:
+        tail = tail[: m.start()].rstrip(_CLOSERS)  # a sentence, then emoji: "무조건 갈 거예요! ❤️"
     return bool(tail) and tail[-1] in _TERMINAL
 
 
 _CLOSERS = " \t\"”»’')]*›\u00a0\u202f"
 _TERMINAL = frozenset(".!?…。！？؟।")
+#: emoji (pictographs, dingbats, their variation selector and joiner) and spaces ending a line
+_EMOJI_TAIL = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d\\s]+$")
 _SEP_CHAR = re.compile(r"[|›▪•·►▸→⟩»>/\\]")
 # from U+2E80 on: CJK and the scripts after it (a line without such a character is no CJK)
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
@@ -603,6 +607,7 @@ _SCORED_MAX = 5_000
 #: (one word each, and an apostrophe that ends a word after one is a word too), in one pass
 _CJK_TOKEN = compile_regex(
     r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
+    r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})[^\P{M}\u0e00-\u0eff](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
     r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})['’](?=\p{L})"
 )
 
