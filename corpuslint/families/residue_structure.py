@@ -604,7 +604,8 @@ _SCORED_LEN = 400
 _SCORED_MAX = 5_000
 
 #: the words of ``_FW_TOKEN``, each cut before and after every Chinese or Japanese letter in it
-#: (one word each, and an apostrophe that ends a word after one is a word too), in one pass
+#: (one word each; the marks and letters after one, or an apostrophe that ends a word after
+#: one, are a word too), in one pass
 _CJK_TOKEN = compile_regex(
     r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
     r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})[^\P{M}\u0e00-\u0eff](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
