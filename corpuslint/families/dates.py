@@ -135,6 +135,8 @@ class DateVocabulary:
     markers: list[tuple[Any, str, str]]  # (regex ending at the date, "published"/"updated", language)
     relative: list[tuple[Any, str]]  # (regex, language)
     languages: frozenset[str] = field(default_factory=frozenset)
+    #: language -> years between its era and the Common Era (Thai: the Buddhist era, 543)
+    era_offsets: dict[str, int] = field(default_factory=dict)
     #: matches where any regex of ``relative`` does (their alternation): a line where it finds
     #: nothing is not searched with each; None when a pattern may not be combined (_combinable)
     relative_any: Any = None
@@ -258,6 +260,10 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     suffixes: dict[str, list[str]] = {}
     order: dict[str, str] = {}
     numeric_orders: dict[str, tuple[str, ...]] = {}
+    #: month names whose case folding is longer (Greek Μαΐου: ΐ folds to three code points),
+    #: in lower case: the regex, which ignores case one code point at a time, matches these
+    lowered: set[str] = set()
+    era_offsets: dict[str, int] = {}
     phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
     combinable = True
@@ -272,6 +278,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             for n, names in enumerate(ms, start=1):
                 for name in names:
                     table[str(name).casefold().rstrip(".")] = n
+                    if str(name).lower() != str(name).casefold():
+                        lowered.add(str(name).lower().rstrip("."))
             display[lang] = [str(m[0]) for m in ms]
         weekdays.setdefault(lang, []).extend(str(w) for w in p.data.get("weekdays", []))
         suffixes.setdefault(lang, []).extend(str(s) for s in p.data.get("day-suffixes", []))
@@ -284,6 +292,11 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             if not orders or any(o not in ("DMY", "MDY") for o in orders):
                 raise PackError(f"{p.path}: key 'numeric-orders' must list DMY and/or MDY")
             numeric_orders[lang] = orders
+        if "era-offset" in p.data:
+            offset = p.data["era-offset"]
+            if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset < 1000:
+                raise PackError(f"{p.path}: key 'era-offset' must be a number of years between 1 and 999")
+            era_offsets[lang] = offset
         for kind in ("published", "updated"):
             phrases.setdefault((kind, lang), []).extend(str(x) for x in p.data.get(kind, []))
         pats = [str(x) for x in p.data.get("relative", [])]
@@ -313,7 +326,8 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         markers.append((rx, kind, lang))
     # "updated" before "published": "Mis à jour le" must not read as "… le"
     markers.sort(key=lambda m: m[1] != "updated")
-    all_months = _by_length({w for table in months.values() for w in table})
+    folded_months = {w for table in months.values() for w in table}
+    all_months = _by_length(folded_months | lowered)
     all_weekdays = _by_length({w.casefold() for ws in weekdays.values() for w in ws})
     all_suffixes = _by_length({s for ss in suffixes.values() for s in ss})
     month_alt = _alternation(all_months)
@@ -350,11 +364,12 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         try:
             body = _template_regex(t, tokens)
             # the date may be glued to a capital ("March 7, 2022Updated", a scraped layout)
-            # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter
+            # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter; it follows
+            # a hyphen only after a Hebrew prefix letter ("ב-2024-06-03": on 3 June 2024)
             if t.count("[") != t.count("]"):
                 raise ValueError("unbalanced [ ]")
             # compiled on first use (about 8 ms each): a run served from the cache needs none
-            pattern = r"(?<![\w/.:-])" + body + _DATE_END
+            pattern = r"(?<![\w/.:]|(?<!\p{Hebrew})-)" + body + _DATE_END
             if _starts_with_word(t, word_tokens):
                 # the same matches (the lookbehind leaves `\b` true exactly where a word
                 # character follows), found a fifth faster: the regex module skips to word starts
@@ -366,10 +381,10 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape,
                                day_year if _required(t, "{day} {year}") else None))
     langs = frozenset(months) | frozenset(order)
-    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs)
+    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets)
     if relative and combinable:
         vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
-    vocab.month_prefixes = tuple(sorted({m[:3] for m in all_months}))
+    vocab.month_prefixes = tuple(sorted({m[:3] for m in folded_months}))
     vocab.month_prefix_re = re.compile("|".join(map(re.escape, vocab.month_prefixes)) or "(?!)")
     vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
     vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
@@ -525,6 +540,10 @@ class _Found(NamedTuple):
 #: for "Mar 27 · 14 min read"); a full date keeps its year, for DAT004 to report
 _LATEST_PARTIAL_YEAR = dt.date.today().year + 1
 
+#: a year of a language's era is told from a Common Era year by its size: minus the era's
+#: offset, it is still this late (Thai 2143 and later, which no Common Era date reaches)
+_ERA_FLOOR = 1600
+
 #: what find_dates keeps of a regex match: (groupdict, start, end, matched text)
 _Match = tuple[dict[str, Any], int, int, str]
 
@@ -534,6 +553,9 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
     gd, start, end, text = m
     year = int(gd["year"]) if gd.get("year") else None
+    offset = vocab.era_offsets.get(doc_lang if fmt.language == "*" else fmt.language)
+    if year is not None and offset and year - offset >= _ERA_FLOOR:
+        year -= offset  # a year of the language's own era: Thai 2567 is 2024
     if year is not None and year > _LATEST_PARTIAL_YEAR and fmt.kind == "partial":
         return None  # a day and another number run together: `on Mar 2714 min` (Mar 27, 14 min)
     problem = suggestion = None
@@ -765,11 +787,20 @@ def _place(item: tuple[tuple[int, int, int], _Found]) -> tuple[int, int, int]:
     return item[0]
 
 
+def _problem_rank(d: _Found) -> int:
+    """0 for a date read without a problem, 1 with one, 2 when the problem is a month name of
+    another language: `31. února 2024` is a February without a 31st, not a Czech month in the
+    order of the first pack (alphabetically) that shares the format."""
+    if d.problem is None:
+        return 0
+    return 2 if " month name '" in d.problem else 1
+
+
 def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, languages: frozenset[str] | None,
                    base: int = 0) -> list[DateMatch]:
     """The dates of ``found`` that do not overlap, the longest (then the well-formed, then the
     full) kept where they do, each with the marker that precedes it on its line."""
-    found.sort(key=lambda d: (d.start, -(d.end - d.start), d.problem is not None, d.kind != "full"))
+    found.sort(key=lambda d: (d.start, -(d.end - d.start), _problem_rank(d), d.kind != "full"))
     out: list[DateMatch] = []
     last_end = -1
     for d in found:
@@ -1052,6 +1083,7 @@ class DateRule(Rule):
     pack_schema: ClassVar = {
         "order": str,
         "numeric-orders": list,
+        "era-offset": int,
         "months": list,
         "weekdays": list,
         "day-suffixes": list,

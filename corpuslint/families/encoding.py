@@ -888,6 +888,12 @@ def _word_around(text: str, start: int, end: int) -> str:
 # a lowercase letter), URLs and code ('?id=', 'a?b:c'), which the chunk test skips.
 _LOSSY_Q = re.compile(r"[^\W\d_]\?+[^\W\d_]|(?<!\S)\?[^\W\d_]\?(?![^\W\d_])")
 _NOT_PROSE = re.compile(r"://|www\.|[=&/\\:;(){}\[\]<>|`$#@%+*^~]")
+# Chinese and Japanese letters (kana, CJK ideographs): no space separates their words, nor a
+# question mark from the next sentence ('好吗?我'). A text that puts half-width punctuation
+# after them ('暖和了,想') writes its question marks half-width too
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_QUESTION = re.compile(f"[{_CJK}]\\?[{_CJK}]")
+_CJK_HALF_WIDTH = re.compile(f"[{_CJK}][,!;:]")
 
 
 def _lossy_candidates(text: str) -> Iterator[Any]:
@@ -914,7 +920,9 @@ def lost_character_question_mark(doc: Document, ctx: RuleContext) -> Iterator[Vi
     of characters its target charset (often ASCII or Latin-1) lacks. Question
     marks at the end of a word (`Quoi?`), before a capital (`Quoi?Non`, a
     missing space) and in URLs, query strings or code (`?id=`, `a?b:c`) are
-    not reported.
+    not reported, nor one between two Chinese or Japanese letters in a text
+    that writes its punctuation half-width after them (`好吗?我`, `暖和了,想`):
+    a question mark, as these scripts put no space after it.
 
     ## Why it matters
     Like U+FFFD, the characters are gone, but a `?` does not even look like an
@@ -933,6 +941,7 @@ def lost_character_question_mark(doc: Document, ctx: RuleContext) -> Iterator[Vi
     if "?" not in text:
         return
     done = -1
+    half_width: bool | None = None  # the text's punctuation after CJK letters is half-width
     for m in _lossy_candidates(text):
         if m.start() < done:
             continue
@@ -946,6 +955,11 @@ def lost_character_question_mark(doc: Document, ctx: RuleContext) -> Iterator[Vi
         if _NOT_PROSE.search(chunk):
             continue
         hits = [h for h in _LOSSY_Q.finditer(chunk) if not (h.group()[0].islower() and h.group()[-1].isupper())]
+        if hits and any(_CJK_QUESTION.fullmatch(h.group()) for h in hits):
+            if half_width is None:
+                half_width = _CJK_HALF_WIDTH.search(text) is not None
+            if half_width:
+                hits = [h for h in hits if not _CJK_QUESTION.fullmatch(h.group())]
         if len(chunk) > 40:  # a script without spaces: show the few characters around
             a, chunk = a + max(0, m.start() - a - 8), text[max(a, m.start() - 8) : m.end() + 8]
         if not hits:

@@ -91,6 +91,10 @@ def _is_letter(c: str | None) -> bool:
     return c is not None and c.isalpha()
 
 
+def _is_hebrew(c: str | None) -> bool:
+    return c is not None and "\u05d0" <= c <= "\u05ea"
+
+
 #: letters of scripts written without spaces between words (Chinese, Japanese, Thai...) or,
 #: in Korean, with particles attached to a quotation (`“안녕”이라고`): a quote mark is glued
 #: to them by rule, not by accident
@@ -208,6 +212,8 @@ def scan_paragraph(
             next_close = nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in closers
             if prev is not None and prev.isdigit() and not _is_letter(nxt) and not straight:
                 continue  # inches: 5' 10"
+            if _is_hebrew(prev) and _is_hebrew(nxt) and not _is_letter(s[k + 2] if k + 2 < n else None):
+                continue  # Hebrew gershayim before an acronym's last letter: ש"ח, צה"ל, בארה"ב
             if elision or (prev_open and not next_close):
                 is_open = True
             elif next_close and not prev_open:
@@ -385,7 +391,8 @@ class UnbalancedQuotes(QuoteRule):
     crossed-quotes (QUO003). A quotation continued over paragraphs (each paragraph
     reopening with `«`, `»`, `“` or `"`, or a dialogue dash inside guillemets) is
     not reported. Apostrophes (`l’Ukraine`, `aujourd'hui`, `rock 'n' roll`,
-    `James' book`), inch marks (`5' 10"`) and guillemets used as arrows in page
+    `James' book`), inch marks (`5' 10"`), the gershayim of a Hebrew acronym
+    typed as `"` (`ש"ח`, `צה"ל`) and guillemets used as arrows in page
     furniture (`Lire la suite »`; in a language that does not quote with the
     mark, any short line it starts or ends: `View all newsletters »`) are not
     quotes. A `’` between two Chinese or Japanese characters closes a quotation

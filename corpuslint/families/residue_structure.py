@@ -191,12 +191,15 @@ _COPYRIGHT = compile_regex(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
 # "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
 _KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}\s?:\s+\S")
 _NUMERIC_CELL = compile_regex(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
-# a line that is (mostly) a date or a time: kept in the head zone (it is the dateline)
+# a line that is (mostly) a date or a time: kept in the head zone (it is the dateline); a year
+# may be glued to the 年 of Chinese and Japanese or the 년 of Korean (2024年4月18日)
 _DATEISH = compile_regex(
-    r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
+    r"\b(?:1[89]\d\d|20\d\d)(?:\b|(?=[年년]))|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d{2}\b"
 )
-# function-word tokens: "l'essentiel" gives "l'" and "essentiel"
-_FW_TOKEN = compile_regex(r"\p{L}+(?:['’](?=\p{L}))?")
+# function-word tokens: "l'essentiel" gives "l'" and "essentiel"; a word keeps its combining
+# marks (the vowel signs of Devanagari in के, में), except in Thai and Lao, written without
+# spaces between words: there a mark ends the token, which stays about a syllable long
+_FW_TOKEN = compile_regex(r"\p{L}(?:\p{L}|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?")
 _ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:'(?=[A-Za-z]))?")  # _FW_TOKEN in a line in ASCII
 _TITLE_WORD = re.compile(r"[^\W_]{4,}")
 _QUANTITY = compile_regex(r"^\d+(?:[.,/]\d+)?(?:\s?[-–]\s?\d+)?\s*\p{L}{0,6}\.?\s+\p{L}")
@@ -304,11 +307,15 @@ _STRONG_CUES = frozenset({
 
 def _ends_sentence(text: str) -> bool:
     tail = text.rstrip(_CLOSERS)
+    if tail and tail[-1] >= "\u2600" and tail[-1] not in _TERMINAL and (m := _EMOJI_TAIL.search(tail)) is not None:
+        tail = tail[: m.start()].rstrip(_CLOSERS)  # a sentence, then emoji: "무조건 갈 거예요! ❤️"
     return bool(tail) and tail[-1] in _TERMINAL
 
 
 _CLOSERS = " \t\"”»’')]*›\u00a0\u202f"
 _TERMINAL = frozenset(".!?…。！？؟।")
+#: emoji (pictographs, dingbats, their variation selector and joiner) and spaces ending a line
+_EMOJI_TAIL = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d\\s]+$")
 _SEP_CHAR = re.compile(r"[|›▪•·►▸→⟩»>/\\]")
 # from U+2E80 on: CJK and the scripts after it (a line without such a character is no CJK)
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
@@ -597,9 +604,11 @@ _SCORED_LEN = 400
 _SCORED_MAX = 5_000
 
 #: the words of ``_FW_TOKEN``, each cut before and after every Chinese or Japanese letter in it
-#: (one word each, and an apostrophe that ends a word after one is a word too), in one pass
+#: (one word each; the marks and letters after one, or an apostrophe that ends a word after
+#: one, are a word too), in one pass
 _CJK_TOKEN = compile_regex(
-    r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]+(?:['’](?=\p{L}))?"
+    r"(?=\p{L})[\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
+    r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})[^\P{M}\u0e00-\u0eff](?:[^\P{L}\p{Han}\p{Hiragana}\p{Katakana}]|[^\P{M}\u0e00-\u0eff])*(?:['’](?=\p{L}))?"
     r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}])(?<=\p{L})['’](?=\p{L})"
 )
 
@@ -783,6 +792,8 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
     each sentence weighs less than the short lines around it, so the densest segment
     stops early. The core goes on to the last sentence that no strong line (a phrase
     match, a credit, an author box) and no long run of other lines separate from it.
+    Thai and Lao mark no sentence end: a paragraph of theirs that directly follows
+    the article (``_unmarked_paragraph``) is one of its sentences too.
     """
     a, b = spans[-1]
     if any("author box" in s.cues for s in scores[a : b + 1]):
@@ -792,7 +803,8 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
         s = scores[j]
         if s.strong:
             break
-        if _is_sentence(s):
+        after = scores[j + 1].index if j + 1 < n else None
+        if _is_sentence(s) or (gap == 0 and _unmarked_paragraph(s, scores[j - 1].index, after)):
             b, gap = j, 0
             continue
         gap += 1
@@ -800,6 +812,19 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
             break
     spans[-1] = (a, b)
     return spans
+
+
+#: a space between two Thai or Lao characters: where their sentences and clauses end
+_UNMARKED_BREAK = re.compile("[\u0e00-\u0eff] [\u0e00-\u0eff]")
+
+
+def _unmarked_paragraph(s: LineScore, before: int, after: int | None) -> bool:
+    """A paragraph of Thai or Lao sentences, which end with a space, not a mark: 40 characters
+    or more ending in their script, a space between two of their letters, blank lines around
+    (``before``, ``after``: the indexes of the lines around; ``None``: the document ends)."""
+    tail = s.text.rstrip(_CLOSERS)
+    return (len(tail) >= 40 and "\u0e00" <= tail[-1] <= "\u0eff" and before < s.index - 1
+            and (after is None or after > s.index + 1) and _UNMARKED_BREAK.search(tail) is not None)
 
 
 def _bridge(scores: list[LineScore], spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
@@ -1463,10 +1488,11 @@ class TrailingResidue(_StructureRule):
     core (the densest run of prose) and reports the run of residue lines after
     it as one block: related links, "follow us", share bars, the site's name,
     a login prompt, widget labels, an author box. The article runs to its last
-    sentence (steps, instructions and captions of a how-to are not residue)
-    unless a strong line (a phrase-pack match, a credit, an author box) comes
-    first. A list introduced by the last paragraph (`… :`) belongs to the
-    article. A comment section is left to `comment-section` (RES010).
+    sentence (steps, instructions and captions of a how-to are not residue;
+    in Thai and Lao, which end sentences with a space, a paragraph of its own
+    right after the article) unless a strong line (a phrase-pack match, a
+    credit, an author box) comes first. A list introduced by the last
+    paragraph (`… :`) belongs to the article. A comment section is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
