@@ -52,6 +52,8 @@ def _reference_find_dates(text: str, vocab: DateVocabulary, doc_lang: str,
         for fmt in vocab.formats:
             if not dates._allowed(fmt.language, languages):
                 continue
+            if fmt.other_script and dates._OTHER_SCRIPT.search(text[a:z].casefold()) is None:
+                continue  # a Russian or Thai format reads no Latin month (by design, not a shortcut)
             ms: list[_Match] = [(m.groupdict(), m.start(), m.end(), m.group(0)) for m in fmt.regex.finditer(text, a, z)]
             for m in ms:
                 d = _parse(m, fmt, vocab, doc_lang, languages)
@@ -281,5 +283,41 @@ def test_cached_relative_lines_are_the_searched_ones(lines: list[str]) -> None:
         mp.setattr(dates, "_MARKER_CACHE_SIZE", 3)  # the cache fills and empties
         mp.setattr(FAST, "relative_cache", {})
         for line in lines + lines:
-            assert dates._may_hold_relative(line, FAST) is (FAST.relative_any.search(line) is not None)
+            assert dates._may_hold_relative(line, FAST, "und") is (FAST.relative_any.search(line) is not None)
+            own = FAST.relative_any if any(c.isdigit() for c in line) else FAST.relative_own["fr"]
+            assert dates._may_hold_relative(line, FAST, "fr") is (own.search(line) is not None)
         assert len(FAST.relative_cache) <= 3
+
+
+def test_any_digit_holds_every_character_isdigit_takes() -> None:
+    """_may_hold_relative's test for a digit is at least str.isdigit (scan_head's)."""
+    missed = [c for c in map(chr, range(0x110000)) if c.isdigit() and dates._ANY_DIGIT.match(c) is None]
+    assert missed == []
+
+
+_RELATIVE_LINES = [
+    "hier à 14h41", "Par Jean Dupont · hier à 14h41", "gestern", "vor 2 Tagen", "wczoraj o 14:30", "Posted 3 hours ago",
+    "il y a 3 heures", "Mis en ligne il y a 3 heures", "ayer", "hace 2 días", "ieri", "eilen klo 14.30", "gisteren om 14:30",
+    "i går kl. 9.15", "dün saat 14.30", "včera v 14:30", "вчера в 14:30", "2 часа назад", "Today 7:30AM", "hoy",
+    "hier", "Heute", "today", "² days ago", "٣ hours ago", "3 godziny temu", "Yesterday, said the mayor",
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "de", "pl", "fi", "ru", "und"])
+def test_relative_prefilter_per_language_keeps_what_the_full_one_keeps(lang: str) -> None:
+    """A line without a digit is searched with the document language's relative patterns only:
+    scan_head keeps the same relative dates as with the alternation of every language."""
+    from corpuslint.model import Document
+
+    options = {"head-lines": 10, "languages": []}
+    for line in _RELATIVE_LINES:
+        text = f"Titre de l'article du jour\n{line}\n"
+        got = []
+        for own in (FAST.relative_own, {}):
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(FAST, "relative_own", own)
+                mp.setattr(FAST, "relative_cache", {})
+                doc = Document(path="x.txt", raw=text.encode(), text=text, default_language=lang)
+                mp.setattr(Document, "language", property(lambda self: lang))
+                got.append(dates.scan_head(doc, FAST, options)[1])
+        assert got[0] == got[1], (lang, line)
