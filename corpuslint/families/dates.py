@@ -963,6 +963,12 @@ def _facts_key(kind: str, vocab: DateVocabulary, options: Mapping[str, Any]) -> 
             f"{'' if languages is None else ','.join(sorted(languages))}")
 
 
+#: the decimal digits of full-width forms, Arabic-Indic, Extended Arabic-Indic, Devanagari and
+#: Thai, and the table that makes them ASCII digits
+_OTHER_DIGIT = re.compile("[\uff10-\uff19\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u0e50-\u0e59]")
+_ASCII_DIGITS = {first + k: ord("0") + k for first in (0xFF10, 0x0660, 0x06F0, 0x0966, 0x0E50) for k in range(10)}
+
+
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
     """(dates, relative dates) of the head zone, leaving out dates of embedded posts.
 
@@ -975,8 +981,13 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     languages = _languages(options)
     _, end = head_zone(doc, options["head-lines"])
     head = doc.text[:end]
+    # digits of other scripts (full-width `２０２４年`, Arabic-Indic `١٥`) read as ASCII digits: one
+    # character for one, so every offset holds; each date keeps its text as written
+    read = head.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(head) else head
     dates = []
-    for d in find_dates(head, vocab, doc.language, languages=languages):
+    for d in find_dates(read, vocab, doc.language, languages=languages):
+        if read is not head:
+            d = replace(d, text=head[d.start : d.end])
         line_start = head.rfind("\n", 0, d.start) + 1
         line_end = head.find("\n", d.end)
         line_end = len(head) if line_end < 0 else line_end
