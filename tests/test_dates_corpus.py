@@ -274,3 +274,13 @@ def test_head_zone_skips_menu_lines(text: str, found: bool) -> None:
     codes, fact = _lint(text, {})
     assert ("DAT001" not in codes) is found
     assert (fact is not None) is found
+
+
+def test_head_zone_counts_chinese_sentences() -> None:
+    """A Chinese paragraph has no spaces and may hold no digit: it still counts towards head-lines,
+    so a date in the twelfth paragraph is body text, not the dateline."""
+    para = "东京今年的樱花比往年开得更早，气象厅表示这是近年来少见的现象，市民纷纷前往公园赏花。"
+    assert len(para) >= 40 and " " not in para
+    text = "东京樱花提前开放\n" + "\n".join([para] * 12) + "\n2024年3月15日\n"
+    codes, fact = _lint(text, {})
+    assert "DAT001" in codes and fact is None

@@ -916,8 +916,8 @@ def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int,
     """Character span of the head zone: the first ``max_lines`` lines that count, up to the
     second long paragraph.
 
-    Blank lines and short lines without a digit (a scraped page's menu items and buttons, which
-    hold no date) do not count, within ``_HEAD_REACH`` times ``max_lines`` lines in all: on a
+    Blank lines and short lines of few words without a digit (a scraped page's menu items and
+    buttons, which hold no date) do not count, within ``_HEAD_REACH`` times ``max_lines`` lines in all: on a
     page whose byline comes after thirty menu lines, the date is still in the head zone.
     """
     lines = doc.lines
@@ -946,8 +946,9 @@ _DIGIT = re.compile(r"\d")
 
 
 def _counts_in_head(line: str) -> bool:
-    """A line that counts towards ``head-lines``: one with a digit, or with four words or more."""
-    return _DIGIT.search(line) is not None or len(line.split(None, 3)) > 3
+    """A line that counts towards ``head-lines``: one of 40 characters or more (a sentence of
+    Chinese or Japanese has no spaces), with a digit, or with four words or more."""
+    return len(line) >= 40 or _DIGIT.search(line) is not None or len(line.split(None, 3)) > 3
 
 
 def _languages(options: Mapping[str, Any]) -> frozenset[str] | None:
