@@ -799,19 +799,29 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
     if any("author box" in s.cues for s in scores[a : b + 1]):
         return spans  # the article ended with its author's box; a biography may follow
     gap = 0
+    listing = False  # the lines run on from a sentence that ends with a colon: its list
     for j in range(b + 1, n):
         s = scores[j]
         if s.strong:
             break
         after = scores[j + 1].index if j + 1 < n else None
         if _is_sentence(s) or (gap == 0 and _unmarked_paragraph(s, scores[j - 1].index, after)):
-            b, gap = j, 0
+            b, gap, listing = j, 0, False
             continue
+        listing = listing and s.index == scores[j - 1].index + 1
+        if listing:
+            continue  # an item of the list (`six are still active today:` and the six)
+        listing = _opens_list(s)
         gap += 1
         if gap > _TAIL_GAP:
             break
     spans[-1] = (a, b)
     return spans
+
+
+def _opens_list(s: LineScore) -> bool:
+    """A sentence of the article that ends with a colon: the lines right under it are its list."""
+    return s.text.endswith(":") and s.words >= _SENTENCE_WORDS and s.fwr > 0
 
 
 #: a space between two Thai or Lao characters: where their sentences and clauses end
