@@ -809,8 +809,8 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
             b, gap, listing = j, 0, False
             continue
         listing = listing and s.index == scores[j - 1].index + 1
-        if listing:
-            continue  # an item of the list (`six are still active today:` and the six)
+        if listing or s.key_value:
+            continue  # an item of the list (`six are still active today:` and the six), a field (`Width: 45 cm`)
         listing = _opens_list(s)
         gap += 1
         if gap > _TAIL_GAP:
