@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import ClassVar
@@ -134,9 +134,12 @@ def _is_nav_arrow(s: str, k: int, loose: bool = False) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _pair_tables(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], set[str], str, str]:
-    """(closers of each opening mark, closing marks, every mark, the opening marks ``’`` closes)
-    of a language's pairs.
+def _pair_tables(
+    pairs: tuple[tuple[str, str], ...],
+) -> tuple[dict[str, set[str]], set[str], str, str, dict[str, Collection[str]]]:
+    """(closers of each opening mark, closing marks, every mark, the opening marks ``’`` closes,
+    the closers of a mark open on the stack: its own, or for a ``_SYMMETRIC`` mark that opened
+    without being an opener of the language, those of ``_SYMMETRIC``) of a language's pairs.
 
     Built once per pair list, not once per paragraph. Callers must not change them.
     """
@@ -145,7 +148,9 @@ def _pair_tables(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]
         closers_of.setdefault(o, set()).add(c)
     closers = {c for _, c in pairs}
     marks = "".join(sorted(set(closers_of) | closers | {'"'}))
-    return closers_of, closers, marks, "".join(sorted(o for o, cs in closers_of.items() if _APOSTROPHE in cs))
+    closed_by: dict[str, Collection[str]] = {**_SYMMETRIC, **closers_of}
+    return (closers_of, closers, marks, "".join(sorted(o for o, cs in closers_of.items() if _APOSTROPHE in cs)),
+            closed_by)
 
 
 def _mark_positions(s: str, marks: str) -> list[int]:
@@ -177,7 +182,7 @@ def scan_paragraph(
     (default: every mark of ``pairs`` in ``s``). ``arrows``: the guillemets the
     language does not quote with, read as page arrows more readily.
     """
-    closers_of, closers, marks, _ = _pair_tables(tuple(pairs))
+    closers_of, closers, marks, _, closed_by = _pair_tables(tuple(pairs))
     if positions is None:
         positions = _mark_positions(s, marks)
     res = QuoteScan()
@@ -245,7 +250,7 @@ def scan_paragraph(
         # further out when it is shaped like a closer: glued to the word before it
         closing_shape = (prev is not None and not prev.isspace() and prev not in _OPEN_CONTEXT
                          and (nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT))
-        if stack and ch in closers_of.get(stack[-1][1], _SYMMETRIC.get(stack[-1][1], ())):
+        if stack and ch in closed_by.get(stack[-1][1], ()):
             a, o = stack.pop()
             res.pairs.append((a, k, o, len(stack)))
             res.roles[k] = "close"
@@ -255,7 +260,7 @@ def scan_paragraph(
             res.roles[k] = "open"
         else:  # a closer that does not close the innermost quotation
             res.roles[k] = "close"
-            deeper = [i for i, (_, o) in enumerate(stack) if ch in closers_of.get(o, _SYMMETRIC.get(o, ()))]
+            deeper = [i for i, (_, o) in enumerate(stack) if ch in closed_by.get(o, ())]
             if not deeper and ch in _SYMMETRIC and (prev is None or prev.isspace() or prev in _OPEN_CONTEXT) \
                     and ((nxt or " ").isalnum() or nxt == "…"):
                 stack.append((k, ch))  # ”Vi har inte…”, »gyári«, ”…och sedan”
@@ -309,7 +314,7 @@ class QuoteRule(Rule):
         pairs = tuple(vocab.for_language(doc.language))
         if "„" in doc.text and all(o != "„" for o, _ in pairs):
             pairs += _LOW_NINE
-        closers_of, _, marks, closed_by_apostrophe = _pair_tables(pairs)
+        closers_of, _, marks, closed_by_apostrophe, _ = _pair_tables(pairs)
         preferred = vocab.preferred.get(doc.language)
         arrows = "".join(g for g in "«»‹›" if not any(g in pair for pair in preferred)) if preferred else ""
         text = doc.text
