@@ -29,6 +29,24 @@ __all__ = ["KINDS", "PhraseMatch", "PhraseRule", "normalize_line", "normalized_l
 _STRIP = " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„"
 
 
+#: what may follow a prefix written with one of them (``Read more:``, ``Lire aussi :``,
+#: ``Advertisement -``): any of them, after spaces
+_SEPARATORS = frozenset(":-–—|›»>/")
+
+
+def _separator_follows(norm: str, k: int) -> bool:
+    """Whether a separator (``_SEPARATORS``) comes at ``norm[k:]``, after spaces."""
+    return norm[k:].lstrip()[:1] in _SEPARATORS
+
+
+def _colon_key(norm: str, prefix_index: dict[str, list[str]]) -> list[str]:
+    """The prefixes of a line whose first word ends with a separator (``related: ...``)."""
+    word = _first_word(norm)
+    if word[-1:] not in _SEPARATORS:
+        return []
+    return [p for p in prefix_index.get(word.rstrip("".join(_SEPARATORS)), ()) if " " not in p]
+
+
 def _first_word(s: str) -> str:
     return s.split(" ", 1)[0]
 
@@ -307,6 +325,10 @@ class PhraseVocabulary:
     #: substrings (lower case) one of which a line must hold for ``pattern_re`` to match in
     #: it (only those lines are searched); None when a pattern has no such literal
     literals: tuple[str, ...] | None = None
+    #: prefixes written with a separator after them (``Related:``, ``Advertisement -``): a
+    #: line matches them only where such a separator follows (``Related to each other: ...``
+    #: is a sentence)
+    separated: frozenset[str] = frozenset()
     #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
     #: match, in order, and their gate (see ``_gate``); filled on first use of each head
     #: (see ``anchored_for``)
@@ -726,6 +748,8 @@ class PhraseRule(Rule):
     def compile_packs(self, packs: Sequence[Pack]) -> PhraseVocabulary:
         exact: dict[str, _Entry] = {}
         prefixes: dict[str, _Entry] = {}
+        separated: set[str] = set()
+        loose: set[str] = set()
         patterns: list[tuple[str, _Entry]] = []
         exceptions: list[str] = []
         for pack in packs:
@@ -739,6 +763,7 @@ class PhraseRule(Rule):
                 n = normalize_line(str(phrase))
                 if n:
                     prefixes[n] = _Entry(str(phrase), msg, False, pack.language)
+                    (separated if str(phrase).rstrip()[-1:] in _SEPARATORS else loose).add(n)
             # a user's patterns are compiled here, for an error naming the item; the built-in
             # packs' are compiled on first use (a test compiles them all)
             for i, pat in enumerate(pack.get("patterns", [])):
@@ -787,6 +812,7 @@ class PhraseRule(Rule):
                 *(a.prefixes for a in anchored if a.prefixes is not None)
             ),
             literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
+            separated=frozenset(separated - loose),
         )
         self.compiled = vocab
         return vocab
@@ -827,7 +853,7 @@ class PhraseRule(Rule):
         lines = doc.lines
         flagged: set[int] = set()
         exc = vocab.exception_re
-        exact, prefix_index = vocab.exact, vocab.prefix_index
+        exact, prefix_index, separated = vocab.exact, vocab.prefix_index, vocab.separated
         lookup = bool(exact or prefix_index)
         anchored = vocab.anchored
         first_anchored = vocab.first_anchored
@@ -847,8 +873,10 @@ class PhraseRule(Rule):
                 if norm:
                     entry = exact.get(norm)
                     if entry is None and prefix_index:
-                        for p in prefix_index.get(_first_word(norm), ()):
-                            if norm.startswith(p) and (len(norm) == len(p) or not _is_word_char(norm[len(p)])):
+                        for p in prefix_index.get(_first_word(norm), ()) or _colon_key(norm, prefix_index):
+                            if norm.startswith(p) and (len(norm) == len(p) or not _is_word_char(norm[len(p)])) and (
+                                p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))
+                            ):
                                 entry = vocab.prefix_entries[p]
                                 break
                     if entry is not None and (exc is None or not exc.search(line)):
