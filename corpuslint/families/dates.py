@@ -846,6 +846,8 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
     for d in found:
         if d.start < last_end:
             continue
+        if d.kind == "partial" and _GLUED_DURATION.match(text, d.end) and text[d.end - 1 : d.end].isdigit():
+            continue  # `on Mar 1711 min`: Mar 17 and an 11-minute read, run together
         line_start = text.rfind("\n", 0, d.start) + 1
         marker = _marker(text[max(line_start, d.start - 80) : d.start], vocab, languages)
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
@@ -853,6 +855,10 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
         last_end = d.end
     return out
 
+
+#: a reading or playing time right after a partial date's digits: they were a day and a
+#: number of minutes run together by a scraper (`Mar 1711 min` for "Mar 17 · 11 min read")
+_GLUED_DURATION = compile_regex(r" ?(?:min(?:s|utes?|uten|utos|uti)?|hrs?)\b", regex.IGNORECASE)
 
 _EMBED = compile_regex(r"\(@\w{1,30}\)\s*$|pic\.twitter\.com|https?://t\.co/\S+\s*[—–-]?[^\n]*$")
 _EMBED_HANDLE = compile_regex(r"\(@\w+\)\s*$")
