@@ -133,6 +133,31 @@ def _is_nav_arrow(s: str, k: int, loose: bool = False) -> bool:
     return (not before or before[-1].isspace()) and words <= (12 if loose else 4)  # last on its line: "Lire la suite »"
 
 
+def _arrows(preferred: Sequence[tuple[str, str]] | None) -> str:
+    """The guillemets a language with these preferred pairs does not quote with: in its
+    documents they are more readily page arrows (none when the language has no preference)."""
+    return "".join(g for g in "«»‹›" if not any(g in pair for pair in preferred)) if preferred else ""
+
+
+#: what separates the links of a navigation line
+_NAV_SEPARATORS = (" | ", " :: ", " · ", " • ", " / ")
+
+
+def _nav_line_pair(s: str, a: int, z: int) -> bool:
+    """Whether the marks at ``a`` and ``z`` open and close one short line of links
+    (`« Previous | Next »`, `« Guide :: Contents :: Concepts »`)."""
+    if z - a > 120 or "\n" in s[a:z]:
+        return False
+    line_start = s.rfind("\n", 0, a) + 1
+    line_end = s.find("\n", z)
+    if line_end < 0:
+        line_end = len(s)
+    if s[line_start:a].strip() or s[z + 1 : line_end].strip():
+        return False
+    inner = s[a + 1 : z]
+    return any(sep in inner for sep in _NAV_SEPARATORS)
+
+
 @lru_cache(maxsize=64)
 def _pair_tables(
     pairs: tuple[tuple[str, str], ...],
@@ -315,8 +340,7 @@ class QuoteRule(Rule):
         if "„" in doc.text and all(o != "„" for o, _ in pairs):
             pairs += _LOW_NINE
         closers_of, _, marks, closed_by_apostrophe, _ = _pair_tables(pairs)
-        preferred = vocab.preferred.get(doc.language)
-        arrows = "".join(g for g in "«»‹›" if not any(g in pair for pair in preferred)) if preferred else ""
+        arrows = _arrows(vocab.preferred.get(doc.language))
         text = doc.text
         if not any(o in text for o in closed_by_apostrophe):
             # a ’ only ever closes an open ‘: without one in the document, every ’ is an apostrophe
@@ -652,13 +676,16 @@ class MixedQuoteStyles(QuoteRule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
+        arrows = _arrows(ctx.vocabulary.preferred.get(doc.language))
         for para, scan in self.scans(doc, ctx.vocabulary):
             if not scan.pairs:
                 continue
             crossed = {c[0] for c in scan.crossed}
-            for a, _z, o, depth in scan.pairs:
+            for a, z, o, depth in scan.pairs:
                 if depth or a < 0 or a in crossed:
                     continue
+                if o in arrows and _nav_line_pair(para.text, a, z):
+                    continue  # `« Previous | Next »`: page furniture, not a quotation
                 fam = _FAMILY.get(o)
                 if fam is None:
                     continue
