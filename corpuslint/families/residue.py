@@ -210,6 +210,8 @@ class EmojiShortcode(PhraseRule):
 
 
 _CJK = {"Han": "CJK", "Hiragana": "CJK", "Katakana": "CJK"}
+#: what a CJK character weighs against a letter of another script, in a CJK document's line
+_CJK_WEIGHT = 3
 
 
 @rule(
@@ -229,7 +231,10 @@ def foreign_script_line(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     Finds the dominant script of the document (Latin, Cyrillic, Greek, Arabic,
     CJK, ...) and reports each line whose letters are mostly (`min-share`) in a
     different script, from `min-letters` letters up. Single foreign words inside
-    a line (a name in Cyrillic within French text) are not flagged.
+    a line (a name in Cyrillic within French text) are not flagged. In a Chinese
+    or Japanese document a CJK character weighs three letters (it is a word or
+    half of one), so `Cora晚安：` or a hotel's Latin name after its Chinese one
+    stays a line of the document.
 
     ## Why it matters
     A line in another script is almost always a leftover of the page: a widget
@@ -310,6 +315,11 @@ def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> 
         if script in (main, "None", "Other"):
             continue
         counts = script_counts(line)
+        if main == "CJK":
+            # a Chinese or Japanese character is a word or half of one, a Latin letter a
+            # fifth: `Cora晚安：` and `美麗信酒店 Miramar Hotel Hsinchu` are lines of the
+            # document that name something in Latin letters
+            letters += (_CJK_WEIGHT - 1) * sum(v for k, v in counts.items() if k in _CJK)
         share = sum(v for k, v in counts.items() if _CJK.get(k, k) == script) / letters
         if share >= min_share:
             out.append((i, script, main))
