@@ -442,7 +442,12 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     position of the original and the length of the run. Repeats of whole lines
     are DUP001's (and refrains between stanzas are left alone); runs that
     overlap their original (`na na na na ...`), and runs made mostly of
-    numbers or of a few words repeated (table rows), are not reported.
+    numbers or of a few words repeated (table rows), are not reported. Nor
+    is a phrase that two sentences share: a run is reported when, at one of
+    its two places, it holds whole sentences (8 words of them, or
+    `min-words`) or most of a line (a teaser, a pull quote, a caption), and
+    is not the same slot of two lines alike (`Dunkirk is currently streaming
+    on ...` / `Lady Bird is currently streaming on ...`, citation tails).
 
     ## Why it matters
     Copy-paste accidents and scrapers that merge a teaser into the body
@@ -483,8 +488,91 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         found = zip(word_starts[i : i + length].tolist(), word_ends[i : i + length].tolist())
         if spans and _outside(found, spans, span_ends) < n:
             continue  # just a repeated line
+        if not _pasted(doc, word_starts, word_ends, i, j, length, min(n, _PASTED_SENTENCE)):
+            continue  # a phrase two sentences share: `is currently streaming on HBO Go and ...`
         line, col = doc.position(int(word_starts[j]))
         yield Violation(f"{length} words repeat the passage at line {line}, column {col}", int(word_starts[i]), int(word_ends[i + length - 1]))
+
+
+#: words of whole sentences (or lines) a repeated run must hold to be a paste (fewer when
+#: `min-words` is lower): a pasted sentence or teaser holds one; a turn of phrase, a
+#: citation's `Te Ara: The Encyclopedia of New Zealand. Retrieved ...` or a template
+#: sentence of a list does not
+_PASTED_SENTENCE = 8
+#: a sentence starts after one of these (a colon opens a quotation or a statement)
+_STARTS_AFTER = frozenset(".!?…:\n")
+#: what may stand between a sentence's last word and its end mark, or before its first word
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«„([¿¡-–—•* \t"
+
+
+def _pasted(doc: Document, starts: Any, ends: Any, i: int, j: int, length: int, sentence: int) -> bool:
+    """Whether the run of ``length`` words at word ``i`` that repeats the one at word ``j``
+    looks pasted rather than a turn of phrase, a citation's tail or a list's template
+    sentence: it holds whole sentences (``sentence`` words of them) at one of its
+    places, or most of a line at one of them (a teaser, a pull quote, a caption) where the
+    two places are not the same slot of two lines alike (after each line's first words, up
+    to its end: `Dunkirk is currently streaming on ...`, `Lady Bird is currently ...`)."""
+    text = doc.text
+    if max(_sentence_words(text, starts, ends, i, length), _sentence_words(text, starts, ends, j, length)) >= sentence:
+        return True
+    slots = [_line_slot(doc, starts, i, length), _line_slot(doc, starts, j, length)]
+    if all(head <= _TEMPLATE_HEAD and tail == 0 for head, tail, _ in slots):
+        return False
+    return any(covered >= _MOST_OF_A_LINE for _, _, covered in slots)
+
+
+#: a run within this many words of its line's start and ending the line, at both places, is
+#: the same slot of two lines alike; a run of at least this share of a line's words is most of it
+_TEMPLATE_HEAD = 4
+_MOST_OF_A_LINE = 0.8
+
+
+def _line_slot(doc: Document, starts: Any, i: int, length: int) -> tuple[int, int, float]:
+    """(words of its line before the run, words after it, share of the line's words in the
+    run) of the run of ``length`` words at word ``i``, on the line where it starts."""
+    line = doc.position(int(starts[i]))[0]
+    a, z = doc.line_span(line)
+    first = int(starts.searchsorted(a))
+    last = int(starts.searchsorted(z))  # one past the line's last word
+    inside = min(i + length, last) - i
+    return i - first, max(0, last - (i + length)), inside / max(1, last - first)
+
+
+def _sentence_words(text: str, starts: Any, ends: Any, i: int, length: int) -> int:
+    """How many of the ``length`` words from word ``i`` belong to sentences (or lines) that
+    start and end inside the run: a word starts one after an end mark or a line break, ends
+    one before an end mark or a line break (quotes and brackets between them allowed)."""
+    total = 0
+    begun = None  # index of the first word of the sentence being read, if it began in the run
+    for k in range(i, i + length):
+        a, z = int(starts[k]), int(ends[k])
+        if begun is None and _starts_sentence(text, a):
+            begun = k
+        if begun is not None and _ends_sentence(text, z):
+            total += k - begun + 1
+            begun = None
+    return total
+
+
+def _starts_sentence(text: str, a: int) -> bool:
+    p = a - 1
+    while p >= 0 and text[p] in _OPENERS:
+        p -= 1
+    return (p < 0 or text[p] in _STARTS_AFTER
+            or (text[p] in _CLOSERS and p > 0 and text[p - 1] in _SENTENCE_END))
+
+
+def _ends_sentence(text: str, z: int) -> bool:
+    n = len(text)
+    q = z
+    while q < n and text[q] in _CLOSERS:
+        q += 1
+    if q < n and text[q] in _SENTENCE_END:
+        return True
+    while q < n and text[q] in " \t":
+        q += 1
+    return q >= n or text[q] in "\r\n"
 
 
 def _greedy_repeats_reference(words: list[str], n: int) -> list[tuple[int, int, int]]:
