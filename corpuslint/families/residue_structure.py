@@ -1642,6 +1642,17 @@ _OWN_WINDOW = 240
 _QUOTE_OPENERS = "«“„‘\"'‹»"
 
 
+_TOKEN_EDGES = "\"'“”„‘’«»‹›()[]{}.,;:!?…"
+
+
+def _prose_tokens(tokens: Sequence[str]) -> bool:
+    """Whether words of three letters or more are two in five of ``tokens``: not a formula
+    (`( A + B ) i j = A i j + B i j`) nor an index of letters (`A B C D ... Z`), whose
+    one-letter words read as the stopwords of some language (Polish `a`, `i`, `w`, `z`)."""
+    words = sum(1 for t in tokens if len(t) >= 3 and t.strip(_TOKEN_EDGES).isalpha())
+    return words * 5 >= len(tokens) * 2
+
+
 def _holds_three(words: frozenset[str], text: str) -> bool:
     """At least three different ``words`` among the words of ``text``: the words are looked at
     up to the third (a line in the document's language holds them early)."""
@@ -1664,9 +1675,11 @@ class ForeignLanguageLine(Rule):
     `function-words` of the `residue-structure` packs when both languages
     have some). Reports the line when it is clearly in another language
     written in the same script. Short lines, lines made of names (too few
-    function words), lines that open with a quotation mark and quotations
-    inside a sentence (`Il a écrit « we will never give up » hier.`) are not
-    reported. A line in another script is `foreign-script-line` (RES002).
+    function words), lines that open with a quotation mark, quotations
+    inside a sentence (`Il a écrit « we will never give up » hier.`) and
+    lines with fewer than two words in five of three letters or more
+    (formulas, letter indexes: their one-letter symbols read as Polish
+    `a i w z`) are not reported. A line in another script is `foreign-script-line` (RES002).
 
     ## Why it matters
     A whole line in another language inside an article is usually pasted
@@ -1732,7 +1745,8 @@ class ForeignLanguageLine(Rule):
             if own and _holds_three(own, text[:_OWN_WINDOW]):
                 continue
             script, _ = line_script(text)
-            if script != main or len(text.split()) < min_words:
+            tokens = text.split()
+            if script != main or len(tokens) < min_words or not _prose_tokens(tokens):
                 continue
             other, c = guess_language(text, script)
             if other in ("und", lang) or c < min_conf:
