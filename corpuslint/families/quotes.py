@@ -112,16 +112,19 @@ def _is_nav_arrow(s: str, k: int, loose: bool = False) -> bool:
 
     ``loose``: the document's language does not quote with this mark, so a short line that
     starts or ends with it (`View all newsletters »`, `› Festival de Cannes 2014`) is taken
-    as furniture up to twelve words, not three or four.
+    as furniture up to twelve words, not three or four, and a `»` or `›` after a space at
+    the end of a line of any length is the arrow of a teaser cut short.
     """
     line_start = s.rfind("\n", 0, k) + 1
     line_end = s.find("\n", k)
     if line_end < 0:
         line_end = len(s)
+    ch = s[k]
+    if loose and ch in "»›" and s[k - 1 : k].isspace() and not s[k + 1 : line_end].strip():
+        return True  # a teaser cut short: "Very easy to miss, compared »" (a language not quoting with it)
     line = s[line_start:line_end]
     if len(line.strip()) > 80:
         return False
-    ch = s[k]
     if line.count(f" {ch} ") >= 2 and all(len(part.split()) <= 4 for part in line.split(ch)):
         return True  # breadcrumbs
     before, after = s[line_start:k], s[k + 1 : line_end]
