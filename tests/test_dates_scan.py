@@ -321,3 +321,39 @@ def test_relative_prefilter_per_language_keeps_what_the_full_one_keeps(lang: str
                 mp.setattr(Document, "language", property(lambda self: lang))
                 got.append(dates.scan_head(doc, FAST, options)[1])
         assert got[0] == got[1], (lang, line)
+
+
+def test_a_line_of_many_dates_is_read_in_linear_time() -> None:
+    """Each date of a line reads the words next to it first, not the whole line (a line of
+    thousands of dates took minutes: every date scanned the rest of the line). Counted in
+    characters handed to the dateline regex, not timed."""
+    from corpuslint.api import lint_text
+    from corpuslint.families import dates
+
+    line = "le 12 mars 2024, " * 400
+    seen = [0]
+    real = dates._DATELINE_NOISE
+
+    class Counting:
+        def sub(self, repl: str, text: str) -> str:
+            seen[0] += len(text)
+            return real.sub(repl, text)  # type: ignore[no-any-return]
+
+    dates._DATELINE_NOISE = Counting()  # type: ignore[assignment]
+    try:
+        lint_text(line)
+    finally:
+        dates._DATELINE_NOISE = real
+    assert seen[0] > 0  # the dates were judged
+    # a reading of the whole line per date hands it 400 * 6,800 / 2 characters on each side
+    assert seen[0] < 100 * len(line), seen[0]
+
+
+def test_in_sentence_reads_near_words_like_the_whole_line() -> None:
+    from corpuslint.families.dates import _in_sentence
+
+    far = " ".join(["12 mars 2024,"] * 60)
+    assert _in_sentence("Le conseil a voté " + far + " ", " puis la séance a été levée")
+    assert not _in_sentence("", " " + far)  # nothing before: a dateline
+    assert _in_sentence("Selon le texte publié " + "x " * 300, " " + far + " et la suite")
+    assert not _in_sentence("Par Jean Dupont, ", ", 15:46 (UTC+2)" + " " * 500)

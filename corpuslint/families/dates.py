@@ -912,10 +912,30 @@ def _in_sentence(before: str, after: str) -> bool:
     m = _BYLINE.match(before)
     if m:
         before = before[m.end() :]
-    words_after = _WORD.findall(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", after)))
-    if not words_after:
+    if not _words_after(after):
         return False
+    if len(before) > 2 * _NEAR:
+        # the words next to the date first: on a line of a thousand dates (a timeline, a
+        # table), each date must not read the whole line (whole words only: cut at a space)
+        cut = before.find(" ", len(before) - _NEAR)
+        if cut > 0 and len(_WORD.findall(_DATELINE_NOISE.sub(" ", before[cut:]))) >= 2:
+            return True
     return len(_WORD.findall(_DATELINE_NOISE.sub(" ", before))) >= 2
+
+
+#: characters on each side of a date that _in_sentence reads first
+_NEAR = 200
+
+
+def _words_after(after: str) -> bool:
+    """Whether words other than times, zones and dateline noise follow a date on its line."""
+    if len(after) > 2 * _NEAR:
+        cut = after.rfind(" ", 0, _NEAR)
+        near = after[:cut]
+        # whole words only, and no parenthesis (a time zone may be one: `(UTC+2)`)
+        if cut > 0 and "(" not in near and ")" not in near and _WORD.search(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", near))):
+            return True
+    return bool(_WORD.search(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", after))))
 
 
 def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int, int]:
