@@ -194,3 +194,37 @@ if __name__ == "__main__":
         head, rest = text.split(START, 1)
         DOC.write_text(head + START + table() + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
     print(table())
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ARROW_TEXT = st.lists(
+    st.sampled_from(["«", "»", "‹", "›", " ", "  ", "\n", "word", "Lire la suite", ".", "|", " | ", "\t", "x" * 90]),
+    max_size=30,
+).map("".join)
+
+
+@given(_ARROW_TEXT, st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_nav_arrow_with_line_bounds_is_the_same_judgement(s: str, loose: bool) -> None:
+    """The line of each mark found once per paragraph (bisection) gives the judgement the
+    searches back and forth over the text gave: a paragraph of one long line and thousands of
+    marks took minutes."""
+    from corpuslint.families.quotes import _is_nav_arrow, _LineBounds
+
+    lines = _LineBounds(s)
+    for k, ch in enumerate(s):
+        if ch in "«»‹›":
+            assert _is_nav_arrow(s, k, loose, lines) == _is_nav_arrow(s, k, loose)
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\t", "\x1c", "\u00a0", "\u2003", "a", "«", "\n"]), max_size=200),
+       st.integers(0, 200), st.integers(0, 200))
+@settings(max_examples=300, deadline=None)
+def test_stripped_longer_is_strip(s: str, a: int, z: int) -> None:
+    from corpuslint.families.quotes import _stripped_longer
+
+    a, z = min(a, len(s)), min(max(a, z), len(s))
+    for limit in (0, 3, 80):
+        assert _stripped_longer(s, a, z, limit) == (len(s[a:z].strip()) > limit)

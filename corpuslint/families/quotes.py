@@ -107,7 +107,41 @@ def _spaced_letter(c: str | None) -> bool:
     return c is not None and c.isalpha() and (c < "\u0e00" or not _UNSPACED.match(c))
 
 
-def _is_nav_arrow(s: str, k: int, loose: bool = False) -> bool:
+class _LineBounds:
+    """The lines of a paragraph, found once: each mark's line by bisection, where a paragraph
+    of one long line and thousands of marks searched back and forth over it for each."""
+
+    __slots__ = ("breaks", "size")
+
+    def __init__(self, s: str) -> None:
+        self.breaks = _mark_positions(s, "\n")
+        self.size = len(s)
+
+    def of(self, k: int) -> tuple[int, int]:
+        """(start, end) of the line holding offset ``k``, without its line break."""
+        i = bisect_left(self.breaks, k)
+        return (self.breaks[i - 1] + 1 if i else 0), (self.breaks[i] if i < len(self.breaks) else self.size)
+
+
+#: a character str.isspace() is false for (regex's \s leaves out the separators U+001C-U+001F)
+_NON_SPACE = regex.compile(r"[^\s\x1c-\x1f]")
+
+
+def _stripped_longer(s: str, a: int, z: int, limit: int) -> bool:
+    """``len(s[a:z].strip()) > limit``, without copying a long line."""
+    if z - a <= limit:
+        return False
+    m = _NON_SPACE.search(s, a, z)
+    if m is None:
+        return False
+    first = m.start()
+    last = z - 1
+    while s[last].isspace():
+        last -= 1
+    return last - first + 1 > limit
+
+
+def _is_nav_arrow(s: str, k: int, loose: bool = False, lines: _LineBounds | None = None) -> bool:
     """A guillemet used as an arrow in page furniture (`Lire la suite »`, `« Précédent`, `Accueil › Monde › Europe`).
 
     ``loose``: the document's language does not quote with this mark, so a short line that
@@ -115,16 +149,19 @@ def _is_nav_arrow(s: str, k: int, loose: bool = False) -> bool:
     as furniture up to twelve words, not three or four, and a `»` or `›` after a space at
     the end of a line of any length is the arrow of a teaser cut short.
     """
-    line_start = s.rfind("\n", 0, k) + 1
-    line_end = s.find("\n", k)
-    if line_end < 0:
-        line_end = len(s)
+    if lines is not None:
+        line_start, line_end = lines.of(k)
+    else:
+        line_start = s.rfind("\n", 0, k) + 1
+        line_end = s.find("\n", k)
+        if line_end < 0:
+            line_end = len(s)
     ch = s[k]
-    if loose and ch in "»›" and s[k - 1 : k].isspace() and not s[k + 1 : line_end].strip():
+    if loose and ch in "»›" and s[k - 1 : k].isspace() and _NON_SPACE.search(s, k + 1, line_end) is None:
         return True  # a teaser cut short: "Very easy to miss, compared »" (a language not quoting with it)
-    line = s[line_start:line_end]
-    if len(line.strip()) > 80:
+    if _stripped_longer(s, line_start, line_end, 80):
         return False
+    line = s[line_start:line_end]
     if line.count(f" {ch} ") >= 2 and all(len(part.split()) <= 4 for part in line.split(ch)):
         return True  # breadcrumbs
     before, after = s[line_start:k], s[k + 1 : line_end]
@@ -219,6 +256,7 @@ def scan_paragraph(
     straight: list[tuple[int, int]] = []  # (pos, depth)
     n = len(s)
     skip = -1
+    lines: _LineBounds | None = None  # built at the first mark that may be an arrow
     if continued is not None:
         lead = len(s) - len(s.lstrip())
         first = s[lead : lead + 1]
@@ -303,12 +341,17 @@ def scan_paragraph(
                         crossed_pos.add(pos)
                 a, o = stack.pop(i)
                 res.pairs.append((a, k, o, i))
-            elif not _is_nav_arrow(s, k, ch in arrows):
-                res.stray.append((k, ch))
+            else:
+                if lines is None:
+                    lines = _LineBounds(s)
+                if not _is_nav_arrow(s, k, ch in arrows, lines):
+                    res.stray.append((k, ch))
     # an inner quotation that never closes at all is unclosed rather than crossed
     still_open = {pos for pos, _ in stack}
     res.crossed = [c for c in res.crossed if c[0] not in still_open]
-    res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0], x[1] in arrows))]
+    if stack and lines is None:
+        lines = _LineBounds(s)
+    res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0], x[1] in arrows, lines))]
     res.unclosed_straight = [p for p, _ in straight]
     return res
 
