@@ -94,7 +94,9 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         ["ja", "ei", "että", "oli", "hän", "kun", "mutta", "myös", "tai", "ovat", "ole", "sen", "kuin", "niin", "jo", "vain", "joka", "jotka", "mukaan", "sekä", "nyt", "tämä", "siitä", "olla", "voi", "ollut", "jos", "kanssa", "jälkeen", "hänen", "mitä"]
     ),
     "cs": frozenset(
-        ["že", "jsou", "byl", "byla", "bylo", "být", "jako", "také", "nebo", "které", "který", "která", "jsem", "jen", "podle", "než", "při", "pro", "už", "však", "jejich", "této", "tento", "tato", "může", "mezi", "jsme", "bude", "když", "ještě", "již", "kde", "tím", "aby", "její", "svou", "své", "až", "velmi", "proto", "tedy", "protože", "byli", "byly", "lze"]
+        ["že", "jsou", "byl", "byla", "bylo", "být", "jako", "také", "nebo", "které", "který", "která", "jsem", "jen", "podle", "než", "při", "pro", "už", "však", "jejich", "této", "tento", "tato", "může", "mezi", "jsme", "bude", "když", "ještě", "již", "kde", "tím", "aby", "její", "svou", "své", "až", "velmi", "proto", "tedy", "protože", "byli", "byly", "lze", "ke", "není", "mají",
+         # also Polish words: they count for both, and the words above tell the two apart
+         "na", "z", "o", "od", "po", "za", "do", "ale", "tak", "jak"]
     ),
     "ro": frozenset(
         ["și", "în", "că", "din", "pentru", "sunt", "fost", "sau", "dar", "această", "acest", "prin", "după", "despre", "foarte", "să", "cu", "pe", "fi", "unei", "unui", "lor"]

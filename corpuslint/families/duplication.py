@@ -343,7 +343,8 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     `adjacent-min-length` characters, except dialogue and list lines
     (`— Oui.`). Refrains are left alone: a repeat between two stanzas of short
     lines (poetry, lyrics) is not reported here (DUP003 judges how much
-    repetition a document holds).
+    repetition a document holds); so are lines quoted with `>` (a mail or
+    forum reply quoting the message it answers).
 
     ## Why it matters
     Duplicated passages skew every count made on the corpus and teach a model
@@ -393,7 +394,7 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         j = first.get(key)
         if j is None:
             first[key] = i
-        else:
+        elif not _quoted(line):  # a reply quoting the message it answers (`> ...`) repeats it on purpose
             adjacent = prev >= 0 and keys[prev] == key and not _DIALOGUE.match(line)
             if adjacent and len(key) >= adj_min:
                 exact = line.strip() == lines[prev].strip()
@@ -440,14 +441,16 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     quote style, so `l’accès` is one word) over the document and reports each
     maximal run of words that repeats an earlier run, at the repeat, with the
     position of the original and the length of the run. Repeats of whole lines
-    are DUP001's (and refrains between stanzas are left alone); runs that
-    overlap their original (`na na na na ...`), and runs made mostly of
-    numbers or of a few words repeated (table rows), are not reported. Nor
-    is a phrase that two sentences share: a run is reported when, at one of
-    its two places, it holds whole sentences (8 words of them, or
-    `min-words`) or most of a line (a teaser, a pull quote, a caption), and
-    is not the same slot of two lines alike (`Dunkirk is currently streaming
-    on ...` / `Lady Bird is currently streaming on ...`, citation tails).
+    are DUP001's (and refrains between stanzas are left alone, as are lines
+    quoted with `>` in a reply); runs that overlap their original (`na na na
+    na ...`), runs made mostly of numbers or of a few words repeated (table
+    rows), and runs said three times or more (a tale's refrain, a formula of
+    a law: a paste accident doubles a passage) are not reported. Nor is a
+    phrase that two sentences share: a run is reported when, at one of its
+    two places, it holds whole sentences (8 words of them, or `min-words`)
+    or most of a line (a teaser, a pull quote, a caption), and is not the
+    same slot of two lines alike (`Dunkirk is currently streaming on ...` /
+    `Lady Bird is currently streaming on ...`, citation tails).
 
     ## Why it matters
     Copy-paste accidents and scrapers that merge a teaser into the body
@@ -477,19 +480,27 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         runs = _greedy_repeats_reference(words, n)
     spans: list[tuple[int, int]] | None = None  # only for a run the other tests let through
     span_ends: list[int] = []
+    at: dict[str, list[int]] | None = None  # each word's positions, for a run the other tests let through
     for i, j, length in runs:
         run = words[i : i + length]
         if len(set(run)) < max(3, n // 2) or sum(not w.isdigit() for w in run) < n // 2:
             continue
         if spans is None:
-            # whole lines that repeat an earlier line (DUP001's domain, or a refrain): skipped
-            spans = _repeated_line_spans(doc)
+            # whole lines that repeat an earlier line (DUP001's domain, or a refrain) and lines
+            # quoted with '>' (a reply quoting the message it answers): skipped
+            spans = _repeated_line_spans(doc, quoted=True)
             span_ends = [z for _, z in spans]
         found = zip(word_starts[i : i + length].tolist(), word_ends[i : i + length].tolist())
         if spans and _outside(found, spans, span_ends) < n:
             continue  # just a repeated line
         if not _pasted(doc, word_starts, word_ends, i, j, length, min(n, _PASTED_SENTENCE)):
             continue  # a phrase two sentences share: `is currently streaming on HBO Go and ...`
+        if at is None:
+            at = {}
+            for k, w in enumerate(words):
+                at.setdefault(w, []).append(k)
+        if _said_thrice(words, at, i, length, n):
+            continue  # a formula said three times or more (a tale's refrain, a law's wording), not a paste
         line, col = doc.position(int(word_starts[j]))
         yield Violation(f"{length} words repeat the passage at line {line}, column {col}", int(word_starts[i]), int(word_ends[i + length - 1]))
 
@@ -766,14 +777,36 @@ def _fold_styles(text: str) -> str:
     return text
 
 
-def _repeated_line_spans(doc: Document) -> list[tuple[int, int]]:
-    """Character spans of the lines whose normalized text appeared earlier as a whole line."""
+def _repeated_line_spans(doc: Document, quoted: bool = False) -> list[tuple[int, int]]:
+    """Character spans of the lines whose normalized text appeared earlier as a whole line (and,
+    with ``quoted``, of the lines quoted with '>')."""
     keys = _dup_text(doc).line_key_bytes  # a blank line's key is empty: never a repeat
     first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # each key's first line
     first.pop(b"", None)
     starts = doc.line_starts
     lines = doc.lines
-    return [(starts[i], starts[i] + len(lines[i])) for i, key in enumerate(keys) if first.get(key, i) != i]
+    return [(starts[i], starts[i] + len(lines[i])) for i, key in enumerate(keys)
+            if first.get(key, i) != i or (quoted and _quoted(lines[i]))]
+
+
+def _quoted(line: str) -> bool:
+    """A line quoted the way mail and forum replies quote the message they answer: `> text`."""
+    return line.lstrip().startswith(">")
+
+
+def _said_thrice(words: list[str], at: Mapping[str, list[int]], i: int, length: int, n: int) -> bool:
+    """Whether the run of ``length`` words at ``i`` is a formula: all but fewer than ``n`` of its words
+    lie in runs of ``n`` words that occur three times or more in ``words`` (``at``: each word's positions)."""
+    covered = i  # the run's words before this position are covered or counted in ``uncovered``
+    uncovered = 0
+    for k in range(i, i + length - n + 1):
+        if uncovered + max(0, k - covered) >= n:
+            return False  # n words outside every formula: a paste, reported
+        gram = words[k : k + n]
+        if sum(words[p : p + n] == gram for p in at[gram[0]]) >= 3:
+            uncovered += max(0, k - covered)
+            covered = k + n
+    return uncovered + max(0, i + length - covered) < n
 
 
 def _outside(found: Iterable[tuple[int, int]], spans: list[tuple[int, int]], ends: list[int]) -> int:
