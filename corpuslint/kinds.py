@@ -26,12 +26,27 @@ from corpuslint.rule import Option, Rule, RuleContext
 
 __all__ = ["KINDS", "PhraseMatch", "PhraseRule", "normalize_line", "normalized_lines", "rule_from_pack"]
 
-_STRIP = " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„"
+_STRIP = " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„\u3000：！？。，、；｜【】「」『』《》〈〉（）［］〔〕・▶▷►"
 
 
 #: what may follow a prefix written with one of them (``Read more:``, ``Lire aussi :``,
 #: ``Advertisement -``): any of them, after spaces
-_SEPARATORS = frozenset(":-–—|›»>/")
+_SEPARATORS = frozenset(":-–—|›»>/：｜】》－＞／")
+
+
+_WIDE_SEPARATOR = re.compile("[：｜】》－＞／]")
+
+
+def _unspaced(c: str) -> bool:
+    """Whether ``c`` is a letter of a script written without spaces between words (Han, kana,
+    Thai, Lao, Myanmar, Khmer): a prefix starting with one is looked up by its first character,
+    not its first word, and a prefix ending with one, or followed by one, needs no word
+    boundary after it."""
+    return (
+        "\u3040" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff66" <= c <= "\uff9f"
+        or "\u0e00" <= c <= "\u0eff" or "\u1000" <= c <= "\u109f" or "\u1780" <= c <= "\u17ff"
+        or "\U00020000" <= c <= "\U0003134f"
+    )
 
 
 def _separator_follows(norm: str, k: int) -> bool:
@@ -43,7 +58,10 @@ def _colon_key(norm: str, prefix_index: dict[str, list[str]]) -> list[str]:
     """The prefixes of a line whose first word ends with a separator (``related: ...``)."""
     word = _first_word(norm)
     if word[-1:] not in _SEPARATORS:
-        return []
+        # a full-width separator is written without a space after it (관련기사：...)
+        if word.isascii() or (cut := _WIDE_SEPARATOR.search(word)) is None:
+            return []
+        word = word[: cut.start()]
     return [p for p in prefix_index.get(word.rstrip("".join(_SEPARATORS)), ()) if " " not in p]
 
 
@@ -329,6 +347,12 @@ class PhraseVocabulary:
     #: line matches them only where such a separator follows (``Related to each other: ...``
     #: is a sentence)
     separated: frozenset[str] = frozenset()
+    #: first character -> the prefixes starting with a letter of a script written without
+    #: spaces (Chinese, Japanese, Thai), longest first: a line of such a script is looked up
+    #: by its first character (its "first word" is most often the whole line)
+    unspaced_index: dict[str, list[str]] = field(default_factory=dict)
+    #: prefixes ending with such a letter: no word boundary is needed after them
+    unbounded: frozenset[str] = frozenset()
     #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
     #: match, in order, and their gate (see ``_gate``); filled on first use of each head
     #: (see ``anchored_for``)
@@ -777,8 +801,12 @@ class PhraseRule(Rule):
         # prefixes indexed by their first word: one dict lookup per line instead of a
         # regex of hundreds of alternatives (issue #5: residue checks must stay cheap)
         prefix_index: dict[str, list[str]] = {}
+        unspaced_index: dict[str, list[str]] = {}
         for p in sorted(prefixes, key=len, reverse=True):
-            prefix_index.setdefault(_first_word(p), []).append(p)
+            if _unspaced(p[0]):
+                unspaced_index.setdefault(p[0], []).append(p)
+            else:
+                prefix_index.setdefault(_first_word(p), []).append(p)
         # anchored patterns are matched at the start of each line, and only on lines short
         # enough for them; the others in one pass over the text, when the text holds a
         # literal they require (issue #5: residue checks must stay cheap)
@@ -813,6 +841,8 @@ class PhraseRule(Rule):
             ),
             literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
             separated=frozenset(separated - loose),
+            unspaced_index=unspaced_index,
+            unbounded=frozenset(p for p in prefixes if _unspaced(p[-1])),
         )
         self.compiled = vocab
         return vocab
@@ -854,7 +884,8 @@ class PhraseRule(Rule):
         flagged: set[int] = set()
         exc = vocab.exception_re
         exact, prefix_index, separated = vocab.exact, vocab.prefix_index, vocab.separated
-        lookup = bool(exact or prefix_index)
+        unspaced_index, unbounded = vocab.unspaced_index, vocab.unbounded
+        lookup = bool(exact or prefix_index or unspaced_index)
         anchored = vocab.anchored
         first_anchored = vocab.first_anchored
         # the lines short enough for the phrases and bounded patterns, and the longer ones
@@ -872,11 +903,17 @@ class PhraseRule(Rule):
                     norm = normalize_line(line)
                 if norm:
                     entry = exact.get(norm)
-                    if entry is None and prefix_index:
-                        for p in prefix_index.get(_first_word(norm), ()) or _colon_key(norm, prefix_index):
-                            if norm.startswith(p) and (len(norm) == len(p) or not _is_word_char(norm[len(p)])) and (
-                                p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))
-                            ):
+                    if entry is None and (prefix_index or unspaced_index):
+                        c = norm[0]
+                        if c >= "\u0e00" and _unspaced(c):
+                            candidates = unspaced_index.get(c, ())
+                        else:
+                            candidates = prefix_index.get(_first_word(norm), ()) or _colon_key(norm, prefix_index)
+                        for p in candidates:
+                            if norm.startswith(p) and (
+                                len(norm) == len(p) or not _is_word_char(norm[len(p)]) or p in unbounded
+                                or _unspaced(norm[len(p)])
+                            ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))):
                                 entry = vocab.prefix_entries[p]
                                 break
                     if entry is not None and (exc is None or not exc.search(line)):
