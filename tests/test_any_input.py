@@ -95,6 +95,23 @@ SENTENCES = [
     "Publié le 7 mars 2022",
 ]
 
+
+def _case_texts() -> list[str]:
+    """The texts of the rule cases (tests/rule_cases): lines each rule reacts to, to mix with the rest."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    out = []
+    for f in sorted((Path(__file__).parent / "rule_cases").glob("*.toml")):
+        out.extend(c["text"] for c in tomllib.loads(f.read_text(encoding="utf-8"))["case"] if "text" in c)
+    return out
+
+
+CASE_TEXTS = _case_texts()
+CASE_LINES = sorted({ln for t in CASE_TEXTS for ln in t.splitlines() if ln.strip()})
 _SCRIPT_WORDS = [w for ws in WORDS.values() for w in ws]
 piece = st.one_of(
     st.sampled_from(_SCRIPT_WORDS),
@@ -124,6 +141,15 @@ def line_strategy(draw: Any) -> str:
     if kind == 2:  # a very long line
         unit = draw(st.sampled_from([*SENTENCES, "word ", "a", "é", "Ã©", "« x » ", "“", "—"]))
         return unit * draw(st.integers(20, 300))
+    if kind in (3, 4, 5):  # a line of a rule case
+        return draw(st.sampled_from(CASE_LINES))
+    if kind == 6:  # one piece alone on its line (a UI phrase, a date, a byline...)
+        return draw(piece)
+    if kind == 7:  # words between a pair of quote marks, spaces inside or not
+        op, cl = draw(st.sampled_from(QUOTES)), draw(st.sampled_from(QUOTES))
+        inner = " ".join(draw(st.lists(st.sampled_from(_SCRIPT_WORDS), min_size=1, max_size=4)))
+        pad = draw(st.sampled_from(["", " ", "\u00a0", "\u202f"]))
+        return f"{draw(st.sampled_from(SENTENCES))} {op}{pad}{inner}{pad}{cl}{draw(st.sampled_from(PUNCT))}"
     parts = draw(st.lists(piece, min_size=1, max_size=8))
     seps = draw(st.lists(SEPARATORS, min_size=len(parts), max_size=len(parts)))
     line = "".join(p + s for p, s in zip(parts, seps))
@@ -135,6 +161,11 @@ def line_strategy(draw: Any) -> str:
 @st.composite
 def texts(draw: Any) -> str:
     lines = draw(st.lists(line_strategy(), max_size=30))
+    if draw(st.integers(0, 3)) == 0:  # a rule case's text, with lines of the grammar in it
+        case = draw(st.sampled_from(CASE_TEXTS)).splitlines()[:30]
+        for ln in lines[:6]:
+            case.insert(draw(st.integers(0, len(case))), ln)
+        lines = case
     if lines and draw(st.integers(0, 3)) == 0:  # a repeated block
         i = draw(st.integers(0, len(lines) - 1))
         j = draw(st.integers(i, min(len(lines), i + 5)))
@@ -417,3 +448,15 @@ def test_odd_record_ids(tmp_path: Path) -> None:
     path.write_text('{"id": "²", "text": "Share"}\n{"id": "1", "text": "Share"}\n', encoding="utf-8")
     found = [replace(f, record_index=None) for f in records_session().lint([str(path)]).findings if f.code == "RES001"]
     assert [f.record for f in sorted(found, key=lambda f: f.sort_key)] == ["1", "²"]
+
+
+def test_a_malformed_fix_is_not_applied() -> None:
+    """apply_fixes splices edits as they come: edits of one fix that overlap (QUO007 made such a
+    fix of blank quotes) or fall outside the text would drop or repeat text; it skips that fix."""
+    from corpuslint.model import Edit, Fix
+
+    text = 'a " " b'
+    overlapping = Fix("Use “ ”", (Edit(2, 4, "“"), Edit(3, 5, "”")))
+    outside = Fix("Append", (Edit(7, 9, "!"),))
+    fine = Fix("Upper", (Edit(0, 1, "A"),))
+    assert apply_fixes(text, [overlapping, outside, fine]) == ('A " " b', 1, None)
