@@ -315,9 +315,10 @@ def test_all_rules_any_text(text: str, metadata: dict[str, Any]) -> None:
 
 
 @FUZZ
-@given(texts())
-def test_all_rules_any_text_french(text: str) -> None:
-    lt = linter("fr")
+@given(texts(), st.sampled_from(["fr", "en", "de", "es", "it", "ru", "ar", "he", "th", "zh", "el", "xx"]))
+def test_all_rules_any_text_language(text: str, language: str) -> None:
+    """With a ``language`` setting (the language assumed when the guess is unsure)."""
+    lt = linter(language)
     fixed = _lint_and_fix(lt, text, {})
     assert lt.fix_text(fixed) == fixed
 
