@@ -323,6 +323,40 @@ def test_all_rules_any_text_language(text: str, language: str) -> None:
     assert lt.fix_text(fixed) == fixed
 
 
+@st.composite
+def raw_bytes(draw: Any) -> bytes:
+    """A text as a file may hold it: another charset, a BOM, a few bytes broken, or just bytes."""
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        return draw(st.binary(max_size=200))
+    text = draw(texts())
+    codec = draw(st.sampled_from(["utf-8", "cp1252", "latin-1", "cp1251", "mac_roman", "utf-16", "utf-16-le",
+                                  "utf-16-be", "utf-8-sig", "gb18030", "shift_jis"]))
+    raw = text.encode(codec, errors="replace")
+    if kind == 1 and raw:  # a few bytes broken
+        for _ in range(draw(st.integers(1, 4))):
+            i = draw(st.integers(0, len(raw) - 1))
+            raw = raw[:i] + bytes([draw(st.integers(0, 255))]) + raw[i + 1 :]
+    if kind == 2:  # cut anywhere
+        raw = raw[: draw(st.integers(0, len(raw)))]
+    return raw
+
+
+@FUZZ
+@given(raw_bytes())
+def test_all_rules_any_bytes(raw: bytes) -> None:
+    lt = linter()
+    doc = lt.document(raw)
+    findings, _, crashed = lt._engine.lint_document(doc)
+    assert not _crashes(findings) and not crashed, _crashes(findings)
+    _check_positions(doc, findings)
+    for unsafe in (False, True):
+        outcome = lt.session.engine(fix=True, unsafe_fixes=unsafe).fix_document(doc, findings)
+        assert not outcome.crashed, _crashes(outcome.findings)
+        if doc.decode_errors:  # a text that did not decode losslessly is never rewritten
+            assert outcome.document is doc
+
+
 @settings(max_examples=max(EXAMPLES // 4, 20), deadline=None)
 @given(st.lists(texts(), min_size=2, max_size=6))
 def test_corpus_rules_any_texts(docs: list[str]) -> None:
