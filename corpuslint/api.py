@@ -27,6 +27,7 @@ from typing import Any, Union
 from corpuslint.config import ConfigError
 from corpuslint.engine import Engine, FileResult
 from corpuslint.model import Document, Finding, Severity
+from corpuslint.records import record_id
 from corpuslint.rule import DocRef
 
 __all__ = [
@@ -213,8 +214,7 @@ class Linter:
             return self.document(rec, pos, path=path, record=str(number))
         if not isinstance(rec, Mapping):
             return _bad(path, str(number), f"record {number} is a {type(rec).__name__}, not a mapping", pos)
-        rid = rec.get(id_field)
-        record = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else str(number)
+        record = record_id(rec.get(id_field), number)
         text = rec.get(text_field)
         if text_field not in rec:
             return _bad(path, record, f"record has no '{text_field}' field", pos)

@@ -38,7 +38,7 @@ class Cache:
         self.misses = 0
 
     def key(self, display: str, raw_digest: str) -> str:
-        return hashlib.sha256(f"{display}\0{raw_digest}".encode()).hexdigest()
+        return hashlib.sha256(f"{display}\0{raw_digest}".encode("utf-8", "surrogatepass")).hexdigest()
 
     def _path(self, key: str) -> str:
         # strings, not Path: this runs twice per file of the corpus

@@ -237,8 +237,12 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
         known = read_baseline(settings.baseline)
     buffer_all = args.write_baseline or args.diff or reporter_cls.__name__ == "JsonReporter"
 
-    out: TextIO = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout  # noqa: SIM115
+    # a record's text may hold a lone surrogate (a JSON escape) that shows in a message, a file name
+    # bytes that did not decode: such characters are written as backslash escapes, not a crash
+    out: TextIO = (open(args.output_file, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+                   if args.output_file else sys.stdout)
     close = bool(args.output_file)
+    stdout_errors = _escape_unencodable(sys.stdout)
     color = args.color == "always" or (args.color == "auto" and not close and out.isatty() and "NO_COLOR" not in os.environ)
     reporter = reporter_cls(out, ReportOptions(color=color, statistics=args.statistics, quiet=args.quiet))
     summary = Summary(files=merged.files if merged else len(files))
@@ -348,11 +352,27 @@ def _lint_and_report(session: Any, args: argparse.Namespace, paths: list[str], j
     finally:
         if close:
             out.close()
+        if stdout_errors is not None:
+            with contextlib.suppress(Exception):
+                sys.stdout.reconfigure(errors=stdout_errors)  # type: ignore[union-attr]
     if internal:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _escape_unencodable(stream: Any) -> str | None:
+    """Make ``stream`` write the characters its encoding cannot hold as backslash escapes
+    (``\\ud800``, as a JSON string would); its previous error handler, or None if unchanged."""
+    errors = getattr(stream, "errors", None)
+    if not isinstance(errors, str) or errors == "backslashreplace" or not hasattr(stream, "reconfigure"):
+        return None
+    try:
+        stream.reconfigure(errors="backslashreplace")
+    except Exception:  # noqa: BLE001 - a stream that cannot: left as it is
+        return None
+    return errors
 
 
 def _write_shard(session: Any, engine: Any, args: argparse.Namespace, files: list[Any], missing: list[Any],

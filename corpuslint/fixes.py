@@ -19,7 +19,9 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int, str | None]:
 
     Returns (new text, number of fixes applied, encoding requested by a fix or
     None). A fix whose edits overlap an already accepted one is skipped: the
-    caller re-lints and applies it on the next pass.
+    caller re-lints and applies it on the next pass. A malformed fix (an edit
+    outside the text, or edits of its own that overlap) is never applied: spliced
+    as they are, such edits would drop or repeat text.
     """
     accepted: list[tuple[Fix, list[Edit]]] = []
     taken: list[tuple[int, int]] = []
@@ -30,7 +32,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int, str | None]:
             accepted.append((fix, []))
             continue
         edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
-        if any(_overlaps(e, taken) for e in edits):
+        if not _well_formed(edits, len(text)) or any(_overlaps(e, taken) for e in edits):
             continue
         taken.extend((e.start, e.end) for e in edits)
         accepted.append((fix, edits))
@@ -45,6 +47,13 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int, str | None]:
         pos = e.end
     out.append(text[pos:])
     return "".join(out), len(accepted), encoding
+
+
+def _well_formed(edits: list[Edit], n: int) -> bool:
+    """Each edit inside the text, and none overlapping the next one (``edits`` sorted)."""
+    if any(not 0 <= e.start <= e.end <= n for e in edits):
+        return False
+    return all(a.end <= b.start and not (a.start == a.end == b.start == b.end) for a, b in zip(edits, edits[1:]))
 
 
 def _overlaps(edit: Edit, taken: list[tuple[int, int]]) -> bool:

@@ -215,7 +215,7 @@ class Document:
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.raw if self.record is None else self.text.encode()).hexdigest()
+        return hashlib.sha256(self.raw if self.record is None else self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def display_path(self) -> str:
@@ -443,7 +443,7 @@ def _finding_from_dict(d: Mapping[str, Any]) -> Finding:
 def _record_key(record: str | None) -> tuple[int, int, str]:
     if record is None:
         return (0, 0, "")
-    if record.isdigit():
+    if record.isdecimal():  # what int() reads: isdigit() is also true of '²', which int() refuses
         return (1, int(record), "")
     return (2, 0, record)
 
@@ -457,5 +457,6 @@ def fingerprint(path: str, code: str, span_text: str, record: str | None = None)
     # str.split() splits on exactly what re's \s matches (str.isspace): the same as
     # re.sub(r"\s+", " ", ...).strip(), at a fraction of the cost (a run may hold many findings)
     norm = " ".join(span_text.split()).casefold()
-    h = hashlib.sha1(f"{path}\0{record or ''}\0{code}\0{norm}".encode())
+    # a lone surrogate (a JSON escape, a file name that did not decode) hashes as its bytes
+    h = hashlib.sha1(f"{path}\0{record or ''}\0{code}\0{norm}".encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]

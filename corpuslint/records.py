@@ -91,8 +91,7 @@ def _record_doc(
     pos = {"_index": number - 1, "_line": line}
     if not isinstance(obj, dict):
         return _bad(display, str(number), f"record {number} is a JSON {type(obj).__name__}, not an object", pos)
-    rid = obj.get(id_field)
-    record = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else str(number)
+    record = record_id(obj.get(id_field), number)
     if text_field not in obj:
         return _bad(display, record, f"record has no '{text_field}' field", pos)
     text = obj[text_field]
@@ -108,6 +107,24 @@ def _record_doc(
         metadata=metadata,
         default_language=settings.language,
     )
+
+
+def record_id(rid: Any, number: int) -> str:
+    """A record's id as findings name it: its id field when a string or an integer, else its number."""
+    if isinstance(rid, str):
+        return rid
+    if isinstance(rid, int) and not isinstance(rid, bool):
+        try:
+            return str(rid)
+        except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+            return str(number)
+    return str(number)
+
+
+#: what json.loads raises on a line that is not a JSON value it can read: JSONDecodeError and
+#: UnicodeDecodeError (both ValueErrors), a ValueError for an integer of more than 4300 digits,
+#: RecursionError for arrays or objects nested thousands deep
+_UNREADABLE_JSON = (ValueError, RecursionError)
 
 
 def _bad(display: str, record: str, message: str, pos: Mapping[str, Any]) -> Document:
@@ -185,12 +202,19 @@ def _parse_record(display: str, raw: bytes, number: int, lineno: int | None, off
     """The document of one JSONL line (record ``number``, 1-based, starting at byte ``offset``)."""
     try:
         obj = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        return _bad(display, str(number), f"line {lineno} is not valid JSON: {e}", {"_index": number - 1, "_line": lineno})
+    except _UNREADABLE_JSON as e:
+        return _bad(display, str(number), f"line {lineno} is not valid JSON: {_json_error(e)}",
+                    {"_index": number - 1, "_line": lineno})
     doc = _record_doc(display, obj, number, lineno, settings)
     if "record_error" not in doc.metadata:
         doc.metadata["_offset"] = offset  # type: ignore[index]
     return doc
+
+
+def _json_error(e: BaseException) -> str:
+    if isinstance(e, RecursionError):
+        return "arrays or objects nested too deep to read"
+    return str(e)
 
 
 def _read_jsonl_records(path: Path, display: str, settings: Settings, wanted: Mapping[int, int | None]) -> Iterator[Document]:
@@ -213,8 +237,8 @@ def _read_jsonl_records(path: Path, display: str, settings: Settings, wanted: Ma
 def _read_json(path: Path, display: str, settings: Settings) -> Iterator[Document]:
     try:
         data = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        yield _bad(display, "1", f"not valid JSON: {e}", {"_index": 0, "_line": None})
+    except _UNREADABLE_JSON as e:
+        yield _bad(display, "1", f"not valid JSON: {_json_error(e)}", {"_index": 0, "_line": None})
         return
     if isinstance(data, dict):
         data = [data]

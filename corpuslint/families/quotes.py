@@ -903,7 +903,8 @@ class StraightQuotes(QuoteRule):
                 op, cl = preferred[min(depth, len(preferred) - 1)]
                 inner = s[a + 1 : z]
                 lead = len(inner) - len(inner.lstrip())
-                trail = len(inner) - len(inner.rstrip())
+                # blank quotes ('" "'): the opening edit takes the blank, the two edits must not overlap
+                trail = len(inner) - len(inner.rstrip()) if lead < len(inner) else 0
                 pad = space if op == "«" and lang == "fr" else ""
                 shown = " ".join(s[a : z + 1].split())
                 if len(shown) > 60:

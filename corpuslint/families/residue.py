@@ -379,7 +379,7 @@ class SharedBoilerplateLine(CorpusRule):
             key = norms[i]
             if len(key) < min_len or len(key) > 300:
                 continue
-            h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+            h = int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
             if h in seen:
                 continue
             seen.add(h)
