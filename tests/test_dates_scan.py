@@ -231,7 +231,8 @@ _EMBED_PIECES = ["(@netflix)", "(@", "@x)", "pic.twitter.com/AbC", "pic.twitter"
        st.sampled_from(["", " ", "\t", " · 3 min", "x"]))
 def test_embedded_is_the_plain_regex_test(before: str, after: str) -> None:
     plain = bool(dates._EMBED.search(before)) or bool(not after.strip() and dates._EMBED_HANDLE.search(before))
-    assert dates._embedded(before, after) is plain
+    text = "Jane Doe (@jane) 12 March 2024" + after  # the rest of the line comes after the date
+    assert dates._embedded(before, text, len(text) - len(after), len(text)) is plain
 
 
 _RELATIVE_PIECES = ["il y a 3 heures", "Il Y A une heure", "hier", "HIER à 14h41", "vor 2 Tagen", "gestern", "heute",
@@ -357,3 +358,20 @@ def test_in_sentence_reads_near_words_like_the_whole_line() -> None:
     assert not _in_sentence("", " " + far)  # nothing before: a dateline
     assert _in_sentence("Selon le texte publié " + "x " * 300, " " + far + " et la suite")
     assert not _in_sentence("Par Jean Dupont, ", ", 15:46 (UTC+2)" + " " * 500)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Par Jean Dupont", "by", "By Ann Lee,", "de", "Madrid,", "le", "12:30", "|", "x",
+                                 "conseil", "(UTC+2)", "a", "à 14h", " " * 250, "mots " * 60, "—"]), max_size=10).map(" ".join),
+       st.lists(st.sampled_from(["le", "conseil", "(UTC)", "12:30", "|", " " * 250, "mots " * 60, "x", "GMT", ""]),
+                max_size=10).map(" ".join))
+def test_in_sentence_near_words_first_is_the_whole_line_reading(before: str, after: str) -> None:
+    """Reading the 200 characters next to the date first gives the answer a reading of the
+    whole line gives (the plain definition, written out here)."""
+    b = before
+    m = dates._BYLINE.match(b)
+    if m:
+        b = b[m.end():]
+    words_after = dates._WORD.findall(dates._ZONES.sub(" ", dates._DATELINE_NOISE.sub(" ", after)))
+    plain = bool(words_after) and len(dates._WORD.findall(dates._DATELINE_NOISE.sub(" ", b))) >= 2
+    assert dates._in_sentence(before, after) is plain

@@ -642,11 +642,13 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
     at the end of a word, so no date is cut short.
     """
     spans: list[tuple[int, int]] = []
+    line_start = line_end = -1  # the line of the last year: a line of many years is searched once
     for m in _YEAR_HINT.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        if line_end < 0:
-            line_end = len(text)
+        if m.start() > line_end or line_end < 0:
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            if line_end < 0:
+                line_end = len(text)
         a = max(line_start, m.start() - before)
         z = min(line_end, m.end() + after)
         if z < line_end:
@@ -848,8 +850,10 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
             continue
         if d.kind == "partial" and _GLUED_DURATION.match(text, d.end) and text[d.end - 1 : d.end].isdigit():
             continue  # `on Mar 1711 min`: Mar 17 and an 11-minute read, run together
-        line_start = text.rfind("\n", 0, d.start) + 1
-        marker = _marker(text[max(line_start, d.start - 80) : d.start], vocab, languages)
+        # the marker is looked for in the 80 characters before the date, on its line
+        lo = max(0, d.start - 80)
+        lo = text.rfind("\n", lo, d.start) + 1 or lo
+        marker = _marker(text[lo : d.start], vocab, languages)
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
                              marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
         last_end = d.end
@@ -866,11 +870,13 @@ _EMBED_HANDLE = compile_regex(r"\(@\w+\)\s*$")
 _EMBED_LITERALS = ("(@", "pic.twitter.com", "://t.co/")
 
 
-def _embedded(before: str, after: str) -> bool:
-    """True when a date between ``before`` and ``after`` (its line) dates an embedded post."""
+def _embedded(before: str, text: str, end: int, line_end: int) -> bool:
+    """True when a date between ``before`` and ``text[end:line_end]`` (the rest of its line)
+    dates an embedded post."""
     if not any(map(before.__contains__, _EMBED_LITERALS)):
         return False  # most dates: no regex to run
-    return _EMBED.search(before) is not None or (not after.strip() and _EMBED_HANDLE.search(before) is not None)
+    return _EMBED.search(before) is not None or (
+        not text[end:line_end].strip() and _EMBED_HANDLE.search(before) is not None)
 #: what may stand around a relative date in a dateline: times, separators, bylines
 _DATELINE_NOISE = compile_regex(
     r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
@@ -882,6 +888,9 @@ _DATELINE_NOISE = compile_regex(
 _BYLINE = compile_regex(
     r"^\s*(?i:par|by|von|por|di|da|de)\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|von|van|del|di))*\s*(?:[,|·•–—-]|$)"
 )
+#: _BYLINE without its ``^``, for ``match(text, line_start, date_start)`` (``^`` does not match
+#: at ``pos``; ``$`` matches at ``endpos``): no copy of the line per date
+_BYLINE_AT = compile_regex(_BYLINE.pattern[1:])
 _WORD = compile_regex(r"\p{L}+")
 _ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|h)\b|\([^)]*\)")
 
@@ -904,38 +913,45 @@ def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languag
 
 
 def _in_sentence(before: str, after: str) -> bool:
-    """True when a date sits inside running text: words before it and after it on its line.
+    """True when a date sits inside running text: words before it and after it on its line
+    (``before`` from the line's start, ``after`` to its end).
 
     Bylines, places, agencies and times do not count (`Par AFP | 10/10/2022 | 15:46`,
     `Madrid, 7 de marzo de 2023`, `Sputnik Afrique, 1920, 07.04.2021`).
     """
-    m = _BYLINE.match(before)
-    if m:
-        before = before[m.end() :]
-    if not _words_after(after):
+    n = len(before)
+    return _in_sentence_at(before + after, 0, n, n, n + len(after))
+
+
+def _in_sentence_at(text: str, line_start: int, start: int, end: int, line_end: int) -> bool:
+    """:func:`_in_sentence` of the date at ``text[start:end]`` on the line
+    ``text[line_start:line_end]``, reading the words next to the date first: on a line of a
+    thousand dates (a timeline, a table), each date must not read, nor copy, the whole line."""
+    m = _BYLINE_AT.match(text, line_start, start)
+    first = m.end() if m else line_start  # after the byline
+    if not _words_after(text, end, line_end):
         return False
-    if len(before) > 2 * _NEAR:
-        # the words next to the date first: on a line of a thousand dates (a timeline, a
-        # table), each date must not read the whole line (whole words only: cut at a space)
-        cut = before.find(" ", len(before) - _NEAR)
-        if cut > 0 and len(_WORD.findall(_DATELINE_NOISE.sub(" ", before[cut:]))) >= 2:
+    if start - first > 2 * _NEAR:
+        cut = text.find(" ", start - _NEAR, start)  # whole words only: cut at a space
+        if cut > 0 and len(_WORD.findall(_DATELINE_NOISE.sub(" ", text[cut:start]))) >= 2:
             return True
-    return len(_WORD.findall(_DATELINE_NOISE.sub(" ", before))) >= 2
+    return len(_WORD.findall(_DATELINE_NOISE.sub(" ", text[first:start]))) >= 2
 
 
 #: characters on each side of a date that _in_sentence reads first
 _NEAR = 200
 
 
-def _words_after(after: str) -> bool:
-    """Whether words other than times, zones and dateline noise follow a date on its line."""
-    if len(after) > 2 * _NEAR:
-        cut = after.rfind(" ", 0, _NEAR)
-        near = after[:cut]
+def _words_after(text: str, end: int, line_end: int) -> bool:
+    """Whether words other than times, zones and dateline noise follow a date (ending at
+    ``end``) on its line (ending at ``line_end``)."""
+    if line_end - end > 2 * _NEAR:
+        cut = text.rfind(" ", end, end + _NEAR)
+        near = text[end:cut] if cut > end else ""
         # whole words only, and no parenthesis (a time zone may be one: `(UTC+2)`)
-        if cut > 0 and "(" not in near and ")" not in near and _WORD.search(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", near))):
+        if near and "(" not in near and ")" not in near and _WORD.search(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", near))):
             return True
-    return bool(_WORD.search(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", after))))
+    return bool(_WORD.search(_ZONES.sub(" ", _DATELINE_NOISE.sub(" ", text[end:line_end]))))
 
 
 def head_zone(doc: Document, max_lines: int, long_line: int = 150) -> tuple[int, int]:
@@ -1012,17 +1028,18 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     # character for one, so every offset holds; each date keeps its text as written
     read = head.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(head) else head
     dates = []
+    line_start = line_end = -1  # the line of the last date: dates come in order, a line is searched once
     for d in find_dates(read, vocab, doc.language, languages=languages):
         if read is not head:
             d = replace(d, text=head[d.start : d.end])
-        line_start = head.rfind("\n", 0, d.start) + 1
-        line_end = head.find("\n", d.end)
-        line_end = len(head) if line_end < 0 else line_end
+        if d.start > line_end or line_end < 0:
+            line_start = head.rfind("\n", 0, d.start) + 1
+            line_end = head.find("\n", d.end)
+            line_end = len(head) if line_end < 0 else line_end
         before = head[max(line_start, d.start - 80) : d.start]
-        after = head[d.end : line_end]
-        if _embedded(before, after):
+        if _embedded(before, head, d.end, line_end):
             continue  # the date of an embedded tweet, not of the article
-        if d.marker is None and _in_sentence(head[line_start : d.start], after):
+        if d.marker is None and _in_sentence_at(head, line_start, d.start, d.end, line_end):
             continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
         if line_end - line_start >= 150:
             d = replace(d, in_body=True)
