@@ -479,7 +479,7 @@ def _pattern_shape(
     try:
         # a property is one character the shape cannot list: \w (unknown first characters,
         # no literal, one character wide), in or out of a class
-        tree = list(_parser.parse(_PROPERTY.sub(r"\\w", pattern)))
+        tree = list(_parser.parse(_PROPERTY.sub(r"\\w", _for_shape(pattern))))
     except Exception:  # noqa: BLE001 - syntax of the regex module only: no shortcut
         return False, None, None, None, None, None
     anchored = bool(tree) and tree[0] == (c.AT, c.AT_BEGINNING)
@@ -531,7 +531,7 @@ def _optional_opening(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | 
     if _PROPERTY.search(pattern) or _REGEX_ONLY.search(pattern):
         return None  # a character property would be read as a letter
     try:
-        tree = list(_parser.parse(pattern))
+        tree = list(_parser.parse(_for_shape(pattern)))
     except Exception:  # noqa: BLE001 - syntax of the regex module only
         return None
     if not tree or tree[0] != (c.AT, c.AT_BEGINNING):
@@ -695,6 +695,13 @@ def _chars(item: Any, c: Any) -> set[str] | None:
         else:
             return None  # a negated class, a large range, letters or spaces
     return out
+
+
+def _for_shape(pattern: str) -> str:
+    """``pattern`` as its shape is read: a possessive run of leading blanks (``^[ \\t]*+``, which
+    never gives its blanks back: a line of a thousand spaces is not tried a thousand ways)
+    matches the lines the greedy one does where what follows cannot start with a blank."""
+    return "^[ \\t]*" + pattern[8:] if pattern.startswith("^[ \\t]*+") else pattern
 
 
 _PROPERTY = compile_regex(r"\\[pP]\{[^}]*\}")

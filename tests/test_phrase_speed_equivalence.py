@@ -326,3 +326,37 @@ def test_patterns_of_the_regex_module_only_are_matched_without_shortcuts(tmp_pat
         warnings.simplefilter("error")
         found = Linter({"rule-paths": [str(tmp_path)], "select": ["SITE009"]}).lint_text(text)
     assert [(f.code, f.line) for f in found] == [("SITE009", 5), ("SITE009", 6)]
+
+
+def test_possessive_leading_blanks_match_what_greedy_ones_do() -> None:
+    """The packs' patterns start with ``^[ \\t]*+``: a run of blanks that never gives a blank
+    back (a line of 20,000 spaces and `Read more` took a minute in RES004's agency pattern,
+    which tried every split of the blanks). On a line without indentation they match what the
+    greedy ``^[ \\t]*`` matches, and an indented line matches as it does without its
+    indentation (the greedy run let a breadcrumb's first item of one letter borrow a blank to
+    reach two: `  a > bb` matched, `a > bb` did not). Checked on the rule cases' lines."""
+    import tomllib
+
+    from corpuslint.packs import builtin_pack_dir, load_packs
+
+    lines: set[str] = set()
+    for f in (Path(__file__).parent / "rule_cases").glob("RES*.toml"):
+        for case in tomllib.loads(f.read_text(encoding="utf-8")).get("case", []):
+            lines.update(case.get("text", "").splitlines())
+    lines |= {"/AFP", "a > bb", "# a", "12 comments", "Photo: AFP", "© Netflix"}
+    seen = 0
+    for pack in load_packs([builtin_pack_dir()], builtin=True):
+        for pattern in pack.data.get("patterns", []):
+            if not pattern.startswith("^[ \\t]*+"):
+                continue
+            seen += 1
+            possessive = regex.compile(pattern, regex.IGNORECASE | regex.MULTILINE)
+            greedy = regex.compile(pattern.replace("^[ \\t]*+", "^[ \\t]*", 1), regex.IGNORECASE | regex.MULTILINE)
+            for line in lines:
+                line = line.lstrip(" \t")
+                m1, m2 = possessive.match(line), greedy.match(line)
+                assert (m1 and m1.span()) == (m2 and m2.span()), (pattern, line)
+                for indent in (" ", "   ", "\t", " \t "):
+                    m3 = possessive.match(indent + line)
+                    assert (m3 and m3.end() - len(indent)) == (m1 and m1.end()), (pattern, indent + line)
+    assert seen >= 20
