@@ -818,6 +818,9 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
         if s.strong:
             break
         after = scores[j + 1].index if j + 1 < n else None
+        if j - 1 == b and _runs_on(scores[b], s):
+            b, gap, listing = j, 0, False  # the end of a sentence wrapped onto its own line (`surprised.`)
+            continue
         if _is_sentence(s) or (gap == 0 and _unmarked_paragraph(s, scores[j - 1].index, after)):
             b, gap, listing = j, 0, False
             continue
@@ -830,6 +833,12 @@ def _extend_tail(scores: list[LineScore], spans: list[tuple[int, int]], n: int) 
             break
     spans[-1] = (a, b)
     return spans
+
+
+def _runs_on(prev: LineScore, s: LineScore) -> bool:
+    """Whether ``s`` goes on with the sentence ``prev`` left open on the line just above it
+    (text wrapped by hand: a mail, a plain-text book): it starts with a small letter."""
+    return s.index == prev.index + 1 and not prev.ends_sentence and s.text[:1].islower()
 
 
 def _opens_list(s: LineScore) -> bool:
