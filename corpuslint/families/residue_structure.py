@@ -189,7 +189,7 @@ _ASCII_DIGIT = re.compile(r"[0-9]")
 _CJK_CHAR = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _COPYRIGHT = compile_regex(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
 # "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
-_KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}\s?:\s+\S")
+_KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}(?:\s?:\s+|：\s*)\S")
 _NUMERIC_CELL = compile_regex(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
 # a line that is (mostly) a date or a time: kept in the head zone (it is the dateline); a year
 # may be glued to the 年 of Chinese and Japanese or the 년 of Korean (2024年4月18日)
@@ -781,10 +781,15 @@ def _extend_head(scores: list[LineScore], spans: list[tuple[int, int]]) -> list[
         s = scores[j]
         if s.strong:
             break
-        if s.length >= 150 and (s.intrinsic <= -3.0 or (_is_sentence(s) and ". " in s.text)):
+        if s.length >= 150 and (s.intrinsic <= -3.0 or (_is_sentence(s) and _two_sentences(s.text))):
             a = j
     spans[0] = (a, b)
     return spans
+
+
+def _two_sentences(text: str) -> bool:
+    """Whether a sentence ends inside ``text``: `. ` or a Chinese or Japanese `。` (no space after it)."""
+    return ". " in text or "。" in text[:-1]
 
 
 #: a line that is a sentence of the article: several words, some of them function words, and
