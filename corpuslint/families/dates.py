@@ -634,6 +634,25 @@ _YEAR_HINT = compile_regex(r"(?=\d)(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1
 _TOKEN_END = compile_regex(r"\s|$")
 
 
+class _LinesInOrder:
+    """The line around spans of ``text`` that come in order (years, dates): each line is
+    searched for once, not once per span (a line of a thousand dates, a timeline or a table)."""
+
+    __slots__ = ("end", "start", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.start = self.end = -1
+
+    def around(self, a: int, z: int) -> tuple[int, int]:
+        """(start, end) of the line holding ``text[a:z]`` (no line break in it), without its break."""
+        if a > self.end or self.end < 0:
+            self.start = self.text.rfind("\n", 0, a) + 1
+            end = self.text.find("\n", z)
+            self.end = len(self.text) if end < 0 else end
+        return self.start, self.end
+
+
 def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[int, int]]:
     """Spans of ``text`` around its years, where dates can be: the formats run there only.
 
@@ -642,13 +661,9 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
     at the end of a word, so no date is cut short.
     """
     spans: list[tuple[int, int]] = []
-    line_start = line_end = -1  # the line of the last year: a line of many years is searched once
+    lines = _LinesInOrder(text)
     for m in _YEAR_HINT.finditer(text):
-        if m.start() > line_end or line_end < 0:
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = text.find("\n", m.end())
-            if line_end < 0:
-                line_end = len(text)
+        line_start, line_end = lines.around(m.start(), m.end())
         a = max(line_start, m.start() - before)
         z = min(line_end, m.end() + after)
         if z < line_end:
@@ -1028,14 +1043,11 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     # character for one, so every offset holds; each date keeps its text as written
     read = head.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(head) else head
     dates = []
-    line_start = line_end = -1  # the line of the last date: dates come in order, a line is searched once
+    lines = _LinesInOrder(head)
     for d in find_dates(read, vocab, doc.language, languages=languages):
         if read is not head:
             d = replace(d, text=head[d.start : d.end])
-        if d.start > line_end or line_end < 0:
-            line_start = head.rfind("\n", 0, d.start) + 1
-            line_end = head.find("\n", d.end)
-            line_end = len(head) if line_end < 0 else line_end
+        line_start, line_end = lines.around(d.start, d.end)
         before = head[max(line_start, d.start - 80) : d.start]
         if _embedded(before, head, d.end, line_end):
             continue  # the date of an embedded tweet, not of the article
