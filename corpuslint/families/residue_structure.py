@@ -742,7 +742,7 @@ def _find_core(scores: list[LineScore], params: Params, limit: int | None) -> li
         # a second part of the article, not a teaser: it holds real paragraphs, and the
         # page's furniture (a share bar, "Related", a sign-up box) does not separate it
         gaps = ([scores[lo:x]] if lo > 0 else []) + ([scores[y + 1 : hi]] if hi < n else [])
-        if all(_separates(g) for g in gaps):
+        if all(len({s.norm for s in g if s.strong}) >= _SEPARATED for g in gaps):
             continue
         # its paragraphs: two, or one when nothing strong (a share bar, a menu) stands between it
         # and the article, only headings and a table of the article's own
@@ -752,16 +752,6 @@ def _find_core(scores: list[LineScore], params: Params, limit: int | None) -> li
             todo.extend([(lo, x), (y + 1, hi)])
     spans.sort()
     return _extend_head(scores, _extend_tail(scores, _bridge(scores, spans, n), n))
-
-
-def _separates(gap: Sequence[LineScore]) -> bool:
-    """Whether the lines between two runs of prose make the second one another text: several
-    different strong lines (a share bar, "Related", a sign-up box), unless those are the rows
-    of a table (numbers in a pattern that repeats: the article's own results table)."""
-    strong = [s for s in gap if s.strong]
-    if len({s.norm for s in strong}) < _SEPARATED:
-        return False
-    return not _structured(strong)
 
 
 #: before the core, how far back (lines) a paragraph of the article is looked for
