@@ -207,16 +207,17 @@ _ARROW_TEXT = st.lists(
 
 @given(_ARROW_TEXT, st.booleans())
 @settings(max_examples=300, deadline=None)
-def test_nav_arrow_with_line_bounds_is_the_same_judgement(s: str, loose: bool) -> None:
-    """The line of each mark found once per paragraph (bisection) gives the judgement the
-    searches back and forth over the text gave: a paragraph of one long line and thousands of
-    marks took minutes."""
-    from corpuslint.families.quotes import _is_nav_arrow, _LineBounds
+def test_line_bounds_are_the_searched_lines(s: str, loose: bool) -> None:
+    """The line of each mark found once per paragraph (bisection) is the line the searches back
+    and forth over the text found: a paragraph of one long line and thousands of marks took
+    minutes."""
+    from corpuslint.families.quotes import _LineBounds
 
     lines = _LineBounds(s)
     for k, ch in enumerate(s):
         if ch in "«»‹›":
-            assert _is_nav_arrow(s, k, loose, lines) == _is_nav_arrow(s, k, loose)
+            line_end = s.find("\n", k)
+            assert lines.of(k) == (s.rfind("\n", 0, k) + 1, len(s) if line_end < 0 else line_end)
 
 
 @given(st.text(alphabet=st.sampled_from([" ", "\t", "\x1c", "\u00a0", "\u2003", "a", "«", "\n"]), max_size=200),
@@ -228,3 +229,17 @@ def test_stripped_longer_is_strip(s: str, a: int, z: int) -> None:
     a, z = min(a, len(s)), min(max(a, z), len(s))
     for limit in (0, 3, 80):
         assert _stripped_longer(s, a, z, limit) == (len(s[a:z].strip()) > limit)
+
+
+
+@given(_ARROW_TEXT.map(lambda x: x.replace("x" * 90, "« a | b »")))
+@settings(max_examples=300, deadline=None)
+def test_blank_to_line_edge_is_strip_of_the_line(s: str) -> None:
+    from corpuslint.families.quotes import _blank_to_line_edge
+
+    for a in range(len(s) + 1):
+        line_start = s.rfind("\n", 0, a) + 1
+        assert _blank_to_line_edge(s, a - 1, -1) == (not s[line_start:a].strip())
+        line_end = s.find("\n", a)
+        line_end = len(s) if line_end < 0 else line_end
+        assert _blank_to_line_edge(s, a, 1) == (not s[a:line_end].strip())

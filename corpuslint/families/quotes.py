@@ -141,7 +141,7 @@ def _stripped_longer(s: str, a: int, z: int, limit: int) -> bool:
     return last - first + 1 > limit
 
 
-def _is_nav_arrow(s: str, k: int, loose: bool = False, lines: _LineBounds | None = None) -> bool:
+def _is_nav_arrow(s: str, k: int, loose: bool, lines: _LineBounds) -> bool:
     """A guillemet used as an arrow in page furniture (`Lire la suite »`, `« Précédent`, `Accueil › Monde › Europe`).
 
     ``loose``: the document's language does not quote with this mark, so a short line that
@@ -149,13 +149,7 @@ def _is_nav_arrow(s: str, k: int, loose: bool = False, lines: _LineBounds | None
     as furniture up to twelve words, not three or four, and a `»` or `›` after a space at
     the end of a line of any length is the arrow of a teaser cut short.
     """
-    if lines is not None:
-        line_start, line_end = lines.of(k)
-    else:
-        line_start = s.rfind("\n", 0, k) + 1
-        line_end = s.find("\n", k)
-        if line_end < 0:
-            line_end = len(s)
+    line_start, line_end = lines.of(k)
     ch = s[k]
     if loose and ch in "»›" and s[k - 1 : k].isspace() and _NON_SPACE.search(s, k + 1, line_end) is None:
         return True  # a teaser cut short: "Very easy to miss, compared »" (a language not quoting with it)
@@ -186,16 +180,20 @@ _NAV_SEPARATORS = (" | ", " :: ", " · ", " • ", " / ")
 def _nav_line_pair(s: str, a: int, z: int) -> bool:
     """Whether the marks at ``a`` and ``z`` open and close one short line of links
     (`« Previous | Next »`, `« Guide :: Contents :: Concepts »`)."""
-    if z - a > 120 or "\n" in s[a:z]:
-        return False
-    line_start = s.rfind("\n", 0, a) + 1
-    line_end = s.find("\n", z)
-    if line_end < 0:
-        line_end = len(s)
-    if s[line_start:a].strip() or s[z + 1 : line_end].strip():
+    if z - a > 120 or "\n" in s[a:z] or not _blank_to_line_edge(s, a - 1, -1) or not _blank_to_line_edge(s, z + 1, 1):
         return False
     inner = s[a + 1 : z]
     return any(sep in inner for sep in _NAV_SEPARATORS)
+
+
+def _blank_to_line_edge(s: str, i: int, step: int) -> bool:
+    """Whether only blanks lie from ``i`` to the edge of its line, going by ``step`` (-1 back,
+    1 on): read up to the first character that is not blank, not the whole line (a line of
+    thousands of pairs is read once per pair otherwise)."""
+    n = len(s)
+    while 0 <= i < n and s[i] != "\n" and s[i].isspace():
+        i += step
+    return not 0 <= i < n or s[i] == "\n"
 
 
 @lru_cache(maxsize=64)
@@ -349,9 +347,9 @@ def scan_paragraph(
     # an inner quotation that never closes at all is unclosed rather than crossed
     still_open = {pos for pos, _ in stack}
     res.crossed = [c for c in res.crossed if c[0] not in still_open]
-    if stack and lines is None:
-        lines = _LineBounds(s)
-    res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0], x[1] in arrows, lines))]
+    if stack:
+        bounds = lines or _LineBounds(s)
+        res.unclosed = [x for x in stack if not (x[0] >= 0 and _is_nav_arrow(s, x[0], x[1] in arrows, bounds))]
     res.unclosed_straight = [p for p, _ in straight]
     return res
 
