@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from labeled_cases import load_language_cases
 
+from corpuslint.families import dates
 from corpuslint.registry import build_ruleset
 from corpuslint.session import Session, open_session
 
@@ -178,7 +179,10 @@ def test_the_fact_is_set_when_no_date_rule_runs() -> None:
     s = open_session(isolated=True, overrides={"select": ["QUO001"]}, entry_points=False)
     doc = s.document("Titre\nPublished March 7, 2022 at 2:41 p.m.\n\nText.")
     s.engine().lint_document(doc)
+    # the built-in date packs are compiled when the fact is first read, not per run
+    assert dates._fact_source is None or dates._fact_source[0] is not s.ruleset
     fact = doc.facts["date"]
+    assert dates._fact_source is not None and dates._fact_source[0] is s.ruleset
     assert (fact.date.isoformat(), fact.kind, fact.source, fact.text) == (
         "2022-03-07", "full", "text", "March 7, 2022 at 2:41 p.m.")
 

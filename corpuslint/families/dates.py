@@ -1564,12 +1564,12 @@ def _date_fact_source(ruleset: Any) -> tuple[DateVocabulary, Mapping[str, Any]]:
 def corpuslint_annotate(document: Document, ruleset: Any) -> None:
     if document.binary:
         return
-    vocab, options = _date_fact_source(ruleset)
-    # computed when first read: free for runs that never look at it. The fact holds the
-    # document weakly: a document that held itself (facts -> fact -> document) would wait
-    # for the cyclic garbage collector, with its lines, paragraphs and scans
+    # computed when first read: free for runs that never look at it (its vocabulary too: a
+    # run without date rules would compile the built-in date packs for nothing). The fact
+    # holds the document weakly: a document that held itself (facts -> fact -> document)
+    # would wait for the cyclic garbage collector, with its lines, paragraphs and scans
     ref = weakref.ref(document)
-    document.facts["date"] = LazyFact(lambda: publication_date(_alive(ref), vocab, options))
+    document.facts["date"] = LazyFact(lambda: publication_date(_alive(ref), *_date_fact_source(ruleset)))
 
 
 def _alive(ref: weakref.ref[Document]) -> Document:
