@@ -46,9 +46,18 @@ def _compiled(globs: tuple[str, ...]) -> re.Pattern[str]:
 
 def matches(globs: Iterable[str], name: str, rel: str) -> bool:
     """True if a glob matches the file name, the relative path, or a path suffix."""
-    rx = _compiled(tuple(globs))
-    # one compiled pattern per glob list: discovery runs this for every file of a corpus
-    return rx.match(name) is not None or rx.match(rel) is not None
+    return _matcher(tuple(globs))(name, rel)
+
+
+def _matcher(globs: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """``matches`` for one glob list, its pattern looked up once: discovery tests every file
+    of a corpus."""
+    match = _compiled(globs).match
+
+    def test(name: str, rel: str) -> bool:
+        return match(name) is not None or match(rel) is not None
+
+    return test
 
 
 def _display(arg: str, rel: str | None = None) -> str:
@@ -141,6 +150,7 @@ def _walk(
     by appending names: no path arithmetic per folder or file, which dominated discovery on
     corpora of small folders."""
     sep = os.sep
+    included, excluded = _matcher(tuple(include)), _matcher(tuple(exclude))
     shown = display_top.rstrip(sep) + sep
     stack = [(top, "" if shown == "." + sep else shown, "" if below_root == "." else below_root.rstrip("/") + "/")]
     while stack:
@@ -164,14 +174,14 @@ def _walk(
         join = dirpath if dirpath.endswith(sep) else dirpath + sep
         for fname in sorted(files):
             rel = prefix + fname
-            if not matches(include, fname, rel) or matches(exclude, fname, rel):
+            if not included(fname, rel) or excluded(fname, rel):
                 continue
             if not add(join + fname, display_prefix + fname):
                 missing.append(Missing(display_prefix + fname, "broken symbolic link"))
         below = []
         for e in sorted(dirs, key=lambda e: e.name):
             d = e.name
-            if matches(exclude, d, prefix + d):
+            if excluded(d, prefix + d):
                 continue
             try:
                 link = e.is_symlink()

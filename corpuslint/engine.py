@@ -288,10 +288,10 @@ class Engine:
         when it can. Other readers read everything; the caller filters.
         """
         for impl in self._readers:
-            kwargs: dict[str, Any] = {"path": item.path, "display_path": item.display, "settings": self.settings}
             if wanted is not None and "wanted" in impl.kwargnames:
-                kwargs["wanted"] = wanted
-            docs = impl.function(**kwargs)
+                docs = impl.function(path=item.path, display_path=item.display, settings=self.settings, wanted=wanted)
+            else:
+                docs = impl.function(path=item.path, display_path=item.display, settings=self.settings)
             if docs is not None:
                 yield from docs
                 return

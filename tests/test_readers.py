@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuslint.readers import decode_bytes
+from corpuslint.readers import decode_bytes, read_limited
 from corpuslint.session import open_session
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -93,3 +96,49 @@ def test_any_text_lints_and_fixes_without_crashing(text: str) -> None:
     assert all(f.code != "CL001" for f in findings), [f.message for f in findings if f.code == "CL001"]
     fixed = _SESSION.fix_text(text)
     assert _SESSION.fix_text(fixed) == fixed  # idempotent
+
+
+def test_read_limited_reads_whole_files_and_refuses_big_ones(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    data = "Texte accentué.\n".encode() * 5000
+    p.write_bytes(data)
+    assert read_limited(p, len(data)) == (len(data), data)
+    assert read_limited(p, len(data) - 1) == (len(data), None)  # the size, never the bytes
+    (tmp_path / "e.txt").write_bytes(b"")
+    assert read_limited(tmp_path / "e.txt", 10) == (0, b"")
+
+
+def test_read_limited_reads_to_the_end_whatever_the_size_says() -> None:
+    # /proc files say 0 bytes; a pipe says 0 and comes in pieces: both are read to the end
+    status = Path("/proc/self/status")
+    if status.exists():
+        size, raw = read_limited(status, 1 << 20)
+        assert raw is not None and raw.startswith(b"Name:") and size == len(raw)
+    r, w = os.pipe()
+    chunk = b"x" * 70_000  # above a pipe's buffer: the writer blocks until the reader drains it
+    writer = threading.Thread(target=lambda: (os.write(w, chunk), os.write(w, chunk), os.close(w)))
+    writer.start()
+    try:
+        size, raw = read_limited(f"/dev/fd/{r}", 1 << 20)
+    finally:
+        writer.join()
+        os.close(r)
+    assert raw == chunk * 2 and size == len(raw)
+
+
+def test_read_limited_raises_for_what_is_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        read_limited(tmp_path, 1 << 20)  # a folder
+    with pytest.raises(OSError):
+        read_limited(tmp_path / "missing.txt", 1 << 20)
+
+
+def test_a_file_above_max_file_size_is_reported_and_not_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Une ligne de texte.\n" * 60_000)  # 1.2 MB
+    (tmp_path / "small.txt").write_bytes("Titre\n\nPublié le 7 mars 2022.\n\nTexte.\n".encode())
+    s = open_session(isolated=True, entry_points=False, overrides={"max-file-size": 1})
+    result = s.lint([str(tmp_path)])
+    on_big = [f for f in result.findings if f.path.endswith("big.txt")]
+    assert [f.code for f in on_big] == ["CL002"] and "above max-file-size (1 MiB)" in on_big[0].message
+    assert result.documents == 2
