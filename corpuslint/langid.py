@@ -108,18 +108,129 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         ["ve", "bir", "bu", "için", "ile", "çok", "daha", "gibi", "olarak", "ama", "kadar", "sonra", "olan", "değil", "veya", "şey", "diye", "ancak", "ise", "göre", "yok", "ben", "sen", "biz", "onun", "bunu", "şu", "olduğu", "içinde"]
     ),
     "ca": frozenset(
-        ["els", "amb", "però", "més", "també", "seva", "són", "aquest", "aquesta", "aquests", "perquè", "quan", "hi", "ho", "molt", "fins", "pels", "dels", "així", "havia", "això", "tots", "totes", "encara", "sense", "segons", "després", "només", "sempre", "pot", "fa", "va"]
+        ["els", "amb", "però", "més", "també", "seva", "són", "aquest", "aquesta", "aquests", "perquè", "quan", "hi", "ho", "molt", "fins", "pels", "dels", "així", "havia", "això", "tots", "totes", "encara", "sense", "segons", "després", "només", "sempre", "pot", "fa", "va", "unes", "ells", "llavors", "doncs", "mentre", "aquestes", "aquell", "aquella", "seves"]
     ),
     "vi": frozenset(
         ["và", "của", "có", "không", "được", "cho", "trong", "với", "các", "những", "người", "một", "này", "đã", "để", "khi", "thì", "cũng", "như", "từ", "đến", "về", "nhiều", "ra", "lại", "sẽ", "theo", "đó", "nhưng"]
     ),
+    # Languages of large web corpora that were guessed as a neighbour (Croatian as Polish,
+    # Basque as French, Galician as Spanish) or not at all (Indonesian). Same rule as above:
+    # no word of the first ten lists, nor a word those languages write often without listing
+    # it (`in`, `so`, `ne`, `da`, `se`, `un`, `no`, `per`, `sem`, `eu`, `ni`, `ya`, `moi`,
+    # `bus`); no word its close neighbour writes (Slovak and Czech `že`, `už`, `bude`; Estonian
+    # and Finnish `ja`, `ei`, `oli`; Afrikaans and Dutch `wat`, `geen`; Galician and Portuguese
+    # `isto`, `deste`): a neighbour's text keeps its confidence. `je`, the commonest word of
+    # Croatian, Slovenian and Slovak, is Czech and French too; `да`, `во`, `где` are Russian.
+    "id": frozenset(
+        ["yang", "ini", "itu", "dengan", "untuk", "tidak", "dari", "dalam", "akan", "pada", "juga", "karena", "oleh",
+         "sudah", "ada", "bisa", "mereka", "kami", "kita", "atau", "saat", "telah", "lebih", "seperti", "tersebut",
+         "bahwa", "hanya", "masih", "namun", "menjadi", "setelah", "sebagai", "dapat", "belum", "bagi", "tetapi",
+         "yaitu", "saja", "tapi", "kepada", "adalah"]
+    ),
+    "hr": frozenset(
+        ["kao", "što", "ali", "koji", "koja", "koje", "iz", "će", "sam", "smo", "ili", "samo", "nije", "još", "kako",
+         "biti", "bio", "bila", "bilo", "prema", "nakon", "kada", "jer", "može", "vrlo", "sve", "ih", "ga", "ova",
+         "ovo", "ovaj", "između", "nisu", "treba", "dok",
+         # Croatian (tko, tijekom) and Serbian (šta, tokom): one list, one code
+         "također", "tko", "gdje", "tijekom", "prije", "poslije", "uvijek", "tisuća",
+         "šta", "takođe", "tokom", "hiljada", "gde", "posle", "uvek", "vreme", "deo", "među"]
+    ),
+    "sl": frozenset(
+        ["ki", "pa", "kot", "tudi", "bo", "še", "lahko", "kar", "ker", "kjer",
+         "sem", "bil", "zato", "vendar", "zelo", "bodo", "niso", "tako", "če", "ko", "ter",
+         "ima", "imajo", "ampak", "saj", "torej", "tega"]
+    ),
+    "sk": frozenset(
+        ["aj", "ako", "ktorý", "ktorá", "ktoré", "ktorí", "bol", "bola", "bolo", "boli", "sú",
+         "alebo", "tiež", "podľa", "keď", "ešte", "medzi", "môže", "veľmi", "pretože", "len", "iba", "som",
+         "sme", "budú", "pre", "pri", "zo", "ku", "teda", "preto", "vo", "lebo", "táto", "ktorú", "ktorého", "ktorých", "majú", "ďalšie", "keby", "teraz", "čo", "kto", "nič"]
+    ),
+    "et": frozenset(
+        ["see", "kui", "aga", "mis", "ning", "või", "mida", "seda", "nii", "veel", "kes",
+         "nad", "siis", "kuid", "sest", "pole", "olid", "juba", "ainult", "tema", "selle", "mille", "üle",
+         "pärast", "vaid", "kõik", "ehk", "samuti"]
+    ),
+    "lv": frozenset(
+        ["ar", "uz", "kas", "arī", "vai", "tas", "tā", "bija", "būs", "pēc", "kā",
+         "vēl", "tikai", "viņš", "viņa", "viņi", "lai", "savu", "šo", "šī", "šis", "nav", "gan", "līdz",
+         "starp", "tomēr"]
+    ),
+    "lt": frozenset(
+        ["yra", "kad", "į", "iš", "bet", "taip", "kaip", "buvo", "jų", "tik", "jau", "apie",
+         "kur", "nuo", "prie", "arba", "būti", "savo", "kuris", "kuri", "kurie", "labai", "tačiau", "nes",
+         "juk", "mūsų", "dėl", "kai"]
+    ),
+    "eu": frozenset(
+        ["eta", "dira", "zen", "ere", "baina", "bat", "hau", "hori", "honek", "horrek", "bere", "izan", "egin",
+         "dute", "zuen", "edo", "baita", "oso", "beste", "arte", "gero", "orain", "zer", "nola", "behar", "dago",
+         "daude", "bezala", "buruz", "arabera", "ziren", "dela"]
+    ),
+    "gl": frozenset(
+        ["unha", "máis", "polo", "pola", "tamén", "ata", "coa", "nunha", "dunha", "dun", "aínda", "nin", "xa",
+         "cando", "iso", "foron", "súas", "mentres",
+         "eses", "cun", "cunha", "moito", "moita", "moitos", "teñen", "tampouco", "porén", "coma", "súa", "ademais"]
+    ),
+    "sq": frozenset(
+        ["dhe", "në", "të", "një", "për", "është", "që", "nga", "nuk", "ishte", "janë", "kjo", "ky", "edhe", "ose",
+         "duke", "mund", "kanë", "shumë", "tij", "tyre", "gjatë", "sipas", "më"]
+    ),
+    "tl": frozenset(
+        ["ang", "ng", "mga", "ay", "hindi", "ito", "siya", "kung", "lang", "rin", "naman", "niya", "nila",
+         "kanilang", "kay", "ngayon", "dahil", "kaya", "lamang", "noong", "ayon", "isang"]
+    ),
+    "sw": frozenset(
+        ["wa", "kwa", "katika", "cha", "hii", "hiyo", "kuwa", "lakini", "pia", "ambao", "ambayo", "baada",
+         "kabla", "wao", "yake", "wake", "sana", "hadi", "huo", "hilo", "kama", "bado", "zaidi"]
+    ),
+    "af": frozenset(
+        ["vir", "hulle", "baie", "sal", "jy", "gewees", "sê", "hierdie", "daardie",
+         "sou", "egter"]
+    ),
+    "is": frozenset(
+        ["að", "í", "á", "við", "ekki", "með", "það", "hann", "hún", "þetta", "eru", "voru", "hefur", "hafa", "eftir",
+         "þegar", "þar", "mjög", "eða", "sinni", "vegna", "líka", "sé", "verið"]
+    ),
+    "cy": frozenset(
+        ["yr", "ac", "yn", "mae", "wedi", "fel", "ond", "hyn", "hefyd", "roedd", "bod", "nid", "gyda",
+         "dros", "rhwng", "oedd", "fydd", "sydd", "hynny"]
+    ),
+    "bg": frozenset(
+        ["че", "са", "като", "това", "тази", "този", "които", "която", "който", "ще", "бъде", "беше",
+         "след", "според", "също", "още", "вече", "към", "през", "няма", "бил", "били"]
+    ),
+    "sr-Cyrl": frozenset(
+        ["је", "су", "као", "што", "али", "који", "која", "које", "ће", "само", "није", "још", "како",
+         "био", "било", "према", "након", "такође", "када", "јер", "веома", "тако"]
+    ),
+    "mk": frozenset(
+        ["ова", "оваа", "овој", "кои", "кој", "ќе",
+         "исто", "уште", "веќе", "кон", "преку", "многу", "од", "сите", "дека", "има"]
+    ),
 }
 
-#: languages told apart by stopwords, per script
+#: languages told apart by stopwords, per script (a tie goes to the first)
 _CANDIDATES: dict[str, tuple[str, ...]] = {
-    "Latin": ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "ro", "hu", "tr", "ca", "vi"),
-    "Cyrillic": ("ru", "uk"),
+    "Latin": ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "ro", "hu", "tr", "ca", "vi",
+              "id", "hr", "sl", "sk", "et", "lv", "lt", "eu", "gl", "sq", "tl", "sw", "af", "is", "cy"),
+    "Cyrillic": ("ru", "uk", "bg", "sr-Cyrl", "mk"),
 }
+#: (language, letters it writes, neighbour, letters the neighbour writes): neither writes the
+#: other's letters, and their stopword lists share the commonest words (Czech and Slovak `že`,
+#: `na`, `do`, Polish too), so that a text of one scored for both: of two neighbours with hits,
+#: the one whose letters the text holds fewer of is out. Upper case is counted as well.
+_LETTER_PAIRS = tuple(
+    (a, a_letters + a_letters.upper(), b, b_letters + b_letters.upper())
+    for a, a_letters, b, b_letters in (
+        ("cs", "řěů", "sk", "ľĺŕôä"),
+        ("pl", "łąęśźćńż", "cs", "čšťďňěřů"),
+        ("pl", "łąęśźćńż", "sk", "čšťďňľĺŕô"),
+    )
+)
+#: a stopword list whose language has another code (Serbian in Cyrillic letters is Serbian;
+#: in Latin letters it shares Croatian's list and code, as Bosnian does: the function words of
+#: the three are one list, and two lists that share most words halve each other's confidence;
+#: Malay is guessed Indonesian for the same reason)
+_CODE = {"sr-Cyrl": "sr"}
 
 
 def _word_groups(candidates: tuple[str, ...]) -> tuple[dict[bytes, int], list[tuple[str, ...]]]:
@@ -339,9 +450,14 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
     for g, n in Counter(map(group_of.__getitem__, filter(group_of.__contains__, words))).items():
         for lang in groups[g]:
             scores[lang] += n
+    for a, a_letters, b, b_letters in _LETTER_PAIRS:
+        if scores.get(a) and scores.get(b):
+            n_a, n_b = sum(map(chunk.count, a_letters)), sum(map(chunk.count, b_letters))
+            if n_a != n_b:  # the letters of one and not the other: its neighbour's hits were shared words
+                scores[b if n_a > n_b else a] = 0
     best = max(scores, key=scores.__getitem__)
     total = sum(scores.values())
     if scores[best] < 2:
         return "und", 0.0
     # confidence: share of the stopword hits that went to the best language
-    return best, round(scores[best] / total, 3)
+    return _CODE.get(best, best), round(scores[best] / total, 3)

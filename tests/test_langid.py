@@ -69,24 +69,29 @@ def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000
     if not words:
         return "und", 0.0
     if script == "Cyrillic":
-        candidates: tuple[str, ...] = ("ru", "uk")
         if any(ch in chunk for ch in "іїєґІЇЄҐ"):
             return "uk", 0.9
-    elif script == "Latin":
-        candidates = langid._CANDIDATES["Latin"]
-    else:
+    elif script != "Latin":
         return "und", 0.0
-    scores = dict.fromkeys(candidates, 0)
+    scores = dict.fromkeys(langid._CANDIDATES[script], 0)
     counts = Counter(filter(_REF_WORD_LANGS.__contains__, words))
     for w in counts:
         for lang in _REF_WORD_LANGS[w]:
             if lang in scores:
                 scores[lang] += counts[w]
+    for a, a_letters, b, b_letters in langid._LETTER_PAIRS:
+        if scores.get(a) and scores.get(b):
+            n_a = sum(1 for ch in chunk if ch in a_letters)
+            n_b = sum(1 for ch in chunk if ch in b_letters)
+            if n_a > n_b:
+                scores[b] = 0
+            elif n_b > n_a:
+                scores[a] = 0
     best = max(scores, key=lambda k: scores[k])
     total = sum(scores.values())
     if scores[best] < 2:
         return "und", 0.0
-    return best, round(scores[best] / total, 3)
+    return langid._CODE.get(best, best), round(scores[best] / total, 3)
 
 
 _SENTENCES = [
@@ -262,6 +267,103 @@ def test_the_new_lists_share_no_word_with_the_first_ones() -> None:
     for lang in ("sv", "da", "nb", "fi", "cs", "ro", "hu", "tr", "ca", "vi"):
         shared = langid._STOPWORDS[lang] & first
         assert shared <= (langid._STOPWORDS["pl"] if lang == "cs" else set()), (lang, shared)
+
+
+_THIRD_ROUND = ("id", "hr", "sl", "sk", "et", "lv", "lt", "eu", "gl", "sq", "tl", "sw", "af", "is", "cy", "bg", "sr-Cyrl", "mk")
+
+
+def test_the_third_round_lists_share_no_word_with_any_other() -> None:
+    """The languages added last share no stopword with any list, theirs included: a shared
+    word counts for both, and halves the confidence of the language whose text it is in."""
+    assert set(_THIRD_ROUND) == set(langid._STOPWORDS) - {
+        "en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "sv", "da", "nb", "fi", "cs", "ro", "hu", "tr", "ca", "vi"}
+    for lang in _THIRD_ROUND:
+        for other, words in langid._STOPWORDS.items():
+            if other != lang:
+                assert not langid._STOPWORDS[lang] & words, (lang, other, sorted(langid._STOPWORDS[lang] & words))
+
+
+_THIRD_ROUND_TEXTS = {
+    # (expected guess, text): each was und or another language before its list
+    "id": ("id", "Pemerintah kota Jakarta pada hari Selasa menyetujui anggaran untuk tahun depan, yang mencakup"
+                 " investasi di sektor perumahan. Gubernur mengatakan bahwa pekerjaan itu akan dimulai setelah musim"
+                 " hujan dan warga juga bisa ikut memberikan masukan."),
+    "ms": ("id", "Kerajaan negeri telah meluluskan bajet untuk tahun hadapan yang merangkumi pelaburan dalam sektor"
+                 " perumahan. Menteri Besar berkata kerja-kerja itu boleh bermula selepas musim hujan kerana dana"
+                 " sudah tersedia."),
+    "hr": ("hr", "Gradsko vijeće u Zagrebu u utorak je usvojilo proračun za sljedeću godinu, koji uključuje ulaganja"
+                 " u stanovanje. Gradonačelnik je rekao da će radovi početi u proljeće, a građani će moći sudjelovati"
+                 " u planiranju jer je to važno za sve."),
+    "sr": ("hr", "Gradsko veće u Beogradu je u utorak usvojilo budžet za sledeću godinu, koji uključuje ulaganja u"
+                 " stanovanje. Gradonačelnik je rekao da će radovi početi na proleće, a građani će takođe moći da"
+                 " učestvuju tokom planiranja."),
+    "sr-Cyrl": ("sr", "Градско веће у Београду је у уторак усвојило буџет за следећу годину, који укључује улагања у"
+                      " становање. Градоначелник је рекао да ће радови почети на пролеће, а грађани ће такође моћи да"
+                      " учествују током планирања јер је то важно."),
+    "sl": ("sl", "Mestni svet v Ljubljani je v torek sprejel proračun za prihodnje leto, ki vključuje naložbe v"
+                 " stanovanja. Župan je dejal, da se bodo dela začela spomladi, ker je denar že na voljo, in da lahko"
+                 " tudi občani sodelujejo pri načrtovanju."),
+    "sk": ("sk", "Mestské zastupiteľstvo v Bratislave v utorok schválilo rozpočet na budúci rok, ktorý zahŕňa"
+                 " investície do bývania. Primátor uviedol, že práce sa začnú na jar, keď budú peniaze k dispozícii,"
+                 " a obyvatelia sa môžu tiež zapojiť do plánovania."),
+    "et": ("et", "Tallinna linnavolikogu kiitis teisipäeval heaks järgmise aasta eelarve, mis sisaldab investeeringuid"
+                 " eluasemesse. Linnapea ütles, et tööd algavad kevadel, kui raha on olemas, ning elanikud saavad"
+                 " samuti planeerimises osaleda, sest see on kõigile oluline."),
+    "lv": ("lv", "Rīgas dome otrdien apstiprināja nākamā gada budžetu, kas ietver ieguldījumus mājokļos. Mērs"
+                 " sacīja, ka darbi sāksies pavasarī, kad būs pieejama nauda, un arī iedzīvotāji varēs piedalīties"
+                 " plānošanā, jo tas ir svarīgi visiem."),
+    "lt": ("lt", "Vilniaus miesto taryba antradienį patvirtino kitų metų biudžetą, kuris apima investicijas į būstą."
+                 " Meras sakė, kad darbai prasidės pavasarį, kai bus pinigų, ir gyventojai taip pat galės dalyvauti"
+                 " planuojant, nes tai svarbu visiems."),
+    "eu": ("eu", "Bilboko Udalak asteartean onartu du datorren urterako aurrekontua, etxebizitzan inbertsioak barne"
+                 " hartzen dituena. Alkateak esan du lanak udaberrian hasiko direla, eta herritarrek ere parte hartu"
+                 " ahal izango dutela plangintzan, oso garrantzitsua baita."),
+    "sq": ("sq", "Këshilli bashkiak i Tiranës miratoi të martën buxhetin për vitin e ardhshëm, që përfshin investime"
+                 " në strehim. Kryetari tha se punimet do të fillojnë në pranverë dhe se qytetarët gjithashtu mund të"
+                 " marrin pjesë në planifikim, sepse është shumë e rëndësishme."),
+    "tl": ("tl", "Inaprubahan ng konseho ng lungsod ng Maynila ang badyet para sa susunod na taon, na may kasamang"
+                 " pamumuhunan sa pabahay. Sinabi ng alkalde na magsisimula ang mga proyekto ngayong tag-init dahil"
+                 " handa na ang pondo, at ayon sa kanya ay maaaring makilahok ang mga residente."),
+    "sw": ("sw", "Halmashauri ya jiji la Nairobi iliidhinisha bajeti ya mwaka ujao siku ya Jumanne, ambayo"
+                 " inajumuisha uwekezaji katika makazi. Meya alisema kwamba kazi hiyo itaanza baada ya mvua kwa sababu"
+                 " fedha zipo, na wakazi pia wataweza kushiriki katika mipango hiyo."),
+    "is": ("is", "Borgarstjórn Reykjavíkur samþykkti á þriðjudag fjárhagsáætlun fyrir næsta ár, sem felur í sér"
+                 " fjárfestingu í húsnæði. Borgarstjórinn sagði að framkvæmdir hæfust í vor þegar fjármagn væri til"
+                 " staðar og að íbúar gætu líka tekið þátt í skipulaginu, það er mjög mikilvægt."),
+    "cy": ("cy", "Mae cyngor dinas Caerdydd wedi cymeradwyo'r gyllideb ar gyfer y flwyddyn nesaf, sydd yn cynnwys"
+                 " buddsoddiad mewn tai. Dywedodd yr arweinydd fod y gwaith yn dechrau yn y gwanwyn, ond bod"
+                 " trigolion hefyd yn gallu cymryd rhan gyda'r cynllunio."),
+    "bg": ("bg", "Общинският съвет на София одобри във вторник бюджета за следващата година, който включва"
+                 " инвестиции в жилища. Кметът каза, че работата ще започне през пролетта, след като има пари, и че"
+                 " гражданите също ще могат да участват в планирането, защото това е важно."),
+    "mk": ("mk", "Советот на градот Скопје во вторник го одобри буџетот за следната година, кој вклучува инвестиции"
+                 " во домување. Градоначалникот рече дека работите ќе започнат напролет, откако ќе има пари, и дека"
+                 " граѓаните исто така ќе можат да учествуваат преку јавни расправи, што е многу важно."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_THIRD_ROUND_TEXTS))
+def test_third_round_languages(name: str) -> None:
+    """Indonesian (and Malay), Croatian (and Serbian and Bosnian in Latin letters), Serbian in
+    Cyrillic, Slovenian, Slovak, Estonian, Latvian, Lithuanian, Basque, Albanian, Tagalog,
+    Swahili, Icelandic, Welsh, Bulgarian, Macedonian: und, Polish, Czech, Russian, Spanish,
+    French (Basque, with confidence 1.0) or English before their lists."""
+    expected, text = _THIRD_ROUND_TEXTS[name]
+    assert langid.guess_language(text)[0] == expected
+    _assert_same(text)
+
+
+def test_czech_slovak_and_polish_letters_decide_their_shared_words() -> None:
+    """Czech and Slovak share their commonest words with each other and with Polish: the
+    letters only one of them writes (ř ě ů, ľ ô, ł ą ę ś) settle which one a text is in."""
+    cs, pl = _CZECH_AND_POLISH["cs"], _CZECH_AND_POLISH["pl"]
+    sk = _THIRD_ROUND_TEXTS["sk"][1]
+    assert [langid.guess_language(t)[0] for t in (cs, sk, pl)] == ["cs", "sk", "pl"]
+    # a name of the neighbour's letters in a text does not turn it: the letters are counted
+    assert langid.guess_language(cs + " Řekl to Ľubomír Ďuriš z Považskej Bystrice.")[0] == "cs"
+    assert langid.guess_language(pl + " Powiedział to Ľubomír Ďuriš.")[0] == "pl"
+    # a Czech text's Polish hits no longer halve its confidence
+    assert langid.guess_language(cs)[1] > 0.6
 
 
 _CZECH_AND_POLISH = {

@@ -1651,7 +1651,10 @@ _LANGUAGE_NAMES = {
     "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
     "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
     "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
-    "ca": "Catalan", "vi": "Vietnamese",
+    "ca": "Catalan", "vi": "Vietnamese", "id": "Indonesian", "hr": "Croatian", "sr": "Serbian", "sl": "Slovenian",
+    "sk": "Slovak", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "eu": "Basque", "gl": "Galician",
+    "sq": "Albanian", "tl": "Tagalog", "sw": "Swahili", "af": "Afrikaans", "is": "Icelandic", "cy": "Welsh",
+    "bg": "Bulgarian", "mk": "Macedonian",
 }
 #: characters at the start of a line looked at for the document's own function words
 _OWN_WINDOW = 240
