@@ -417,6 +417,12 @@ class QuoteRule(Rule):
                 continue
             at = [p - para.start for p in marks_at[j:k]]
             j = k
+            if _code_like(para.text):
+                # a snippet of program code or markup (a tutorial's): its quotes are string
+                # literals and attribute values, not quotations
+                out.append((para, _NO_MARKS))
+                continued, wrapped = None, False
+                continue
             scan = scan_paragraph(para.text, pairs, continued, wrapped, at, arrows)
             nxt = _first_visible(paras[i + 1].text) if i + 1 < len(paras) else ""
             continued, wrapped = None, False
@@ -444,6 +450,17 @@ class QuoteRule(Rule):
         return out
 
 
+#: what program code and markup are made of, and prose seldom holds
+_CODE_MARKS = "{};=<>"
+
+
+def _code_like(s: str) -> bool:
+    """A paragraph of code or markup: six or more of { } ; = < >, one in 30 characters or more
+    (`if (!target) { throw new Error("missing"); }`, `<link rel="stylesheet" href="a.css">`)."""
+    n = sum(map(s.count, _CODE_MARKS))
+    return n >= 6 and n * 30 >= len(s)
+
+
 def _first_visible(s: str) -> str:
     """``s.lstrip()[:1]`` without copying ``s``."""
     head = s[:1]
@@ -469,7 +486,10 @@ class UnbalancedQuotes(QuoteRule):
     furniture (`Lire la suite »`; in a language that does not quote with the
     mark, any short line it starts or ends: `View all newsletters »`) are not
     quotes. A `’` between two Chinese or Japanese characters closes a quotation
-    (`国家‘十三五’规划`): those scripts have no apostrophe.
+    (`国家‘十三五’规划`): those scripts have no apostrophe. A paragraph of program
+    code or markup (six or more of `{ } ; = < >`, one in 30 characters or more)
+    holds string literals and attribute values, not quotations: no quote rule
+    reads it.
 
     ## Why it matters
     An unbalanced quote attributes words to the wrong speaker and breaks any
