@@ -334,7 +334,8 @@ def read_limited(path: Path | str, limit: int) -> tuple[int, bytes | None]:
 
     One open, an fstat and reads of the file descriptor: pathlib's stat then read_bytes
     cost twice as much for the small files a corpus is made of. Reads to the end of the
-    file, whatever its size said (a file that grows, a pipe named on the command line).
+    file, whatever its size said (a file that grows, a pipe named on the command line), and
+    stops past ``limit`` (a device that never ends).
     """
     fd = os.open(path, os.O_RDONLY | _O_BINARY)
     try:
@@ -343,9 +344,12 @@ def read_limited(path: Path | str, limit: int) -> tuple[int, bytes | None]:
             return size, None
         data = os.read(fd, size + 1)
         if len(data) != size:  # grown, a short read, or a size that says nothing (a pipe, /proc)
-            chunks = [data]
-            while chunk := os.read(fd, 1 << 20):
+            chunks, total = [data], len(data)
+            while total <= limit and (chunk := os.read(fd, 1 << 20)):
                 chunks.append(chunk)
+                total += len(chunk)
+            if total > limit:  # a device that never ends (/dev/zero named on the command line)
+                return total, None
             data = b"".join(chunks)
         return len(data), data
     finally:

@@ -126,6 +126,13 @@ def test_read_limited_reads_to_the_end_whatever_the_size_says() -> None:
     assert raw == chunk * 2 and size == len(raw)
 
 
+def test_read_limited_stops_past_the_limit_on_a_device_that_never_ends() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    size, raw = read_limited("/dev/zero", 3 << 20)  # its size says 0: the reads tell
+    assert raw is None and (3 << 20) < size <= (4 << 20) + 1
+
+
 def test_read_limited_raises_for_what_is_not_a_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         read_limited(tmp_path, 1 << 20)  # a folder
