@@ -1255,6 +1255,7 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
     j = last + 1
     intro = scores[last].text.endswith(":")
     structured = False
+    label = -2  # the line index of a label (`Contact presse :`) whose lines run on under it
     while j < n:
         s = scores[j]
         if s.strong:
@@ -1262,6 +1263,14 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         nxt = scores[j + 1] if j + 1 < n else None
         if s.list_item or s.key_value or (intro and s.length < 120):
             structured = True
+        elif label >= 0 and s.index == label + 1 and s.length < 120:
+            label = s.index  # a line of the label's block: a name, a role, a phone number
+            structured = True
+        elif (
+            s.text.endswith(":") and s.words <= 6 and nxt is not None and nxt.index == s.index + 1
+            and not nxt.strong and _fields_to_end(scores, j + 1)
+        ):
+            label = s.index  # `Contact presse :` over the lines of a press release's contact
         elif (
             s.words <= 12 and s.length < 100 and not s.ends_sentence and nxt is not None
             and not nxt.strong and (nxt.list_item or nxt.key_value)
@@ -1273,6 +1282,22 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             break
         s.protected = "attached"
         j += 1
+
+
+#: the most lines a label's block at the end of the document holds (a name, a role, a phone, a mail)
+_LABEL_LINES = 5
+
+
+def _fields_to_end(scores: list[LineScore], k: int) -> bool:
+    """Whether the lines from ``scores[k]`` on are one short block that ends the document: at
+    most ``_LABEL_LINES`` lines, none strong or long, no blank line between them. The label above
+    such a block (`Contact presse :`, `Kontakt dla mediów:`) introduces it as a sentence ending
+    with a colon introduces its list; a page's footer goes on, or holds its own strong lines."""
+    n = len(scores)
+    if n - k > _LABEL_LINES:
+        return False
+    return all(not s.strong and s.length < 120 and s.index == scores[x - 1].index + 1
+               for x, s in enumerate(scores[k:], start=k))
 
 
 def _byline(vocab: StructureVocabulary, norm: str) -> tuple[int, str]:
