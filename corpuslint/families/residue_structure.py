@@ -932,6 +932,7 @@ def _decide(
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
+    _sign_off(scores, last)
     headings = _headings(scores, first, last)
     spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
     for s in scores:
@@ -1284,6 +1285,58 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
+#: the most lines of a letter's sign-off after its last sentence: a valediction, a name, a
+#: role, an address
+_SIGN_OFF_LINES = 4
+#: the most characters of a salutation (`Dear Marta,`, `Sehr geehrter Herr Lindner,`, `佐藤様`)
+_SALUTATION_LEN = 60
+
+
+def _quote_depth(text: str) -> tuple[int, str]:
+    """(how many `>` quote the line of a plain-text mail, the text they quote)."""
+    body = text.lstrip("> ")
+    return text[: len(text) - len(body)].count(">"), body
+
+
+def _salutation(s: LineScore, nxt: LineScore) -> bool:
+    """A letter's opening: a short line ending with a comma (`Dear Marta,`, `Szanowna Pani,`) or
+    with the Japanese honorific `様` (`山本様`), right above prose."""
+    _, body = _quote_depth(s.text)
+    return (0 < len(body) <= _SALUTATION_LEN and not s.strong and body.endswith((",", "，", "様"))
+            and nxt.intrinsic < -1.0)
+
+
+def _sign_off(scores: list[LineScore], last: int) -> None:
+    """A letter's valediction, name and address after its last sentence belong to it.
+
+    A mail or a letter that opens with a salutation (``_salutation``) closes with a sign-off:
+    `Best regards,` / `Mit freundlichen Grüßen` and a name, a role, an address, in a few short
+    lines that end the document (or the quoted message, `>` at the same depth as its
+    salutation). Without such an opening, or with a strong line among them, or more of them,
+    the lines after the article are judged as usual.
+    """
+    n = len(scores)
+    tail = [s for s in scores[last + 1 :] if _quote_depth(s.text)[1]]  # `>` alone: a quoted blank
+    if not tail or len(tail) > _SIGN_OFF_LINES or n - last - 1 > 2 * _SIGN_OFF_LINES:
+        return
+    depth = _quote_depth(tail[0].text)[0]
+    if any(s.strong or s.length >= 100 or _quote_depth(s.text)[0] != depth for s in tail):
+        return
+    below = None  # the nearest line under ``scores[j]`` that quotes more than a blank
+    for j in range(last, -1, -1):
+        s = scores[j]
+        d, body = _quote_depth(s.text)
+        if not body:
+            continue
+        if d != depth:
+            return  # another message: its salutation does not open this one
+        if below is not None and _salutation(s, below):
+            for x in scores[last + 1 :]:
+                x.protected = x.protected or "sign-off"
+            return
+        below = s
+
+
 #: the most lines a label's block at the end of the document holds (a name, a role, a phone, a mail)
 _LABEL_LINES = 5
 
@@ -1544,7 +1597,11 @@ class TrailingResidue(_StructureRule):
     in Thai and Lao, which end sentences with a space, a paragraph of its own
     right after the article) unless a strong line (a phrase-pack match, a
     credit, an author box) comes first. A list introduced by the last
-    paragraph (`… :`) belongs to the article. A comment section is left to `comment-section` (RES010).
+    paragraph (`… :`) belongs to the article, and so do the few lines a short
+    label ending with a colon puts at the document's end (a press release's
+    `Contact presse :`, a name, a phone, a mail) and the sign-off (valediction,
+    name, address) of a letter or mail that opens with a salutation
+    (`Dear Marta,`). A comment section is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
