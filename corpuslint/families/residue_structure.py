@@ -933,6 +933,7 @@ def _decide(
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
     _sign_off(scores, last)
+    _log_lines(scores, first, last)
     headings = _headings(scores, first, last)
     spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
     for s in scores:
@@ -1285,6 +1286,38 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
+#: a line of a chat or a log: it opens with a time, bare or in brackets, a date before it
+#: (`[18:00] <rhea>`, `[20/06/24, 19:04] Lucía:`, `09:12:44 INFO`)
+_LOG_STAMP = re.compile(r"[\[(]?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s)?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+\S")
+#: the core's lines that must open with a time for the log to go on around it
+_LOG_CORE = 3
+
+
+def _log_lines(scores: list[LineScore], first: int, last: int) -> None:
+    """The lines of a chat or a log around its core are more of its lines.
+
+    A line of a log (``_LOG_STAMP``: `[18:12] <tomasz> thanks, bye`) is short and without
+    sentence punctuation more often than not, so the first and last messages fall out of the
+    densest run of prose. When most of the core's lines, and ``_LOG_CORE`` at least, open
+    with a time, the lines right before and after it that open with one too (none strong,
+    none of a blank-line gap longer than one line) are part of the log.
+    """
+    core = scores[first : last + 1]
+    stamped = sum(1 for s in core if _LOG_STAMP.match(s.text))
+    if stamped < _LOG_CORE or 2 * stamped < len(core):
+        return
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        prev = scores[start - step]
+        j = start
+        while 0 <= j < len(scores):
+            s = scores[j]
+            if s.strong or abs(s.index - prev.index) > 2 or not _LOG_STAMP.match(s.text):
+                break
+            s.protected = s.protected or "log"
+            prev = s
+            j += step
+
+
 #: the most lines of a letter's sign-off after its last sentence: a valediction, a name, a
 #: role, an address
 _SIGN_OFF_LINES = 4
@@ -1601,7 +1634,9 @@ class TrailingResidue(_StructureRule):
     label ending with a colon puts at the document's end (a press release's
     `Contact presse :`, a name, a phone, a mail) and the sign-off (valediction,
     name, address) of a letter or mail that opens with a salutation
-    (`Dear Marta,`). A comment section is left to `comment-section` (RES010).
+    (`Dear Marta,`); in a chat or log whose core's lines open with a time, the
+    lines around it that open with one too are its messages. A comment section
+    is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
