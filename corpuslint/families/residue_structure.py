@@ -1777,6 +1777,12 @@ _QUOTE_OPENERS = "«“„‘\"'‹»"
 
 
 _TOKEN_EDGES = "\"'“”„‘’«»‹›()[]{}.,;:!?…"
+#: an entry of a bibliography: a surname and initials first (`Rahman, M. A.;`, `[3] Smith, J.,`,
+#: `Roloff A,`), a year in it: it cites a work in the work's own language
+_REFERENCE = compile_regex(
+    r"^(?:\[\d{1,3}\]\s*|\d{1,3}\.\s+)?\p{Lu}[\p{L}'’\-]+(?:\s\p{Lu}[\p{L}'’\-]+)?,?\s(?:\p{Lu}\.?\s?-?){1,3}[,;:&(]"
+)
+_REFERENCE_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d[a-z]?(?!\d)")
 
 
 def _prose_tokens(tokens: Sequence[str]) -> bool:
@@ -1813,7 +1819,9 @@ class ForeignLanguageLine(Rule):
     inside a sentence (`Il a écrit « we will never give up » hier.`) and
     lines with fewer than two words in five of three letters or more
     (formulas, letter indexes: their one-letter symbols read as Polish
-    `a i w z`) are not reported. A line in another script is `foreign-script-line` (RES002).
+    `a i w z`), and entries of a bibliography (`Rahman, M. A.; Moser, A. (2020):
+    Comparing …`: authors with initials first, a year) are not reported. A line
+    in another script is `foreign-script-line` (RES002).
 
     ## Why it matters
     A whole line in another language inside an article is usually pasted
@@ -1873,6 +1881,8 @@ class ForeignLanguageLine(Rule):
             text = line.strip()
             if len(text) < min_len or text[0] in _QUOTE_OPENERS:
                 continue
+            if _REFERENCE.match(text) and _REFERENCE_YEAR.search(text):
+                continue  # a bibliography's entry: the cited title keeps its language
             # three function words that only the document's language uses in its first words:
             # the line is (at least partly) in that language, and a quotation inside it is
             # not reported; a look at its first words instead of a language guess
