@@ -1323,6 +1323,7 @@ def _log_lines(scores: list[LineScore], first: int, last: int) -> None:
 _SIGN_OFF_LINES = 4
 #: the most characters of a salutation (`Dear Marta,`, `Sehr geehrter Herr Lindner,`, `佐藤様`)
 _SALUTATION_LEN = 60
+_SALUTATION_WORDS = 6
 
 
 def _quote_depth(text: str) -> tuple[int, str]:
@@ -1332,11 +1333,12 @@ def _quote_depth(text: str) -> tuple[int, str]:
 
 
 def _salutation(s: LineScore, nxt: LineScore) -> bool:
-    """A letter's opening: a short line ending with a comma (`Dear Marta,`, `Szanowna Pani,`) or
-    with the Japanese honorific `様` (`山本様`), right above prose."""
+    """A letter's opening: a line of a few words ending with a comma (`Dear Marta,`, `Szanowna
+    Pani,`), a colon (`Estimado señor:`, `编辑同志：`) or the Japanese honorific `様` (`山本様`),
+    right above prose."""
     _, body = _quote_depth(s.text)
-    return (0 < len(body) <= _SALUTATION_LEN and not s.strong and body.endswith((",", "，", "様"))
-            and nxt.intrinsic < -1.0)
+    return (0 < len(body) <= _SALUTATION_LEN and s.words <= _SALUTATION_WORDS and not s.strong
+            and body.endswith((",", "，", ":", "：", "様")) and nxt.intrinsic < -1.0)
 
 
 def _sign_off(scores: list[LineScore], last: int) -> None:
@@ -1634,7 +1636,7 @@ class TrailingResidue(_StructureRule):
     label ending with a colon puts at the document's end (a press release's
     `Contact presse :`, a name, a phone, a mail) and the sign-off (valediction,
     name, address) of a letter or mail that opens with a salutation
-    (`Dear Marta,`); in a chat or log whose core's lines open with a time, the
+    (`Dear Marta,`, `Estimado señor:`); in a chat or log whose core's lines open with a time, the
     lines around it that open with one too are its messages. A comment section
     is left to `comment-section` (RES010).
 
