@@ -4,7 +4,9 @@ tests/fp_corpus/ holds clean documents in twenty-eight languages and ten scripts
 intertitles, dialogue, lists and numbered steps, poetry (short lines without punctuation),
 French typography (« », thin spaces, ; : ! ?), an English sentence quoted inside French
 text, a legitimate copyright notice inside the article, a recipe whose ingredients carry no
-bullets, forum answers, laws, lyrics, right-to-left text with Latin names inside. Each starts
+bullets, forum answers, laws, lyrics, right-to-left text with Latin names inside, mail threads
+with quoted sign-offs, chat and IRC logs, press releases ending with a contact block, letters,
+bibliographies citing works in another language, subtitles, timetables. Each starts
 with a title and a date line (so `missing-date` has nothing to say).
 """
 

@@ -170,7 +170,7 @@ class DateVocabulary:
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
 _TIME = (r"(?:(?:" + _SPACE + r"*(?:à|a|at|um|alle|ore|às|,|-|–)?" + _SPACE + r"*)\d{1,2}(?:[h:.]\d{2})(?::\d{2})?"
-         r"(?:" + _SPACE + r"*(?:[ap]\.?m\.?|Uhr|h))?)")
+         r"(?:" + _SPACE + r"*(?:[ap]\.?m\.?|Uhr|uur|h))?)")
 _ISO_TIME = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?P<zone>\s?Z|\s?[+-]\d{2}:?\d{2})?)"
 # between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word
 _MARKER_TAIL = (_SPACE + r"*[:,]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
@@ -567,6 +567,10 @@ _ERA_FLOOR = 1600
 _Match = tuple[dict[str, Any], int, int, str]
 
 
+#: the start of the problem of a date written with a two-digit year
+_TWO_DIGIT_YEAR = "two-digit year"
+
+
 def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
            languages: frozenset[str] | None = None) -> _Found | None:
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
@@ -582,7 +586,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if gd.get("yy"):
         yy = int(gd["yy"])
         year = 2000 + yy if yy < 70 else 1900 + yy
-        problem = f"two-digit year '{gd['yy']}'"
+        problem = f"{_TWO_DIGIT_YEAR} '{gd['yy']}'"
     month = None
     day = int(gd["day"]) if gd.get("day") else None
     lang = fmt.language
@@ -894,7 +898,7 @@ def _embedded(before: str, text: str, end: int, line_end: int) -> bool:
         not text[end:line_end].strip() and _EMBED_HANDLE.search(before) is not None)
 #: what may stand around a relative date in a dateline: times, separators, bylines
 _DATELINE_NOISE = compile_regex(
-    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
+    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|uur|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
     # the word before a time in the other packs' languages: `eilen klo 14.30`, `gisteren om
     # 14:30`, `i går kl. 9.15`, `wczoraj o 14:30`, `včera v 14:30`, `ieri la ora 14`, `dün saat 14.30`
     r"|klo|kello|om|kl|klockan|o|v|ve|la|ora|saat|lúc|as)\b",
@@ -907,7 +911,7 @@ _BYLINE = compile_regex(
 #: at ``pos``; ``$`` matches at ``endpos``): no copy of the line per date
 _BYLINE_AT = compile_regex(_BYLINE.pattern[1:])
 _WORD = compile_regex(r"\p{L}+")
-_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|h)\b|\([^)]*\)")
+_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|uur|h)\b|\([^)]*\)")
 
 
 def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languages: frozenset[str] | None) -> bool:
@@ -1174,6 +1178,15 @@ def _publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str
     return None
 
 
+def _below_publication(doc: Document, d: DateMatch, pub: PublicationDate | None) -> bool:
+    """True when ``d`` is an unmarked date on a line below the document's well-formed
+    publication date: a timestamp of the text itself (a chat export's `[20/06/24, 19:04]`, a
+    log's `05/06/2024 09:12`) in the text's own convention. Once the document is dated, how such
+    a date writes its year or orders its day and month dates nothing."""
+    return (pub is not None and pub.date is not None and pub.source == "text" and pub.end is not None
+            and d.marker is None and d.start >= pub.end and "\n" in doc.text[pub.end : d.start])
+
+
 _COMMON_OPTIONS = (
     Option("head-lines", int, 10, "Lines at the top of a document searched for its date (the head zone); blank "
            "lines and short lines without a digit do not count.", min=1),
@@ -1300,7 +1313,10 @@ class MalformedDate(DateRule):
     Reports dates in the head zone (and a `date` metadata field) whose month
     name belongs to another language than the order they are written in
     (`Septembre 14, 2020`: a French month in English order), impossible dates
-    (`31/02/2021`, `2021-13-01`) and two-digit years (`07/04/21`).
+    (`31/02/2021`, `2021-13-01`) and two-digit years (`07/04/21`). The
+    unmarked dates on the lines below a well-formed publication date are the
+    text's own timestamps (a chat export's `[20/06/24, 19:04]`): their
+    two-digit years are its convention, not a defect.
 
     ## Why it matters
     Such dates come from broken templates or machine translation; date parsers
@@ -1326,9 +1342,12 @@ class MalformedDate(DateRule):
         if meta is not None and meta.problem:
             yield Violation(f"malformed date '{meta.text}' in the metadata: {meta.problem}")
         dates, _ = scan_head(doc, ctx.vocabulary, ctx.options)
+        pub = publication_date(doc, ctx.vocabulary, ctx.options)
         for d in dates:
             if not d.problem:
                 continue
+            if d.problem.startswith(_TWO_DIGIT_YEAR) and _below_publication(doc, d, pub):
+                continue  # a chat export's timestamps under its dated title: the text's convention
             msg = f"malformed date '{d.text}': {d.problem}"
             fix = None
             if d.suggestion:
@@ -1433,7 +1452,9 @@ class AmbiguousDate(DateRule):
     French, German, Spanish and Italian documents write `DMY`, ISO dates
     (`2021-04-03`) and dotted dates (`03.04.2021`) are never ambiguous, and
     neither is `25/12/2021`. The publication date is read in the language's
-    first order (`MDY` for English, `DMY` otherwise).
+    first order (`MDY` for English, `DMY` otherwise). Unmarked dates on the
+    lines below a well-formed publication date (the timestamps of a chat
+    export or a log) are left alone: the document is already dated.
 
     ## Why it matters
     Read the wrong way, every date from the 1st to the 12th of a month moves by
@@ -1459,8 +1480,9 @@ class AmbiguousDate(DateRule):
         if meta is not None and meta.ambiguous:
             yield Violation(f"ambiguous date '{meta.text}' in the metadata: day and month can be read both ways")
         dates, _ = scan_head(doc, ctx.vocabulary, ctx.options)
+        pub = publication_date(doc, ctx.vocabulary, ctx.options)
         for d in dates:
-            if d.ambiguous and d.day and d.month:
+            if d.ambiguous and d.day and d.month and not _below_publication(doc, d, pub):
                 one = f"{d.day} {calendar.month_name[d.month]}"
                 other = f"{d.month} {calendar.month_name[d.day]}"
                 yield Violation(

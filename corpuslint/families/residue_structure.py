@@ -932,6 +932,8 @@ def _decide(
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
+    _sign_off(scores, last)
+    _log_lines(scores, first, last)
     headings = _headings(scores, first, last)
     spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
     for s in scores:
@@ -1255,6 +1257,7 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
     j = last + 1
     intro = scores[last].text.endswith(":")
     structured = False
+    label = -2  # the line index of a label (`Contact presse :`) whose lines run on under it
     while j < n:
         s = scores[j]
         if s.strong:
@@ -1262,6 +1265,14 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         nxt = scores[j + 1] if j + 1 < n else None
         if s.list_item or s.key_value or (intro and s.length < 120):
             structured = True
+        elif label >= 0 and s.index == label + 1 and s.length < 120:
+            label = s.index  # a line of the label's block: a name, a role, a phone number
+            structured = True
+        elif (
+            s.text.endswith(":") and s.words <= 6 and nxt is not None and nxt.index == s.index + 1
+            and not nxt.strong and _fields_to_end(scores, j + 1)
+        ):
+            label = s.index  # `Contact presse :` over the lines of a press release's contact
         elif (
             s.words <= 12 and s.length < 100 and not s.ends_sentence and nxt is not None
             and not nxt.strong and (nxt.list_item or nxt.key_value)
@@ -1273,6 +1284,108 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             break
         s.protected = "attached"
         j += 1
+
+
+#: a line of a chat or a log: it opens with a time, bare or in brackets, a date before it
+#: (`[18:00] <rhea>`, `[20/06/24, 19:04] Lucía:`, `09:12:44 INFO`)
+_LOG_STAMP = re.compile(r"[\[(]?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s)?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+\S")
+#: the core's lines that must open with a time for the log to go on around it
+_LOG_CORE = 3
+
+
+def _log_lines(scores: list[LineScore], first: int, last: int) -> None:
+    """The lines of a chat or a log around its core are more of its lines.
+
+    A line of a log (``_LOG_STAMP``: `[18:12] <tomasz> thanks, bye`) is short and without
+    sentence punctuation more often than not, so the first and last messages fall out of the
+    densest run of prose. When most of the core's lines, and ``_LOG_CORE`` at least, open
+    with a time, the lines right before and after it that open with one too (none strong,
+    none of a blank-line gap longer than one line) are part of the log.
+    """
+    core = scores[first : last + 1]
+    stamped = sum(1 for s in core if _LOG_STAMP.match(s.text))
+    if stamped < _LOG_CORE or 2 * stamped < len(core):
+        return
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        prev = scores[start - step]
+        j = start
+        while 0 <= j < len(scores):
+            s = scores[j]
+            if s.strong or abs(s.index - prev.index) > 2 or not _LOG_STAMP.match(s.text):
+                break
+            s.protected = s.protected or "log"
+            prev = s
+            j += step
+
+
+#: the most lines of a letter's sign-off after its last sentence: a valediction, a name, a
+#: role, an address
+_SIGN_OFF_LINES = 4
+#: the most characters of a salutation (`Dear Marta,`, `Sehr geehrter Herr Lindner,`, `佐藤様`)
+_SALUTATION_LEN = 60
+_SALUTATION_WORDS = 6
+
+
+def _quote_depth(text: str) -> tuple[int, str]:
+    """(how many `>` quote the line of a plain-text mail, the text they quote)."""
+    body = text.lstrip("> ")
+    return text[: len(text) - len(body)].count(">"), body
+
+
+def _salutation(s: LineScore, nxt: LineScore) -> bool:
+    """A letter's opening: a line of a few words ending with a comma (`Dear Marta,`, `Szanowna
+    Pani,`), a colon (`Estimado señor:`, `编辑同志：`) or the Japanese honorific `様` (`山本様`),
+    right above prose."""
+    _, body = _quote_depth(s.text)
+    return (0 < len(body) <= _SALUTATION_LEN and s.words <= _SALUTATION_WORDS and not s.strong
+            and body.endswith((",", "，", ":", "：", "様")) and nxt.intrinsic < -1.0)
+
+
+def _sign_off(scores: list[LineScore], last: int) -> None:
+    """A letter's valediction, name and address after its last sentence belong to it.
+
+    A mail or a letter that opens with a salutation (``_salutation``) closes with a sign-off:
+    `Best regards,` / `Mit freundlichen Grüßen` and a name, a role, an address, in a few short
+    lines that end the document (or the quoted message, `>` at the same depth as its
+    salutation). Without such an opening, or with a strong line among them, or more of them,
+    the lines after the article are judged as usual.
+    """
+    n = len(scores)
+    tail = [s for s in scores[last + 1 :] if _quote_depth(s.text)[1]]  # `>` alone: a quoted blank
+    if not tail or len(tail) > _SIGN_OFF_LINES or n - last - 1 > 2 * _SIGN_OFF_LINES:
+        return
+    depth = _quote_depth(tail[0].text)[0]
+    if any(s.strong or s.length >= 100 or _quote_depth(s.text)[0] != depth for s in tail):
+        return
+    below = None  # the nearest line under ``scores[j]`` that quotes more than a blank
+    for j in range(last, -1, -1):
+        s = scores[j]
+        d, body = _quote_depth(s.text)
+        if not body:
+            continue
+        if d != depth:
+            return  # another message: its salutation does not open this one
+        if below is not None and _salutation(s, below):
+            for x in scores[last + 1 :]:
+                x.protected = x.protected or "sign-off"
+            return
+        below = s
+
+
+#: the most lines a label's block at the end of the document holds (a name, a role, a phone, a mail)
+_LABEL_LINES = 5
+
+
+def _fields_to_end(scores: list[LineScore], k: int) -> bool:
+    """Whether the lines from ``scores[k]`` on are one short block that ends the document: at
+    most ``_LABEL_LINES`` lines, none strong or long, no blank line between them. The label above
+    such a block (`Contact presse :`, `Kontakt dla mediów:`) introduces it as a sentence ending
+    with a colon introduces its list; a page's footer goes on, or holds its own strong lines."""
+    n = len(scores)
+    if n - k > _LABEL_LINES:
+        return False
+    return all(not s.strong and s.length < 120 and s.index == scores[x - 1].index + 1
+               for x, s in enumerate(scores[k:], start=k))
 
 
 def _byline(vocab: StructureVocabulary, norm: str) -> tuple[int, str]:
@@ -1519,7 +1632,13 @@ class TrailingResidue(_StructureRule):
     in Thai and Lao, which end sentences with a space, a paragraph of its own
     right after the article) unless a strong line (a phrase-pack match, a
     credit, an author box) comes first. A list introduced by the last
-    paragraph (`… :`) belongs to the article. A comment section is left to `comment-section` (RES010).
+    paragraph (`… :`) belongs to the article, and so do the few lines a short
+    label ending with a colon puts at the document's end (a press release's
+    `Contact presse :`, a name, a phone, a mail) and the sign-off (valediction,
+    name, address) of a letter or mail that opens with a salutation
+    (`Dear Marta,`, `Estimado señor:`); in a chat or log whose core's lines open with a time, the
+    lines around it that open with one too are its messages. A comment section
+    is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
@@ -1663,6 +1782,12 @@ _QUOTE_OPENERS = "«“„‘\"'‹»"
 
 
 _TOKEN_EDGES = "\"'“”„‘’«»‹›()[]{}.,;:!?…"
+#: an entry of a bibliography: a surname and initials first (`Rahman, M. A.;`, `[3] Smith, J.,`,
+#: `Roloff A,`), a year in it: it cites a work in the work's own language
+_REFERENCE = compile_regex(
+    r"^(?:\[\d{1,3}\]\s*|\d{1,3}\.\s+)?\p{Lu}[\p{L}'’\-]+(?:\s\p{Lu}[\p{L}'’\-]+)?,?\s(?:\p{Lu}\.?\s?-?){1,3}[,;:&(]"
+)
+_REFERENCE_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d[a-z]?(?!\d)")
 
 
 def _prose_tokens(tokens: Sequence[str]) -> bool:
@@ -1699,7 +1824,9 @@ class ForeignLanguageLine(Rule):
     inside a sentence (`Il a écrit « we will never give up » hier.`) and
     lines with fewer than two words in five of three letters or more
     (formulas, letter indexes: their one-letter symbols read as Polish
-    `a i w z`) are not reported. A line in another script is `foreign-script-line` (RES002).
+    `a i w z`), and entries of a bibliography (`Rahman, M. A.; Moser, A. (2020):
+    Comparing …`: authors with initials first, a year) are not reported. A line
+    in another script is `foreign-script-line` (RES002).
 
     ## Why it matters
     A whole line in another language inside an article is usually pasted
@@ -1759,6 +1886,8 @@ class ForeignLanguageLine(Rule):
             text = line.strip()
             if len(text) < min_len or text[0] in _QUOTE_OPENERS:
                 continue
+            if _REFERENCE.match(text) and _REFERENCE_YEAR.search(text):
+                continue  # a bibliography's entry: the cited title keeps its language
             # three function words that only the document's language uses in its first words:
             # the line is (at least partly) in that language, and a quotation inside it is
             # not reported; a look at its first words instead of a language guess
