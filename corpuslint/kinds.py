@@ -65,6 +65,24 @@ def _colon_key(norm: str, prefix_index: dict[str, list[str]]) -> list[str]:
     return [p for p in prefix_index.get(word.rstrip("".join(_SEPARATORS)), ()) if " " not in p]
 
 
+#: what may close a sentence after its final mark (``."``, ``.)``, ``.»``)
+_CLOSERS = "\"'”’»)]）」』"
+
+
+def _prose_after_link(line: str, following: str) -> bool:
+    """Whether a line that opens with a link prefix (``Lees ook``, ``Leia também``, ``See also``)
+    and no separator after it goes on as a sentence of the text rather than as a title: it ends
+    with a full stop (``.``, ``।``, ``。``; not an ellipsis, and not ``?`` or ``!``, which
+    headlines have), or it goes on, without a blank line, on a line that starts in lower case
+    (a paragraph wrapped in the middle of its sentence). A title (``Leia também Título de outra
+    notícia``, ``Read also Why the markets fell?``) ends without a full stop."""
+    s = line.rstrip().rstrip(_CLOSERS)
+    if s.endswith((".", "।", "。")) and not s.endswith(("..", "…")):
+        return True
+    nxt = following.lstrip()[:1]
+    return nxt.islower()
+
+
 def _first_word(s: str) -> str:
     return s.split(" ", 1)[0]
 
@@ -347,6 +365,11 @@ class PhraseVocabulary:
     #: line matches them only where such a separator follows (``Related to each other: ...``
     #: is a sentence)
     separated: frozenset[str] = frozenset()
+    #: prefixes that introduce the title of another page (``Lees ook``, ``Leia também``,
+    #: ``See also``), written without a separator: a line where no separator follows them
+    #: matches only if the rest reads as a title, not as the end of a sentence (``Lees ook de
+    #: brief die de minister stuurde.`` is prose; see ``_prose_after_link``)
+    linking: frozenset[str] = frozenset()
     #: first character -> the prefixes starting with a letter of a script written without
     #: spaces (Chinese, Japanese, Thai), longest first: a line of such a script is looked up
     #: by its first character (its "first word" is most often the whole line)
@@ -758,6 +781,7 @@ class PhraseRule(Rule):
     pack_schema: ClassVar = {
         "lines": list,
         "prefixes": list,
+        "link-prefixes": list,
         "patterns": list,
         "exceptions": list,
         "safe-lines": list,
@@ -781,6 +805,8 @@ class PhraseRule(Rule):
         prefixes: dict[str, _Entry] = {}
         separated: set[str] = set()
         loose: set[str] = set()
+        linking: set[str] = set()
+        plain: set[str] = set()
         patterns: list[tuple[str, _Entry]] = []
         exceptions: list[str] = []
         for pack in packs:
@@ -790,11 +816,16 @@ class PhraseRule(Rule):
                 n = normalize_line(str(phrase))
                 if n:
                     exact[n] = _Entry(str(phrase), msg, n in safe, pack.language)
-            for phrase in pack.get("prefixes", []):
-                n = normalize_line(str(phrase))
-                if n:
-                    prefixes[n] = _Entry(str(phrase), msg, False, pack.language)
-                    (separated if str(phrase).rstrip()[-1:] in _SEPARATORS else loose).add(n)
+            for key in ("prefixes", "link-prefixes"):
+                for phrase in pack.get(key, []):
+                    n = normalize_line(str(phrase))
+                    if n:
+                        prefixes[n] = _Entry(str(phrase), msg, False, pack.language)
+                        if str(phrase).rstrip()[-1:] in _SEPARATORS:
+                            separated.add(n)
+                        else:
+                            loose.add(n)
+                            (linking if key == "link-prefixes" else plain).add(n)
             # a user's patterns are compiled here, for an error naming the item; the built-in
             # packs' are compiled on first use (a test compiles them all)
             for i, pat in enumerate(pack.get("patterns", [])):
@@ -848,6 +879,7 @@ class PhraseRule(Rule):
             ),
             literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
             separated=frozenset(separated - loose),
+            linking=frozenset(linking - plain),
             unspaced_index=unspaced_index,
             unbounded=frozenset(p for p in prefixes if _unspaced(p[-1])),
         )
@@ -891,6 +923,7 @@ class PhraseRule(Rule):
         flagged: set[int] = set()
         exc = vocab.exception_re
         exact, prefix_index, separated = vocab.exact, vocab.prefix_index, vocab.separated
+        linking = vocab.linking
         unspaced_index, unbounded = vocab.unspaced_index, vocab.unbounded
         lookup = bool(exact or prefix_index or unspaced_index)
         anchored = vocab.anchored
@@ -920,7 +953,10 @@ class PhraseRule(Rule):
                             if norm.startswith(p) and (
                                 len(norm) == len(p) or not _is_word_char(norm[len(p)]) or p in unbounded
                                 or _unspaced(norm[len(p)])
-                            ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))):
+                            ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))) and (
+                                p not in linking or len(norm) == len(p) or _separator_follows(norm, len(p))
+                                or not _prose_after_link(line, lines[i + 1] if i + 1 < len(lines) else "")
+                            ):
                                 entry = vocab.prefix_entries[p]
                                 break
                     if entry is not None and (exc is None or not exc.search(line)):

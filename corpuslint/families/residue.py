@@ -43,7 +43,10 @@ class UiText(PhraseRule):
     advertisement, back to top, widget labels such as `loader`), as a whole
     line or as a line prefix, ignoring case, spacing and surrounding
     punctuation. Packs of every language apply to every document: UI text is
-    often in another language than the article.
+    often in another language than the article. A link prefix (`Read also`,
+    `Lees ook`, `Leia também`) without a colon after it is UI text only before a
+    title: a line it opens that ends with a full stop, or goes on in lower case
+    on the next line, is a sentence of the text.
 
     ## Why it matters
     These lines are not part of any text: they are the page's interface, and
