@@ -56,6 +56,7 @@ PACK_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
     "comment-markers": list,
     "comment-cues": list,
     "byline-prefixes": list,
+    "valedictions": list,
 }
 
 # -- vocabulary -------------------------------------------------------------------
@@ -72,6 +73,8 @@ class StructureVocabulary:
     byline_re: Any = None
     #: the normalized byline prefixes: a line that starts with none of them is no byline
     byline_starts: tuple[str, ...] = ()
+    #: the normalized closing formulas of a letter (``regards``, ``mit freundlichen grüßen``)
+    valedictions: frozenset[str] = frozenset()
     key: tuple[str, ...] = ()
     #: language -> its function words that no other pack lists (RES011)
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -134,6 +137,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
     cues: list[str] = []
     cue_where: list[str | None] = []
     bylines: list[str] = []
+    valedictions: set[str] = set()
     for pack in packs:
         lang = pack.language
         for w in pack.get("function-words", []):
@@ -147,6 +151,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
             cue_where.append(where)
         for p in pack.get("byline-prefixes", []):
             bylines.append(normalize_line(str(p)))
+        valedictions.update(filter(None, map(normalize_line, map(str, pack.get("valedictions", [])))))
     fw = {k: frozenset(v) for k, v in words.items()}
     # for RES011: the words only one language uses, where words are written between spaces
     own = {
@@ -163,6 +168,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
             r"^(?:" + "|".join(sorted(map(regex.escape, bylines), key=len, reverse=True)) + r")\b"
         ) if bylines else None,
         byline_starts=tuple(bylines),
+        valedictions=frozenset(valedictions),
         key=key,
         own_words=own,
     )
@@ -932,6 +938,7 @@ def _decide(
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
+    _sign_off(scores, vocab, last, n if comment is None else comment[0])
     headings = _headings(scores, first, last)
     spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
     for s in scores:
@@ -1275,6 +1282,58 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         j += 1
 
 
+#: after the article, how many lines a letter's closing formula may come (a `P.S.`, a
+#: line of thanks that is no sentence)
+_SIGN_OFF_REACH = 3
+#: lines under the name that sign a letter with it: a title, a company, a telephone number
+_SIGNATURE_LINES = 3
+
+
+def _sign_off(scores: list[LineScore], vocab: StructureVocabulary, last: int, stop: int) -> None:
+    """The end of a letter after the article: a closing formula (``valedictions``: `Regards,`,
+    `Cordialement,`, `Mit freundlichen Grüßen`) on a line of its own, the name right under it
+    (or after its comma: `Best, Marta`), and up to ``_SIGNATURE_LINES`` short lines under the
+    name (a title, a company), the whole a paragraph of its own: a blank line or the end of
+    the document after it. A formula with no name under it is no signature (`Thanks` over a
+    share bar), nor one whose lines run on into a list (`Thanks`, `Most Popular` and headlines)."""
+    if not vocab.valedictions:
+        return
+    for j in range(last + 1, min(stop, last + 1 + _SIGN_OFF_REACH)):
+        s = scores[j]
+        if s.strong or s.words > 8:
+            return
+        norm = s.norm or normalize_line(s.text)
+        formula, comma, name = norm.partition(",")
+        if formula.strip() not in vocab.valedictions:
+            continue
+        end = j  # the lines right under the formula, to the next blank line
+        while end + 1 < stop and scores[end + 1].index == scores[end].index + 1:
+            end += 1
+        under = scores[j + 1 : end + 1]
+        if comma and name.strip():
+            named = _signs(s.text.partition(",")[2].strip())  # `Best regards, Marta Kowalska`
+        else:
+            named = bool(under) and not under[0].strong and _signs(under[0].text)
+            under = under[1:]
+        if (named and len(under) <= _SIGNATURE_LINES and (end + 1 == len(scores) or end + 1 < stop)
+                and all(not t.strong and t.words <= 8 and t.length <= 80 and not _ends_sentence(t.text.rstrip("."))
+                        for t in under)):
+            for x in scores[j : end + 1]:
+                x.protected = x.protected or "signature"
+        return
+
+
+def _signs(text: str) -> bool:
+    """Whether ``text`` is a name that signs a letter: one to four words of letters (a
+    hyphen, an apostrophe or an initial's dot inside), each opening with a capital in a
+    script that has them (`Marta`, `Jean-Luc O'Neill`, `J. Smith`, `Анна Смирнова`)."""
+    words = text.rstrip(".").split()
+    return 0 < len(words) <= 4 and all(
+        w.replace("-", "").replace("'", "").replace("’", "").replace(".", "").isalpha() and not w[0].islower()
+        for w in words
+    )
+
+
 def _byline(vocab: StructureVocabulary, norm: str) -> tuple[int, str]:
     """(end of the byline prefix at the start of a normalized line or -1, the author's name or "").
 
@@ -1519,7 +1578,10 @@ class TrailingResidue(_StructureRule):
     in Thai and Lao, which end sentences with a space, a paragraph of its own
     right after the article) unless a strong line (a phrase-pack match, a
     credit, an author box) comes first. A list introduced by the last
-    paragraph (`… :`) belongs to the article. A comment section is left to `comment-section` (RES010).
+    paragraph (`… :`) belongs to the article, and so does the end of a letter:
+    a closing formula of the packs (`Regards,`, `Mit freundlichen Grüßen`) with
+    the name under it, and a title or a company under the name. A comment
+    section is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
