@@ -641,21 +641,29 @@ def analyze(
     vocab: StructureVocabulary | None,
     phrase_lines: Mapping[int, str] | None = None,
     params: Params = Params(),
+    kept: frozenset[int] = frozenset(),
 ) -> Analysis:
-    """Score the lines of ``doc`` and group residue lines into blocks (cached per document)."""
+    """Score the lines of ``doc`` and group residue lines into blocks (cached per document).
+
+    ``kept``: 0-based indexes of lines that belong to the document whatever their shape (a
+    reference work's `See also` and `References` headings and its list of topics, found by
+    the phrase rules' ``section-lines``)."""
     vocab = vocab or StructureVocabulary()
     phrase_lines = phrase_lines or {}
-    key = (vocab.key, params, tuple(sorted(phrase_lines.items())))
+    key = (vocab.key, params, tuple(sorted(phrase_lines.items())), kept)
     per_doc = doc.facts.get("_residue_analysis")
     if per_doc is None:
         per_doc = doc.facts["_residue_analysis"] = {}
     hit = per_doc.get(key)
     if hit is None:
-        hit = per_doc[key] = _analyze(doc, vocab, phrase_lines, params)
+        hit = per_doc[key] = _analyze(doc, vocab, phrase_lines, params, kept)
     return hit
 
 
-def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[int, str], params: Params) -> Analysis:
+def _analyze(
+    doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[int, str], params: Params,
+    kept: frozenset[int] = frozenset(),
+) -> Analysis:
     lines = doc.lines
     norms = normalized_lines(doc)
     idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
@@ -692,6 +700,8 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
+        if s.index in kept:
+            s.protected = "reference sections"
     _confirm_fields(scores)
     comment, n_cues, marker = _comment_section(scores, vocab)
     _author_box(scores, vocab, len(scores) if comment is None else comment[0])
@@ -1496,6 +1506,8 @@ def describe(block: Block) -> str:
 
 #: a source of strong line-level evidence: document -> {0-based line index: cue}
 LineSource = Callable[[Document], Mapping[int, str]]
+#: a function giving the 0-based lines of a document that belong to it whatever their shape
+KeptLines = Callable[[Document], frozenset[int]]
 
 _SCORER_OPTIONS: tuple[Option, ...] = (
     Option(
@@ -1527,8 +1539,9 @@ class _StructureRule(Rule):
     pack_group: ClassVar = PACK_GROUP
     options = _SCORER_OPTIONS
 
-    def __init__(self, sources: Sequence[LineSource] = ()) -> None:
+    def __init__(self, sources: Sequence[LineSource] = (), keeps: Sequence[KeptLines] = ()) -> None:
         self.sources = tuple(sources)
+        self.keeps = tuple(keeps)
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
 
     def compile_packs(self, packs: Sequence[Pack]) -> StructureVocabulary:
@@ -1536,21 +1549,22 @@ class _StructureRule(Rule):
 
     def analysis(self, doc: Document, ctx: RuleContext) -> Analysis:
         # the three structural rules share their sources: their evidence is gathered once
-        key = tuple(map(id, self.sources))
+        key = (tuple(map(id, self.sources)), tuple(map(id, self.keeps)))
         cached = doc.facts.get("_residue_evidence")
         if cached is not None and cached[0] == key:
-            hits = cached[1]
+            hits, kept = cached[1], cached[2]
         else:
             hits = {}
             for source in self.sources:
                 for i, cue in source(doc).items():
                     hits.setdefault(i, cue)
-            doc.facts["_residue_evidence"] = (key, hits)
+            kept = frozenset().union(*(keep(doc) for keep in self.keeps))
+            doc.facts["_residue_evidence"] = (key, hits, kept)
         params = Params(
             threshold=ctx.options.get("threshold", 1.0),
             min_core=ctx.options.get("min-core", 150),
         )
-        return analyze(doc, ctx.vocabulary, hits, params=params)
+        return analyze(doc, ctx.vocabulary, hits, params=params, kept=kept)
 
     def _block_violation(self, doc: Document, first: int, last: int, message: str) -> Violation:
         starts = doc.line_starts
