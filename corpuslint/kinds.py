@@ -145,14 +145,41 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+#: spellings of one word that sites mix, folded to one (after ``casefold``), so that one pack
+#: entry matches them all: Turkish dotted and dotless i (``İ`` casefolds to ``i`` and a combining
+#: dot, ``I`` to ``i``, ``ı`` stays), Greek accents (``ΔΙΑΒΑΣΤΕ`` has none; the final sigma is
+#: folded by ``casefold``), Romanian s and t with a cedilla or a comma below, and the Arabic
+#: normalization of search engines: alef with hamza or madda -> alef, alef maksura -> ya,
+#: ta marbuta -> ha, no tatweel, no short vowels or tanwin
+_FOLD = {
+    "ı": "i", "\u0307": "",
+    "ά": "α", "έ": "ε", "ή": "η", "ί": "ι", "ό": "ο", "ύ": "υ", "ώ": "ω",
+    "ϊ": "ι", "ϋ": "υ", "ΐ": "ι", "ΰ": "υ",
+    "ş": "ș", "ţ": "ț",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "\u0640": "",
+    **dict.fromkeys(map(chr, range(0x064B, 0x0653)), ""), "\u0670": "",
+}
+#: the characters of ``_FOLD``: a line holding none is not folded (most lines); in one that
+#: does, each is replaced (a few distinct ones per line: faster than ``str.translate``)
+_FOLDABLE = re.compile("[" + "".join(_FOLD) + "]")
+
+
 def normalize_line(line: str) -> str:
-    """Casefolded line without surrounding punctuation and with single spaces; ``’`` -> ``'``."""
+    """Casefolded line without surrounding punctuation and with single spaces; ``’`` -> ``'``;
+    variant spellings folded (``_FOLD``)."""
     s = line.strip(_STRIP)
     if not s:
         return ""
     if not s.isascii():
-        s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'")
-    s = s.casefold()
+        s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'").casefold()
+        found = _FOLDABLE.findall(s)
+        if found:
+            for c in set(found):
+                s = s.replace(c, _FOLD[c])
+            if not s.strip(_STRIP):
+                return ""
+    else:
+        s = s.casefold()
     # str.split() splits on the same Unicode white space as the pattern \s+ did, in C; a
     # line without two spaces in a row and without other white space (not printable) is
     # already as it would come out

@@ -41,8 +41,9 @@ class UiText(PhraseRule):
     phrases of the residue packs (`rules/residue/ui-*.toml`: subscribe, log in,
     share, print, follow us, newsletter, cookies, read also, related articles,
     advertisement, back to top, widget labels such as `loader`), as a whole
-    line or as a line prefix, ignoring case, spacing and surrounding
-    punctuation. Packs of every language apply to every document: UI text is
+    line or as a line prefix, ignoring case, spacing, surrounding punctuation
+    and variant spellings (Turkish dotted and dotless i, Greek accents,
+    Romanian ş/ș and ţ/ț, Arabic alef and hamza forms, tanwin and tatweel). Packs of every language apply to every document: UI text is
     often in another language than the article. A link prefix (`Read also`,
     `Lees ook`, `Leia também`) without a colon after it is UI text only before a
     title: a line it opens that ends with a full stop, or goes on in lower case
