@@ -65,6 +65,78 @@ def _colon_key(norm: str, prefix_index: dict[str, list[str]]) -> list[str]:
     return [p for p in prefix_index.get(word.rstrip("".join(_SEPARATORS)), ()) if " " not in p]
 
 
+#: what may close a sentence after its final mark (``."``, ``.)``, ``.»``)
+_CLOSERS = "\"'”’»)]）」』"
+
+
+def _prose_after_link(line: str, following: str) -> bool:
+    """Whether a line that opens with a link prefix (``Lees ook``, ``Leia também``, ``See also``)
+    and no separator after it goes on as a sentence of the text rather than as a title: it ends
+    with a full stop (``.``, ``।``, ``。``; not an ellipsis, and not ``?`` or ``!``, which
+    headlines have), or it goes on, without a blank line, on a line that starts in lower case
+    (a paragraph wrapped in the middle of its sentence). A title (``Leia também Título de outra
+    notícia``, ``Read also Why the markets fell?``) ends without a full stop."""
+    s = line.rstrip().rstrip(_CLOSERS)
+    if s.endswith((".", "।", "。")) and not s.endswith(("..", "…")):
+        return True
+    nxt = following.lstrip()[:1]
+    return nxt.islower()
+
+
+#: lines (not blank) a reference work's `See also` list may hold before its references
+_SECTION_ITEMS = 40
+#: a topic of that list: at most this many words, no sentence
+_TOPIC_WORDS = 12
+#: lines of three words or more under a references heading where a citation is looked for
+_CITATION_REACH = 4
+#: what a citation or a footnote holds: a year, a note's number in brackets, an ISBN, a DOI
+_CITATION = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)|\[\d{1,3}\]|\bISBN\b|\bdoi\b", re.IGNORECASE)
+
+
+def _closing_sections(lines: list[str], norms: list[str], i: int, references: frozenset[str]) -> int:
+    """The last line of a reference work's closing sections that line ``i`` (a ``section-lines``
+    heading such as ``See also``) opens, or -1.
+
+    An encyclopedia article ends with `See also`, a short list of topics (names, not headlines:
+    at most ``_TOPIC_WORDS`` words, no sentence punctuation at the end), then a heading of
+    ``references`` (`References`, `Notes`, `Bibliographie`) with citations under it (a line of
+    three words or more with a year, a note's number in brackets, an ISBN or a DOI, among the
+    first ``_CITATION_REACH`` such lines). A news page's `See also` block of headlines is
+    followed by the page's footer, not by citations; a table of contents lists the two
+    headings with nothing but numbers between them. The span runs from the heading through the
+    references heading (the citations are sentences and fields the scorer keeps)."""
+    k = i + 1
+    items = topics = 0
+    while k < len(lines):
+        line = lines[k].strip()
+        if line:
+            if norms[k] in references:
+                break
+            items += 1
+            words = line.split()
+            if items > _SECTION_ITEMS or len(words) > _TOPIC_WORDS or line.rstrip(_CLOSERS).endswith(tuple(".!?…:")):
+                return -1
+            topics += any(map(str.isalpha, line))
+        k += 1
+    if k == len(lines) or not topics:
+        return -1  # no references; or no topic between (`See also`, `7`, `References`: a table of contents)
+    seen = 0
+    for j in range(k + 1, len(lines)):
+        line = lines[j].strip()
+        if not line:
+            continue
+        if norms[j] in references:
+            continue  # `Notes` then `References`
+        if len(line.split()) < 3:
+            continue  # a note's mark (`^`), a link's `[edit]`
+        seen += 1
+        if seen > _CITATION_REACH:
+            break
+        if _CITATION.search(line) is not None:
+            return k
+    return -1
+
+
 def _first_word(s: str) -> str:
     return s.split(" ", 1)[0]
 
@@ -73,14 +145,41 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+#: spellings of one word that sites mix, folded to one (after ``casefold``), so that one pack
+#: entry matches them all: Turkish dotted and dotless i (``İ`` casefolds to ``i`` and a combining
+#: dot, ``I`` to ``i``, ``ı`` stays), Greek accents (``ΔΙΑΒΑΣΤΕ`` has none; the final sigma is
+#: folded by ``casefold``), Romanian s and t with a cedilla or a comma below, and the Arabic
+#: normalization of search engines: alef with hamza or madda -> alef, alef maksura -> ya,
+#: ta marbuta -> ha, no tatweel, no short vowels or tanwin
+_FOLD = {
+    "ı": "i", "\u0307": "",
+    "ά": "α", "έ": "ε", "ή": "η", "ί": "ι", "ό": "ο", "ύ": "υ", "ώ": "ω",
+    "ϊ": "ι", "ϋ": "υ", "ΐ": "ι", "ΰ": "υ",
+    "ş": "ș", "ţ": "ț",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "\u0640": "",
+    **dict.fromkeys(map(chr, range(0x064B, 0x0653)), ""), "\u0670": "",
+}
+#: the characters of ``_FOLD``: a line holding none is not folded (most lines); in one that
+#: does, each is replaced (a few distinct ones per line: faster than ``str.translate``)
+_FOLDABLE = re.compile("[" + "".join(_FOLD) + "]")
+
+
 def normalize_line(line: str) -> str:
-    """Casefolded line without surrounding punctuation and with single spaces; ``’`` -> ``'``."""
+    """Casefolded line without surrounding punctuation and with single spaces; ``’`` -> ``'``;
+    variant spellings folded (``_FOLD``)."""
     s = line.strip(_STRIP)
     if not s:
         return ""
     if not s.isascii():
-        s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'")
-    s = s.casefold()
+        s = unicodedata.normalize("NFC", s).replace("’", "'").replace("ʼ", "'").casefold()
+        found = _FOLDABLE.findall(s)
+        if found:
+            for c in set(found):
+                s = s.replace(c, _FOLD[c])
+            if not s.strip(_STRIP):
+                return ""
+    else:
+        s = s.casefold()
     # str.split() splits on the same Unicode white space as the pattern \s+ did, in C; a
     # line without two spaces in a row and without other white space (not printable) is
     # already as it would come out
@@ -101,6 +200,8 @@ class _Entry:
     message: str | None
     safe: bool
     language: str
+    #: a line of ``section-lines``: not flagged where it heads a reference work's closing sections
+    section: bool = False
 
 
 @dataclass(frozen=True)
@@ -347,6 +448,15 @@ class PhraseVocabulary:
     #: line matches them only where such a separator follows (``Related to each other: ...``
     #: is a sentence)
     separated: frozenset[str] = frozenset()
+    #: prefixes that introduce the title of another page (``Lees ook``, ``Leia também``,
+    #: ``See also``), written without a separator: a line where no separator follows them
+    #: matches only if the rest reads as a title, not as the end of a sentence (``Lees ook de
+    #: brief die de minister stuurde.`` is prose; see ``_prose_after_link``)
+    linking: frozenset[str] = frozenset()
+    #: the headings of a reference work's notes (``references``, ``bibliographie``): under one,
+    #: citations; before it, a ``section-lines`` heading (``see also``) and its list of topics
+    #: belong to the document (see ``_closing_sections``)
+    references: frozenset[str] = frozenset()
     #: first character -> the prefixes starting with a letter of a script written without
     #: spaces (Chinese, Japanese, Thai), longest first: a line of such a script is looked up
     #: by its first character (its "first word" is most often the whole line)
@@ -758,6 +868,9 @@ class PhraseRule(Rule):
     pack_schema: ClassVar = {
         "lines": list,
         "prefixes": list,
+        "link-prefixes": list,
+        "section-lines": list,
+        "reference-headings": list,
         "patterns": list,
         "exceptions": list,
         "safe-lines": list,
@@ -781,6 +894,9 @@ class PhraseRule(Rule):
         prefixes: dict[str, _Entry] = {}
         separated: set[str] = set()
         loose: set[str] = set()
+        linking: set[str] = set()
+        plain: set[str] = set()
+        references: set[str] = set()
         patterns: list[tuple[str, _Entry]] = []
         exceptions: list[str] = []
         for pack in packs:
@@ -790,11 +906,21 @@ class PhraseRule(Rule):
                 n = normalize_line(str(phrase))
                 if n:
                     exact[n] = _Entry(str(phrase), msg, n in safe, pack.language)
-            for phrase in pack.get("prefixes", []):
+            for phrase in pack.get("section-lines", []):
                 n = normalize_line(str(phrase))
-                if n:
-                    prefixes[n] = _Entry(str(phrase), msg, False, pack.language)
-                    (separated if str(phrase).rstrip()[-1:] in _SEPARATORS else loose).add(n)
+                if n and n not in exact:
+                    exact[n] = _Entry(str(phrase), msg, False, pack.language, section=True)
+            references.update(filter(None, map(normalize_line, map(str, pack.get("reference-headings", [])))))
+            for key in ("prefixes", "link-prefixes"):
+                for phrase in pack.get(key, []):
+                    n = normalize_line(str(phrase))
+                    if n:
+                        prefixes[n] = _Entry(str(phrase), msg, False, pack.language)
+                        if str(phrase).rstrip()[-1:] in _SEPARATORS:
+                            separated.add(n)
+                        else:
+                            loose.add(n)
+                            (linking if key == "link-prefixes" else plain).add(n)
             # a user's patterns are compiled here, for an error naming the item; the built-in
             # packs' are compiled on first use (a test compiles them all)
             for i, pat in enumerate(pack.get("patterns", [])):
@@ -848,6 +974,8 @@ class PhraseRule(Rule):
             ),
             literals=None if None in literals else tuple(dict.fromkeys(x for x in literals if x is not None)),
             separated=frozenset(separated - loose),
+            linking=frozenset(linking - plain),
+            references=frozenset(references),
             unspaced_index=unspaced_index,
             unbounded=frozenset(p for p in prefixes if _unspaced(p[-1])),
         )
@@ -889,8 +1017,11 @@ class PhraseRule(Rule):
         starts = doc.line_starts
         lines = doc.lines
         flagged: set[int] = set()
+        kept: set[int] = set()  # a reference work's closing sections (see ``_closing_sections``)
+        headings: set[int] = set()  # the ``section-lines`` that head them
         exc = vocab.exception_re
         exact, prefix_index, separated = vocab.exact, vocab.prefix_index, vocab.separated
+        linking = vocab.linking
         unspaced_index, unbounded = vocab.unspaced_index, vocab.unbounded
         lookup = bool(exact or prefix_index or unspaced_index)
         anchored = vocab.anchored
@@ -920,9 +1051,19 @@ class PhraseRule(Rule):
                             if norm.startswith(p) and (
                                 len(norm) == len(p) or not _is_word_char(norm[len(p)]) or p in unbounded
                                 or _unspaced(norm[len(p)])
-                            ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))):
+                            ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))) and (
+                                p not in linking or len(norm) == len(p) or _separator_follows(norm, len(p))
+                                or not _prose_after_link(line, lines[i + 1] if i + 1 < len(lines) else "")
+                            ):
                                 entry = vocab.prefix_entries[p]
                                 break
+                    if entry is not None and entry.section and vocab.references:
+                        end = _closing_sections(lines, normalized_lines(doc), i, vocab.references)
+                        if end > i:
+                            # its headings and topics; not a bracket or a note's mark between them
+                            kept.update(x for x in range(i, end + 1) if any(map(str.isalpha, lines[x])))
+                            headings.add(i)
+                            continue
                     if entry is not None and (exc is None or not exc.search(line)):
                         flagged.add(i)
                         start = starts[i]
@@ -961,7 +1102,24 @@ class PhraseRule(Rule):
                 whole = m.start() <= line_start + (len(line) - len(line.lstrip())) and end >= line_start + len(line.rstrip())
                 out.append(PhraseMatch(m.start(), end, m.group(0).strip(), entry, whole, line_idx))
         out.sort(key=lambda m: m.start)
+        if kept:
+            doc.facts.setdefault("_closing_sections", {})[id(self)] = (frozenset(kept), frozenset(headings))
+            out = [m for m in out if m.line not in kept]
         return out
+
+    def kept_lines(self, doc: Document) -> frozenset[int]:
+        """0-based indexes of the lines of a reference work's closing sections that this rule's
+        ``section-lines`` found (``See also``, its topics, the ``References`` heading): part of
+        the document, whatever their shape (for the structural rules)."""
+        self.matches(doc)
+        return doc.facts.get("_closing_sections", {}).get(id(self), (frozenset(),))[0]
+
+    def section_headings(self, doc: Document) -> frozenset[int]:
+        """0-based indexes of the ``section-lines`` lines (``See also``) that head such sections:
+        not reported, and yet the page's lines where a web page prints them (``[``, ``edit``,
+        ``]`` around them, a note's ``^``) stand next to a line of its interface."""
+        self.matches(doc)
+        return doc.facts.get("_closing_sections", {}).get(id(self), (frozenset(), frozenset()))[1]
 
     def _violation(self, doc: Document, start: int, end: int, matched: str, entry: _Entry, whole_line: bool) -> Violation:
         template = entry.message or self.default_message

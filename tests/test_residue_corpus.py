@@ -143,3 +143,22 @@ def test_a_document_ending_with_a_line_it_repeats_does_not_crash() -> None:
     findings = Linter().lint_text(text)
     assert not [f.message for f in findings if f.code == "CL001"]
     assert {f.code for f in findings} >= {"DUP001"}  # the repeat itself is still reported
+
+
+def test_see_also_of_an_encyclopedia_is_its_text_and_of_a_news_page_residue() -> None:
+    """`See also` heads an encyclopedia article's closing sections (a list of topics, then
+    references with citations) and a news page's block of related headlines: the first is
+    part of the document, the second residue (RES001 and RES008, with the default rules)."""
+    from corpuslint.api import Linter
+
+    para = ("Heavy winds forced the closure of three ports on Tuesday, officials said, as a storm moved north "
+            "along the coast. The coast guard said no ships were in danger, but ferries were cancelled.")
+    body = f"Storm closes ports\n\n{para}\n\n{para.replace('Tuesday', 'Monday')}\n\nSee also\n\n"
+    news = body + ("Ferry operator cancels all crossings as storm nears\nWeather service warns of floods in the north\n"
+                   "Fishermen count losses after second storm in a month\n")
+    encyclopedia = body + ("Lightvessel\nList of lighthouses\nFresnel lens\n\nReferences\n\n"
+                           "Stevenson, D. Alan (1959). The World's Lighthouses Before 1820. Oxford University Press.\n")
+    linter = Linter({"select": ["RES"]})
+    got = {f.code for f in linter.lint_text(news) if f.line == 7 or (f.line or 0) <= 7 <= (f.end_line or 0)}
+    assert {"RES001", "RES008"} <= got
+    assert not [f.to_dict() for f in linter.lint_text(encyclopedia)]

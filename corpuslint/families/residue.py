@@ -41,9 +41,16 @@ class UiText(PhraseRule):
     phrases of the residue packs (`rules/residue/ui-*.toml`: subscribe, log in,
     share, print, follow us, newsletter, cookies, read also, related articles,
     advertisement, back to top, widget labels such as `loader`), as a whole
-    line or as a line prefix, ignoring case, spacing and surrounding
-    punctuation. Packs of every language apply to every document: UI text is
-    often in another language than the article.
+    line or as a line prefix, ignoring case, spacing, surrounding punctuation
+    and variant spellings (Turkish dotted and dotless i, Greek accents,
+    Romanian ş/ș and ţ/ț, Arabic alef and hamza forms, tanwin and tatweel). Packs of every language apply to every document: UI text is
+    often in another language than the article. A link prefix (`Read also`,
+    `Lees ook`, `Leia também`) without a colon after it is UI text only before a
+    title: a line it opens that ends with a full stop, or goes on in lower case
+    on the next line, is a sentence of the text. `See also` is UI text on a news
+    page, and the heading of an encyclopedia article's closing section where a
+    list of topics and a references heading with citations follow it: there it
+    is not flagged, nor its list by the structural rules.
 
     ## Why it matters
     These lines are not part of any text: they are the page's interface, and
@@ -469,6 +476,16 @@ def _phrase_source(r: PhraseRule, cue: str) -> LineSource:
     return lines
 
 
+def _section_source(r: PhraseRule, cue: str) -> LineSource:
+    """The ``section-lines`` that head a reference work's closing sections: the structural
+    rules keep them (``kept_lines``), and still see the line of a web page's interface that
+    they are, for what the page prints around them (``[``, ``]``, a note's ``^``)."""
+    def lines(doc: Document) -> dict[int, str]:
+        return dict.fromkeys(r.section_headings(doc), cue)
+
+    return lines
+
+
 def _script_source(doc: Document) -> dict[int, str]:
     # only short lines: a long paragraph in another script is RES002's alone
     return {i: "foreign script" for i, _, _ in foreign_script_lines(doc) if len(doc.lines[i]) <= 120}
@@ -480,12 +497,15 @@ def corpuslint_rules() -> list[Rule]:
     # the structural rules use the phrase rules' whole-line matches as strong evidence
     sources = [
         _phrase_source(ui, "UI text"),
+        _section_source(ui, "UI text"),
         _phrase_source(meta, "metadata"),
         _phrase_source(credit, "credit or caption"),
         _phrase_source(counter, "counter"),
         _phrase_source(social, "social embed"),
         _script_source,
     ]
+    # and the closing sections of a reference work that its ``section-lines`` found as part of the text
+    keeps = [ui.kept_lines]
     return [
         ui,
         foreign_script_line,
@@ -494,9 +514,9 @@ def corpuslint_rules() -> list[Rule]:
         counter,
         social,
         EmojiShortcode(),
-        TrailingResidue(sources),
-        ResidueBlock(sources),
-        CommentSection(sources),
+        TrailingResidue(sources, keeps),
+        ResidueBlock(sources, keeps),
+        CommentSection(sources, keeps),
         ForeignLanguageLine(),
         SharedBoilerplateLine(),
     ]

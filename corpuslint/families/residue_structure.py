@@ -56,6 +56,7 @@ PACK_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
     "comment-markers": list,
     "comment-cues": list,
     "byline-prefixes": list,
+    "valedictions": list,
 }
 
 # -- vocabulary -------------------------------------------------------------------
@@ -72,6 +73,8 @@ class StructureVocabulary:
     byline_re: Any = None
     #: the normalized byline prefixes: a line that starts with none of them is no byline
     byline_starts: tuple[str, ...] = ()
+    #: the normalized closing formulas of a letter (``regards``, ``mit freundlichen grüßen``)
+    valedictions: frozenset[str] = frozenset()
     key: tuple[str, ...] = ()
     #: language -> its function words that no other pack lists (RES011)
     own_words: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -134,6 +137,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
     cues: list[str] = []
     cue_where: list[str | None] = []
     bylines: list[str] = []
+    valedictions: set[str] = set()
     for pack in packs:
         lang = pack.language
         for w in pack.get("function-words", []):
@@ -147,6 +151,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
             cue_where.append(where)
         for p in pack.get("byline-prefixes", []):
             bylines.append(normalize_line(str(p)))
+        valedictions.update(filter(None, map(normalize_line, map(str, pack.get("valedictions", [])))))
     fw = {k: frozenset(v) for k, v in words.items()}
     # for RES011: the words only one language uses, where words are written between spaces
     own = {
@@ -163,6 +168,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
             r"^(?:" + "|".join(sorted(map(regex.escape, bylines), key=len, reverse=True)) + r")\b"
         ) if bylines else None,
         byline_starts=tuple(bylines),
+        valedictions=frozenset(valedictions),
         key=key,
         own_words=own,
     )
@@ -635,21 +641,29 @@ def analyze(
     vocab: StructureVocabulary | None,
     phrase_lines: Mapping[int, str] | None = None,
     params: Params = Params(),
+    kept: frozenset[int] = frozenset(),
 ) -> Analysis:
-    """Score the lines of ``doc`` and group residue lines into blocks (cached per document)."""
+    """Score the lines of ``doc`` and group residue lines into blocks (cached per document).
+
+    ``kept``: 0-based indexes of lines that belong to the document whatever their shape (a
+    reference work's `See also` and `References` headings and its list of topics, found by
+    the phrase rules' ``section-lines``)."""
     vocab = vocab or StructureVocabulary()
     phrase_lines = phrase_lines or {}
-    key = (vocab.key, params, tuple(sorted(phrase_lines.items())))
+    key = (vocab.key, params, tuple(sorted(phrase_lines.items())), kept)
     per_doc = doc.facts.get("_residue_analysis")
     if per_doc is None:
         per_doc = doc.facts["_residue_analysis"] = {}
     hit = per_doc.get(key)
     if hit is None:
-        hit = per_doc[key] = _analyze(doc, vocab, phrase_lines, params)
+        hit = per_doc[key] = _analyze(doc, vocab, phrase_lines, params, kept)
     return hit
 
 
-def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[int, str], params: Params) -> Analysis:
+def _analyze(
+    doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[int, str], params: Params,
+    kept: frozenset[int] = frozenset(),
+) -> Analysis:
     lines = doc.lines
     norms = normalized_lines(doc)
     idx = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]
@@ -686,6 +700,8 @@ def _analyze(doc: Document, vocab: StructureVocabulary, phrase_lines: Mapping[in
     for s in scores:
         s.norm = norms[s.index]
         s.repeats = counts[s.norm] if s.norm else 1
+        if s.index in kept:
+            s.protected = "reference sections"
     _confirm_fields(scores)
     comment, n_cues, marker = _comment_section(scores, vocab)
     _author_box(scores, vocab, len(scores) if comment is None else comment[0])
@@ -932,7 +948,8 @@ def _decide(
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
-    _sign_off(scores, last)
+    _signature(scores, vocab, last, n if comment is None else comment[0])
+    _sign_off_after_salutation(scores, last)
     _log_lines(scores, first, last)
     headings = _headings(scores, first, last)
     spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
@@ -1341,7 +1358,7 @@ def _salutation(s: LineScore, nxt: LineScore) -> bool:
             and body.endswith((",", "，", ":", "：", "様")) and nxt.intrinsic < -1.0)
 
 
-def _sign_off(scores: list[LineScore], last: int) -> None:
+def _sign_off_after_salutation(scores: list[LineScore], last: int) -> None:
     """A letter's valediction, name and address after its last sentence belong to it.
 
     A mail or a letter that opens with a salutation (``_salutation``) closes with a sign-off:
@@ -1386,6 +1403,58 @@ def _fields_to_end(scores: list[LineScore], k: int) -> bool:
         return False
     return all(not s.strong and s.length < 120 and s.index == scores[x - 1].index + 1
                for x, s in enumerate(scores[k:], start=k))
+
+
+#: after the article, how many lines a letter's closing formula may come (a `P.S.`, a
+#: line of thanks that is no sentence)
+_SIGN_OFF_REACH = 3
+#: lines under the name that sign a letter with it: a title, a company, a telephone number
+_SIGNATURE_LINES = 3
+
+
+def _signature(scores: list[LineScore], vocab: StructureVocabulary, last: int, stop: int) -> None:
+    """The end of a letter after the article: a closing formula (``valedictions``: `Regards,`,
+    `Cordialement,`, `Mit freundlichen Grüßen`) on a line of its own, the name right under it
+    (or after its comma: `Best, Marta`), and up to ``_SIGNATURE_LINES`` short lines under the
+    name (a title, a company), the whole a paragraph of its own: a blank line or the end of
+    the document after it. A formula with no name under it is no signature (`Thanks` over a
+    share bar), nor one whose lines run on into a list (`Thanks`, `Most Popular` and headlines)."""
+    if not vocab.valedictions:
+        return
+    for j in range(last + 1, min(stop, last + 1 + _SIGN_OFF_REACH)):
+        s = scores[j]
+        if s.strong or s.words > 8:
+            return
+        norm = s.norm or normalize_line(s.text)
+        formula, comma, name = norm.partition(",")
+        if formula.strip() not in vocab.valedictions:
+            continue
+        end = j  # the lines right under the formula, to the next blank line
+        while end + 1 < stop and scores[end + 1].index == scores[end].index + 1:
+            end += 1
+        under = scores[j + 1 : end + 1]
+        if comma and name.strip():
+            named = _signs(s.text.partition(",")[2].strip())  # `Best regards, Marta Kowalska`
+        else:
+            named = bool(under) and not under[0].strong and _signs(under[0].text)
+            under = under[1:]
+        if (named and len(under) <= _SIGNATURE_LINES and (end + 1 == len(scores) or end + 1 < stop)
+                and all(not t.strong and t.words <= 8 and t.length <= 80 and not _ends_sentence(t.text.rstrip("."))
+                        for t in under)):
+            for x in scores[j : end + 1]:
+                x.protected = x.protected or "signature"
+        return
+
+
+def _signs(text: str) -> bool:
+    """Whether ``text`` is a name that signs a letter: one to four words of letters (a
+    hyphen, an apostrophe or an initial's dot inside), each opening with a capital in a
+    script that has them (`Marta`, `Jean-Luc O'Neill`, `J. Smith`, `Анна Смирнова`)."""
+    words = text.rstrip(".").split()
+    return 0 < len(words) <= 4 and all(
+        w.replace("-", "").replace("'", "").replace("’", "").replace(".", "").isalpha() and not w[0].islower()
+        for w in words
+    )
 
 
 def _byline(vocab: StructureVocabulary, norm: str) -> tuple[int, str]:
@@ -1550,6 +1619,8 @@ def describe(block: Block) -> str:
 
 #: a source of strong line-level evidence: document -> {0-based line index: cue}
 LineSource = Callable[[Document], Mapping[int, str]]
+#: a function giving the 0-based lines of a document that belong to it whatever their shape
+KeptLines = Callable[[Document], frozenset[int]]
 
 _SCORER_OPTIONS: tuple[Option, ...] = (
     Option(
@@ -1581,8 +1652,9 @@ class _StructureRule(Rule):
     pack_group: ClassVar = PACK_GROUP
     options = _SCORER_OPTIONS
 
-    def __init__(self, sources: Sequence[LineSource] = ()) -> None:
+    def __init__(self, sources: Sequence[LineSource] = (), keeps: Sequence[KeptLines] = ()) -> None:
         self.sources = tuple(sources)
+        self.keeps = tuple(keeps)
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
 
     def compile_packs(self, packs: Sequence[Pack]) -> StructureVocabulary:
@@ -1590,21 +1662,22 @@ class _StructureRule(Rule):
 
     def analysis(self, doc: Document, ctx: RuleContext) -> Analysis:
         # the three structural rules share their sources: their evidence is gathered once
-        key = tuple(map(id, self.sources))
+        key = (tuple(map(id, self.sources)), tuple(map(id, self.keeps)))
         cached = doc.facts.get("_residue_evidence")
         if cached is not None and cached[0] == key:
-            hits = cached[1]
+            hits, kept = cached[1], cached[2]
         else:
             hits = {}
             for source in self.sources:
                 for i, cue in source(doc).items():
                     hits.setdefault(i, cue)
-            doc.facts["_residue_evidence"] = (key, hits)
+            kept = frozenset().union(*(keep(doc) for keep in self.keeps))
+            doc.facts["_residue_evidence"] = (key, hits, kept)
         params = Params(
             threshold=ctx.options.get("threshold", 1.0),
             min_core=ctx.options.get("min-core", 150),
         )
-        return analyze(doc, ctx.vocabulary, hits, params=params)
+        return analyze(doc, ctx.vocabulary, hits, params=params, kept=kept)
 
     def _block_violation(self, doc: Document, first: int, last: int, message: str) -> Violation:
         starts = doc.line_starts
@@ -1634,11 +1707,13 @@ class TrailingResidue(_StructureRule):
     credit, an author box) comes first. A list introduced by the last
     paragraph (`… :`) belongs to the article, and so do the few lines a short
     label ending with a colon puts at the document's end (a press release's
-    `Contact presse :`, a name, a phone, a mail) and the sign-off (valediction,
-    name, address) of a letter or mail that opens with a salutation
-    (`Dear Marta,`, `Estimado señor:`); in a chat or log whose core's lines open with a time, the
-    lines around it that open with one too are its messages. A comment section
-    is left to `comment-section` (RES010).
+    `Contact presse :`, a name, a phone, a mail) and the end of a letter: a
+    closing formula of the packs (`Regards,`, `Mit freundlichen Grüßen`) with
+    the name under it and a title or a company under the name, or the
+    sign-off (valediction, name, address) of a letter or mail that opens with
+    a salutation (`Dear Marta,`, `Estimado señor:`); in a chat or log whose
+    core's lines open with a time, the lines around it that open with one too
+    are its messages. A comment section is left to `comment-section` (RES010).
 
     ## Why it matters
     What a page prints after the article has this shape in every language,
