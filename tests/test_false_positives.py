@@ -1,6 +1,6 @@
 """Clean text that the default rule set must not flag, in any category (issue #5).
 
-tests/fp_corpus/ holds clean documents in twenty-eight languages and ten scripts: article bodies with headings and
+tests/fp_corpus/ holds clean documents in thirty-eight languages and ten scripts: article bodies with headings and
 intertitles, dialogue, lists and numbered steps, poetry (short lines without punctuation),
 French typography (« », thin spaces, ; : ! ?), an English sentence quoted inside French
 text, a legitimate copyright notice inside the article, a recipe whose ingredients carry no
