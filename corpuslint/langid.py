@@ -215,15 +215,31 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
     "Cyrillic": ("ru", "uk", "bg", "sr-Cyrl", "mk"),
 }
 #: (language, letters it writes, neighbour, letters the neighbour writes): neither writes the
-#: other's letters, and their stopword lists share the commonest words (Czech and Slovak `že`,
-#: `na`, `do`, Polish too), so that a text of one scored for both: of two neighbours with hits,
-#: the one whose letters the text holds fewer of is out. Upper case is counted as well.
+#: other's letters (or seldom), and a text of one scores for both: their stopword lists share
+#: the commonest words (Czech and Slovak `že`, `na`, `do`, Polish too), or the first lists hold
+#: words the later languages write too (Russian `на`, `от`, `за`; Finnish `ja`, which the
+#: Estonian list leaves out): of two neighbours with hits, the one whose letters the text
+#: holds fewer of is out. Upper case is counted as well.
 _LETTER_PAIRS = tuple(
     (a, a_letters + a_letters.upper(), b, b_letters + b_letters.upper())
     for a, a_letters, b, b_letters in (
         ("cs", "řěů", "sk", "ľĺŕôä"),
         ("pl", "łąęśźćńż", "cs", "čšťďňěřů"),
         ("pl", "łąęśźćńż", "sk", "čšťďňľĺŕô"),
+        # Estonian writes õ and ü, Finnish y (Estonian has it in loanwords only)
+        ("fi", "y", "et", "õü"),
+        # Russian ы э ё й; Bulgarian ъ (Russian has a few); Serbian and Macedonian ј љ њ џ
+        # and ћ ђ or ќ ѓ ѕ; Bulgarian щ ъ й ю я ь, which neither of those two writes
+        ("ru", "ыэё", "bg", "ъ"),
+        ("ru", "ыэёйщъ", "sr-Cyrl", "јљњћђџ"),
+        ("ru", "ыэёйщъ", "mk", "јљњќѓѕџ"),
+        ("bg", "щъйюяь", "sr-Cyrl", "јљњћђџ"),
+        ("bg", "щъйюяь", "mk", "јљњќѓѕџ"),
+        ("sr-Cyrl", "ћђ", "mk", "ќѓѕ"),
+        # a text with і ї є ґ is Ukrainian before any count: a text scored has none of them
+        ("uk", "іїєґ", "bg", "ъщ"),
+        ("uk", "іїєґ", "sr-Cyrl", "јљњћђџ"),
+        ("uk", "іїєґ", "mk", "јљњќѓѕџ"),
     )
 )
 #: a stopword list whose language has another code (Serbian in Cyrillic letters is Serbian;

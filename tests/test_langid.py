@@ -379,3 +379,14 @@ _CZECH_AND_POLISH = {
 @pytest.mark.parametrize(("lang", "text"), sorted(_CZECH_AND_POLISH.items()))
 def test_czech_and_polish_are_told_apart(lang: str, text: str) -> None:
     assert langid.guess_language(text)[0] == lang
+
+
+@pytest.mark.parametrize("name", ["hr_vijesti", "sr_vesti", "sl_novica", "sk_spravy", "bg_novina", "mk_vest",
+                                  "lt_naujiena", "lv_zinas", "et_uudis", "id_berita_banjir"])
+def test_the_third_round_languages_on_whole_articles(name: str) -> None:
+    """Whole clean articles of the fp corpus: the Russian list holds words that Bulgarian,
+    Serbian and Macedonian write too (на, от, за), the Finnish one Estonian's `ja`; the letters
+    that only one of them writes (ы э ё, ъ щ, ј љ њ, õ ü and y) keep them apart."""
+    text = (ROOT / "tests" / "fp_corpus" / f"{name}.txt").read_text(encoding="utf-8")
+    assert langid.guess_language(text)[0] == name.split("_")[0]
+    _assert_same(text)
