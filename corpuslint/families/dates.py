@@ -677,8 +677,9 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
 
 
 #: a letter of a script with month names of its own in the packs: Greek, Cyrillic, Hebrew,
-#: Arabic, Devanagari, Thai, Georgian, Armenian
-_OTHER_SCRIPT = compile_regex(r"[\p{Greek}\p{Cyrillic}\p{Hebrew}\p{Arabic}\p{Devanagari}\p{Thai}\p{Georgian}\p{Armenian}]")
+#: Arabic, Devanagari, Bengali, Thai, Georgian, Armenian
+_OTHER_SCRIPT = compile_regex(
+    r"[\p{Greek}\p{Cyrillic}\p{Hebrew}\p{Arabic}\p{Devanagari}\p{Bengali}\p{Thai}\p{Georgian}\p{Armenian}]")
 
 
 def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> _WindowPlan:
@@ -837,7 +838,7 @@ def find_dates(
                 if d is not None:
                     dated.append(((w, s, j), d))
     dated.sort(key=_place)
-    return _longest_first([d for _, d in dated], text, vocab, languages, base)
+    return _longest_first([d for _, d in dated], text, vocab, languages, base, doc_lang)
 
 
 def _place(item: tuple[tuple[int, int, int], _Found]) -> tuple[int, int, int]:
@@ -854,10 +855,14 @@ def _problem_rank(d: _Found) -> int:
 
 
 def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, languages: frozenset[str] | None,
-                   base: int = 0) -> list[DateMatch]:
+                   base: int = 0, doc_lang: str = "") -> list[DateMatch]:
     """The dates of ``found`` that do not overlap, the longest (then the well-formed, then the
-    full) kept where they do, each with the marker that precedes it on its line."""
-    found.sort(key=lambda d: (d.start, -(d.end - d.start), _problem_rank(d), d.kind != "full"))
+    full, then the one read by the document's language) kept where they do, each with the
+    marker that precedes it on its line.
+
+    The document's language settles a month name two languages read differently: `listopada`
+    is November in Polish and October in Croatian. Otherwise the first pack (by file name) wins."""
+    found.sort(key=lambda d: (d.start, -(d.end - d.start), _problem_rank(d), d.kind != "full", d.language != doc_lang))
     out: list[DateMatch] = []
     last_end = -1
     for d in found:
@@ -1021,10 +1026,10 @@ def _facts_key(kind: str, vocab: DateVocabulary, options: Mapping[str, Any]) -> 
             f"{'' if languages is None else ','.join(sorted(languages))}")
 
 
-#: the decimal digits of full-width forms, Arabic-Indic, Extended Arabic-Indic, Devanagari and
+#: the decimal digits of full-width forms, Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali and
 #: Thai, and the table that makes them ASCII digits
-_OTHER_DIGIT = re.compile("[\uff10-\uff19\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u0e50-\u0e59]")
-_ASCII_DIGITS = {first + k: ord("0") + k for first in (0xFF10, 0x0660, 0x06F0, 0x0966, 0x0E50) for k in range(10)}
+_OTHER_DIGIT = re.compile("[\uff10-\uff19\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59]")
+_ASCII_DIGITS = {first + k: ord("0") + k for first in (0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50) for k in range(10)}
 
 
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
