@@ -472,22 +472,31 @@ def _by_length(words: set[str]) -> list[str]:
 def _alternation(words: Sequence[str]) -> str:
     """A regex matching what the alternation of ``words`` (case folded, longest first) matches.
 
-    The words are grouped by their first character (`m(?:ars|ai|…)|j(?:uin|…)`): the regex
-    module tries a month or weekday alternation at every word of a window, and rules out a
-    group on one character, not word by word (a date format runs about a third faster). The
-    same matches: each group keeps the order of its words, and no text character matches
-    (ignoring case) the first characters of two groups, as they differ in upper case (`i`
-    and `ı`, both matching `I`, share a group, written out in full).
+    The words are grouped by their first character, and each group's rests by theirs, and so
+    on (`m(?:a(?:rs|i)|…)|j(?:…)`, a trie): the regex module tries a month or weekday
+    alternation at every word of a window, and rules out a group on one character, not word
+    by word; with the names of some forty languages, one character per level, not the ten
+    names of a first letter. The same matches, tried in the same order: each group keeps the
+    order of its words, a word that ends where others go on comes after them (longest first),
+    and no text character matches (ignoring case) the first characters of two groups, as they
+    differ in upper case (`i` and `ı`, both matching `I`, share a group, written out in full).
     """
+    if not any(words):
+        return "(?!)"  # no word to match (as the flat alternation of none, or of "" alone)
+    return _trie(words)
+
+
+def _trie(words: Sequence[str]) -> str:
+    """_alternation of ``words``, of which one at least is not empty."""
     groups: dict[str, list[str]] = {}
     for w in words:
         groups.setdefault(w[:1].upper(), []).append(w)
-    if not any(words):
-        return "(?!)"  # no word to match (as the flat alternation of none, or of "" alone)
     alts = []
     for group in groups.values():
-        if len({w[:1] for w in group}) == 1:
-            alts.append(regex.escape(group[0][:1]) + "(?:" + "|".join(regex.escape(w[1:]) for w in group) + ")")
+        if len(group) == 1:
+            alts.append(regex.escape(group[0]))
+        elif len({w[:1] for w in group}) == 1:
+            alts.append(regex.escape(group[0][:1]) + "(?:" + _trie([w[1:] for w in group]) + ")")
         else:
             alts.append("(?:" + "|".join(regex.escape(w) for w in group) + ")")
     return "|".join(alts)
