@@ -921,7 +921,8 @@ _BYLINE = compile_regex(
 #: at ``pos``; ``$`` matches at ``endpos``): no copy of the line per date
 _BYLINE_AT = compile_regex(_BYLINE.pattern[1:])
 _WORD = compile_regex(r"\p{L}+")
-_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|h)\b|\([^)]*\)")
+#: time zones and the like after a date: `14:41 WIB` (Jakarta), `2:41 PM MYT`, `14:41 KST`
+_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|WIB|WITA|WIT|MYT|PHT|EAT|KST|Uhr|h)\b|\([^)]*\)")
 
 
 def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languages: frozenset[str] | None) -> bool:
