@@ -8,6 +8,7 @@ Targets: presence/absence of a date >= 0.97 accuracy; malformed and partial date
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -310,3 +311,19 @@ def test_head_zone_counts_chinese_sentences() -> None:
     text = "东京樱花提前开放\n" + "\n".join([para] * 12) + "\n2024年3月15日\n"
     codes, fact = _lint(text, {})
     assert "DAT001" in codes and fact is None
+
+
+def test_a_croatian_article_taken_for_polish_reads_listopada_as_october() -> None:
+    """The guess takes a Croatian article for Polish, with little confidence: `listopada` is then
+    read by the first pack (Croatian, October); a Polish article, guessed with confidence, reads
+    it as November."""
+    fp = Path(__file__).parent / "fp_corpus"
+    croatian = (fp / "hr_vijest.txt").read_text(encoding="utf-8").replace("7. ožujka 2024.", "7. listopada 2024.")
+    polish = (fp / "pl_artykul.txt").read_text(encoding="utf-8")
+    polish = polish.split("\n", 1)[0] + "\nOpublikowano 7 listopada 2024\n\n" + polish
+    for text, lang, month in ((croatian, "pl", 10), (polish, "pl", 11)):
+        s = open_session(isolated=True, overrides={"select": ["date"]}, entry_points=False)
+        doc = s.document(text)
+        s.engine().lint_document(doc)
+        assert doc.language == lang
+        assert doc.facts["date"].date == dt.date(2024, month, 7)

@@ -808,11 +808,13 @@ def find_dates(
     doc_lang: str,
     base: int = 0,
     languages: frozenset[str] | None = None,
+    settle: str | None = None,
 ) -> list[DateMatch]:
     """Every date in ``text`` (full and partial), longest first where they overlap.
 
     ``languages`` restricts the packs whose formats and markers apply (numeric
-    formats always do); None means all.
+    formats always do); None means all. ``settle`` is the language whose reading wins
+    where two packs read a month name differently (default ``doc_lang``; see _settling).
     """
     # each date with its place in the order of the formats: (window, format, match); a match
     # whose month name is not of its format's language (`mars` read by the German
@@ -847,7 +849,7 @@ def find_dates(
                 if d is not None:
                     dated.append(((w, s, j), d))
     dated.sort(key=_place)
-    return _longest_first([d for _, d in dated], text, vocab, languages, base, doc_lang)
+    return _longest_first([d for _, d in dated], text, vocab, languages, base, doc_lang if settle is None else settle)
 
 
 def _place(item: tuple[tuple[int, int, int], _Found]) -> tuple[int, int, int]:
@@ -1059,7 +1061,7 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     read = head.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(head) else head
     dates = []
     lines = _LinesInOrder(head)
-    for d in find_dates(read, vocab, doc.language, languages=languages):
+    for d in find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc)):
         if read is not head:
             d = replace(d, text=head[d.start : d.end])
         line_start, line_end = lines.around(d.start, d.end)
@@ -1091,6 +1093,16 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
             pos += len(line) + 1
     doc.facts[cache_key] = (dates, relative)
     return dates, relative
+
+
+def _settling(doc: Document) -> str:
+    """The language that settles a month name two packs read differently (`listopada`: November
+    in Polish, October in Croatian): the document's when declared (metadata, the `language` key)
+    or guessed with confidence; else none, and the first pack by file name reads it. A Croatian
+    article is guessed Polish with little confidence (their short words are alike); a Polish one
+    is guessed with more."""
+    lang, conf = doc.language_guess
+    return lang if conf >= 0.5 or lang == doc.default_language else ""
 
 
 _META_ABSENT = frozenset({"", "none", "null", "nil", "n/a", "na", "nan", "unknown", "-", "undefined"})
@@ -1132,7 +1144,7 @@ def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, A
         pass
     if len(s) == 4 and s.isdigit():
         return PublicationDate(None, s, "partial", "metadata")  # a year alone
-    for d in find_dates(s, vocab, doc.language, languages=_languages(options)):
+    for d in find_dates(s, vocab, doc.language, languages=_languages(options), settle=_settling(doc)):
         if d.kind == "full":
             if d.problem:
                 return PublicationDate(None, s, "malformed", "metadata", problem=d.problem)
