@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from labeled_cases import load_language_cases
+from labeled_cases import DATE_PACK_LANGUAGES, load_language_cases
 
 from corpuslint.families import dates
 from corpuslint.families.dates import DateMatch, DateVocabulary, _Found, _Match, _parse, _year_windows, find_dates
@@ -61,18 +61,19 @@ def _reference_find_dates(text: str, vocab: DateVocabulary, doc_lang: str,
                     found.append(d)
     good_spans = {(d.start, d.end) for d in found if not d.problem}
     found = [d for d in found if not (d.problem and "month name" in d.problem and (d.start, d.end) in good_spans)]
-    return dates._longest_first(found, text, vocab, languages)  # the overlaps resolved as they always were
+    # the overlaps resolved as they always were (the document's language settles a tie)
+    return dates._longest_first(found, text, vocab, languages, 0, doc_lang)
 
 
 def _check(text: str) -> None:
-    for doc_lang in ("fr", "en", "und"):
+    for doc_lang in ("fr", "en", "pl", "und"):
         for languages in (None, frozenset({"de"}), frozenset({"en", "fr"})):
             expected = _reference_find_dates(text, FLAT, doc_lang, languages)
             assert find_dates(text, FAST, doc_lang, languages=languages) == expected
             assert find_dates(text, FLAT, doc_lang, languages=languages) == expected
 
 
-CASE_TEXTS = [c["text"] for c in load_language_cases(Path(__file__).parent / "date_cases", LANGUAGES)]
+CASE_TEXTS = [c["text"] for c in load_language_cases(Path(__file__).parent / "date_cases", LANGUAGES + DATE_PACK_LANGUAGES)]
 
 
 @pytest.mark.parametrize("text", CASE_TEXTS)
@@ -375,3 +376,11 @@ def test_in_sentence_near_words_first_is_the_whole_line_reading(before: str, aft
     words_after = dates._WORD.findall(dates._ZONES.sub(" ", dates._DATELINE_NOISE.sub(" ", after)))
     plain = bool(words_after) and len(dates._WORD.findall(dates._DATELINE_NOISE.sub(" ", b))) >= 2
     assert dates._in_sentence(before, after) is plain
+
+
+@pytest.mark.parametrize(("doc_lang", "month"), [("pl", 11), ("hr", 10), ("cs", 10), ("und", 10)])
+def test_the_documents_language_settles_a_month_name_two_packs_read_differently(doc_lang: str, month: int) -> None:
+    """`listopada` is November in Polish and October in Croatian; in a document of neither
+    language the first pack by file name (Croatian) reads it."""
+    (d,) = find_dates("Opublikowano 7 listopada 2024", FAST, doc_lang)
+    assert (d.year, d.month, d.day, d.problem) == (2024, month, 7, None)

@@ -472,22 +472,31 @@ def _by_length(words: set[str]) -> list[str]:
 def _alternation(words: Sequence[str]) -> str:
     """A regex matching what the alternation of ``words`` (case folded, longest first) matches.
 
-    The words are grouped by their first character (`m(?:ars|ai|…)|j(?:uin|…)`): the regex
-    module tries a month or weekday alternation at every word of a window, and rules out a
-    group on one character, not word by word (a date format runs about a third faster). The
-    same matches: each group keeps the order of its words, and no text character matches
-    (ignoring case) the first characters of two groups, as they differ in upper case (`i`
-    and `ı`, both matching `I`, share a group, written out in full).
+    The words are grouped by their first character, and each group's rests by theirs, and so
+    on (`m(?:a(?:rs|i)|…)|j(?:…)`, a trie): the regex module tries a month or weekday
+    alternation at every word of a window, and rules out a group on one character, not word
+    by word; with the names of some forty languages, one character per level, not the ten
+    names of a first letter. The same matches, tried in the same order: each group keeps the
+    order of its words, a word that ends where others go on comes after them (longest first),
+    and no text character matches (ignoring case) the first characters of two groups, as they
+    differ in upper case (`i` and `ı`, both matching `I`, share a group, written out in full).
     """
+    if not any(words):
+        return "(?!)"  # no word to match (as the flat alternation of none, or of "" alone)
+    return _trie(words)
+
+
+def _trie(words: Sequence[str]) -> str:
+    """_alternation of ``words``, of which one at least is not empty."""
     groups: dict[str, list[str]] = {}
     for w in words:
         groups.setdefault(w[:1].upper(), []).append(w)
-    if not any(words):
-        return "(?!)"  # no word to match (as the flat alternation of none, or of "" alone)
     alts = []
     for group in groups.values():
-        if len({w[:1] for w in group}) == 1:
-            alts.append(regex.escape(group[0][:1]) + "(?:" + "|".join(regex.escape(w[1:]) for w in group) + ")")
+        if len(group) == 1:
+            alts.append(regex.escape(group[0]))
+        elif len({w[:1] for w in group}) == 1:
+            alts.append(regex.escape(group[0][:1]) + "(?:" + _trie([w[1:] for w in group]) + ")")
         else:
             alts.append("(?:" + "|".join(regex.escape(w) for w in group) + ")")
     return "|".join(alts)
@@ -681,8 +690,9 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
 
 
 #: a letter of a script with month names of its own in the packs: Greek, Cyrillic, Hebrew,
-#: Arabic, Devanagari, Thai, Georgian, Armenian
-_OTHER_SCRIPT = compile_regex(r"[\p{Greek}\p{Cyrillic}\p{Hebrew}\p{Arabic}\p{Devanagari}\p{Thai}\p{Georgian}\p{Armenian}]")
+#: Arabic, Devanagari, Bengali, Thai, Georgian, Armenian
+_OTHER_SCRIPT = compile_regex(
+    r"[\p{Greek}\p{Cyrillic}\p{Hebrew}\p{Arabic}\p{Devanagari}\p{Bengali}\p{Thai}\p{Georgian}\p{Armenian}]")
 
 
 def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> _WindowPlan:
@@ -802,11 +812,13 @@ def find_dates(
     doc_lang: str,
     base: int = 0,
     languages: frozenset[str] | None = None,
+    settle: str | None = None,
 ) -> list[DateMatch]:
     """Every date in ``text`` (full and partial), longest first where they overlap.
 
     ``languages`` restricts the packs whose formats and markers apply (numeric
-    formats always do); None means all.
+    formats always do); None means all. ``settle`` is the language whose reading wins
+    where two packs read a month name differently (default ``doc_lang``; see _settling).
     """
     # each date with its place in the order of the formats: (window, format, match); a match
     # whose month name is not of its format's language (`mars` read by the German
@@ -841,7 +853,7 @@ def find_dates(
                 if d is not None:
                     dated.append(((w, s, j), d))
     dated.sort(key=_place)
-    return _longest_first([d for _, d in dated], text, vocab, languages, base)
+    return _longest_first([d for _, d in dated], text, vocab, languages, base, doc_lang if settle is None else settle)
 
 
 def _place(item: tuple[tuple[int, int, int], _Found]) -> tuple[int, int, int]:
@@ -858,10 +870,14 @@ def _problem_rank(d: _Found) -> int:
 
 
 def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, languages: frozenset[str] | None,
-                   base: int = 0) -> list[DateMatch]:
+                   base: int = 0, doc_lang: str = "") -> list[DateMatch]:
     """The dates of ``found`` that do not overlap, the longest (then the well-formed, then the
-    full) kept where they do, each with the marker that precedes it on its line."""
-    found.sort(key=lambda d: (d.start, -(d.end - d.start), _problem_rank(d), d.kind != "full"))
+    full, then the one read by the document's language) kept where they do, each with the
+    marker that precedes it on its line.
+
+    The document's language settles a month name two languages read differently: `listopada`
+    is November in Polish and October in Croatian. Otherwise the first pack (by file name) wins."""
+    found.sort(key=lambda d: (d.start, -(d.end - d.start), _problem_rank(d), d.kind != "full", d.language != doc_lang))
     out: list[DateMatch] = []
     last_end = -1
     for d in found:
@@ -911,7 +927,8 @@ _BYLINE = compile_regex(
 #: at ``pos``; ``$`` matches at ``endpos``): no copy of the line per date
 _BYLINE_AT = compile_regex(_BYLINE.pattern[1:])
 _WORD = compile_regex(r"\p{L}+")
-_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|Uhr|uur|h)\b|\([^)]*\)")
+#: time zones and the like after a date: `14:41 WIB` (Jakarta), `2:41 PM MYT`, `14:41 KST`, `Uhr`, `uur`
+_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|WIB|WITA|WIT|MYT|PHT|EAT|KST|Uhr|uur|h)\b|\([^)]*\)")
 
 
 def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languages: frozenset[str] | None) -> bool:
@@ -1025,10 +1042,10 @@ def _facts_key(kind: str, vocab: DateVocabulary, options: Mapping[str, Any]) -> 
             f"{'' if languages is None else ','.join(sorted(languages))}")
 
 
-#: the decimal digits of full-width forms, Arabic-Indic, Extended Arabic-Indic, Devanagari and
+#: the decimal digits of full-width forms, Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali and
 #: Thai, and the table that makes them ASCII digits
-_OTHER_DIGIT = re.compile("[\uff10-\uff19\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u0e50-\u0e59]")
-_ASCII_DIGITS = {first + k: ord("0") + k for first in (0xFF10, 0x0660, 0x06F0, 0x0966, 0x0E50) for k in range(10)}
+_OTHER_DIGIT = re.compile("[\uff10-\uff19\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59]")
+_ASCII_DIGITS = {first + k: ord("0") + k for first in (0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50) for k in range(10)}
 
 
 def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> tuple[list[DateMatch], list[DateMatch]]:
@@ -1048,7 +1065,7 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     read = head.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(head) else head
     dates = []
     lines = _LinesInOrder(head)
-    for d in find_dates(read, vocab, doc.language, languages=languages):
+    for d in find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc)):
         if read is not head:
             d = replace(d, text=head[d.start : d.end])
         line_start, line_end = lines.around(d.start, d.end)
@@ -1080,6 +1097,16 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
             pos += len(line) + 1
     doc.facts[cache_key] = (dates, relative)
     return dates, relative
+
+
+def _settling(doc: Document) -> str:
+    """The language that settles a month name two packs read differently (`listopada`: November
+    in Polish, October in Croatian): the document's when declared (metadata, the `language` key)
+    or guessed with confidence; else none, and the first pack by file name reads it. A Croatian
+    article is guessed Polish with little confidence (their short words are alike); a Polish one
+    is guessed with more."""
+    lang, conf = doc.language_guess
+    return lang if conf >= 0.5 or lang == doc.default_language else ""
 
 
 _META_ABSENT = frozenset({"", "none", "null", "nil", "n/a", "na", "nan", "unknown", "-", "undefined"})
@@ -1121,7 +1148,7 @@ def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, A
         pass
     if len(s) == 4 and s.isdigit():
         return PublicationDate(None, s, "partial", "metadata")  # a year alone
-    for d in find_dates(s, vocab, doc.language, languages=_languages(options)):
+    for d in find_dates(s, vocab, doc.language, languages=_languages(options), settle=_settling(doc)):
         if d.kind == "full":
             if d.problem:
                 return PublicationDate(None, s, "malformed", "metadata", problem=d.problem)
