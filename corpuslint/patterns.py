@@ -29,6 +29,11 @@ import regex
 
 _MAGIC = b"corpuslint-patterns 1\n"
 _MAX_ENTRIES = 5000  # past this, the file keeps only the patterns of the run that writes it
+#: the same past this many bytes of compiled patterns: a run of the default rules uses about
+#: 1.3 MB of them (the packs' alternations), and every edit of a pack adds a new set; the
+#: whole file is read at the first pattern of every run (a 16 MB file, after a few hundred
+#: pack edits, took 90 ms and 50 MB of every start)
+_MAX_BYTES = 4 * 1024 * 1024
 _OFF = {"", "0", "off", "no", "false"}
 
 _Key = tuple[Any, int, int]  # (pattern, flags, regex.DEFAULT_VERSION)
@@ -69,6 +74,7 @@ class PatternStore:
         self._new: dict[_Key, bytes] = {}
         self._used: set[_Key] = set()
         self._compiled: dict[_Key, Any] = {}
+        self._oversized = False  # the file read holds more than it may keep: trimmed at exit
         self.loaded = 0  # patterns taken from the file (for tests and benchmarks)
 
     def compile(self, pattern: str | bytes, flags: int = 0) -> Any:
@@ -93,6 +99,7 @@ class PatternStore:
     def _load(self, key: _Key) -> Any:
         if self._saved is None:
             self._saved = _read(self.path) if self.path is not None else {}
+            self._oversized = _oversized(self._saved)
         data = self._saved.get(key)
         if data is None:
             return None
@@ -106,13 +113,14 @@ class PatternStore:
         return compiled
 
     def save(self) -> bool:
-        """Write the store if this run compiled patterns it did not hold; True if written."""
-        if self.path is None or not self._new or os.getpid() != self._pid:
+        """Write the store if this run compiled patterns it did not hold, or read a file larger
+        than the store may be (then trimmed to this run's patterns); True if written."""
+        if self.path is None or not (self._new or self._oversized) or os.getpid() != self._pid:
             return False
         with self._lock:
             entries = _read(self.path)  # what other runs wrote meanwhile
             entries.update(self._new)
-            if len(entries) > _MAX_ENTRIES:
+            if _oversized(entries):
                 keep = self._used | set(self._new)
                 entries = {k: v for k, v in entries.items() if k in keep}
             payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
@@ -130,7 +138,12 @@ class PatternStore:
                 return False
             self._saved = entries
             self._new = {}
+            self._oversized = False
         return True
+
+
+def _oversized(entries: dict[_Key, bytes]) -> bool:
+    return len(entries) > _MAX_ENTRIES or sum(map(len, entries.values())) > _MAX_BYTES
 
 
 def _read(path: Path) -> dict[_Key, bytes]:

@@ -133,6 +133,41 @@ def test_a_full_file_keeps_only_the_patterns_of_the_run_that_writes_it(tmp_path:
     assert {k[0] for k in patterns._read(path)} == {"a", "d"}
 
 
+def test_a_file_past_its_bytes_keeps_only_the_patterns_of_the_run_that_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = store_file(tmp_path)
+    old = PatternStore(path)
+    for p in ("a+", "b+", "c+"):
+        old.compile(p)
+    old.save()
+    size = sum(map(len, patterns._read(path).values()))
+    monkeypatch.setattr(patterns, "_MAX_BYTES", size)  # one more pattern goes past it
+    run = PatternStore(path)
+    run.compile("a+")
+    run.compile("d+")
+    run.save()
+    assert {k[0] for k in patterns._read(path)} == {"a+", "d+"}
+
+
+def test_a_run_that_reads_an_oversized_file_trims_it_without_new_patterns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = store_file(tmp_path)
+    old = PatternStore(path)
+    for p in ("a+", "b+", "c+"):
+        old.compile(p)
+    old.save()
+    monkeypatch.setattr(patterns, "_MAX_ENTRIES", 2)
+    run = PatternStore(path)
+    run.compile("b+")  # from the file: nothing new
+    assert run.save()
+    assert {k[0] for k in patterns._read(path)} == {"b+"}
+    again = PatternStore(path)
+    again.compile("b+")
+    assert not again.save()  # within bounds now: not written again
+
+
 def test_other_runs_entries_are_kept(tmp_path: Path) -> None:
     path = store_file(tmp_path)
     one, two = PatternStore(path), PatternStore(path)
