@@ -159,12 +159,21 @@ class Settings:
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error or unreadable file is a ConfigError naming it."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        raw = path.read_bytes()
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+    return parse_toml(raw, path)
+
+
+def parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
+    """Parse the bytes of the TOML file ``path``; bytes that are not UTF-8 or not TOML are a
+    ConfigError naming it."""
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {e.start}: {e.reason})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
 
 
 def comma_list(value: str) -> list[str]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpuslint.config import ConfigError, load_toml
+from corpuslint.config import ConfigError
+from corpuslint.packcache import load_pack_toml
 
 __all__ = ["BUILTIN_PACKS", "META_KEYS", "Pack", "PackError", "builtin_pack_dir", "load_packs"]
 
@@ -84,7 +85,7 @@ def load_packs(paths: Iterable[Path], builtin: bool = False) -> list[Pack]:
     for f in iter_pack_files(paths):
         if f.name == "pyproject.toml":
             continue
-        data = load_toml(f)
+        data = load_pack_toml(f)
         meta = {k: data.pop(k) for k in list(data) if k in META_KEYS}
         for k, v in meta.items():
             want = META_KEYS[k]

@@ -98,7 +98,7 @@ class PatternStore:
 
     def _load(self, key: _Key) -> Any:
         if self._saved is None:
-            self._saved = _read(self.path) if self.path is not None else {}
+            self._saved = read_entries(self.path) if self.path is not None else {}
             self._oversized = _oversized(self._saved)
         data = self._saved.get(key)
         if data is None:
@@ -118,24 +118,13 @@ class PatternStore:
         if self.path is None or not (self._new or self._oversized) or os.getpid() != self._pid:
             return False
         with self._lock:
-            entries = _read(self.path)  # what other runs wrote meanwhile
+            entries = read_entries(self.path)  # what other runs wrote meanwhile
             entries.update(self._new)
             if _oversized(entries):
                 keep = self._used | set(self._new)
                 entries = {k: v for k, v in entries.items() if k in keep}
-            payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with open(tmp, "wb") as out:
-                    out.write(_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
-                os.replace(tmp, self.path)
-            except OSError:  # a read-only home, a full disk: the next run compiles again
-                try:
-                    tmp.unlink()
-                except OSError:
-                    pass
-                return False
+            if not write_entries(self.path, entries):
+                return False  # a read-only home, a full disk: the next run compiles again
             self._saved = entries
             self._new = {}
             self._oversized = False
@@ -146,7 +135,25 @@ def _oversized(entries: dict[_Key, bytes]) -> bool:
     return len(entries) > _MAX_ENTRIES or sum(map(len, entries.values())) > _MAX_BYTES
 
 
-def _read(path: Path) -> dict[_Key, bytes]:
+def write_entries(path: Path, entries: dict[Any, bytes]) -> bool:
+    """Write a store file atomically (a checksum after the magic line); False on an OSError."""
+    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as out:
+            out.write(_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
+    return True
+
+
+def read_entries(path: Path) -> dict[Any, bytes]:
     """The entries of a store file; empty when it is missing, unreadable or damaged."""
     try:
         data = path.read_bytes()

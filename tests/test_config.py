@@ -89,6 +89,13 @@ def test_bad_config_is_exit_2_naming_key_and_file(
     assert message in err
 
 
+def test_a_config_that_is_not_utf8_is_exit_2_naming_the_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "corpuslint.toml").write_bytes(b'language = "fr\xff"\n')  # it crashed with a traceback
+    code, out, err = run(capsys, "docs")
+    assert code == 2
+    assert "corpuslint.toml: invalid TOML: not UTF-8" in err
+
+
 def test_selectors_by_prefix_category_and_name(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for sel in ("RES001", "RES00", "residue", "ui-text"):
         code, out, _ = run(capsys, "--isolated", "--format", "json", "--select", sel, "docs")

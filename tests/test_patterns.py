@@ -93,7 +93,7 @@ def test_an_entry_for_another_pattern_is_not_used(tmp_path: Path) -> None:
     store.save()
     again = PatternStore(path)
     assert again.compile("b+").pattern == "b+" and again.loaded == 0
-    assert pickle.loads(patterns._read(path)[("b+", 0, regex.DEFAULT_VERSION)]).pattern == "a+"
+    assert pickle.loads(patterns.read_entries(path)[("b+", 0, regex.DEFAULT_VERSION)]).pattern == "a+"
 
 
 def test_an_unwritable_folder_costs_nothing_but_the_speed(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_a_full_file_keeps_only_the_patterns_of_the_run_that_writes_it(tmp_path:
     run.compile("a")  # used again, from the file
     run.compile("d")  # new
     run.save()
-    assert {k[0] for k in patterns._read(path)} == {"a", "d"}
+    assert {k[0] for k in patterns.read_entries(path)} == {"a", "d"}
 
 
 def test_a_file_past_its_bytes_keeps_only_the_patterns_of_the_run_that_writes_it(
@@ -141,13 +141,13 @@ def test_a_file_past_its_bytes_keeps_only_the_patterns_of_the_run_that_writes_it
     for p in ("a+", "b+", "c+"):
         old.compile(p)
     old.save()
-    size = sum(map(len, patterns._read(path).values()))
+    size = sum(map(len, patterns.read_entries(path).values()))
     monkeypatch.setattr(patterns, "_MAX_BYTES", size)  # one more pattern goes past it
     run = PatternStore(path)
     run.compile("a+")
     run.compile("d+")
     run.save()
-    assert {k[0] for k in patterns._read(path)} == {"a+", "d+"}
+    assert {k[0] for k in patterns.read_entries(path)} == {"a+", "d+"}
 
 
 def test_a_run_that_reads_an_oversized_file_trims_it_without_new_patterns(
@@ -162,7 +162,7 @@ def test_a_run_that_reads_an_oversized_file_trims_it_without_new_patterns(
     run = PatternStore(path)
     run.compile("b+")  # from the file: nothing new
     assert run.save()
-    assert {k[0] for k in patterns._read(path)} == {"b+"}
+    assert {k[0] for k in patterns.read_entries(path)} == {"b+"}
     again = PatternStore(path)
     again.compile("b+")
     assert not again.save()  # within bounds now: not written again
@@ -175,7 +175,7 @@ def test_other_runs_entries_are_kept(tmp_path: Path) -> None:
     two.compile("y+")
     one.save()
     two.save()  # written after one: keeps one's entry
-    assert {k[0] for k in patterns._read(path)} == {"x+", "y+"}
+    assert {k[0] for k in patterns.read_entries(path)} == {"x+", "y+"}
 
 
 @pytest.mark.parametrize(
