@@ -265,6 +265,9 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     display: dict[str, list[str]] = {}
     weekdays: dict[str, list[str]] = {}
     suffixes: dict[str, list[str]] = {}
+    #: words a date may carry after its year (`7 marca 2024 r.`, `8 Kasım 2024 Cuma`): part of
+    #: the year token of every format, so that one shared `{day} {month} {year}` serves them
+    after_year: set[str] = set()
     order: dict[str, str] = {}
     numeric_orders: dict[str, tuple[str, ...]] = {}
     #: month names whose case folding is longer (Greek Μαΐου: ΐ folds to three code points),
@@ -290,6 +293,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             display[lang] = [str(m[0]) for m in ms]
         weekdays.setdefault(lang, []).extend(str(w) for w in p.data.get("weekdays", []))
         suffixes.setdefault(lang, []).extend(str(s) for s in p.data.get("day-suffixes", []))
+        after_year.update(str(w) for w in p.data.get("after-year", []))
         if "order" in p.data:
             if p.data["order"] not in ("DMY", "MDY", "YMD"):
                 raise PackError(f"{p.path}: key 'order' must be DMY, MDY or YMD")
@@ -348,7 +352,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         # day and month in the order of the document's language (03/04/2021)
         "n1": r"(?P<n1>\d{1,2})",
         "n2": r"(?P<n2>\d{1,2})",
-        "year": r"(?P<year>" + _YEAR + ")",
+        "year": r"(?P<year>" + _YEAR + ")" + _after_year(after_year),
         "yy": r"(?P<yy>\d{2})",
         "time": _TIME,
         "iso-time": _ISO_TIME,
@@ -409,6 +413,15 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
     _VOCAB_CACHE[key] = vocab
     return vocab
+
+
+def _after_year(words: set[str]) -> str:
+    """The optional tail the packs' ``after-year`` words give the year token: a space, then one
+    of them, not glued to a letter after it (`2024 r.`, `2024 roku`, `2024 года`, `2024 Cuma`)."""
+    if not words:
+        return ""
+    alts = "|".join(regex.escape(w.casefold()).replace(r"\ ", _SPACE + "+") for w in _by_length({w.casefold() for w in words}))
+    return "(?:" + _SPACE + "+(?:" + alts + r")(?!\w))?"
 
 
 def _required(template: str, piece: str) -> bool:
@@ -1234,6 +1247,7 @@ class DateRule(Rule):
         "months": list,
         "weekdays": list,
         "day-suffixes": list,
+        "after-year": list,
         "published": list,
         "updated": list,
         "relative": list,
