@@ -1961,8 +1961,6 @@ class ForeignLanguageLine(Rule):
             text = line.strip()
             if len(text) < min_len or text[0] in _QUOTE_OPENERS:
                 continue
-            if _REFERENCE.match(text) and _REFERENCE_YEAR.search(text):
-                continue  # a bibliography's entry: the cited title keeps its language
             # three function words that only the document's language uses in its first words:
             # the line is (at least partly) in that language, and a quotation inside it is
             # not reported; a look at its first words instead of a language guess
@@ -1983,6 +1981,8 @@ class ForeignLanguageLine(Rule):
                 hits_mine = sum(1 for t in tokens if t in mine and t not in theirs)
                 if hits_other < 3 or hits_other < 2 * hits_mine:
                     continue
+            if _REFERENCE.match(text) and _REFERENCE_YEAR.search(text):
+                continue  # a bibliography's entry: the cited title keeps its language
             start = starts[i] + (len(line) - len(line.lstrip()))
             end = starts[i] + len(line.rstrip())
             cut = starts[i + 1] if i + 1 < len(starts) else end
