@@ -390,6 +390,8 @@ class QuoteRule(Rule):
             # a ’ only ever closes an open ‘: without one in the document, every ’ is an apostrophe
             marks = marks.replace(_APOSTROPHE, "")
         marks_at = _mark_positions(text, marks)
+        # fewer than six marks of code in the whole document: no paragraph of it is code
+        maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
 
         def positions(para: Paragraph) -> list[int]:
             """Offsets in ``para`` of the marks to visit."""
@@ -417,7 +419,7 @@ class QuoteRule(Rule):
                 continue
             at = [p - para.start for p in marks_at[j:k]]
             j = k
-            if _code_like(para.text):
+            if maybe_code and _code_like(para.text):
                 # a snippet of program code or markup (a tutorial's): its quotes are string
                 # literals and attribute values, not quotations
                 out.append((para, _NO_MARKS))

@@ -1306,6 +1306,7 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
 #: a line of a chat or a log: it opens with a time, bare or in brackets, a date before it
 #: (`[18:00] <rhea>`, `[20/06/24, 19:04] Lucía:`, `09:12:44 INFO`)
 _LOG_STAMP = re.compile(r"[\[(]?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s)?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+\S")
+_LOG_FIRST = "[(0123456789"
 #: the core's lines that must open with a time for the log to go on around it
 _LOG_CORE = 3
 
@@ -1320,7 +1321,8 @@ def _log_lines(scores: list[LineScore], first: int, last: int) -> None:
     none of a blank-line gap longer than one line) are part of the log.
     """
     core = scores[first : last + 1]
-    stamped = sum(1 for s in core if _LOG_STAMP.match(s.text))
+    # a stamp opens with a bracket or a digit: the regex is tried on those lines only
+    stamped = sum(1 for s in core if s.text[:1] in _LOG_FIRST and _LOG_STAMP.match(s.text))
     if stamped < _LOG_CORE or 2 * stamped < len(core):
         return
     for step, start in ((-1, first - 1), (1, last + 1)):
@@ -1349,13 +1351,17 @@ def _quote_depth(text: str) -> tuple[int, str]:
     return text[: len(text) - len(body)].count(">"), body
 
 
+#: what a salutation ends with
+_SALUTATION_ENDS = (",", "，", ":", "：", "様")
+
+
 def _salutation(s: LineScore, nxt: LineScore) -> bool:
     """A letter's opening: a line of a few words ending with a comma (`Dear Marta,`, `Szanowna
     Pani,`), a colon (`Estimado señor:`, `编辑同志：`) or the Japanese honorific `様` (`山本様`),
     right above prose."""
     _, body = _quote_depth(s.text)
     return (0 < len(body) <= _SALUTATION_LEN and s.words <= _SALUTATION_WORDS and not s.strong
-            and body.endswith((",", "，", ":", "：", "様")) and nxt.intrinsic < -1.0)
+            and body.endswith(_SALUTATION_ENDS) and nxt.intrinsic < -1.0)
 
 
 def _sign_off_after_salutation(scores: list[LineScore], last: int) -> None:
@@ -1377,12 +1383,14 @@ def _sign_off_after_salutation(scores: list[LineScore], last: int) -> None:
     below = None  # the nearest line under ``scores[j]`` that quotes more than a blank
     for j in range(last, -1, -1):
         s = scores[j]
-        d, body = _quote_depth(s.text)
+        text = s.text
+        # most lines quote nothing: their depth is 0 and their body the line
+        d, body = _quote_depth(text) if text[:1] in "> " else (0, text)
         if not body:
             continue
         if d != depth:
             return  # another message: its salutation does not open this one
-        if below is not None and _salutation(s, below):
+        if below is not None and body.endswith(_SALUTATION_ENDS) and _salutation(s, below):
             for x in scores[last + 1 :]:
                 x.protected = x.protected or "sign-off"
             return
