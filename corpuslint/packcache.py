@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from corpuslint.config import ConfigError, parse_toml
-from corpuslint.patterns import default_folder, read_entries, write_entries
+from corpuslint.patterns import open_store, read_entries, write_entries
 
 __all__ = ["PackCache", "load_pack_toml"]
 
@@ -93,10 +93,5 @@ def load_pack_toml(path: Path) -> dict[str, Any]:
     """``config.load_toml`` for a rule pack, through the cache of this process."""
     global _cache
     if _cache is None:
-        folder = default_folder()
-        _cache = PackCache(cache_file(folder) if folder is not None else None)
-        if _cache.path is not None:
-            import atexit
-
-            atexit.register(_cache.save)
+        _cache = open_store(PackCache, cache_file)
     return _cache.load(path)

@@ -22,8 +22,9 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import regex
 
@@ -169,18 +170,34 @@ def read_entries(path: Path) -> dict[Any, bytes]:
     return entries if isinstance(entries, dict) else {}
 
 
+class _Saved(Protocol):
+    path: Path | None
+
+    def save(self) -> bool: ...
+
+
+_S = TypeVar("_S", bound=_Saved)
+
+
+def open_store(make: Callable[[Path | None], _S], file_in: Callable[[Path], Path]) -> _S:
+    """A store of this process on its file in the default folder (none when the folder is
+    turned off), saved at exit: the pattern store here, the pack cache (corpuslint.packcache)."""
+    folder = default_folder()
+    store = make(file_in(folder) if folder is not None else None)
+    if store.path is not None:
+        import atexit
+
+        atexit.register(store.save)
+    return store
+
+
 _store: PatternStore | None = None
 
 
 def _default_store() -> PatternStore:
     global _store
     if _store is None:
-        folder = default_folder()
-        _store = PatternStore(store_file(folder) if folder is not None else None)
-        if _store.path is not None:
-            import atexit
-
-            atexit.register(_store.save)
+        _store = open_store(PatternStore, store_file)
     return _store
 
 

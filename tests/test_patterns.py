@@ -119,13 +119,19 @@ def test_no_path_no_file(tmp_path: Path) -> None:
     assert store.compile(DATE).search("7 mars 2022") and store.save() is False
 
 
-def test_a_full_file_keeps_only_the_patterns_of_the_run_that_writes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(patterns, "_MAX_ENTRIES", 3)
-    path = store_file(tmp_path)
+def _saved_store(folder: Path, sources: tuple[str, ...]) -> Path:
+    """The file of a store that compiled ``sources`` and saved them."""
+    path = store_file(folder)
     old = PatternStore(path)
-    for p in ("a", "b", "c"):
+    for p in sources:
         old.compile(p)
     old.save()
+    return path
+
+
+def test_a_full_file_keeps_only_the_patterns_of_the_run_that_writes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(patterns, "_MAX_ENTRIES", 3)
+    path = _saved_store(tmp_path, ("a", "b", "c"))
     run = PatternStore(path)
     run.compile("a")  # used again, from the file
     run.compile("d")  # new
@@ -136,11 +142,7 @@ def test_a_full_file_keeps_only_the_patterns_of_the_run_that_writes_it(tmp_path:
 def test_a_file_past_its_bytes_keeps_only_the_patterns_of_the_run_that_writes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = store_file(tmp_path)
-    old = PatternStore(path)
-    for p in ("a+", "b+", "c+"):
-        old.compile(p)
-    old.save()
+    path = _saved_store(tmp_path, ("a+", "b+", "c+"))
     size = sum(map(len, patterns.read_entries(path).values()))
     monkeypatch.setattr(patterns, "_MAX_BYTES", size)  # one more pattern goes past it
     run = PatternStore(path)
@@ -153,11 +155,7 @@ def test_a_file_past_its_bytes_keeps_only_the_patterns_of_the_run_that_writes_it
 def test_a_run_that_reads_an_oversized_file_trims_it_without_new_patterns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = store_file(tmp_path)
-    old = PatternStore(path)
-    for p in ("a+", "b+", "c+"):
-        old.compile(p)
-    old.save()
+    path = _saved_store(tmp_path, ("a+", "b+", "c+"))
     monkeypatch.setattr(patterns, "_MAX_ENTRIES", 2)
     run = PatternStore(path)
     run.compile("b+")  # from the file: nothing new
