@@ -169,8 +169,11 @@ class DateVocabulary:
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
+#: the words a clock time ends with (`14 Uhr`, `06.00 uur`, `14h`) and the twelve-hour marks
+_HOUR_WORDS = r"Uhr|uur|h"
+_CLOCK_TAIL = r"[ap]\.?m\.?|" + _HOUR_WORDS
 _TIME = (r"(?:(?:" + _SPACE + r"*(?:à|a|at|um|alle|ore|às|,|-|–)?" + _SPACE + r"*)\d{1,2}(?:[h:.]\d{2})(?::\d{2})?"
-         r"(?:" + _SPACE + r"*(?:[ap]\.?m\.?|Uhr|uur|h))?)")
+         r"(?:" + _SPACE + r"*(?:" + _CLOCK_TAIL + r"))?)")
 _ISO_TIME = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?P<zone>\s?Z|\s?[+-]\d{2}:?\d{2})?)"
 # between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word
 _MARKER_TAIL = (_SPACE + r"*[:,]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
@@ -927,7 +930,7 @@ def _embedded(before: str, text: str, end: int, line_end: int) -> bool:
         not text[end:line_end].strip() and _EMBED_HANDLE.search(before) is not None)
 #: what may stand around a relative date in a dateline: times, separators, bylines
 _DATELINE_NOISE = compile_regex(
-    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:[ap]\.?m\.?|Uhr|uur|h)?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
+    r"\d{1,2}(?:[h:.]\d{2})?\s*(?:" + _CLOCK_TAIL + r")?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
     # the word before a time in the other packs' languages: `eilen klo 14.30`, `gisteren om
     # 14:30`, `i går kl. 9.15`, `wczoraj o 14:30`, `včera v 14:30`, `ieri la ora 14`, `dün saat 14.30`
     r"|klo|kello|om|kl|klockan|o|v|ve|la|ora|saat|lúc|as)\b",
@@ -941,7 +944,8 @@ _BYLINE = compile_regex(
 _BYLINE_AT = compile_regex(_BYLINE.pattern[1:])
 _WORD = compile_regex(r"\p{L}+")
 #: time zones and the like after a date: `14:41 WIB` (Jakarta), `2:41 PM MYT`, `14:41 KST`, `Uhr`, `uur`
-_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|WIB|WITA|WIT|MYT|PHT|EAT|KST|Uhr|uur|h)\b|\([^)]*\)")
+_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|WIB|WITA|WIT|MYT|PHT|EAT|KST|" + _HOUR_WORDS
+                       + r")\b|\([^)]*\)")
 
 
 def _in_dateline(line: str, start: int, end: int, vocab: DateVocabulary, languages: frozenset[str] | None) -> bool:
