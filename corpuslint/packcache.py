@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from corpuslint.config import ConfigError, parse_toml
-from corpuslint.patterns import open_store, read_entries, write_entries
+from corpuslint.patterns import open_store, oversized, read_entries, write_entries
 
 __all__ = ["PackCache", "load_pack_toml"]
 
@@ -73,7 +73,7 @@ class PackCache:
         with self._lock:
             entries = read_entries(self.path)
             entries.update(self._new)
-            if len(entries) > _MAX_ENTRIES or sum(map(len, entries.values())) > _MAX_BYTES:
+            if oversized(entries, _MAX_ENTRIES, _MAX_BYTES):
                 entries = {k: v for k, v in entries.items() if k in self._used}
             if not write_entries(self.path, entries):
                 return False

@@ -100,7 +100,7 @@ class PatternStore:
     def _load(self, key: _Key) -> Any:
         if self._saved is None:
             self._saved = read_entries(self.path) if self.path is not None else {}
-            self._oversized = _oversized(self._saved)
+            self._oversized = oversized(self._saved, _MAX_ENTRIES, _MAX_BYTES)
         data = self._saved.get(key)
         if data is None:
             return None
@@ -121,7 +121,7 @@ class PatternStore:
         with self._lock:
             entries = read_entries(self.path)  # what other runs wrote meanwhile
             entries.update(self._new)
-            if _oversized(entries):
+            if oversized(entries, _MAX_ENTRIES, _MAX_BYTES):
                 keep = self._used | set(self._new)
                 entries = {k: v for k, v in entries.items() if k in keep}
             if not write_entries(self.path, entries):
@@ -132,8 +132,9 @@ class PatternStore:
         return True
 
 
-def _oversized(entries: dict[_Key, bytes]) -> bool:
-    return len(entries) > _MAX_ENTRIES or sum(map(len, entries.values())) > _MAX_BYTES
+def oversized(entries: dict[Any, bytes], max_entries: int, max_bytes: int) -> bool:
+    """Whether a store's entries are past its bounds (then it keeps only one run's)."""
+    return len(entries) > max_entries or sum(map(len, entries.values())) > max_bytes
 
 
 def write_entries(path: Path, entries: dict[Any, bytes]) -> bool:
