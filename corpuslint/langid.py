@@ -220,26 +220,30 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
 #: words the later languages write too (Russian `на`, `от`, `за`; Finnish `ja`, which the
 #: Estonian list leaves out): of two neighbours with hits, the one whose letters the text
 #: holds fewer of is out. Upper case is counted as well.
+#: letters that set a language apart from its neighbours below
+_PL, _SR, _MK = "łąęśźćńż", "јљњћђџ", "јљњќѓѕџ"
+_RU, _BG, _UK = "ыэёйщъ", "щъйюяь", "іїєґ"
 _LETTER_PAIRS = tuple(
     (a, a_letters + a_letters.upper(), b, b_letters + b_letters.upper())
     for a, a_letters, b, b_letters in (
         ("cs", "řěů", "sk", "ľĺŕôä"),
-        ("pl", "łąęśźćńż", "cs", "čšťďňěřů"),
-        ("pl", "łąęśźćńż", "sk", "čšťďňľĺŕô"),
+        ("pl", _PL, "cs", "čšťďňěřů"),
+        ("pl", _PL, "sk", "čšťďňľĺŕô"),
         # Estonian writes õ and ü, Finnish y (Estonian has it in loanwords only)
         ("fi", "y", "et", "õü"),
-        # Russian ы э ё й; Bulgarian ъ (Russian has a few); Serbian and Macedonian ј љ њ џ
-        # and ћ ђ or ќ ѓ ѕ; Bulgarian щ ъ й ю я ь, which neither of those two writes
+        # Russian ы э ё й; Bulgarian ъ (Russian has a few, and й щ ъ: against Bulgarian only
+        # ы э ё count); Serbian and Macedonian ј љ њ џ and ћ ђ or ќ ѓ ѕ; Bulgarian щ ъ й ю я ь,
+        # which neither of those two writes
         ("ru", "ыэё", "bg", "ъ"),
-        ("ru", "ыэёйщъ", "sr-Cyrl", "јљњћђџ"),
-        ("ru", "ыэёйщъ", "mk", "јљњќѓѕџ"),
-        ("bg", "щъйюяь", "sr-Cyrl", "јљњћђџ"),
-        ("bg", "щъйюяь", "mk", "јљњќѓѕџ"),
+        ("ru", _RU, "sr-Cyrl", _SR),
+        ("ru", _RU, "mk", _MK),
+        ("bg", _BG, "sr-Cyrl", _SR),
+        ("bg", _BG, "mk", _MK),
         ("sr-Cyrl", "ћђ", "mk", "ќѓѕ"),
         # a text with і ї є ґ is Ukrainian before any count: a text scored has none of them
-        ("uk", "іїєґ", "bg", "ъщ"),
-        ("uk", "іїєґ", "sr-Cyrl", "јљњћђџ"),
-        ("uk", "іїєґ", "mk", "јљњќѓѕџ"),
+        ("uk", _UK, "bg", "ъщ"),
+        ("uk", _UK, "sr-Cyrl", _SR),
+        ("uk", _UK, "mk", _MK),
     )
 )
 #: a stopword list whose language has another code (Serbian in Cyrillic letters is Serbian;
