@@ -214,15 +214,15 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
               "id", "hr", "sl", "sk", "et", "lv", "lt", "eu", "gl", "sq", "tl", "sw", "af", "is", "cy"),
     "Cyrillic": ("ru", "uk", "bg", "sr-Cyrl", "mk"),
 }
+#: letters that set a language apart from its neighbours (_LETTER_PAIRS)
+_PL, _SR, _MK = "łąęśźćńż", "јљњћђџ", "јљњќѓѕџ"
+_RU, _BG, _UK = "ыэёйщъ", "щъйюяь", "іїєґ"
 #: (language, letters it writes, neighbour, letters the neighbour writes): neither writes the
 #: other's letters (or seldom), and a text of one scores for both: their stopword lists share
 #: the commonest words (Czech and Slovak `že`, `na`, `do`, Polish too), or the first lists hold
 #: words the later languages write too (Russian `на`, `от`, `за`; Finnish `ja`, which the
 #: Estonian list leaves out): of two neighbours with hits, the one whose letters the text
 #: holds fewer of is out. Upper case is counted as well.
-#: letters that set a language apart from its neighbours below
-_PL, _SR, _MK = "łąęśźćńż", "јљњћђџ", "јљњќѓѕџ"
-_RU, _BG, _UK = "ыэёйщъ", "щъйюяь", "іїєґ"
 _LETTER_PAIRS = tuple(
     (a, a_letters + a_letters.upper(), b, b_letters + b_letters.upper())
     for a, a_letters, b, b_letters in (
