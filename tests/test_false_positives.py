@@ -1,11 +1,11 @@
 """Clean text that the default rule set must not flag, in any category (issue #5).
 
-tests/fp_corpus/ holds clean documents in thirty-eight languages and ten scripts: article bodies with headings and
+tests/fp_corpus/ holds clean documents in forty-one languages and ten scripts: article bodies with headings and
 intertitles, dialogue, lists and numbered steps, poetry (short lines without punctuation),
 French typography (« », thin spaces, ; : ! ?), an English sentence quoted inside French
 text, a legitimate copyright notice inside the article, a recipe whose ingredients carry no
-bullets, forum answers, laws, lyrics, right-to-left text with Latin names inside, mail threads
-with quoted sign-offs, chat and IRC logs, press releases ending with a contact block, letters,
+bullets, forum answers, laws, lyrics, right-to-left text with Latin names inside (Arabic,
+Hebrew, Persian, Dari, Urdu with its quotes typed ”…“), mail threads with quoted sign-offs, chat and IRC logs, press releases ending with a contact block, letters,
 bibliographies citing works in another language, subtitles, timetables. Each starts
 with a title and a date line (so `missing-date` has nothing to say).
 """

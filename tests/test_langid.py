@@ -58,11 +58,33 @@ def _ref_word_langs() -> dict[str, tuple[str, ...]]:
 _REF_WORD_LANGS = _ref_word_langs()
 
 
+def _ref_arabic_script(chunk: str) -> tuple[str, float]:
+    """_arabic_script_language, one character at a time, with the letters written out."""
+    weights = {"\u067e": ("fa", 2), "\u0686": ("fa", 2), "\u0698": ("fa", 2), "\u06af": ("fa", 2),
+               "\u06cc": ("fa", 1), "\u06a9": ("fa", 1), "\u0629": ("ar", 2), "\u064a": ("ar", 1),
+               "\u0643": ("ar", 1), "\u0649": ("ar", 1)}
+    weights.update({ch: ("ur", 1) for ch in "ٹڈڑںےہھ"})
+    score = Counter({"fa": 0, "ar": 0, "ur": 0})
+    for ch in chunk:
+        if ch in weights:
+            lang, w = weights[ch]
+            score[lang] += w
+    if score["ur"] >= 3 and 5 * score["ur"] >= score["fa"]:
+        return "ur", 0.9
+    both = score["fa"] + score["ar"]
+    if not both:
+        return "ar", 0.5
+    best = "fa" if score["fa"] > score["ar"] else "ar"
+    return best, round(score[best] / both, 3)
+
+
 def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000) -> tuple[str, float]:
     """guess_language as it was: the words found by regex in the lower-cased text, every
     stopword looked up in one table of all languages."""
     chunk = text[:sample]
     script = script or _ref_dominant_script(chunk)
+    if script == "Arabic":
+        return _ref_arabic_script(chunk)
     if script in langid._SCRIPT_LANGUAGE:
         return langid._SCRIPT_LANGUAGE[script], 0.9
     words = _WORD.findall(chunk.lower())
@@ -390,3 +412,23 @@ def test_the_third_round_languages_on_whole_articles(name: str) -> None:
     text = (ROOT / "tests" / "fp_corpus" / f"{name}.txt").read_text(encoding="utf-8")
     assert langid.guess_language(text)[0] == name.split("_")[0]
     _assert_same(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Persian: its own yeh and kaf, and پ چ ژ گ
+        ("نمایندگان مجلس روز پنجشنبه لایحه بودجه را پس از سه ساعت بحث تصویب کردند.", "fa"),
+        # Persian typed with the Arabic yeh and kaf: گ and چ still tell
+        ("نمايندگان مجلس روز پنجشنبه لايحه بودجه را پس از چند ساعت بحث تصويب كردند و گفتند.", "fa"),
+        ("قال الرئيس في كلمة ألقاها اليوم إن الحكومة ستواصل العمل على تنفيذ الخطة الاقتصادية.", "ar"),
+        ("وزیر اعظم نے کہا کہ حکومت عوام کی فلاح و بہبود کے لیے ہر ممکن اقدامات کرے گی۔", "ur"),
+    ],
+)
+def test_arabic_persian_and_urdu_are_told_apart(text: str, lang: str) -> None:
+    got, conf = langid.guess_language(text)
+    assert got == lang and conf >= 0.7, (got, conf)
+
+
+def test_an_arabic_script_text_without_telling_letters_is_arabic_with_a_guess_s_confidence() -> None:
+    assert langid.guess_language("سلام") == ("ar", 0.5)
