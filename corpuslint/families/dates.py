@@ -24,6 +24,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import regex
 
+from corpuslint.families.calendars import CALENDARS
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, LazyFact, Severity, Violation
 from corpuslint.packs import Pack, PackError
@@ -111,6 +112,9 @@ class _Format:
     #: Latin (Russian, Greek, Thai...): it runs only in a window holding a letter of such a
     #: script (in a Latin window it could only read a Latin month "in Russian order")
     other_script: bool = False
+    #: the calendar of its pack (``calendar = "solar-hijri"``), None for the Gregorian one: it
+    #: reads only documents of its language, and its dates are converted (see calendars.py)
+    calendar: str | None = None
 
 
 class _WindowPlan(NamedTuple):
@@ -141,6 +145,14 @@ class DateVocabulary:
     languages: frozenset[str] = field(default_factory=frozenset)
     #: language -> years between its era and the Common Era (Thai: the Buddhist era, 543)
     era_offsets: dict[str, int] = field(default_factory=dict)
+    #: calendar name -> word -> month number, for the packs of another calendar (their months
+    #: are not in ``months``: `دی` is the tenth month of one calendar and no month of the other)
+    calendar_months: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: calendar name -> its canonical month names, for messages
+    calendar_display: dict[str, list[str]] = field(default_factory=dict)
+    #: language -> the year hint of its documents (see _year_windows), for the languages with a
+    #: pack of another calendar, whose years (Solar Hijri 1403) are not Common Era years
+    year_hints: dict[str, Any] = field(default_factory=dict)
     #: matches where any regex of ``relative`` does (their alternation): a line where it finds
     #: nothing is not searched with each; None when a pattern may not be combined (_combinable)
     relative_any: Any = None
@@ -280,10 +292,33 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     phrases: dict[tuple[str, str], list[str]] = {}
     relative: list[tuple[Any, str]] = []
     combinable = True
-    templates: list[tuple[str, str, str, Pack]] = []
+    templates: list[tuple[str, str, str, Pack, str | None]] = []
+    calendar_months: dict[str, dict[str, int]] = {}
+    calendar_display: dict[str, list[str]] = {}
+    calendar_langs: dict[str, set[str]] = {}  # language -> the calendars of its packs
     for p in packs:
         lang = p.language
-        if "months" in p.data:
+        cal = p.data.get("calendar")
+        if cal is not None:
+            if cal not in CALENDARS:
+                raise PackError(f"{p.path}: key 'calendar' must be one of {', '.join(sorted(CALENDARS))}")
+            if "months" not in p.data or lang == "*":
+                raise PackError(f"{p.path}: a pack of the {cal} calendar needs a language and its 'months'")
+            for t in [*p.data.get("formats", []), *p.data.get("partial-formats", [])]:
+                if "{yy}" in str(t) or "{n1}" in str(t):
+                    raise PackError(f"{p.path}: a format of the {cal} calendar writes its year in full and its "
+                                    f"month as {{month}} or {{mm}}: {t!r}")
+            calendar_langs.setdefault(lang, set()).add(cal)
+        if "months" in p.data and cal is not None:
+            ms = p.data["months"]
+            if len(ms) != 12 or not all(isinstance(m, list) and m for m in ms):
+                raise PackError(f"{p.path}: key 'months' must hold 12 lists of names")
+            table = calendar_months.setdefault(cal, {})
+            for n, names in enumerate(ms, start=1):
+                for name in names:
+                    table[str(name).casefold().rstrip(".")] = n
+            calendar_display[cal] = [str(m[0]) for m in ms]
+        elif "months" in p.data:
             ms = p.data["months"]
             if len(ms) != 12 or not all(isinstance(m, list) and m for m in ms):
                 raise PackError(f"{p.path}: key 'months' must hold 12 lists of names")
@@ -323,9 +358,9 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             relative.append((compile_regex(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", regex.IGNORECASE), lang))
             combinable = combinable and all(map(_combinable, pats))
         for t in p.data.get("formats", []):
-            templates.append((str(t), lang, "full", p))
+            templates.append((str(t), lang, "full", p, cal))
         for t in p.data.get("partial-formats", []):
-            templates.append((str(t), lang, "partial", p))
+            templates.append((str(t), lang, "partial", p, cal))
     for lang, o in order.items():
         if lang not in numeric_orders and o in ("DMY", "MDY"):
             numeric_orders[lang] = (o,)
@@ -376,15 +411,23 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     # the day, its suffix and dot, the spaces and the year: this finds them, without the month
     # and weekday names that make its regex slow, in a fraction of the time
     day_year = _LazyPattern(r"\d" + day_suffix + r"\.?" + _SPACE + "+" + _YEAR, regex.IGNORECASE)
+    # the tokens of each other calendar: its own months, and its years
+    calendar_tokens: dict[str, dict[str, str]] = {}
+    calendar_day_year: dict[str, _LazyPattern] = {}
+    for cal, table in calendar_months.items():
+        year_rx = CALENDARS[cal].year_regex
+        calendar_tokens[cal] = {**tokens, "month": r"(?P<month>" + _alternation(_by_length(set(table))) + r")\.?",
+                                "year": r"(?P<year>" + year_rx + ")" + _after_year(after_year)}
+        calendar_day_year[cal] = _LazyPattern(r"\d" + day_suffix + r"\.?" + _SPACE + "+" + year_rx, regex.IGNORECASE)
     formats = []
     # the same template in several packs (`{day} {month} {year}`) gives the same regex: one
     # pattern object for all, so find_dates runs it once per window and parses its matches per language
     shared: dict[str, _LazyPattern] = {}
-    for t, lang, kind, p in templates:
-        own = months.get(lang, {})
+    for t, lang, kind, p, cal in templates:
+        own = months.get(lang, {}) if cal is None else calendar_months[cal]
         other_script = bool(own) and all(_OTHER_SCRIPT.match(m) for m in own)
         try:
-            body = _template_regex(t, tokens if other_script else latin_tokens)
+            body = _template_regex(t, calendar_tokens[cal] if cal else tokens if other_script else latin_tokens)
             # the date may be glued to a capital ("March 7, 2022Updated", a scraped layout)
             # or to a time ("07.03.2022-14:41"), not to a digit or a lowercase letter; it follows
             # a hyphen only after a Hebrew prefix letter ("ב-2024-06-03": on 3 June 2024)
@@ -401,16 +444,20 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             raise PackError(f"{p.path}: bad date format {t!r}: {e}") from None
         shape = regex.sub(r"\[[^\]]*\]", "", t).strip()
         formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape,
-                               day_year if _required(t, "{day} {year}") else None,
-                               other_script and "{month}" in shape))
+                               (calendar_day_year[cal] if cal else day_year) if _required(t, "{day} {year}") else None,
+                               other_script and "{month}" in shape, cal))
     langs = frozenset(months) | frozenset(order)
-    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets)
+    vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets,
+                           calendar_months, calendar_display)
+    for lang, cals in calendar_langs.items():
+        years = "|".join(CALENDARS[c].year_regex for c in sorted(cals))
+        vocab.year_hints[lang] = compile_regex(_YEAR_HINT.pattern.replace("(?:(?:1[6-9]", f"(?:{years}|(?:1[6-9]", 1))
     if relative and combinable:
         vocab.relative_any = compile_regex("|".join(f"(?:{rx.pattern})" for rx, _ in relative), regex.IGNORECASE)
         for lang in {lang for _, lang in relative} - {"*"}:
             own_alt = "|".join(f"(?:{rx.pattern})" for rx, other in relative if other in (lang, "*"))
             vocab.relative_own[lang] = compile_regex(own_alt, regex.IGNORECASE)
-    vocab.month_prefixes = tuple(sorted({m[:3] for m in folded_months}))
+    vocab.month_prefixes = tuple(sorted({m[:3] for m in folded_months.union(*calendar_months.values())}))
     vocab.month_prefix_re = re.compile("|".join(map(re.escape, vocab.month_prefixes)) or "(?!)")
     vocab.literals = tuple(sorted({lit for f in formats for lit in f.literals}))
     vocab.marker_words = [first_words[rx] for rx, _kind, _lang in markers]
@@ -599,6 +646,8 @@ _TWO_DIGIT_YEAR = "two-digit year"
 def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
            languages: frozenset[str] | None = None) -> _Found | None:
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
+    if fmt.calendar is not None:
+        return _parse_calendar(m, fmt, vocab)
     gd, start, end, text = m
     year = int(gd["year"]) if gd.get("year") else None
     offset = vocab.era_offsets.get(doc_lang if fmt.language == "*" else fmt.language)
@@ -652,6 +701,30 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned)
 
 
+def _parse_calendar(m: _Match, fmt: _Format, vocab: DateVocabulary) -> _Found | None:
+    """The date ``m`` matched with a format of another calendar, converted to the Gregorian one."""
+    gd, start, end, text = m
+    assert fmt.calendar is not None
+    cal = CALENDARS[fmt.calendar]
+    year = int(gd["year"])
+    day = int(gd["day"]) if gd.get("day") else None
+    word = gd.get("month")
+    month = vocab.calendar_months[fmt.calendar].get(word.casefold().rstrip(".")) if word else int(gd["mm"])
+    if month is None:
+        return None
+    problem = None
+    if not 1 <= month <= 12:
+        problem = f"month {month} does not exist"
+    elif day is not None and not 1 <= day <= cal.days_in(year, month):
+        problem = f"{vocab.calendar_display[fmt.calendar][month - 1]} {year} has no day {day}"
+    else:
+        g = cal.to_gregorian(year, month, day or 1)
+        # a month alone: the Gregorian month it starts in
+        year, month, day = g.year, g.month, (g.day if day is not None else None)
+    return _Found(start, end, text, fmt.kind, fmt.language, year, month, day, problem, None, False,
+                  bool(gd.get("zone")))
+
+
 def _allowed(lang: str, languages: frozenset[str] | None) -> bool:
     return languages is None or lang == "*" or lang in languages
 
@@ -682,7 +755,7 @@ class _LinesInOrder:
         return self.start, self.end
 
 
-def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[int, int]]:
+def _year_windows(text: str, before: int = 60, after: int = 40, hint: Any = _YEAR_HINT) -> list[tuple[int, int]]:
     """Spans of ``text`` around its years, where dates can be: the formats run there only.
 
     Running some thirty format regexes over the windows rather than the whole head
@@ -691,7 +764,7 @@ def _year_windows(text: str, before: int = 60, after: int = 40) -> list[tuple[in
     """
     spans: list[tuple[int, int]] = []
     lines = _LinesInOrder(text)
-    for m in _YEAR_HINT.finditer(text):
+    for m in hint.finditer(text):
         line_start, line_end = lines.around(m.start(), m.end())
         a = max(line_start, m.start() - before)
         z = min(line_end, m.end() + after)
@@ -711,22 +784,25 @@ _OTHER_SCRIPT = compile_regex(
     r"[\p{Greek}\p{Cyrillic}\p{Hebrew}\p{Arabic}\p{Devanagari}\p{Bengali}\p{Thai}\p{Georgian}\p{Armenian}]")
 
 
-def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None) -> _WindowPlan:
+def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] | None,
+                 calendar_lang: str | None = None) -> _WindowPlan:
     """The plan of a window whose case-folded text is ``folded``: the formats that can match there.
 
-    A format needs its literals, and a month name when it has one. Cached in the vocabulary
-    per (month name present, a letter of another script present, literals present, languages):
-    a handful of cases in a corpus.
+    A format needs its literals, and a month name when it has one; a format of another
+    calendar, a document of its language (``calendar_lang``). Cached in the vocabulary per
+    (month name present, a letter of another script present, literals present, languages,
+    calendar_lang): a handful of cases in a corpus.
     """
     month = vocab.month_prefix_re is None or vocab.month_prefix_re.search(folded) is not None
     other_script = _OTHER_SCRIPT.search(folded) is not None
-    key = (month, other_script, tuple(map(folded.__contains__, vocab.literals)), languages)
+    key = (month, other_script, tuple(map(folded.__contains__, vocab.literals)), languages, calendar_lang)
     plan = vocab.window_plans.get(key)
     if plan is None:
         fmts = [
             fmt for fmt in vocab.formats
             if _allowed(fmt.language, languages) and (month or not fmt.named_month)
             and (other_script or not fmt.other_script) and all(lit in folded for lit in fmt.literals)
+            and (fmt.calendar is None or fmt.language == calendar_lang)
         ]
         # formats of several languages share one regex (compile_vocabulary): run once per window
         index: dict[int, int] = {}
@@ -737,7 +813,8 @@ def _window_plan(vocab: DateVocabulary, folded: str, languages: frozenset[str] |
                 index[id(fmt.regex)] = len(regexes)
                 regexes.append((_compiled(fmt.regex), None if fmt.prefilter is None else _compiled(fmt.prefilter)))
         plan = vocab.window_plans[key] = _WindowPlan(
-            tuple(regexes), tuple((index[id(f.regex)], f, vocab.months.get(f.language, {})) for f in fmts), {})
+            tuple(regexes), tuple((index[id(f.regex)], f, vocab.months.get(f.language, {}) if f.calendar is None
+                                   else vocab.calendar_months[f.calendar]) for f in fmts), {})
     return plan
 
 
@@ -844,8 +921,12 @@ def find_dates(
     # what each window holds decides which formats can match there: some thirty regexes
     # per window otherwise, most of which cannot match (no month name, no `/`); each regex
     # runs once for all the formats (of several languages) that share it
-    for w, (a, z) in enumerate(_year_windows(text)):
-        plan = _window_plan(vocab, text[a:z].casefold(), languages)
+    # a document in a language with a pack of another calendar: its years too open windows,
+    # and that pack's formats run there
+    hint = vocab.year_hints.get(doc_lang)
+    calendar_lang = None if hint is None else doc_lang
+    for w, (a, z) in enumerate(_year_windows(text) if hint is None else _year_windows(text, hint=hint)):
+        plan = _window_plan(vocab, text[a:z].casefold(), languages, calendar_lang)
         for i, (rx, pre) in enumerate(plan.regexes):
             if pre is not None and pre.search(text, a, z) is None:
                 continue
@@ -1248,6 +1329,7 @@ class DateRule(Rule):
         "order": str,
         "numeric-orders": list,
         "era-offset": int,
+        "calendar": str,
         "months": list,
         "weekdays": list,
         "day-suffixes": list,
