@@ -202,6 +202,10 @@ class _Entry:
     language: str
     #: a line of ``section-lines``: not flagged where it heads a reference work's closing sections
     section: bool = False
+    #: the ``exceptions`` of the entry's pack, as one regex (None: none): a line it finds
+    #: something in is not flagged by this entry (the breadcrumb pack's "a sentence inside" must
+    #: not exempt a two-sentence cookie banner of another pack)
+    exceptions: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -430,7 +434,6 @@ class PhraseVocabulary:
     prefix_entries: dict[str, _Entry]
     pattern_re: Any  # the patterns that are not anchored at a line start: regex over the whole text, or None
     pattern_entries: list[tuple[Any, _Entry]]
-    exception_re: Any
     #: anchored patterns (``^...``), matched at the start of each line; ``bounded`` ones also
     #: end with ``$`` and match a known number of characters other than spaces and tabs at
     #: most, so longer lines (the article's paragraphs) skip them
@@ -898,24 +901,29 @@ class PhraseRule(Rule):
         plain: set[str] = set()
         references: set[str] = set()
         patterns: list[tuple[str, _Entry]] = []
-        exceptions: list[str] = []
         for pack in packs:
             msg = pack.meta.get("message")
+            exceptions: list[str] = []
+            for i, pat in enumerate(pack.get("exceptions", [])):
+                if not pack.builtin:
+                    _check_regex(pat, f"{pack.path}: key 'exceptions' item {i + 1}")
+                exceptions.append(str(pat))
+            exc = compile_regex("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
             safe = {normalize_line(s) for s in pack.get("safe-lines", [])}
             for phrase in [*pack.get("lines", []), *pack.get("safe-lines", [])]:
                 n = normalize_line(str(phrase))
                 if n:
-                    exact[n] = _Entry(str(phrase), msg, n in safe, pack.language)
+                    exact[n] = _Entry(str(phrase), msg, n in safe, pack.language, exceptions=exc)
             for phrase in pack.get("section-lines", []):
                 n = normalize_line(str(phrase))
                 if n and n not in exact:
-                    exact[n] = _Entry(str(phrase), msg, False, pack.language, section=True)
+                    exact[n] = _Entry(str(phrase), msg, False, pack.language, section=True, exceptions=exc)
             references.update(filter(None, map(normalize_line, map(str, pack.get("reference-headings", [])))))
             for key in ("prefixes", "link-prefixes"):
                 for phrase in pack.get(key, []):
                     n = normalize_line(str(phrase))
                     if n:
-                        prefixes[n] = _Entry(str(phrase), msg, False, pack.language)
+                        prefixes[n] = _Entry(str(phrase), msg, False, pack.language, exceptions=exc)
                         if str(phrase).rstrip()[-1:] in _SEPARATORS:
                             separated.add(n)
                         else:
@@ -926,11 +934,7 @@ class PhraseRule(Rule):
             for i, pat in enumerate(pack.get("patterns", [])):
                 if not pack.builtin:
                     _check_regex(pat, f"{pack.path}: key 'patterns' item {i + 1}")
-                patterns.append((str(pat), _Entry(str(pat), msg, False, pack.language)))
-            for i, pat in enumerate(pack.get("exceptions", [])):
-                if not pack.builtin:
-                    _check_regex(pat, f"{pack.path}: key 'exceptions' item {i + 1}")
-                exceptions.append(str(pat))
+                patterns.append((str(pat), _Entry(str(pat), msg, False, pack.language, exceptions=exc)))
         # prefixes indexed by their first word: one dict lookup per line instead of a
         # regex of hundreds of alternatives (issue #5: residue checks must stay cheap)
         prefix_index: dict[str, list[str]] = {}
@@ -962,11 +966,10 @@ class PhraseRule(Rule):
             else:
                 floating.append(p)
                 literals.append(literal)
-        exception_re = compile_regex("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
         vocab = PhraseVocabulary(
             exact, prefix_index, prefixes,
             compile_regex("|".join(f"(?:{p})" for p in floating), flags) if floating else None,
-            list(zip(singles, [e for _, e in patterns])), exception_re,
+            list(zip(singles, [e for _, e in patterns])),
             anchored=tuple(anchored), widest=widest,
             anchored_prefixes=None if starts is None else frozenset(starts),
             anchored_heads=None if any(a.prefixes is None for a in anchored) else frozenset().union(
@@ -1019,7 +1022,6 @@ class PhraseRule(Rule):
         flagged: set[int] = set()
         kept: set[int] = set()  # a reference work's closing sections (see ``_closing_sections``)
         headings: set[int] = set()  # the ``section-lines`` that head them
-        exc = vocab.exception_re
         exact, prefix_index, separated = vocab.exact, vocab.prefix_index, vocab.separated
         linking = vocab.linking
         unspaced_index, unbounded = vocab.unspaced_index, vocab.unbounded
@@ -1064,7 +1066,7 @@ class PhraseRule(Rule):
                             kept.update(x for x in range(i, end + 1) if any(map(str.isalpha, lines[x])))
                             headings.add(i)
                             continue
-                    if entry is not None and (exc is None or not exc.search(line)):
+                    if entry is not None and (entry.exceptions is None or not entry.exceptions.search(line)):
                         flagged.add(i)
                         start = starts[i]
                         out.append(PhraseMatch(start, start + n, line.strip(), entry, True, i))
@@ -1072,9 +1074,11 @@ class PhraseRule(Rule):
             if not anchored:
                 continue
             hit = first_anchored(line, nonblank, head)
-            if not hit or (exc is not None and exc.search(line)):
+            if not hit:
                 continue
             found, a, b = hit
+            if found.exceptions is not None and found.exceptions.search(line):
+                continue
             flagged.add(i)
             start = starts[i]
             whole = a <= n - len(line.lstrip()) and b >= len(line.rstrip())
@@ -1094,9 +1098,9 @@ class PhraseRule(Rule):
                 if line_idx in flagged:
                     continue
                 line = lines[line_idx]
-                if exc is not None and exc.search(line):
-                    continue
                 entry = _entry_of(m, vocab.pattern_entries, doc.text)
+                if entry.exceptions is not None and entry.exceptions.search(line):
+                    continue
                 line_start = starts[line_idx]
                 end = min(m.end(), line_start + len(line))
                 whole = m.start() <= line_start + (len(line) - len(line.lstrip())) and end >= line_start + len(line.rstrip())
