@@ -260,7 +260,7 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 # IPA, Ukrainian 'Він' -> '³н') fail one of the two tests. The corpus in
 # tests/encoding_corpus/ measures it (docs/encoding.md).
 
-_MOJI_CODECS = ("cp1252", "latin-1", "mac_roman", "cp1251", "cp1253")
+_MOJI_CODECS = ("cp1252", "latin-1", "mac_roman", "cp1251", "cp1253", "cp1256")
 _MOJI_LABEL = {"latin-1": "Latin-1", "mac_roman": "Mac Roman"}
 
 
@@ -336,6 +336,12 @@ def _script(o: int) -> str:
         return "Hani"
     if 0xAC00 <= o < 0xD7B0 or 0x1100 <= o < 0x1200 or 0x3130 <= o < 0x3190:
         return "Hang"
+    # scripts whose block straddles a multiple of 128: Persian ی ک گ (U+06xx, the upper half)
+    # next to ت م (the lower) is one script, not two
+    if 0x600 <= o < 0x700 or 0x750 <= o < 0x780 or 0x8A0 <= o < 0x900:
+        return "Arab"
+    if 0x530 <= o < 0x590:
+        return "Armn"
     return f"b{o >> 7}"
 
 
@@ -346,6 +352,9 @@ _MOJI_LEADS = frozenset("ÂÃÎÏÐÑÅÄΞΟ")
 _CP1252_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) - {"\u00a0"}
 _MACROMAN_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("mac_roman"))
 _CP1251_CONT_LETTERS = frozenset(c for c in bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore") if c.isalpha())
+#: what cp1256 reads the second byte of an Arabic letter's UTF-8 as (`ط§` for `ا`, `ظ„` for
+#: `ل`), but its comma, semicolon and question mark, which follow a letter in real text (`فقط،`)
+_CP1256_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1256")) - frozenset("،؛؟\u00a0")
 #: punctuation that may stand between two letters of a real word
 _INNER_PUNCT = frozenset("'’‘ʼ-‐‑.,:/&_")
 
@@ -380,6 +389,8 @@ def _anomalies(s: str) -> int:
                 n += 1  # 'Ãœ', 'ÎŸ', 'Ξ—', 'Ã\xa0': nearly only ever UTF-8 read as cp1252/cp1253
             elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
                 n += 1  # 'Рѕ', 'Сѓ', 'РІ': UTF-8 Cyrillic read as cp1251
+            elif prev in "طظ" and ch in _CP1256_CONTS:
+                n += 1  # 'ط§', 'ظ„', 'ظٹ': UTF-8 Arabic read as cp1256
             elif prev in "РС" and not prev2 and ch in "’‚„…†‡€‰‹›‘“•–—™":
                 n += 1  # 'Р’' for 'В'
             elif prev == "‚" and ch == "Ä" or c[0] == "L" and prev in "‚„":
@@ -605,6 +616,9 @@ _CONT1252_STRICT = (
     rb"|\xe2\x80[\x80-\x92\x95-\x97\x9a\x9b\x9f-\xa5\xa7-\xbf]|\xe2\x82[\x80-\xab\xad-\xbf]|\xe2\x84[\x80-\xa1\xa3-\xbf])"
 )
 _MACCONT = rb"(?:[\xc2\xc3\xce\xcf][\x80-\xbf]|\xe2\x80[\xa0\xa2]|\xe2\x84\xa2|\xe2[\x88\x89][\x80-\xbf])"
+#: the UTF-8 of each character cp1256 reads a continuation byte as, longest first, escaped
+_CP1256_CONT_UTF8: list[bytes] = sorted(
+    (re.escape(ch.encode()) for ch in bytes(range(0x80, 0xC0)).decode("cp1256")), key=len, reverse=True)
 _MOJI_BYTES = (
     re.compile(rb"\xc3[\x82\x83\x8e-\x91]" + _CONT1252 + rb"|\xc3[\x84\x85\x8c\x8d\x97-\x99]" + _CONT1252_STRICT),
     re.compile(rb"\xc3\xa2" + _CONT1252 + _CONT1252),
@@ -617,6 +631,9 @@ _MOJI_BYTES = (
     ),
     re.compile(rb"\xc2\xac[\xc2\xc3]"),
     re.compile(rb"\xc5[\x92\x93][\xc2\xc3\xce\xcf\xe2]"),
+    # cp1256: ط ظ (D8 B7, D8 B8: the leads of nearly every Arabic letter) and what it reads
+    # their second byte as, twice in a row (`ط§ظ„`): one such pair is a real word (`فقط،`)
+    re.compile(rb"(?:\xd8[\xb7\xb8](?:" + b"|".join(_CP1256_CONT_UTF8) + rb")){2}"),
 )
 _LOST_NBSP = re.compile(rb"\xc3[\x82\x83] ")
 #: Characters the leads of _MOJI_BYTES can be, where a prefilter needs them (tests/
@@ -654,7 +671,7 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
     pair_3b = re.compile(f"[{_LEADS_3B}][{cont}]{{3}}").search
     lead_3a = re.compile(f"[{_LEADS_3A}]").match
     pair_mac = re.compile(f"[{_LEADS_MAC}][{mac}]").search
-    p1, p2, p3, p4, p5, p6, p7, p8 = _MOJI_BYTES
+    p1, p2, p3, p4, p5, p6, p7, p8, p9 = _MOJI_BYTES
 
     def pair_3(text: str) -> bool:
         for m in strict_cont(text):
@@ -681,6 +698,8 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
             found.append(p7)
         if p8.search(nonascii):
             found.append(p8)
+        if p9.search(nonascii):
+            found.append(p9)
         return found
 
     return find
@@ -796,8 +815,9 @@ def mojibake(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
     ## What it does
     Finds words that are UTF-8 bytes read through cp1252, Latin-1, Mac Roman,
-    cp1251 or cp1253, once or twice over (`Ã¢â‚¬â„¢`), in Latin, Cyrillic
-    (`Ð¿Ñ€Ð¸`, `РїСЂРё`), Greek (`Î•Î»`) and CJK text, also a single word in
+    cp1251, cp1253 or cp1256, once or twice over (`Ã¢â‚¬â„¢`), in Latin, Cyrillic
+    (`Ð¿Ñ€Ð¸`, `РїСЂРё`), Greek (`Î•Î»`), Arabic and Persian (`ط§ظ„ظٹظˆظ…`,
+    `Ø§Ù„ÙŠÙˆÙ…`) and CJK text, also a single word in
     an otherwise clean line, and reports each span with its repair and the
     charset that broke it. A repair is kept only when it makes the word less
     strange (no C1 control, no symbol glued to a letter, no capital after a
@@ -1169,6 +1189,8 @@ def invisible_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             if a == b:
                 continue
         run = text[a:b]
+        if run == "\u00ad" * len(run) and any(m.start <= a and b <= m.end for m in _mojibake_spans(doc)):
+            continue  # a byte of mojibake (`dÃ­a`, `ط­`): mojibake reports it, and its repair needs it
         if set(run) <= {"\u200c", "\u200d"}:
             before = text[a - 1] if a else " "
             after = text[b] if b < len(text) else " "

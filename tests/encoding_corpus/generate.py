@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from sentences import CJK, CS, DE, EL, EN, ES, FR, PL, RU, TRICKY  # noqa: E402
+from sentences import AR, CJK, CS, DE, EL, EN, ES, FA, FR, PL, RU, TRICKY  # noqa: E402
 
 BASE = {"fr": FR, "en": EN, "de": DE, "es": ES, "ru": RU, "el": EL}
 
@@ -44,7 +44,9 @@ def _table(codec: str) -> list[str]:
     return out
 
 
-TABLES = {c: _table(c) for c in ("cp1252", "latin-1", "mac_roman", "cp1251", "cp1253")}
+TABLES = {c: _table(c) for c in ("cp1252", "latin-1", "mac_roman", "cp1251", "cp1253", "cp1256")}
+#: Arabic-script languages: clean sentences and their cp1256 (and cp1252) mojibake
+RTL = {"ar": AR, "fa": FA}
 
 
 def misread(s: str, codec: str) -> str:
@@ -132,6 +134,14 @@ def mojibake_cases(rng: random.Random) -> list[dict]:
     for i, (lang, s) in enumerate(CJK):
         add(lang, "cp1252", misread(s, "cp1252"), s)
         add(lang, "latin-1" if i % 2 else "mac_roman", misread(s, "latin-1" if i % 2 else "mac_roman"), s)
+    for lang, sents in RTL.items():
+        for i, s in enumerate(sents):
+            add(lang, "cp1256", misread(s, "cp1256"), s)
+            if i % 2:
+                add(lang, "cp1252", misread(s, "cp1252"), s)
+            else:
+                text, word = corrupt_word(s, rng, "cp1256")
+                add(lang, "word_native", text, s, word)
     return rows
 
 
@@ -146,7 +156,7 @@ def clean_cases() -> list[dict]:
             add(lang, "sentence", s)
     for lang, s in CJK:
         add(lang, "sentence", s)
-    for lang, sents in (("pl", PL), ("cs", CS)):
+    for lang, sents in (("pl", PL), ("cs", CS), *RTL.items()):
         for s in sents:
             add(lang, "sentence", s)
     for lang, s in TRICKY:
@@ -155,6 +165,12 @@ def clean_cases() -> list[dict]:
     for lang in ("fr", "de", "es", "el", "ru"):
         for s in BASE[lang]:
             add(lang, "upper", s.upper())
+    # Arabic-script sentences in the other digits (Arabic-Indic in Arabic, Latin in Persian) and
+    # with the tatweel that stretches a word in a title
+    for lang, sents in RTL.items():
+        for i, s in enumerate(sents):
+            digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩") if lang == "ar" else str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+            add(lang, "digits" if i % 2 else "tatweel", s.translate(digits) if i % 2 else s.replace("ال", "الـ", 1))
     # French typography with no-break spaces before high punctuation and inside guillemets
     for s in FR[::3]:
         add("fr", "nbsp", "«\u00a0" + s.replace(" ?", "\u00a0?").replace(" :", "\u00a0:").replace(" ;", "\u202f;") + "\u00a0»")
