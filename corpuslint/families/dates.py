@@ -1158,23 +1158,12 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     languages = _languages(options)
     _, end = head_zone(doc, options["head-lines"])
     head = doc.text[:end]
-    # digits of other scripts (full-width `２０２４年`, Arabic-Indic `١٥`) read as ASCII digits: one
-    # character for one, so every offset holds; each date keeps its text as written
-    read = head.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(head) else head
-    dates = []
-    lines = _LinesInOrder(head)
-    for d in find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc)):
-        if read is not head:
-            d = replace(d, text=head[d.start : d.end])
-        line_start, line_end = lines.around(d.start, d.end)
-        before = head[max(line_start, d.start - 80) : d.start]
-        if _embedded(before, head, d.end, line_end):
-            continue  # the date of an embedded tweet, not of the article
-        if d.marker is None and _in_sentence_at(head, line_start, d.start, d.end, line_end):
-            continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
-        if line_end - line_start >= 150:
-            d = replace(d, in_body=True)
-        dates.append(d)
+    dates = _dates_in(doc, 0, end, vocab, languages)
+    if not any(d.kind == "full" for d in dates):
+        zone = dateline_zone(doc, end)
+        if zone is not None:
+            # a scraped page's byline under a long menu: only a full date there dates the page
+            dates.extend(d for d in _dates_in(doc, *zone, vocab, languages) if d.kind == "full")
     relative: list[DateMatch] = []
     if not any(d.kind == "full" for d in dates):
         pos = 0
@@ -1195,6 +1184,65 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
             pos += len(line) + 1
     doc.facts[cache_key] = (dates, relative)
     return dates, relative
+
+
+def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
+              languages: frozenset[str] | None) -> list[DateMatch]:
+    """The dates of ``doc.text[a:z]`` (offsets in the document), leaving out dates of embedded
+    posts and of events named in a sentence."""
+    span = doc.text[a:z]
+    # digits of other scripts (full-width `２０２４年`, Arabic-Indic `١٥`) read as ASCII digits: one
+    # character for one, so every offset holds; each date keeps its text as written
+    read = span.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(span) else span
+    dates = []
+    lines = _LinesInOrder(span)
+    for d in find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc)):
+        if read is not span:
+            d = replace(d, text=span[d.start : d.end])
+        line_start, line_end = lines.around(d.start, d.end)
+        before = span[max(line_start, d.start - 80) : d.start]
+        if _embedded(before, span, d.end, line_end):
+            continue  # the date of an embedded tweet, not of the article
+        if d.marker is None and _in_sentence_at(span, line_start, d.start, d.end, line_end):
+            continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
+        if line_end - line_start >= 150:
+            d = replace(d, in_body=True)
+        if a:
+            d = replace(d, start=d.start + a, end=d.end + a)
+        dates.append(d)
+    return dates
+
+
+#: the dateline zone: this many lines above the article's first two long paragraphs, which
+#: are looked for this far into the document
+_DATELINE_LINES = 12
+_DATELINE_REACH = 600
+
+
+def dateline_zone(doc: Document, head_end: int, long_line: int = 150) -> tuple[int, int] | None:
+    """Character span of the lines just above the article's body, past the head zone: on a
+    scraped page, the byline and its date sit there, under a menu too long for the head zone.
+
+    The body starts at the first two long lines in a row (blank lines between them apart); the
+    zone is the ``_DATELINE_LINES`` lines above it that the head zone did not hold. None when
+    there is no such body, when the head zone reaches it (the zone would be the body's own
+    lines), or when no line is left between.
+    """
+    lines = doc.lines
+    first = doc.text.count("\n", 0, head_end) + 1 if head_end else 0
+    previous = -1
+    for i in range(min(len(lines), _DATELINE_REACH)):
+        line = lines[i]
+        if not line.strip():
+            continue
+        if len(line) >= long_line:
+            if previous >= 0:
+                lo = max(first, previous - _DATELINE_LINES)
+                return (doc.line_starts[lo], doc.line_starts[previous]) if lo < previous else None
+            previous = i
+        else:
+            previous = -1
+    return None
 
 
 def _settling(doc: Document) -> str:
@@ -1358,7 +1406,10 @@ class MissingDate(DateRule):
     and in its head zone: the first `head-lines` lines, up to the second long
     paragraph. Blank lines and short lines without a digit (a scraped page's
     menu, `Home`, `Sign in`) do not count, so a byline after thirty menu lines
-    is still read (up to five times `head-lines` lines in all). Full dates, partial dates, relative dates in a dateline (`hier
+    is still read (up to five times `head-lines` lines in all). When the head
+    zone holds no full date, the twelve lines above the article's body (its
+    first two long paragraphs in a row) are read too: a scraped page's byline
+    and date sit there, under a menu longer than the head zone. Full dates, partial dates, relative dates in a dateline (`hier
     à 14h41`, `Posted 3 hours ago`) and malformed dates all count as present
     (other rules judge them). Dates of embedded posts (`— Netflix US (@netflix)
     June 15, 2017`) do not.
