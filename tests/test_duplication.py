@@ -607,3 +607,36 @@ def test_fold_char_gives_what_the_ascii_fold_leaves_alone() -> None:
         if folded:
             raw = folded.encode("utf-8", "surrogatepass")
             assert raw.translate(d._ASCII_FOLD) == raw, hex(cp)
+
+
+# Chinese, Japanese and Thai write no spaces between words: DUP102 counts their characters as words
+ZH = ("北京市政府周二宣布，将在未来五年内投资五百亿元用于改善城市公共交通系统。该计划包括新建三条地铁线路，延长现有的两条线路，"
+      "并在市中心增设一千个公共自行车站点。市长在新闻发布会上表示，这是北京历史上规模最大的交通投资计划之一，目标是到二零三零年"
+      "使公共交通出行比例达到百分之七十。专家认为，这一计划将有效缓解交通拥堵，减少空气污染。")
+ZH_OTHER = ("上海市教育局周三公布了新学年的招生政策，今年全市中小学将新增学位两万个。教育局负责人介绍，新增学位主要集中在浦东新区和闵行区"
+            "等人口导入较多的区域。同时，今年还将继续推进义务教育阶段的课后服务，确保每所学校都能提供至少两小时的课后托管。")
+JA = ("東京都は火曜日、今後五年間で公共交通機関の改善に五千億円を投資すると発表した。計画には三つの新しい地下鉄路線の建設と、"
+      "既存の二つの路線の延長が含まれている。知事は記者会見で、これは都の歴史の中で最大規模の交通投資の一つだと述べた。")
+TH = ("รัฐบาลประกาศเมื่อวันอังคารว่าจะลงทุนห้าแสนล้านบาทในช่วงห้าปีข้างหน้าเพื่อปรับปรุงระบบขนส่งสาธารณะในกรุงเทพมหานคร "
+      "แผนดังกล่าวรวมถึงการสร้างรถไฟฟ้าสายใหม่สามสายและการขยายเส้นทางเดิมอีกสองสาย นายกรัฐมนตรีกล่าวว่านี่เป็นการลงทุนด้านคมนาคมครั้งใหญ่ที่สุด")
+
+
+def test_near_duplicates_in_scripts_without_spaces(tmp_path: Path) -> None:
+    files = {
+        "zh1.txt": ZH, "zh2.txt": ZH.replace("五百亿元", "五百二十亿元").replace("一千个", "一千二百个"), "zh3.txt": ZH_OTHER,
+        "ja1.txt": JA, "ja2.txt": JA.replace("五千億円", "六千億円"),
+        "th1.txt": TH, "th2.txt": TH.replace("ห้าแสนล้านบาท", "หกแสนล้านบาท"),
+    }
+    got = [(n, c, m.split(" (")[0]) for n, c, m in lint(tmp_path, files, ["DUP102"])]
+    assert got == [
+        ("ja2.txt", "DUP102", "near-duplicate of ja1.txt"),
+        ("th2.txt", "DUP102", "near-duplicate of th1.txt"),
+        ("zh2.txt", "DUP102", "near-duplicate of zh1.txt"),
+    ]
+
+
+def test_characters_of_unspaced_scripts_are_the_units_of_the_shingles() -> None:
+    from corpuslint.families.duplication import _units, normalize_for_dup
+
+    assert _units(normalize_for_dup("北京，2024 年 plan B。")) == ["北", "京", "2024", "年", "plan", "b"]
+    assert _units("plain latin words") == ["plain", "latin", "words"]

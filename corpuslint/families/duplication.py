@@ -1049,7 +1049,8 @@ class NearDuplicateDocument(CorpusRule):
 
     ## What it does
     Compares documents by their word `shingle-size`-grams (normalized like
-    DUP101). Each worker turns a document into a MinHash signature of
+    DUP101; in Chinese, Japanese, Thai and the other scripts written without
+    spaces, each character is a word). Each worker turns a document into a MinHash signature of
     `bands` x `rows` hash functions and sends only one 48-bit key per band;
     documents sharing a band key are candidates (LSH banding: a pair of
     Jaccard similarity s becomes a candidate with probability
@@ -1102,11 +1103,20 @@ class NearDuplicateDocument(CorpusRule):
 
         o = ctx.options
         dup = _dup_text(doc)
-        if dup.n_words < o["min-words"]:
-            return None
+        if doc.script in _SPACED_SCRIPTS or _UNSPACED.search(doc.text) is None:
+            if dup.n_words < o["min-words"]:
+                return None
+            grams = dup.ngram_hashes(o["shingle-size"])
+        else:
+            # Chinese, Japanese, Thai: a character is a word (a "word" between spaces or
+            # punctuation is a whole clause, and one changed character would change it)
+            units = _units(dup.key)
+            if len(units) < o["min-words"]:
+                return None
+            encoded = "\n".join(units).encode("utf-8", "surrogatepass").split(b"\n")
+            grams = minhash.ngram_hashes(minhash.crc_hashes(encoded, len(units)), o["shingle-size"])
         exact = dup.digest.to_bytes(8, "little")
-        shingles = minhash.mixed(dup.ngram_hashes(o["shingle-size"]))
-        return exact + minhash.band_keys(shingles, o["bands"], o["rows"])
+        return exact + minhash.band_keys(minhash.mixed(grams), o["bands"], o["rows"])
 
     def finalize(self, signatures: Sequence[tuple[DocRef, Any]], options: Mapping[str, Any]) -> Iterator[CorpusViolation]:
         """In one process: each band column sorted with numpy, one column at a time."""
@@ -1320,9 +1330,23 @@ def _common(a: Any, b: Any) -> int:
     return int((b[at] == a).sum())
 
 
+#: a letter of a script written without spaces between words (Thai, Lao, Myanmar, Khmer, kana,
+#: Han): near-duplicate detection counts its characters as words
+_UNSPACED = compile_regex(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+#: the scripts of ``Document.script`` that put spaces between words (a document in one of them
+#: is not searched for the others' characters: most documents, at no cost)
+_SPACED_SCRIPTS = frozenset(["Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Hangul", "Devanagari", "Georgian", "Armenian"])
+_UNIT = compile_regex(_UNSPACED.pattern + r"|[^\s" + _UNSPACED.pattern[1:-1] + r"]+")
+
+
+def _units(key: str) -> list[str]:
+    """The words of a normalized text for DUP102, each character of an unspaced script one word."""
+    return _UNIT.findall(key) if _UNSPACED.search(key) is not None else key.split()
+
+
 def _shingle_set(text: str, size: int) -> set[int]:
     """The set of word ``size``-grams of a text (as hashes of the word tuples, this process only)."""
-    words = normalize_for_dup(text).split()
+    words = _units(normalize_for_dup(text))
     if len(words) < size:
         return {hash(tuple(words))}
     return {hash(g) for g in zip(*(words[k:] for k in range(size)))}
