@@ -640,3 +640,19 @@ def test_characters_of_unspaced_scripts_are_the_units_of_the_shingles() -> None:
 
     assert _units(normalize_for_dup("北京，2024 年 plan B。")) == ["北", "京", "2024", "年", "plan", "b"]
     assert _units("plain latin words") == ["plain", "latin", "words"]
+
+
+ZH_PASTE = ("北京市政府周二宣布，将在未来五年内投资五百亿元用于改善城市公共交通系统。"
+            "该计划包括新建三条地铁线路，延长现有的两条线路，并在市中心增设一千个公共自行车站点。"
+            "市长在新闻发布会上表示，这是北京历史上规模最大的交通投资计划之一。"
+            "该计划包括新建三条地铁线路，延长现有的两条线路，并在市中心增设一千个公共自行车站点。"
+            "专家认为，这一计划将有效缓解交通拥堵。")
+# a long name said in two sentences is no paste
+ZH_NAME = ("中华人民共和国国家发展和改革委员会周二发布了新的能源政策，要求各地加快建设充电设施。"
+           "据介绍，该政策由中华人民共和国国家发展和改革委员会会同有关部门制定，将于明年一月起实施。"
+           "专家认为，这一政策将推动新能源汽车的普及。")
+
+
+def test_a_sentence_pasted_twice_in_chinese(tmp_path: Path) -> None:
+    got = lint(tmp_path, {"paste.txt": ZH_PASTE, "name.txt": ZH_NAME}, ["DUP002"])
+    assert got == [("paste.txt", "DUP002", "39 characters repeat the passage at line 1, column 37")]

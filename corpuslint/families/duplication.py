@@ -54,7 +54,7 @@ _FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("´", "'"),
 #: a verse line (poetry, lyrics) is short; a stanza of such lines holds refrains, not accidents
 _VERSE_MAX_CHARS = 60
 _VERSE_MIN_LINES = 2
-_SENTENCE_END = ".!?…"
+_SENTENCE_END = ".!?…。！？"
 
 
 _INVISIBLE = compile_regex(r"\p{Cf}+")  # zero-width spaces and joiners, soft hyphens, BOM
@@ -438,7 +438,9 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## What it does
     Slides a window of `min-words` words (word n-gram shingles; a word is a
     whitespace-delimited token, compared without case, outer punctuation or
-    quote style, so `l’accès` is one word) over the document and reports each
+    quote style, so `l’accès` is one word; in Chinese, Japanese, Thai and the
+    other scripts written without spaces each character is a word, and a run
+    needs twice as many) over the document and reports each
     maximal run of words that repeats an earlier run, at the repeat, with the
     position of the original and the length of the run. Repeats of whole lines
     are DUP001's (and refrains between stanzas are left alone, as are lines
@@ -468,11 +470,17 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     """
     n = ctx.options["min-words"]
     dup = _dup_text(doc)
-    if dup.plain and not _has_repeated_ngram(dup, n):
+    unspaced = doc.script not in _SPACED_SCRIPTS and _UNSPACED.search(doc.text) is not None
+    if dup.plain and not unspaced and not _has_repeated_ngram(dup, n):
         # DUP001's words are coarser than this rule's (see _DupText.plain): when no run of n
         # of them repeats, no run of n words here can. Most documents stop here.
         return
     words, word_starts, word_ends = _words(_fold_styles(doc.text))
+    sentence = min(n, _PASTED_SENTENCE)
+    if unspaced:
+        # Chinese, Japanese, Thai: each character a word, and twice as many of them make a run
+        words, word_starts, word_ends = _split_unspaced(doc.text, words, word_starts, word_ends)
+        n, sentence = n * _CHARACTERS_PER_WORD, sentence * _CHARACTERS_PER_WORD
     if len(words) < 2 * n:
         return
     runs = _greedy_repeats(words, n)
@@ -493,7 +501,7 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         found = zip(word_starts[i : i + length].tolist(), word_ends[i : i + length].tolist())
         if spans and _outside(found, spans, span_ends) < n:
             continue  # just a repeated line
-        if not _pasted(doc, word_starts, word_ends, i, j, length, min(n, _PASTED_SENTENCE)):
+        if not _pasted(doc, word_starts, word_ends, i, j, length, sentence):
             continue  # a phrase two sentences share: `is currently streaming on HBO Go and ...`
         if at is None:
             at = {}
@@ -502,7 +510,35 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         if _said_thrice(words, at, i, length, n):
             continue  # a formula said three times or more (a tale's refrain, a law's wording), not a paste
         line, col = doc.position(int(word_starts[j]))
-        yield Violation(f"{length} words repeat the passage at line {line}, column {col}", int(word_starts[i]), int(word_ends[i + length - 1]))
+        unit = "characters" if unspaced and all(_UNSPACED.match(w) for w in run) else "words"
+        yield Violation(f"{length} {unit} repeat the passage at line {line}, column {col}", int(word_starts[i]), int(word_ends[i + length - 1]))
+
+
+#: characters of a script written without spaces that count as one word of `min-words`
+_CHARACTERS_PER_WORD = 2
+
+
+def _split_unspaced(text: str, words: list[str], starts: Any, ends: Any) -> tuple[list[str], Any, Any]:
+    """DUP002's words with each character of an unspaced script a word of its own."""
+    from corpuslint.families import minhash
+
+    np = minhash._np()
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    for w, a, z in zip(words, starts.tolist(), ends.tolist()):
+        if _UNSPACED.search(w) is None:
+            out.append(w)
+            new_starts.append(a)
+            new_ends.append(z)
+            continue
+        for m in _UNIT.finditer(text, a, z):
+            if not any(map(str.isalnum, m.group())):
+                continue  # the punctuation between two characters: no word
+            out.append(m.group().casefold())
+            new_starts.append(m.start())
+            new_ends.append(m.end())
+    return out, np.array(new_starts, dtype=starts.dtype), np.array(new_ends, dtype=ends.dtype)
 
 
 #: words of whole sentences (or lines) a repeated run must hold to be a paste (fewer when
@@ -511,10 +547,10 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 #: sentence of a list does not
 _PASTED_SENTENCE = 8
 #: a sentence starts after one of these (a colon opens a quotation or a statement)
-_STARTS_AFTER = frozenset(".!?…:\n")
+_STARTS_AFTER = frozenset(".!?…:\n。！？：")
 #: what may stand between a sentence's last word and its end mark, or before its first word
-_CLOSERS = "\"'”’»)]"
-_OPENERS = "\"'“‘«„([¿¡-–—•* \t"
+_CLOSERS = "\"'”’»)]」』）"
+_OPENERS = "\"'“‘«„([¿¡-–—•* \t「『（"
 
 
 def _pasted(doc: Document, starts: Any, ends: Any, i: int, j: int, length: int, sentence: int) -> bool:
