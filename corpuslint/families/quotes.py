@@ -677,6 +677,10 @@ class MisattachedQuote(QuoteRule):
         closers = {c for _, c in pairs}
         only_open = openers - closers - {"‘", "’", "‚"}
         only_close = closers - openers - {"‘", "’", "‚"}
+        if doc.language in _WITHOUT_SPACES:
+            # Chinese and Japanese put no space around a quotation, not even next to a Latin
+            # word (`Activision《使命召唤9》`): only straight quotes between letters are checked
+            only_open = only_close = set()
         for para, scan in self.scans(doc, ctx.vocabulary):
             if not scan.roles:
                 continue
@@ -706,6 +710,10 @@ class MisattachedQuote(QuoteRule):
                 elif role == "close" and ch in only_close and nxt.isalpha() and not _UNSPACED.match(nxt):
                     yield Violation(f"closing {ch} is glued to the word after it", b + k, b + k + 1,
                                     Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),)))
+
+
+#: languages written without spaces between words, nor around quotation marks
+_WITHOUT_SPACES = frozenset(["zh", "ja", "th", "lo", "km", "my"])
 
 
 def _latin_letter(c: str) -> bool:
