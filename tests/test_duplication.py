@@ -656,3 +656,10 @@ ZH_NAME = ("中华人民共和国国家发展和改革委员会周二发布了�
 def test_a_sentence_pasted_twice_in_chinese(tmp_path: Path) -> None:
     got = lint(tmp_path, {"paste.txt": ZH_PASTE, "name.txt": ZH_NAME}, ["DUP002"])
     assert got == [("paste.txt", "DUP002", "39 characters repeat the passage at line 1, column 37")]
+
+
+def test_a_sentence_pasted_twice_in_hindi_ends_with_a_danda(tmp_path: Path) -> None:
+    text = ("दिल्ली सरकार ने मंगलवार को नई मेट्रो लाइन का उद्घाटन किया। यह लाइन शहर के पूर्वी हिस्से को हवाई अड्डे से जोड़ेगी "
+            "और रोज़ाना लाखों यात्रियों को लाभ देगी। मुख्यमंत्री ने इसे ऐतिहासिक दिन बताया। यह लाइन शहर के पूर्वी हिस्से को हवाई "
+            "अड्डे से जोड़ेगी और रोज़ाना लाखों यात्रियों को लाभ देगी। विशेषज्ञों ने इसका स्वागत किया।")
+    assert lint(tmp_path, {"hi.txt": text}, ["DUP002"]) == [("hi.txt", "DUP002", "18 words repeat the passage at line 1, column 60")]

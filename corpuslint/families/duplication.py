@@ -54,7 +54,7 @@ _FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("´", "'"),
 #: a verse line (poetry, lyrics) is short; a stanza of such lines holds refrains, not accidents
 _VERSE_MAX_CHARS = 60
 _VERSE_MIN_LINES = 2
-_SENTENCE_END = ".!?…。！？"
+_SENTENCE_END = ".!?…。！？।॥؟۔։"
 
 
 _INVISIBLE = compile_regex(r"\p{Cf}+")  # zero-width spaces and joiners, soft hyphens, BOM
@@ -547,7 +547,7 @@ def _split_unspaced(text: str, words: list[str], starts: Any, ends: Any) -> tupl
 #: sentence of a list does not
 _PASTED_SENTENCE = 8
 #: a sentence starts after one of these (a colon opens a quotation or a statement)
-_STARTS_AFTER = frozenset(".!?…:\n。！？：")
+_STARTS_AFTER = frozenset(".!?…:\n。！？：।॥؟۔։")
 #: what may stand between a sentence's last word and its end mark, or before its first word
 _CLOSERS = "\"'”’»)]」』）"
 _OPENERS = "\"'“‘«„([¿¡-–—•* \t「『（"
