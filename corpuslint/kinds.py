@@ -26,7 +26,12 @@ from corpuslint.rule import Option, Rule, RuleContext
 
 __all__ = ["KINDS", "PhraseMatch", "PhraseRule", "normalize_line", "normalized_lines", "rule_from_pack"]
 
-_STRIP = " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„\u3000：！？。，、；｜【】「」『』《》〈〉（）［］〔〕・▶▷►"
+_STRIP = (
+    " \t\u00a0\u202f\u2009\u200b•·*-–—>|:.…!?,;›»«‹()[]{}\"'“”„\u3000：！？。，、；｜【】「」『』《》〈〉（）［］〔〕・▶▷►"
+    # the Arabic script's question mark, comma and semicolon, Urdu's full stop; the marks of
+    # direction (LRM, RLM) and the zero-width non-joiner that right-to-left sites leave at a line's ends
+    "؟،؛۔\u200e\u200f\u200c"
+)
 
 
 #: what may follow a prefix written with one of them (``Read more:``, ``Lire aussi :``,
@@ -72,12 +77,12 @@ _CLOSERS = "\"'”’»)]）」』"
 def _prose_after_link(line: str, following: str) -> bool:
     """Whether a line that opens with a link prefix (``Lees ook``, ``Leia também``, ``See also``)
     and no separator after it goes on as a sentence of the text rather than as a title: it ends
-    with a full stop (``.``, ``।``, ``。``; not an ellipsis, and not ``?`` or ``!``, which
+    with a full stop (``.``, ``।``, ``。``, Urdu's ``۔``; not an ellipsis, and not ``?`` or ``!``, which
     headlines have), or it goes on, without a blank line, on a line that starts in lower case
     (a paragraph wrapped in the middle of its sentence). A title (``Leia também Título de outra
     notícia``, ``Read also Why the markets fell?``) ends without a full stop."""
     s = line.rstrip().rstrip(_CLOSERS)
-    if s.endswith((".", "।", "。")) and not s.endswith(("..", "…")):
+    if s.endswith((".", "।", "。", "۔")) and not s.endswith(("..", "…")):
         return True
     nxt = following.lstrip()[:1]
     return nxt.islower()
@@ -150,14 +155,17 @@ def _is_word_char(c: str) -> bool:
 #: dot, ``I`` to ``i``, ``ı`` stays), Greek accents (``ΔΙΑΒΑΣΤΕ`` has none; the final sigma is
 #: folded by ``casefold``), Romanian s and t with a cedilla or a comma below, and the Arabic
 #: normalization of search engines: alef with hamza or madda -> alef, alef maksura -> ya,
-#: ta marbuta -> ha, no tatweel, no short vowels or tanwin
+#: ta marbuta -> ha, no tatweel, no short vowels or tanwin; and Persian's and Urdu's: the Arabic
+#: kaf and yeh that an Arabic keyboard types (ك ي, and alef maksura) -> the Persian ک ی, and the
+#: zero-width non-joiner inside a compound (اشتراک‌گذاری) -> the space sites type instead
+#: (اشتراک گذاری); the spelling written without either (اشتراکگذاری) is another line
 _FOLD = {
     "ı": "i", "\u0307": "",
     "ά": "α", "έ": "ε", "ή": "η", "ί": "ι", "ό": "ο", "ύ": "υ", "ώ": "ω",
     "ϊ": "ι", "ϋ": "υ", "ΐ": "ι", "ΰ": "υ",
     "ş": "ș", "ţ": "ț",
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "\u0640": "",
-    **dict.fromkeys(map(chr, range(0x064B, 0x0653)), ""), "\u0670": "",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ی", "ي": "ی", "ك": "ک", "ة": "ه", "\u0640": "",
+    **dict.fromkeys(map(chr, range(0x064B, 0x0653)), ""), "\u0670": "", "\u200c": " ",
 }
 #: the characters of ``_FOLD``: a line holding none is not folded (most lines); in one that
 #: does, each is replaced (a few distinct ones per line: faster than ``str.translate``)

@@ -16,6 +16,12 @@ from corpuslint.kinds import normalize_line
         ("Conţinut sponsorizat", "Conținut sponsorizat"),
         ("اقرأ أيضاً", "إقرأ أيضا", "اقرا ايضا", "اقـرأ أيضـاً", "اقرأ أيضًا", "آقرأ ايضاً"),
         ("مكتبة الموسيقى", "مكتبه الموسيقي"),
+        # Persian and Urdu: the zero-width non-joiner or a space, the Arabic keyboard's kaf and yeh
+        ("اشتراک\u200cگذاری", "اشتراک گذاری", "اشتراك گذاري", "اشتراک\u200c گذاری"),
+        ("پربازدیدترین\u200cها", "پربازدیدترین ها"),
+        ("نظرات", "\u200fنظرات\u200f", "نظرات:"),
+        ("رمز عبور را فراموش کرده\u200cاید؟", "رمز عبور را فراموش کرده اید"),
+        ("یہ بھی پڑھیں", "يہ بھی پڑھيں", "یہ بھی پڑھیں۔"),
     ],
 )
 def test_variants_fold_to_one_line(variants: tuple[str, ...]) -> None:
@@ -29,6 +35,8 @@ def test_variants_fold_to_one_line(variants: tuple[str, ...]) -> None:
         ("Lire la suite", "Lire la suité"),  # other accents are kept: only Greek's are folded
         ("ΠΟΛΗ", "ΠΟΛΟ"),
         ("قرأ", "قرر"),
+        ("اشتراکگذاری", "اشتراک گذاری"),  # written without the non-joiner nor a space: another line
+        ("کہ", "که"),  # Urdu's heh goal is not Persian's heh
     ],
 )
 def test_other_letters_stay_apart(a: str, b: str) -> None:

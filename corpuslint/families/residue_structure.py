@@ -319,7 +319,7 @@ def _ends_sentence(text: str) -> bool:
 
 
 _CLOSERS = " \t\"”»’')]*›\u00a0\u202f"
-_TERMINAL = frozenset(".!?…。！？؟।")
+_TERMINAL = frozenset(".!?…。！？؟।۔")  # ۔: the Urdu full stop
 #: emoji (pictographs, dingbats, their variation selector and joiner) and spaces ending a line
 _EMOJI_TAIL = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d\\s]+$")
 _SEP_CHAR = re.compile(r"[|›▪•·►▸→⟩»>/\\]")
@@ -1493,6 +1493,7 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         return
     n = len(scores)
     names: set[str] = set()
+    bylines: set[int] = set()  # the lines that gave the names
     start = next((j for j, s in enumerate(scores) if s.intrinsic < -2.0), n)
     for s in scores[: min(n // 2, start + 3) or 3]:
         if s.words > 12 or s.strong:
@@ -1501,14 +1502,19 @@ def _author_box(scores: list[LineScore], vocab: StructureVocabulary, stop: int) 
         name = _byline(vocab, norm)[1]
         if name:
             names.add(name)
+            bylines.add(s.index)
     if not names:
         return
     heads = tuple(names)
-    # only after half of the document's prose: the byline itself is at the top
+    # only after half of the document's prose: the byline itself is at the top. A document
+    # without prose (a poem, a list) has no article for a box to follow: its dateline
+    # (`Publié le 20 février 2024`, whose "name" is the date) is not its own author box
     seen = list(accumulate([s.length if s.intrinsic < -1.0 else 0 for s in scores[:stop]]))
+    if not seen or not seen[-1]:
+        return
     found: list[LineScore] = []
-    for s in scores[bisect_left(seen, 0.5 * seen[-1]) if seen else stop : stop]:
-        if s.length >= 300:
+    for s in scores[bisect_left(seen, 0.5 * seen[-1]) : stop]:
+        if s.length >= 300 or s.index in bylines:
             continue
         low = s.norm or normalize_line(s.text)
         end = _byline(vocab, low)[0]
