@@ -352,9 +352,22 @@ _MOJI_LEADS = frozenset("ÂÃÎÏÐÑÅÄΞΟ")
 _CP1252_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) - {"\u00a0"}
 _MACROMAN_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("mac_roman"))
 _CP1251_CONT_LETTERS = frozenset(c for c in bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore") if c.isalpha())
-#: what cp1256 reads the second byte of an Arabic letter's UTF-8 as (`ط§` for `ا`, `ظ„` for
-#: `ل`), but its comma, semicolon and question mark, which follow a letter in real text (`فقط،`)
-_CP1256_CONTS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1256")) - frozenset("،؛؟\u00a0")
+#: what cp1256 reads the second byte of an Arabic letter's UTF-8 as (`ط§` for `ا`, `غŒ` for
+#: `ی`) where real text never has it after a letter: its symbols. Not its letters (Persian `عکس`
+#: is ع then ک), nor the typography that follows a word (`فقط»`, `محیط‌زیست`, `فقط،`)
+_CP1256_SYMBOLS = frozenset(
+    c for c in bytes(range(0x80, 0xC0)).decode("cp1256")
+    if unicodedata.category(c)[0] in "SN"
+    or c in "\u00a7\u00b5\u00b6\u00b7\u00ad\u0192\u0152\u0153\u02c6\u201a\u201e\u2020\u2021\u2030\u2039\u203a"
+)
+#: the leads of those pairs: cp1256's reading of D8 and D9 (nearly every Arabic letter) and of
+#: DA and DB (Persian and Urdu ک گ چ ی...)
+_CP1256_LEADS = "طظعغ"
+_CP1256_PAIR = re.compile(f"[{_CP1256_LEADS}][{''.join(sorted(_CP1256_SYMBOLS))}]")
+#: a chunk made of nothing but such leads and what cp1256 reads a continuation byte as, two
+#: pairs or more (`ظپظٹ` for `في`, `ط«ظ…` for `ثم`): no word of Arabic or Persian is
+_CP1256_ONLY_PAIRS = re.compile(
+    f"(?:[{_CP1256_LEADS}][{re.escape(bytes(range(0x80, 0xC0)).decode('cp1256'))}]){{2,}}")
 #: punctuation that may stand between two letters of a real word
 _INNER_PUNCT = frozenset("'’‘ʼ-‐‑.,:/&_")
 
@@ -389,8 +402,8 @@ def _anomalies(s: str) -> int:
                 n += 1  # 'Ãœ', 'ÎŸ', 'Ξ—', 'Ã\xa0': nearly only ever UTF-8 read as cp1252/cp1253
             elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
                 n += 1  # 'Рѕ', 'Сѓ', 'РІ': UTF-8 Cyrillic read as cp1251
-            elif prev in "طظ" and ch in _CP1256_CONTS:
-                n += 1  # 'ط§', 'ظ„', 'ظٹ': UTF-8 Arabic read as cp1256
+            elif prev in _CP1256_LEADS and ch in _CP1256_SYMBOLS:
+                n += 1  # 'ط§', 'غŒ', 'ع©': UTF-8 Arabic or Persian read as cp1256
             elif prev in "РС" and not prev2 and ch in "’‚„…†‡€‰‹›‘“•–—™":
                 n += 1  # 'Р’' for 'В'
             elif prev == "‚" and ch == "Ä" or c[0] == "L" and prev in "‚„":
@@ -485,10 +498,15 @@ def _repair_word(chunk: str) -> tuple[str, str, int, bool] | None:
 
 def _repair(chunk: str) -> tuple[str, str, int, bool] | None:
     base = _anomalies(chunk)
+    only_pairs = _CP1256_ONLY_PAIRS.fullmatch(chunk) is not None
     if base == 0:
-        return None
+        if not only_pairs:
+            return None
+        base = 1
     results: list[tuple[int, int, int, str, str, int]] = []
     for prio, c in enumerate(_codecs()):
+        if c.name == "cp1256" and not only_pairs and _CP1256_PAIR.search(chunk) is None:
+            continue  # a clean Arabic-script word next to mojibake: cp1256 would "repair" it too
         fixed = _apply_codec(chunk, c)
         if fixed is None:
             continue
@@ -631,9 +649,10 @@ _MOJI_BYTES = (
     ),
     re.compile(rb"\xc2\xac[\xc2\xc3]"),
     re.compile(rb"\xc5[\x92\x93][\xc2\xc3\xce\xcf\xe2]"),
-    # cp1256: ط ظ (D8 B7, D8 B8: the leads of nearly every Arabic letter) and what it reads
-    # their second byte as, twice in a row (`ط§ظ„`): one such pair is a real word (`فقط،`)
-    re.compile(rb"(?:\xd8[\xb7\xb8](?:" + b"|".join(_CP1256_CONT_UTF8) + rb")){2}"),
+    # cp1256: ط ظ ع غ (D8 B7-BA: the leads of nearly every Arabic and Persian letter) and
+    # what it reads their second byte as, twice in a row (`ط§ظ„`, `ع©غŒ`): one such pair is
+    # a real word (`فقط،`, `عکس`)
+    re.compile(rb"(?:\xd8[\xb7-\xba](?:" + b"|".join(_CP1256_CONT_UTF8) + rb")){2}"),
 )
 _LOST_NBSP = re.compile(rb"\xc3[\x82\x83] ")
 #: Characters the leads of _MOJI_BYTES can be, where a prefilter needs them (tests/
