@@ -1162,8 +1162,10 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
     if not any(d.kind == "full" for d in dates):
         zone = dateline_zone(doc, end)
         if zone is not None:
-            # a scraped page's byline under a long menu: only a full date there dates the page
-            dates.extend(d for d in _dates_in(doc, *zone, vocab, languages) if d.kind == "full")
+            # a scraped page's byline under a long menu: only a full date there dates the
+            # page, on a line that reads as a dateline (not the article's `Hearings begin 03/04`)
+            found = _dates_in(doc, *zone, vocab, languages)
+            dates.extend(d for d in found if d.kind == "full" and _reads_as_dateline(doc.text, d, found))
     relative: list[DateMatch] = []
     if not any(d.kind == "full" for d in dates):
         pos = 0
@@ -1213,6 +1215,39 @@ def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
     return dates
 
 
+#: the dash after an agency dateline that opens the lead paragraph
+_DATELINE_DASH = compile_regex(r"[^\S\n]*(?:--|—|–)[^\S\n]")
+#: a word that starts in lower case: a dateline's other words are names, markers and times
+_LOWER_WORD = compile_regex(r"(?<!\w)\p{Ll}\w*")
+
+
+def _reads_as_dateline(text: str, d: DateMatch, found: Sequence[DateMatch]) -> bool:
+    """Whether the line of ``d`` reads as a dateline: the date follows a marker (`Published`),
+    or, dates, times, a byline and separators apart, at most two words of the line start in
+    lower case (`Dan Goodin - Apr 16, 2015 8:02 pm UTC`, `Le Monde | 04.05.2015 à 13h36`), and
+    the date is not a field's value (`Hearings begin: 4 March 2031`)."""
+    if d.marker is not None:
+        return True
+    a = text.rfind("\n", 0, d.start) + 1
+    z = text.find("\n", d.end)
+    z = len(text) if z < 0 else z
+    if text[a : d.start].rstrip().endswith(":"):
+        return False
+    if not text[a : d.start].strip() and _DATELINE_DASH.match(text, d.end):
+        return True  # an agency dateline opening the lead: `Feb. 23, 2015 -- Life-threatening ...`
+    parts, pos = [], a
+    for other in found:
+        if a <= other.start and other.end <= z:
+            parts.append(text[pos : other.start])
+            pos = other.end
+    rest = " ".join([*parts, text[pos:z]])
+    m = _BYLINE.match(rest)
+    if m:
+        rest = rest[m.end() :]
+    rest = _DATELINE_NOISE.sub(" ", rest)
+    return len(_LOWER_WORD.findall(rest)) <= 2
+
+
 #: the dateline zone: this many lines above the article's first two long paragraphs, which
 #: are looked for this far into the document
 _DATELINE_LINES = 12
@@ -1237,8 +1272,10 @@ def dateline_zone(doc: Document, head_end: int, long_line: int = 150) -> tuple[i
             continue
         if len(line) >= long_line:
             if previous >= 0:
+                # and the body's first line, for an agency dateline that opens it
+                # (`Feb. 23, 2015 -- Life-threatening ...`; _reads_as_dateline)
                 lo = max(first, previous - _DATELINE_LINES)
-                return (doc.line_starts[lo], doc.line_starts[previous]) if lo < previous else None
+                return (doc.line_starts[lo], doc.line_starts[previous] + len(lines[previous])) if lo < previous else None
             previous = i
         else:
             previous = -1
@@ -1408,8 +1445,10 @@ class MissingDate(DateRule):
     menu, `Home`, `Sign in`) do not count, so a byline after thirty menu lines
     is still read (up to five times `head-lines` lines in all). When the head
     zone holds no full date, the twelve lines above the article's body (its
-    first two long paragraphs in a row) are read too: a scraped page's byline
-    and date sit there, under a menu longer than the head zone. Full dates, partial dates, relative dates in a dateline (`hier
+    first two long paragraphs in a row) and its first line are read too, for a
+    full date on a line that reads as a dateline (a marker, or a byline, the
+    date and a time): a scraped page's byline sits there, under a menu longer
+    than the head zone. Full dates, partial dates, relative dates in a dateline (`hier
     à 14h41`, `Posted 3 hours ago`) and malformed dates all count as present
     (other rules judge them). Dates of embedded posts (`— Netflix US (@netflix)
     June 15, 2017`) do not.
