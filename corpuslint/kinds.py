@@ -474,6 +474,9 @@ class PhraseVocabulary:
     unspaced_index: dict[str, list[str]] = field(default_factory=dict)
     #: prefixes ending with such a letter: no word boundary is needed after them
     unbounded: frozenset[str] = frozenset()
+    #: the exceptions of packs that hold no entry of their own: a line they find something in
+    #: is not flagged by any entry (None: none)
+    silenced: Any = None
     #: line head (``_line_prefix``) -> the anchored patterns a line with that head can
     #: match, in order, and their gate (see ``_gate``); filled on first use of each head
     #: (see ``anchored_for``)
@@ -492,7 +495,8 @@ class PhraseVocabulary:
 
     def first_anchored(self, line: str, nonblank: int, head: str) -> tuple[()] | tuple[_Entry, int, int]:
         """(entry, start, end) of the first anchored pattern with a non-empty match at the start
-        of ``line``, as an alternation of them would find it, or ``()``; ``nonblank`` and
+        of ``line`` that its pack's exceptions let through, as an alternation of them would find
+        it, or ``()``; ``nonblank`` and
         ``head`` are the line's characters other than spaces and tabs and its ``_line_prefix``."""
         # the by_head lookup inline: this runs on every short line, for each phrase rule
         candidates, gate = self.by_head.get(head) or self.anchored_for(head)
@@ -514,6 +518,9 @@ class PhraseVocabulary:
                     ):
                         m = a.regex.match(line)
                         if m is not None and m.end() > m.start():
+                            exc = a.entry.exceptions
+                            if exc is not None and exc.search(line):
+                                continue  # its own pack's exception: another pack may still match
                             hit = (a.entry, m.start(), m.end())
                             break
             if len(line) <= NORMALIZED_MAX:  # the article's paragraphs do not come back
@@ -871,6 +878,17 @@ def _blank(item: Any, c: Any) -> bool:
     return op is c.IN and all(x in ((c.LITERAL, 32), (c.LITERAL, 9)) for x in av)
 
 
+#: the keys of a phrase pack that hold entries (what ``exceptions`` of the same pack apply to)
+_ENTRY_KEYS = ("lines", "safe-lines", "section-lines", "prefixes", "link-prefixes", "patterns")
+#: a line this wide that holds two sentences is prose, whatever its first two words (`Join our
+#: volunteers at the park on Saturday. Gloves will be provided.`): a loose prefix (one written
+#: without its separator) of one or two words does not make it UI text; a short line (`Don't
+#: have an account? Sign up`) or a longer prefix (`Този сайт използва`, `This post may contain
+#: affiliate`, the first words of banners) still does
+_PROSE_WIDTH = 60
+_SENTENCE_BREAK = compile_regex(r"[.!?…][ \t]+\p{Lu}")
+
+
 class PhraseRule(Rule):
     """A rule matching lines against phrase lists and patterns from packs."""
 
@@ -909,6 +927,9 @@ class PhraseRule(Rule):
         plain: set[str] = set()
         references: set[str] = set()
         patterns: list[tuple[str, _Entry]] = []
+        #: the exceptions of packs that hold nothing else: a user's pack that silences lines
+        #: whatever entry would flag them (a pack's own exceptions hold for its own entries)
+        silencing: list[str] = []
         for pack in packs:
             msg = pack.meta.get("message")
             exceptions: list[str] = []
@@ -917,6 +938,8 @@ class PhraseRule(Rule):
                     _check_regex(pat, f"{pack.path}: key 'exceptions' item {i + 1}")
                 exceptions.append(str(pat))
             exc = compile_regex("|".join(f"(?:{p})" for p in exceptions), regex.IGNORECASE) if exceptions else None
+            if exceptions and not any(pack.get(k) for k in _ENTRY_KEYS):
+                silencing.extend(exceptions)
             safe = {normalize_line(s) for s in pack.get("safe-lines", [])}
             for phrase in [*pack.get("lines", []), *pack.get("safe-lines", [])]:
                 n = normalize_line(str(phrase))
@@ -989,6 +1012,7 @@ class PhraseRule(Rule):
             references=frozenset(references),
             unspaced_index=unspaced_index,
             unbounded=frozenset(p for p in prefixes if _unspaced(p[-1])),
+            silenced=compile_regex("|".join(f"(?:{p})" for p in silencing), regex.IGNORECASE) if silencing else None,
         )
         self.compiled = vocab
         return vocab
@@ -1044,8 +1068,11 @@ class PhraseRule(Rule):
             rows = table.starting(vocab.anchored_heads)
         else:
             rows = table.select(max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset())
+        silenced = vocab.silenced
         for i, n, nonblank, norm, head in rows:
             line = lines[i]
+            if silenced is not None and silenced.search(line):
+                continue
             if lookup and n <= max_len:
                 if n > NORMALIZED_MAX:
                     norm = normalize_line(line)
@@ -1062,6 +1089,9 @@ class PhraseRule(Rule):
                                 len(norm) == len(p) or not _is_word_char(norm[len(p)]) or p in unbounded
                                 or _unspaced(norm[len(p)])
                             ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))) and (
+                                p in separated or n < _PROSE_WIDTH or p.count(" ") >= 2
+                                or _SENTENCE_BREAK.search(line) is None
+                            ) and (
                                 p not in linking or len(norm) == len(p) or _separator_follows(norm, len(p))
                                 or not _prose_after_link(line, lines[i + 1] if i + 1 < len(lines) else "")
                             ):
@@ -1085,8 +1115,6 @@ class PhraseRule(Rule):
             if not hit:
                 continue
             found, a, b = hit
-            if found.exceptions is not None and found.exceptions.search(line):
-                continue
             flagged.add(i)
             start = starts[i]
             whole = a <= n - len(line.lstrip()) and b >= len(line.rstrip())
@@ -1106,6 +1134,8 @@ class PhraseRule(Rule):
                 if line_idx in flagged:
                     continue
                 line = lines[line_idx]
+                if silenced is not None and silenced.search(line):
+                    continue
                 entry = _entry_of(m, vocab.pattern_entries, doc.text)
                 if entry.exceptions is not None and entry.exceptions.search(line):
                     continue

@@ -153,6 +153,22 @@ def test_user_pack_extends_a_rule(project: Path, capsys: pytest.CaptureFixture[s
     assert [f["line"] for f in json.loads(out)] == [4, 5]
 
 
+def test_a_pack_of_exceptions_alone_silences_every_entry(tmp_path: Path) -> None:
+    """A user's pack holding only ``exceptions`` silences the lines they find something in, for
+    every pack's entries; a pack's exceptions beside entries of its own hold for those only."""
+    from corpuslint.api import Linter
+
+    text = "Le conseil a voté le budget mardi soir après un long débat sur la médiathèque.\nS'abonner\nPartager\n"
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    assert {f.line for f in Linter({"select": ["RES001"]}).lint_text(text)} == {2, 3}
+    (packs / "quiet.toml").write_text('extends = "ui-text"\nlanguage = "*"\nexceptions = ["^S.abonner$"]\n', encoding="utf-8")
+    assert {f.line for f in Linter({"rule-paths": [str(packs)], "select": ["RES001"]}).lint_text(text)} == {3}
+    (packs / "quiet.toml").write_text(
+        'extends = "ui-text"\nlanguage = "*"\nlines = ["Voir aussi"]\nexceptions = ["^S.abonner$"]\n', encoding="utf-8")
+    assert {f.line for f in Linter({"rule-paths": [str(packs)], "select": ["RES001"]}).lint_text(text)} == {2, 3}
+
+
 def test_user_pack_defines_a_new_rule(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "packs").mkdir()
     (project / "packs" / "kremlin.toml").write_text(

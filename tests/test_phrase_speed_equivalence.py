@@ -258,10 +258,13 @@ def test_opening_starts_are_the_start_regex() -> None:
 
 
 def _plain_first_anchored(vocab: PhraseVocabulary, line: str) -> tuple[()] | tuple[Any, int, int]:
-    """What ``first_anchored`` means: the first anchored pattern with a non-empty match, every pattern tried."""
+    """What ``first_anchored`` means: the first anchored pattern with a non-empty match that its
+    pack's exceptions let through, every pattern tried."""
     for a in vocab.anchored:
         m = a.regex.match(line)
         if m is not None and m.end() > m.start():
+            if a.entry.exceptions is not None and a.entry.exceptions.search(line):
+                continue
             return (a.entry, m.start(), m.end())
     return ()
 

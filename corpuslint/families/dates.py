@@ -305,7 +305,7 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
             if "months" not in p.data or lang == "*":
                 raise PackError(f"{p.path}: a pack of the {cal} calendar needs a language and its 'months'")
             for t in [*p.data.get("formats", []), *p.data.get("partial-formats", [])]:
-                if "{yy}" in str(t) or "{n1}" in str(t):
+                if "{yy}" in str(t) or "{n1}" in str(t) or "{n2}" in str(t):
                     raise PackError(f"{p.path}: a format of the {cal} calendar writes its year in full and its "
                                     f"month as {{month}} or {{mm}}: {t!r}")
             calendar_langs.setdefault(lang, set()).add(cal)
