@@ -456,18 +456,34 @@ _PERSIAN_LETTERS, _PERSIAN_YEH_KAF = "\u067e\u0686\u0698\u06af", "\u06cc\u06a9"
 _ARABIC_TA_MARBUTA, _ARABIC_YEH_KAF = "\u0629", "\u064a\u0643\u0649"
 
 
-def _arabic_script_language(chunk: str) -> tuple[str, float]:
-    """Arabic, Persian or Urdu, from the letters only one of them writes.
+#: function words only Persian or only Arabic writes (each in the spellings both keyboards
+#: type): Persian typed on an Arabic keyboard (اين, كه, براي) has Arabic's yeh and kaf, not its words
+_PERSIAN_WORDS = frozenset("را است این اين که كه از با برای براي می مي های هاي شد شده بود یک يك خود نیز نيز کرد كرد".split())
+_ARABIC_WORDS = frozenset("في على إلى الى التي الذي عن أن هذا هذه كان قد ذلك كما أو لم وقد".split())
 
-    Persian text typed on an Arabic keyboard (ي ك for ی ک) still writes پ چ ژ گ, which
-    count double; so does Arabic's ta marbuta, frequent in Arabic and rare in Persian.
-    Without any such letter: Arabic, with the confidence of a guess (0.5).
+
+def _arabic_script_language(chunk: str) -> tuple[str, float]:
+    """Arabic, Persian or Urdu, from the letters and the function words only one of them writes.
+
+    The function words decide when one language has two or more and three times the other's
+    (Persian typed on an Arabic keyboard, ي ك for ی ک, still writes را, از, اين); else the
+    letters: پ چ ژ گ count double, and so does Arabic's ta marbuta, frequent in Arabic and rare
+    in Persian. Without any such letter or word: Arabic, with the confidence of a guess (0.5).
     """
     count = chunk.count
     persian = 2 * sum(map(count, _PERSIAN_LETTERS)) + sum(map(count, _PERSIAN_YEH_KAF))
     urdu = sum(map(count, _URDU_LETTERS))
     if urdu >= 3 and urdu * 5 >= persian:
         return "ur", 0.9
+    words = chunk.split()
+    persian_words = sum(map(_PERSIAN_WORDS.__contains__, words))
+    arabic_words = sum(map(_ARABIC_WORDS.__contains__, words))
+    # the words decide when they agree enough: an Arabic keyboard's ي ك in Persian text are
+    # no evidence of Arabic
+    if persian_words >= 2 and persian_words >= 3 * arabic_words:
+        return "fa", round(persian_words / (persian_words + arabic_words), 3)
+    if arabic_words >= 2 and arabic_words >= 3 * persian_words:
+        return "ar", round(arabic_words / (persian_words + arabic_words), 3)
     arabic = 2 * count(_ARABIC_TA_MARBUTA) + sum(map(count, _ARABIC_YEH_KAF))
     if persian + arabic == 0:
         return "ar", 0.5

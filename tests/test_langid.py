@@ -59,7 +59,7 @@ _REF_WORD_LANGS = _ref_word_langs()
 
 
 def _ref_arabic_script(chunk: str) -> tuple[str, float]:
-    """_arabic_script_language, one character at a time, with the letters written out."""
+    """_arabic_script_language, one character and one word at a time, with the letters written out."""
     weights = {"\u067e": ("fa", 2), "\u0686": ("fa", 2), "\u0698": ("fa", 2), "\u06af": ("fa", 2),
                "\u06cc": ("fa", 1), "\u06a9": ("fa", 1), "\u0629": ("ar", 2), "\u064a": ("ar", 1),
                "\u0643": ("ar", 1), "\u0649": ("ar", 1)}
@@ -71,6 +71,14 @@ def _ref_arabic_script(chunk: str) -> tuple[str, float]:
             score[lang] += w
     if score["ur"] >= 3 and 5 * score["ur"] >= score["fa"]:
         return "ur", 0.9
+    persian_words = "را است این اين که كه از با برای براي می مي های هاي شد شده بود یک يك خود نیز نيز کرد كرد".split()
+    arabic_words = "في على إلى الى التي الذي عن أن هذا هذه كان قد ذلك كما أو لم وقد".split()
+    fa = sum(1 for w in chunk.split() if w in persian_words)
+    ar = sum(1 for w in chunk.split() if w in arabic_words)
+    if fa >= 2 and fa >= 3 * ar:
+        return "fa", round(fa / (fa + ar), 3)
+    if ar >= 2 and ar >= 3 * fa:
+        return "ar", round(ar / (fa + ar), 3)
     both = score["fa"] + score["ar"]
     if not both:
         return "ar", 0.5
@@ -422,6 +430,9 @@ def test_the_third_round_languages_on_whole_articles(name: str) -> None:
         # Persian typed with the Arabic yeh and kaf: گ and چ still tell
         ("نمايندگان مجلس روز پنجشنبه لايحه بودجه را پس از چند ساعت بحث تصويب كردند و گفتند.", "fa"),
         ("قال الرئيس في كلمة ألقاها اليوم إن الحكومة ستواصل العمل على تنفيذ الخطة الاقتصادية.", "ar"),
+        # Persian typed on an Arabic keyboard, without پ چ ژ گ: its function words tell
+        ("نمايندگان مجلس روز يكشنبه لايحه بودجه را پس از سه ساعت بحث تصويب كردند و اين طرح براي مردم مهم است.", "fa"),
+        ("تصويب بودجه در مجلس يكشنبه ۱۷ دي ۱۴۰۲ نمايندگان مجلس لايحه بودجه را تصويب كردند كه براي سال آينده است.", "fa"),
         ("وزیر اعظم نے کہا کہ حکومت عوام کی فلاح و بہبود کے لیے ہر ممکن اقدامات کرے گی۔", "ur"),
     ],
 )
