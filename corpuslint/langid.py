@@ -458,8 +458,8 @@ _ARABIC_TA_MARBUTA, _ARABIC_YEH_KAF = "\u0629", "\u064a\u0643\u0649"
 
 #: function words only Persian or only Arabic writes (each in the spellings both keyboards
 #: type): Persian typed on an Arabic keyboard (اين, كه, براي) has Arabic's yeh and kaf, not its words
-_PERSIAN_WORDS = frozenset("را است این اين که كه از با برای براي می مي های هاي شد شده بود یک يك خود نیز نيز کرد كرد".split())
-_ARABIC_WORDS = frozenset("في على إلى الى التي الذي عن أن هذا هذه كان قد ذلك كما أو لم وقد".split())
+_PERSIAN_WORDS = frozenset(["را", "است", "این", "اين", "که", "كه", "از", "با", "برای", "براي", "می", "مي", "های", "هاي", "شد", "شده", "بود", "یک", "يك", "خود", "نیز", "نيز", "کرد", "كرد"])
+_ARABIC_WORDS = frozenset(["في", "على", "إلى", "الى", "التي", "الذي", "عن", "أن", "هذا", "هذه", "كان", "قد", "ذلك", "كما", "أو", "لم", "وقد"])
 
 
 def _arabic_script_language(chunk: str) -> tuple[str, float]:

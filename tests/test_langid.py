@@ -71,8 +71,8 @@ def _ref_arabic_script(chunk: str) -> tuple[str, float]:
             score[lang] += w
     if score["ur"] >= 3 and 5 * score["ur"] >= score["fa"]:
         return "ur", 0.9
-    persian_words = "را است این اين که كه از با برای براي می مي های هاي شد شده بود یک يك خود نیز نيز کرد كرد".split()
-    arabic_words = "في على إلى الى التي الذي عن أن هذا هذه كان قد ذلك كما أو لم وقد".split()
+    persian_words = ["را", "است", "این", "اين", "که", "كه", "از", "با", "برای", "براي", "می", "مي", "های", "هاي", "شد", "شده", "بود", "یک", "يك", "خود", "نیز", "نيز", "کرد", "كرد"]
+    arabic_words = ["في", "على", "إلى", "الى", "التي", "الذي", "عن", "أن", "هذا", "هذه", "كان", "قد", "ذلك", "كما", "أو", "لم", "وقد"]
     fa = sum(1 for w in chunk.split() if w in persian_words)
     ar = sum(1 for w in chunk.split() if w in arabic_words)
     if fa >= 2 and fa >= 3 * ar:
