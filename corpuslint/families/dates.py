@@ -1264,7 +1264,7 @@ def dateline_zone(doc: Document, head_end: int, long_line: int = 150) -> tuple[i
     lines), or when no line is left between.
     """
     lines = doc.lines
-    first = doc.text.count("\n", 0, head_end) + 1 if head_end else 0
+    first = doc.position(head_end)[0] if head_end else 0  # the line after the head zone (any line ending)
     previous = -1
     for i in range(min(len(lines), _DATELINE_REACH)):
         line = lines[i]
