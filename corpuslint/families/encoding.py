@@ -652,7 +652,9 @@ _MOJI_BYTES = (
     # cp1256: ط ظ ع غ (D8 B7-BA: the leads of nearly every Arabic and Persian letter) and
     # what it reads their second byte as, twice in a row (`ط§ظ„`, `ع©غŒ`): one such pair is
     # a real word (`فقط،`, `عکس`)
-    re.compile(rb"(?:\xd8[\xb7-\xba](?:" + b"|".join(_CP1256_CONT_UTF8) + rb")){2}"),
+    # (written out twice, not as a group repeated: a pattern that starts with a literal byte is
+    # searched by the regex engine's fast scan, 0.1 µs per document instead of 2)
+    re.compile(rb"\xd8[\xb7-\xba](?:" + b"|".join(_CP1256_CONT_UTF8) + rb")\xd8[\xb7-\xba](?:" + b"|".join(_CP1256_CONT_UTF8) + rb")"),
 )
 _LOST_NBSP = re.compile(rb"\xc3[\x82\x83] ")
 #: Characters the leads of _MOJI_BYTES can be, where a prefilter needs them (tests/
