@@ -355,19 +355,38 @@ _CP1251_CONT_LETTERS = frozenset(c for c in bytes(range(0x80, 0xC0)).decode("cp1
 #: what cp1256 reads the second byte of an Arabic letter's UTF-8 as (`ط§` for `ا`, `غŒ` for
 #: `ی`) where real text never has it after a letter: its symbols. Not its letters (Persian `عکس`
 #: is ع then ک), nor the typography that follows a word (`فقط»`, `محیط‌زیست`, `فقط،`)
+#: Nor the marks that follow a word in real text (`الموضوع¹`, `شركة©`, `20°`): those count
+#: only inside a run of pairs (`ط¹ط²` for `عز`) or where no clean word ends (`غ³` for `۳`),
+#: see `_CP1256_PAIR`.
+_CP1256_TRAILING = frozenset("\u00b9\u00b2\u00b3\u00a9\u00ae\u2122\u00b7\u00bc\u00bd\u00be\u00b0")
 _CP1256_SYMBOLS = frozenset(
     c for c in bytes(range(0x80, 0xC0)).decode("cp1256")
     if unicodedata.category(c)[0] in "SN"
     or c in "\u00a7\u00b5\u00b6\u00b7\u00ad\u0192\u0152\u0153\u02c6\u201a\u201e\u2020\u2021\u2030\u2039\u203a"
-)
+) - _CP1256_TRAILING
 #: the leads of those pairs: cp1256's reading of D8 and D9 (nearly every Arabic letter) and of
 #: DA and DB (Persian and Urdu ک گ چ ی...)
 _CP1256_LEADS = "طظعغ"
-_CP1256_PAIR = re.compile(f"[{_CP1256_LEADS}][{''.join(sorted(_CP1256_SYMBOLS))}]")
+#: Arabic-script letters that are not what cp1256 reads a continuation byte as: one of them
+#: before `ع¹` means a clean word ends there (`الموضوع¹`); mojibake has a pair's second half
+_CP1256_WORD_LETTERS = "".join(
+    sorted(
+        {chr(o) for o in (*range(0x621, 0x64B), *range(0x671, 0x6D4)) if unicodedata.category(chr(o)) == "Lo"}
+        - set(bytes(range(0x80, 0xC0)).decode("cp1256"))
+        - set(_CP1256_LEADS)
+    )
+)
+_CP1256_PAIR = re.compile(
+    f"[{_CP1256_LEADS}](?:[{''.join(sorted(_CP1256_SYMBOLS))}]"
+    f"|[{''.join(sorted(_CP1256_TRAILING))}](?=[{_CP1256_LEADS}]))"
+    f"|(?<![{_CP1256_WORD_LETTERS}])[{_CP1256_LEADS}][{''.join(sorted(_CP1256_TRAILING))}]"
+)
 #: a chunk made of nothing but such leads and what cp1256 reads a continuation byte as, two
 #: pairs or more (`ظپظٹ` for `في`, `ط«ظ…` for `ثم`): no word of Arabic or Persian is
 _CP1256_ONLY_PAIRS = re.compile(
     f"(?:[{_CP1256_LEADS}][{re.escape(bytes(range(0x80, 0xC0)).decode('cp1256'))}]){{2,}}")
+#: zero-width non-joiner and joiner: part of Persian, Urdu and Indic spelling (`جمع‌آوری`)
+_JOINERS = frozenset("\u200c\u200d")
 #: punctuation that may stand between two letters of a real word
 _INNER_PUNCT = frozenset("'’‘ʼ-‐‑.,:/&_")
 
@@ -392,8 +411,8 @@ def _anomalies(s: str) -> int:
             if c[0] == "L" and prev_cat[0] == "L":
                 if script != prev_script or prev_cat == "Ll" and c == "Lu" and (o >= 0x80 or ord(prev) >= 0x80):
                     n += 1
-            elif (c[0] == "L" and prev_cat[0] in "SC" and not (prev == "°" and ch in "CFK")) or (
-                c[0] in "SC" and prev_cat[0] == "L" and ch not in "©®™"
+            elif (c[0] == "L" and prev_cat[0] in "SC" and not (prev == "°" and ch in "CFK") and prev not in _JOINERS) or (
+                c[0] in "SC" and prev_cat[0] == "L" and ch not in "©®™" and ch not in _JOINERS
             ):
                 n += 1  # a symbol, a format character (soft hyphen) glued to a letter (not 30°C, Acme™)
             elif (c == "No" and prev_cat[0] == "L") or (c[0] == "L" and prev_cat == "No"):
@@ -403,7 +422,7 @@ def _anomalies(s: str) -> int:
             elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
                 n += 1  # 'Рѕ', 'Сѓ', 'РІ': UTF-8 Cyrillic read as cp1251
             elif prev in _CP1256_LEADS and ch in _CP1256_SYMBOLS:
-                n += 1  # 'ط§', 'غŒ', 'ع©': UTF-8 Arabic or Persian read as cp1256
+                n += 1  # 'ط§', 'غŒ', 'ظ…': UTF-8 Arabic or Persian read as cp1256
             elif prev in "РС" and not prev2 and ch in "’‚„…†‡€‰‹›‘“•–—™":
                 n += 1  # 'Р’' for 'В'
             elif prev == "‚" and ch == "Ä" or c[0] == "L" and prev in "‚„":
