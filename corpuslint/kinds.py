@@ -13,7 +13,7 @@ import inspect
 import operator
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -889,6 +889,16 @@ _PROSE_WIDTH = 60
 _SENTENCE_BREAK = compile_regex(r"[.!?…][ \t]+\p{Lu}")
 
 
+def _ui_first_sentence(line: str, exact: Mapping[str, Any]) -> bool:
+    """Whether a line is one sentence, or opens with a sentence that is a whole UI line of the
+    packs (`Subscribe to our newsletter. You can unsubscribe at any time.`): not prose then."""
+    m = _SENTENCE_BREAK.search(line)
+    if m is None:
+        return True
+    entry = exact.get(normalize_line(line[: m.start()]))
+    return entry is not None and not entry.section
+
+
 class PhraseRule(Rule):
     """A rule matching lines against phrase lists and patterns from packs."""
 
@@ -1090,7 +1100,7 @@ class PhraseRule(Rule):
                                 or _unspaced(norm[len(p)])
                             ) and (p not in separated or len(norm) == len(p) or _separator_follows(norm, len(p))) and (
                                 p in separated or n < _PROSE_WIDTH or p.count(" ") >= 2
-                                or _SENTENCE_BREAK.search(line) is None
+                                or _ui_first_sentence(line, exact)
                             ) and (
                                 p not in linking or len(norm) == len(p) or _separator_follows(norm, len(p))
                                 or not _prose_after_link(line, lines[i + 1] if i + 1 < len(lines) else "")
