@@ -327,3 +327,29 @@ def test_listopada_is_october_in_a_croatian_article_and_november_in_a_polish_one
         s.engine().lint_document(doc)
         assert doc.language == lang
         assert doc.facts["date"].date == dt.date(2024, month, 7)
+
+
+_MENU = "\n".join(
+    ["Council approves the new budget", "Home", "World news and analysis", "Business and markets today",
+     "Science and the environment", "Culture and the arts section", "Sport results and live scores",
+     "Opinion and editorial pages", "Podcasts from our newsroom", "Newsletters you can sign up for",
+     "Crosswords and daily puzzles", "Jobs at the newspaper group", "Dating and personal adverts"]
+)
+_BODY = (
+    "The city council approved the new budget for public transport after months of debate between the"
+    " mayor and the opposition parties, who had asked for more buses in the north.\n"
+    "The plan includes forty new buses and a tram line that will connect the northern districts to the"
+    " centre by 2028, according to the transport department, which will publish the routes.\n"
+)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_a_byline_under_a_menu_dates_the_page_whatever_the_line_endings(ending: str) -> None:
+    """Old Mac files end their lines with a lone CR: the dateline zone, the dateline test and the
+    relative dates read lines as ``Document.lines`` does."""
+    text = (_MENU + "\nBy Jane Doe, 4 March 2024\n" + _BODY).replace("\n", ending)
+    codes, fact = _lint(text, {})
+    assert codes == [] and fact.date == dt.date(2024, 3, 4)
+    relative = ("Council approves the new budget\nBy Jane Doe, 3 hours ago\n" + _BODY).replace("\n", ending)
+    codes, fact = _lint(relative, {})
+    assert "DAT001" not in codes, codes

@@ -736,22 +736,52 @@ _YEAR_HINT = compile_regex(r"(?=\d)(?<!\d)(?:(?:1[6-9]|2\d)\d\d|\d{1,2}[/.-]\d{1
 _TOKEN_END = compile_regex(r"\s|$")
 
 
+def _line_around(text: str, a: int, z: int, cr: bool) -> tuple[int, int]:
+    """(start, end) of the line holding ``text[a:z]``, without its break; with ``cr`` (the text
+    holds a carriage return), a lone ``\r`` ends a line too, as in ``Document.lines``."""
+    start = text.rfind("\n", 0, a) + 1
+    end = text.find("\n", z)
+    end = len(text) if end < 0 else end
+    if cr:
+        start = max(start, text.rfind("\r", start, a) + 1)
+        r = text.find("\r", z, end)
+        end = end if r < 0 else r
+    return start, end
+
+
+def _text_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line of ``text``, any line ending (``\n``, ``\r\n``, ``\r``)."""
+    if "\r" not in text:
+        pos = 0
+        for line in text.split("\n"):
+            yield pos, line
+            pos += len(line) + 1
+        return
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        yield pos, text[pos : m.start()]
+        pos = m.end()
+    yield pos, text[pos:]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 class _LinesInOrder:
     """The line around spans of ``text`` that come in order (years, dates): each line is
     searched for once, not once per span (a line of a thousand dates, a timeline or a table)."""
 
-    __slots__ = ("end", "start", "text")
+    __slots__ = ("cr", "end", "start", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.cr = "\r" in text
         self.start = self.end = -1
 
     def around(self, a: int, z: int) -> tuple[int, int]:
         """(start, end) of the line holding ``text[a:z]`` (no line break in it), without its break."""
         if a > self.end or self.end < 0:
-            self.start = self.text.rfind("\n", 0, a) + 1
-            end = self.text.find("\n", z)
-            self.end = len(self.text) if end < 0 else end
+            self.start, self.end = _line_around(self.text, a, z, self.cr)
         return self.start, self.end
 
 
@@ -985,6 +1015,7 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
         # the marker is looked for in the 80 characters before the date, on its line
         lo = max(0, d.start - 80)
         lo = text.rfind("\n", lo, d.start) + 1 or lo
+        lo = text.rfind("\r", lo, d.start) + 1 or lo
         marker = _marker(text[lo : d.start], vocab, languages)
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
                              marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
@@ -1164,12 +1195,12 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
         if zone is not None:
             # a scraped page's byline under a long menu: only a full date there dates the
             # page, on a line that reads as a dateline (not the article's `Hearings begin 03/04`)
-            found = _dates_in(doc, *zone, vocab, languages)
-            dates.extend(d for d in found if d.kind == "full" and _reads_as_dateline(doc.text, d, found))
+            found = _dates_in(doc, zone[0], zone[1], vocab, languages)
+            dates.extend(d for d in found if d.kind == "full"
+                         and _reads_as_dateline(doc.text, d, found, strict=d.start >= zone[2]))
     relative: list[DateMatch] = []
     if not any(d.kind == "full" for d in dates):
-        pos = 0
-        for line in head.split("\n"):
+        for pos, line in _text_lines(head):
             if len(line) <= 120 and _may_hold_relative(line, vocab, doc.language):
                 for rx, lang in vocab.relative:
                     if not _allowed(lang, languages):
@@ -1183,7 +1214,6 @@ def scan_head(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) 
                     if _in_dateline(line, m.start(), m.end(), vocab, languages):
                         relative.append(DateMatch(pos + m.start(), pos + m.end(), m.group(0), "relative", lang))
                         break
-            pos += len(line) + 1
     doc.facts[cache_key] = (dates, relative)
     return dates, relative
 
@@ -1221,16 +1251,16 @@ _DATELINE_DASH = compile_regex(r"[^\S\n]*(?:--|—|–)[^\S\n]")
 _LOWER_WORD = compile_regex(r"(?<!\w)\p{Ll}\w*")
 
 
-def _reads_as_dateline(text: str, d: DateMatch, found: Sequence[DateMatch]) -> bool:
+def _reads_as_dateline(text: str, d: DateMatch, found: Sequence[DateMatch], strict: bool = False) -> bool:
     """Whether the line of ``d`` reads as a dateline: the date follows a marker (`Published`),
     or, dates, times, a byline and separators apart, at most two words of the line start in
     lower case (`Dan Goodin - Apr 16, 2015 8:02 pm UTC`, `Le Monde | 04.05.2015 à 13h36`), and
-    the date is not a field's value (`Hearings begin: 4 March 2031`)."""
+    the date is not a field's value (`Hearings begin: 4 March 2031`). ``strict`` (below a long
+    line, maybe in the article): at most two words are left, none in lower case (`Friday 25
+    December 2015`, `By Jane Doe, 4 March 2024`; not `Photo: Jane Doe, 4 March 2024`)."""
     if d.marker is not None:
         return True
-    a = text.rfind("\n", 0, d.start) + 1
-    z = text.find("\n", d.end)
-    z = len(text) if z < 0 else z
+    a, z = _line_around(text, d.start, d.end, "\r" in text)
     if text[a : d.start].rstrip().endswith(":"):
         return False
     if not text[a : d.start].strip() and _DATELINE_DASH.match(text, d.end):
@@ -1245,6 +1275,8 @@ def _reads_as_dateline(text: str, d: DateMatch, found: Sequence[DateMatch]) -> b
     if m:
         rest = rest[m.end() :]
     rest = _DATELINE_NOISE.sub(" ", rest)
+    if strict:
+        return not _LOWER_WORD.search(rest) and len(_WORD.findall(rest)) <= 2
     return len(_LOWER_WORD.findall(rest)) <= 2
 
 
@@ -1254,14 +1286,16 @@ _DATELINE_LINES = 12
 _DATELINE_REACH = 600
 
 
-def dateline_zone(doc: Document, head_end: int, long_line: int = 150) -> tuple[int, int] | None:
+def dateline_zone(doc: Document, head_end: int, long_line: int = 150) -> tuple[int, int, int] | None:
     """Character span of the lines just above the article's body, past the head zone: on a
     scraped page, the byline and its date sit there, under a menu too long for the head zone.
 
     The body starts at the first two long lines in a row (blank lines between them apart); the
-    zone is the ``_DATELINE_LINES`` lines above it that the head zone did not hold. None when
-    there is no such body, when the head zone reaches it (the zone would be the body's own
-    lines), or when no line is left between.
+    zone is the ``_DATELINE_LINES`` lines above it that the head zone did not hold, and the
+    body's first line. The third offset is where the zone's first long line ends (the zone's end
+    when it has none): below it a line may be the article's own (a lead paragraph, then a list,
+    a subtitle or a caption), and a date there must stand nearly alone to date the page. None
+    when there is no such body, when the head zone reaches it, or when no line is left between.
     """
     lines = doc.lines
     first = doc.position(head_end)[0] if head_end else 0  # the line after the head zone (any line ending)
@@ -1275,7 +1309,12 @@ def dateline_zone(doc: Document, head_end: int, long_line: int = 150) -> tuple[i
                 # and the body's first line, for an agency dateline that opens it
                 # (`Feb. 23, 2015 -- Life-threatening ...`; _reads_as_dateline)
                 lo = max(first, previous - _DATELINE_LINES)
-                return (doc.line_starts[lo], doc.line_starts[previous] + len(lines[previous])) if lo < previous else None
+                if lo >= previous:
+                    return None
+                end = doc.line_starts[previous] + len(lines[previous])
+                strict = next((doc.line_starts[j] + len(lines[j]) for j in range(lo, previous)
+                               if len(lines[j]) >= long_line), end)
+                return doc.line_starts[lo], end, strict
             previous = i
         else:
             previous = -1
