@@ -456,17 +456,25 @@ _PERSIAN_LETTERS, _PERSIAN_YEH_KAF = "\u067e\u0686\u0698\u06af", "\u06cc\u06a9"
 _ARABIC_TA_MARBUTA, _ARABIC_YEH_KAF = "\u0629", "\u064a\u0643\u0649"
 
 
-#: function words only Persian or only Arabic writes (each in the spellings both keyboards
-#: type): Persian typed on an Arabic keyboard (اين, كه, براي) has Arabic's yeh and kaf, not its words
-_PERSIAN_WORDS = frozenset(["را", "است", "این", "اين", "که", "كه", "از", "با", "برای", "براي", "می", "مي", "های", "هاي", "شد", "شده", "بود", "یک", "يك", "خود", "نیز", "نيز", "کرد", "كرد"])
+#: function words only Persian or only Arabic writes. Persian's are kept in the spellings an
+#: Arabic keyboard types (اين, براي, with ي ك for ی ک) only when Arabic does not write them too:
+#: not كرد (Kurds), مي (the name May), هاي, شد (he pulled), شده (شدة typed with heh), يك (لم يك),
+#: اين (أين, where, without its hamza)
+_PERSIAN_WORDS = frozenset(["را", "است", "این", "که", "كه", "از", "با", "برای", "براي", "می", "های", "بود", "یک", "خود", "نیز", "نيز", "کرد", "کند", "شود", "باید"])
 _ARABIC_WORDS = frozenset(["في", "على", "إلى", "الى", "التي", "الذي", "عن", "أن", "هذا", "هذه", "كان", "قد", "ذلك", "كما", "أو", "لم", "وقد"])
+
+#: punctuation (Unicode category P: ، ؛ ؟ « » . ( ) ...) and the zero-width non-joiner (the
+#: Persian می‌ and ‌های are written joined to their word by it) made spaces before the words are
+#: cut: a function word next to a comma or inside quotes still counts
+_WORD_SEPARATORS = compile_regex(r"[\p{P}\u200c]+")
 
 
 def _arabic_script_language(chunk: str) -> tuple[str, float]:
     """Arabic, Persian or Urdu, from the letters and the function words only one of them writes.
 
-    The function words decide when one language has two or more and three times the other's
-    (Persian typed on an Arabic keyboard, ي ك for ی ک, still writes را, از, اين); else the
+    The function words (cut at spaces, punctuation and ZWNJ) decide when one language has two or
+    more and three times the other's (Persian typed on an Arabic keyboard, ي ك for ی ک, still
+    writes را, از, براي); else the
     letters: پ چ ژ گ count double, and so does Arabic's ta marbuta, frequent in Arabic and rare
     in Persian. Without any such letter or word: Arabic, with the confidence of a guess (0.5).
     """
@@ -475,7 +483,7 @@ def _arabic_script_language(chunk: str) -> tuple[str, float]:
     urdu = sum(map(count, _URDU_LETTERS))
     if urdu >= 3 and urdu * 5 >= persian:
         return "ur", 0.9
-    words = chunk.split()
+    words = _WORD_SEPARATORS.sub(" ", chunk).split()
     persian_words = sum(map(_PERSIAN_WORDS.__contains__, words))
     arabic_words = sum(map(_ARABIC_WORDS.__contains__, words))
     # the words decide when they agree enough: an Arabic keyboard's ي ك in Persian text are

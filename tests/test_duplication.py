@@ -663,3 +663,89 @@ def test_a_sentence_pasted_twice_in_hindi_ends_with_a_danda(tmp_path: Path) -> N
             "और रोज़ाना लाखों यात्रियों को लाभ देगी। मुख्यमंत्री ने इसे ऐतिहासिक दिन बताया। यह लाइन शहर के पूर्वी हिस्से को हवाई "
             "अड्डे से जोड़ेगी और रोज़ाना लाखों यात्रियों को लाभ देगी। विशेषज्ञों ने इसका स्वागत किया।")
     assert lint(tmp_path, {"hi.txt": text}, ["DUP002"]) == [("hi.txt", "DUP002", "18 words repeat the passage at line 1, column 60")]
+
+
+# -- Thai: a consonant and the vowel and tone marks that follow it are one unit ------------------
+TH_P1 = ("กรมอุตุนิยมวิทยาประกาศเตือนประชาชนในภาคเหนือและภาคตะวันออกเฉียงเหนือให้ระวังอันตรายจากฝนตกหนักถึงหนักมาก "
+         "ซึ่งอาจทำให้เกิดน้ำท่วมฉับพลันและน้ำป่าไหลหลาก โดยเฉพาะพื้นที่ลาดเชิงเขาและพื้นที่ใกล้ทางน้ำไหลผ่าน")
+# ends with a vowel mark (ที: ท + U+0E35); holds a long name twice (ป้องกันและบรรเทาสาธารณภัย)
+TH_P2 = ("อธิบดีกรมป้องกันและบรรเทาสาธารณภัยกล่าวว่า ได้สั่งการให้ศูนย์ป้องกันและบรรเทาสาธารณภัยทุกเขตเตรียมเครื่องจักรกล"
+         "และเจ้าหน้าที่ไว้ให้พร้อม เพื่อเข้าช่วยเหลือผู้ประสบภัยได้ทันที")
+TH_P3 = ("ทั้งนี้ ในช่วงสัปดาห์ที่ผ่านมา มีรายงานน้ำท่วมในจังหวัดเชียงราย น่าน และแพร่ ส่งผลกระทบต่อบ้านเรือนประชาชนกว่าสามพันหลังคาเรือน "
+         "และพื้นที่การเกษตรเสียหายหลายพันไร่ เจ้าหน้าที่ได้อพยพผู้สูงอายุและเด็กไปยังศูนย์พักพิงชั่วคราวแล้ว")
+TH_P4 = "ประชาชนที่ต้องการความช่วยเหลือสามารถติดต่อสายด่วนของกรมได้ตลอดยี่สิบสี่ชั่วโมง"
+
+
+def _spans(tmp_path: Path, files: dict[str, str], select: list[str]) -> list[tuple[str, int, int, int, int, str]]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    s = open_session(isolated=True, entry_points=False, overrides={"select": select})
+    return [(Path(f.path).name, f.line, f.column, f.end_line, f.end_column, f.message) for f in s.lint([str(tmp_path)]).findings]
+
+
+def test_thai_units_keep_their_marks() -> None:
+    from corpuslint.families.duplication import _split_unspaced, _units, _words, normalize_for_dup
+
+    text = "ไปที่ตลาด ไม่ใช่ไม้"
+    words, starts, ends = _split_unspaced(text, *_words(text))
+    assert words == ["ไ", "ป", "ที่", "ต", "ล", "า", "ด", "ไ", "ม่", "ใ", "ช่", "ไ", "ม้"]
+    assert [text[a:z] for a, z in zip(starts.tolist(), ends.tolist())] == words
+    assert _units(normalize_for_dup(text)) == words
+    assert len(TH_P2) > 170 and sum(map(len, _units(normalize_for_dup(TH_P2)))) == len(TH_P2.replace(" ", ""))
+
+
+def test_a_thai_paragraph_pasted_twice(tmp_path: Path) -> None:
+    pasted = "\n".join([TH_P1, TH_P2, TH_P3 + " " + TH_P2, TH_P4]) + "\n"
+    assert len(pasted) > 800
+    column = len(TH_P3) + 2
+    n = len(_units_of(TH_P2))
+    assert _spans(tmp_path, {"th.txt": pasted}, ["DUP002"]) == [
+        ("th.txt", 3, column, 3, column + len(TH_P2), f"{n} characters repeat the passage at line 2, column 1")
+    ]
+
+
+def test_a_thai_paragraph_pasted_after_a_label_is_found(tmp_path: Path) -> None:
+    # the paragraph ends with a mark: its line's end is found after it (a short label before
+    # the copy makes it the same slot of two lines unless it is a whole sentence)
+    pasted = "\n".join([TH_P1, TH_P2, TH_P3, "ข่าว: " + TH_P2, TH_P4]) + "\n"
+    assert _spans(tmp_path, {"th.txt": pasted}, ["DUP002"]) == [
+        ("th.txt", 4, 7, 4, 7 + len(TH_P2), f"{len(_units_of(TH_P2))} characters repeat the passage at line 2, column 1")
+    ]
+
+
+def test_thai_text_without_a_paste_is_clean(tmp_path: Path) -> None:
+    clean = "\n".join([TH_P1, TH_P2, TH_P3, TH_P4]) + "\n"
+    assert len(clean) > 600
+    assert _spans(tmp_path, {"th.txt": clean}, ["DUP001", "DUP002", "DUP003"]) == []
+
+
+def _units_of(text: str) -> list[str]:
+    from corpuslint.families.duplication import _units, normalize_for_dup
+
+    return _units(normalize_for_dup(text))
+
+
+# -- DUP102 says what its n-grams were made of ----------------------------------------------------
+def test_near_duplicate_message_names_character_ngrams_for_unspaced_scripts(tmp_path: Path) -> None:
+    files = {
+        "zh1.txt": ZH, "zh2.txt": ZH.replace("五百亿元", "五百二十亿元"),
+        "a.txt": A, "d.txt": A_NEAR,
+        "th1.txt": TH, "th2.txt": TH.replace("ห้าแสนล้านบาท", "หกแสนล้านบาท"),
+    }
+    got = {n: m for n, _, m in lint(tmp_path, files, ["DUP102"])}
+    assert set(got) == {"d.txt", "th2.txt", "zh2.txt"}
+    assert got["d.txt"] == "near-duplicate of a.txt (Jaccard similarity 0.86 of word 5-grams)"
+    for name in ("th2.txt", "zh2.txt"):
+        assert got[name].startswith(f"near-duplicate of {name[:2]}1.txt (Jaccard similarity 0.")
+        assert got[name].endswith(" of character 5-grams)")
+
+
+def test_shingles_are_characters_when_most_units_are() -> None:
+    from corpuslint.families.duplication import _shingle_array, _shingles, _unit_name
+
+    for text, characters in [(ZH, True), (JA, True), (TH, True), (A, False), (A + " 日本", False), ("東京タワー Tokyo Tower", True), ("東京 Tokyo Tower", False)]:
+        arr, got = _shingles(text, 5)
+        assert got is characters, text[:20]
+        assert list(arr) == list(_shingle_array(text, 5))
+    assert [_unit_name(True, True), _unit_name(False, False), _unit_name(True, False)] == [
+        "character", "word", "word and character"]

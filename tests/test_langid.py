@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,10 +72,12 @@ def _ref_arabic_script(chunk: str) -> tuple[str, float]:
             score[lang] += w
     if score["ur"] >= 3 and 5 * score["ur"] >= score["fa"]:
         return "ur", 0.9
-    persian_words = ["را", "است", "این", "اين", "که", "كه", "از", "با", "برای", "براي", "می", "مي", "های", "هاي", "شد", "شده", "بود", "یک", "يك", "خود", "نیز", "نيز", "کرد", "كرد"]
+    persian_words = ["را", "است", "این", "که", "كه", "از", "با", "برای", "براي", "می", "های", "بود", "یک", "خود", "نیز", "نيز", "کرد", "کند", "شود", "باید"]
     arabic_words = ["في", "على", "إلى", "الى", "التي", "الذي", "عن", "أن", "هذا", "هذه", "كان", "قد", "ذلك", "كما", "أو", "لم", "وقد"]
-    fa = sum(1 for w in chunk.split() if w in persian_words)
-    ar = sum(1 for w in chunk.split() if w in arabic_words)
+    # a word ends at a space, a punctuation mark (Unicode category P) or a ZWNJ
+    spaced = "".join(" " if unicodedata.category(c).startswith("P") or c == "\u200c" else c for c in chunk)
+    fa = sum(1 for w in spaced.split() if w in persian_words)
+    ar = sum(1 for w in spaced.split() if w in arabic_words)
     if fa >= 2 and fa >= 3 * ar:
         return "fa", round(fa / (fa + ar), 3)
     if ar >= 2 and ar >= 3 * fa:
@@ -443,3 +446,53 @@ def test_arabic_persian_and_urdu_are_told_apart(text: str, lang: str) -> None:
 
 def test_an_arabic_script_text_without_telling_letters_is_arabic_with_a_guess_s_confidence() -> None:
     assert langid.guess_language("سلام") == ("ar", 0.5)
+
+
+_ARABIC_SCRIPT_PIECES = st.one_of(
+    st.sampled_from(sorted(langid._PERSIAN_WORDS | langid._ARABIC_WORDS | {"كرد", "مي", "هاي", "شد", "اين", "يك"})),
+    st.text(alphabet="پچژگیکةيكىٹڈڑںےہھ،؛؟«»().\"\u200c\u00a0 ", max_size=4),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ARABIC_SCRIPT_PIECES, max_size=30), st.sampled_from([" ", "", "،", "\u200c", "» «", "\n"]))
+def test_arabic_script_guess_matches_the_reference(pieces: list[str], sep: str) -> None:
+    text = sep.join(pieces)
+    assert langid._arabic_script_language(text) == _ref_arabic_script(text)
+
+
+# an Arabic news paragraph about Kurdish politics: كرد (Kurds) and the name مي are Arabic too
+_ARABIC_ON_KURDS = (
+    "تظاهر آلاف الكرد بمدينة القامشلي احتجاجا على القصف التركي لمناطق شمال سوريا. "
+    "ورفع المحتجون أعلام إقليم كردستان ولافتات تطالب بحماية المدنيين، بينما ردد شبان كرد هتافات ضد أنقرة. "
+    "وقالت مي عثمان، وهي ناشطة كردية، إن مقاتلين كرد قتلوا خلال الأيام الماضية، وإن عائلات كرد نازحة "
+    "تعيش ظروفا صعبة بعد تدمير منازلها. ويطالب الأكراد منذ سنوات بإدارة ذاتية، بينما تعتبر أنقرة "
+    "الوحدات الكردية منظمة إرهابية."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (_ARABIC_ON_KURDS, "ar"),
+        ("اشتباكات بين مقاتلين كرد وقوات حكومية شمال سوريا\nأنقرة تتهم مسلحين كرد بتنفيذ هجوم جديد", "ar"),
+        # Persian typed on an Arabic keyboard, its function words next to punctuation and quotes
+        ("وزير گفت: «اين طرح براي مردم است»، و نمايندگان آن را (با اكثريت) تصويب كردند؛ نيز گفتند كه...", "fa"),
+        ("مجلس «را»، «براي» و «است»؛ همه (كه) تصويب شد.", "fa"),
+        # the Persian می‌ and ‌های joined to their word by a ZWNJ
+        ("کتاب\u200cهای تازه\u200cای که می\u200cخوانند.", "fa"),
+        ("وزیر اعظم نے کہا، «حکومت عوام کی فلاح کے لیے ہر ممکن اقدامات کرے گی»۔", "ur"),
+    ],
+)
+def test_shared_words_and_punctuation_in_the_arabic_script(text: str, lang: str) -> None:
+    got, conf = langid.guess_language(text)
+    assert got == lang and conf >= 0.7, (got, conf)
+    assert langid._arabic_script_language(text) == _ref_arabic_script(text)
+
+
+def test_words_next_to_punctuation_count() -> None:
+    """Without its punctuation a Persian text keyed on an Arabic keyboard is told by its words;
+    with the same words inside quotes and before commas, still."""
+    bare = "نمايندگان مجلس لايحه را تصويب كردند كه براي مردم است"
+    quoted = "نمايندگان مجلس لايحه «را» تصويب كردند، «كه» (براي) مردم است."
+    assert langid._arabic_script_language(bare) == langid._arabic_script_language(quoted) == ("fa", 1.0)

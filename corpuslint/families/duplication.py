@@ -439,8 +439,8 @@ def repeated_passage(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     Slides a window of `min-words` words (word n-gram shingles; a word is a
     whitespace-delimited token, compared without case, outer punctuation or
     quote style, so `l’accès` is one word; in Chinese, Japanese, Thai and the
-    other scripts written without spaces each character is a word, and a run
-    needs twice as many) over the document and reports each
+    other scripts written without spaces each character is a word, with the
+    vowel and tone marks that follow it, and a run needs twice as many) over the document and reports each
     maximal run of words that repeats an earlier run, at the repeat, with the
     position of the original and the length of the run. Repeats of whole lines
     are DUP001's (and refrains between stanzas are left alone, as are lines
@@ -519,7 +519,8 @@ _CHARACTERS_PER_WORD = 2
 
 
 def _split_unspaced(text: str, words: list[str], starts: Any, ends: Any) -> tuple[list[str], Any, Any]:
-    """DUP002's words with each character of an unspaced script a word of its own."""
+    """DUP002's words with each character of an unspaced script a word of its own, with the
+    marks that follow it (a Thai vowel or tone mark is part of its consonant's word)."""
     from corpuslint.families import minhash
 
     np = minhash._np()
@@ -1086,7 +1087,8 @@ class NearDuplicateDocument(CorpusRule):
     ## What it does
     Compares documents by their word `shingle-size`-grams (normalized like
     DUP101; in Chinese, Japanese, Thai and the other scripts written without
-    spaces, each character is a word). Each worker turns a document into a MinHash signature of
+    spaces, each character is a word, with its vowel and tone marks, and the
+    message says `character 5-grams`). Each worker turns a document into a MinHash signature of
     `bands` x `rows` hash functions and sends only one 48-bit key per band;
     documents sharing a band key are candidates (LSH banding: a pair of
     Jaccard similarity s becomes a candidate with probability
@@ -1234,15 +1236,18 @@ class NearDuplicateDocument(CorpusRule):
         self.stats["confirmed"] = len(edges)
         yield from self._report(edges, refs, digest, options["shingle-size"])
 
-    def _confirm(self, pairs: list[tuple[int, int]], refs: list[DocRef], options: Mapping[str, Any]) -> list[tuple[int, int, float]]:
-        """The candidate pairs whose true Jaccard similarity reaches the threshold, re-reading texts in batches."""
+    def _confirm(
+        self, pairs: list[tuple[int, int]], refs: list[DocRef], options: Mapping[str, Any]
+    ) -> list[tuple[int, int, float, str]]:
+        """The candidate pairs whose true Jaccard similarity reaches the threshold, re-reading
+        texts in batches, with what their shingles were n-grams of (see _unit_name)."""
         self.stats["passes"] = 0
         if not pairs:
             return []
         if self.load_documents is None:
             raise RuntimeError("DUP102 needs the engine to re-read candidate documents (load_documents)")
         size, threshold, limit = options["shingle-size"], options["threshold"], options["batch-size"]
-        out: list[tuple[int, int, float]] = []
+        out: list[tuple[int, int, float, str]] = []
         for batch in _batches(pairs, limit):
             self.stats["passes"] += 1
             wanted = sorted({k for pair in batch for k in pair})
@@ -1251,10 +1256,11 @@ class NearDuplicateDocument(CorpusRule):
             # takes ten times that, 50 KB for a 3 KB article: 3,538 candidates of the 100 MB
             # benchmark corpus peaked at 320 MB)
             shingles = {}
+            characters: dict[int, bool] = {}
             for k in wanted:
                 d = docs.pop(refs[k], None)
                 if d is not None:
-                    shingles[k] = _shingle_array(d.text, size)
+                    shingles[k], characters[k] = _shingles(d.text, size)
             del docs
             for a, b in batch:
                 sa, sb = shingles.get(a), shingles.get(b)
@@ -1263,31 +1269,32 @@ class NearDuplicateDocument(CorpusRule):
                 inter = _common(sa, sb)
                 sim = inter / (len(sa) + len(sb) - inter)
                 if sim >= threshold:
-                    out.append((a, b, sim))
+                    out.append((a, b, sim, _unit_name(characters[a], characters[b])))
         return out
 
     def _report(
-        self, edges: list[tuple[int, int, float]], refs: list[DocRef], digest: Mapping[DocRef, bytes], size: int
+        self, edges: list[tuple[int, int, float, str]], refs: list[DocRef], digest: Mapping[DocRef, bytes], size: int
     ) -> Iterator[CorpusViolation]:
         from corpuslint.families.minhash import UnionFind
 
         uf = UnionFind()
         best: dict[int, tuple[float, int]] = {}  # member -> (similarity, earlier neighbour)
-        direct: dict[tuple[int, int], float] = {}
-        for a, b, sim in edges:
+        direct: dict[tuple[int, int], tuple[float, str]] = {}
+        for a, b, sim, unit in edges:
             uf.union(a, b)
-            direct[(a, b)] = sim
+            direct[(a, b)] = sim, unit
             if sim > best.get(b, (-1.0, 0))[0]:
                 best[b] = (sim, a)
-        for k in sorted({k for a, b, _ in edges for k in (a, b)}):
+        for k in sorted({k for a, b, _, _ in edges for k in (a, b)}):
             root = uf.find(k)
             if root == k:
                 continue
             first = _display(refs[root])
             if (root, k) in direct:
-                msg = f"near-duplicate of {first} (Jaccard similarity {direct[(root, k)]:.2f} of word {size}-grams)"
+                sim, unit = direct[(root, k)]
+                msg = f"near-duplicate of {first} (Jaccard similarity {sim:.2f} of {unit} {size}-grams)"
             else:
-                sim, other = best.get(k) or max((s, a if b == k else b) for a, b, s in edges if k in (a, b))
+                sim, other = best.get(k) or max((s, a if b == k else b) for a, b, s, _ in edges if k in (a, b))
                 via = _display(refs[other])
                 msg = f"near-duplicate of {first} through {via} (Jaccard similarity {sim:.2f} with {via})"
             yield CorpusViolation(refs[k], msg, span_digest=digest[refs[k]].hex())
@@ -1348,10 +1355,28 @@ def _batches(pairs: list[tuple[int, int]], limit: int) -> Iterable[list[tuple[in
 
 def _shingle_array(text: str, size: int) -> Any:
     """``_shingle_set`` as a sorted numpy array of int64 (Python's hashes are 64-bit)."""
+    return _sorted_array(_shingle_set(text, size))
+
+
+def _shingles(text: str, size: int) -> tuple[Any, bool]:
+    """(``_shingle_array(text, size)``, whether most of its units are characters of an
+    unspaced script: Chinese, Japanese, Thai text is compared by character n-grams)."""
+    key = normalize_for_dup(text)
+    units = _units(key)
+    characters = _UNSPACED.search(key) is not None and 2 * sum(1 for u in units if _UNSPACED.match(u)) > len(units)
+    return _sorted_array(_grams(units, size)), characters
+
+
+def _unit_name(a: bool, b: bool) -> str:
+    """What the n-grams of two documents were made of, from whether each one's were characters."""
+    return "character" if a and b else "word" if not (a or b) else "word and character"
+
+
+def _sorted_array(found: set[int]) -> Any:
+    """A set of hashes as a sorted numpy array of int64."""
     from corpuslint.families import minhash
 
     np = minhash._np()
-    found = _shingle_set(text, size)
     out = np.fromiter(found, dtype=np.int64, count=len(found))
     out.sort()
     return out
@@ -1372,7 +1397,9 @@ _UNSPACED = compile_regex(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30f
 #: the scripts of ``Document.script`` that put spaces between words (a document in one of them
 #: is not searched for the others' characters: most documents, at no cost)
 _SPACED_SCRIPTS = frozenset(["Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Hangul", "Devanagari", "Georgian", "Armenian"])
-_UNIT = compile_regex(_UNSPACED.pattern + r"|[^\s" + _UNSPACED.pattern[1:-1] + r"]+")
+#: a unit of the shingles: a character of an unspaced script with the marks that follow it
+#: (Thai vowels and tone marks: ที่ is one unit, ไม่ and ไม้ differ), or a run of other non-spaces
+_UNIT = compile_regex(_UNSPACED.pattern + r"\p{M}*|[^\s" + _UNSPACED.pattern[1:-1] + r"]+")
 
 
 def _units(key: str) -> list[str]:
@@ -1382,7 +1409,11 @@ def _units(key: str) -> list[str]:
 
 def _shingle_set(text: str, size: int) -> set[int]:
     """The set of word ``size``-grams of a text (as hashes of the word tuples, this process only)."""
-    words = _units(normalize_for_dup(text))
+    return _grams(_units(normalize_for_dup(text)), size)
+
+
+def _grams(words: list[str], size: int) -> set[int]:
+    """The hashes of the ``size``-grams of ``words`` (one of them all when fewer)."""
     if len(words) < size:
         return {hash(tuple(words))}
     return {hash(g) for g in zip(*(words[k:] for k in range(size)))}

@@ -1500,6 +1500,7 @@ _ENDING_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 
 
 def _dominant_ending(text: str) -> tuple[str, dict[str, int]]:
+    """(the ending to write: the most frequent, LF or CRLF in place of a lone CR; each one's count)."""
     crlf = text.count("\r\n")
     counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
     best = max(counts, key=lambda k: (counts[k], k == "\n", k == "\r\n"))
@@ -1549,8 +1550,11 @@ def mixed_line_endings(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     assert first is not None
     summary = ", ".join(f"{counts[k]} {_ENDING_NAMES[k]}" for k in sorted(kinds, key=lambda k: -counts[k]))
     what = "mixed line endings" if len(kinds) > 1 else "non-standard line endings"
+    # lone CRs may be the most frequent: said so, with the ending the fix writes instead
+    most = max(kinds, key=counts.__getitem__)
+    dominant = _ENDING_NAMES[best] if counts[most] == counts[best] else f"CR (the fix writes {_ENDING_NAMES[best]})"
     yield Violation(
-        f"{what}: {summary} (first {_ENDING_NAMES[first.group()]} here); dominant {_ENDING_NAMES[best]}",
+        f"{what}: {summary} (first {_ENDING_NAMES[first.group()]} here); dominant {dominant}",
         first.start(),
         first.start(),
         Fix(f"Use {_ENDING_NAMES[best]} everywhere", tuple(edits)),
