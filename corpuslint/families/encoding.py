@@ -12,6 +12,7 @@ the per-line, per-character passes run. See docs/encoding.md for the figures.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
 import re
@@ -572,6 +573,12 @@ _CHUNK = re.compile(r"[^ \t\n\r\f\v\u2000-\u200a\u3000]+")
 _WORDCH = re.compile(r"[^\W_]", re.UNICODE)
 
 
+#: `â€` that no cp1252 continuation follows: `”` whose last byte (9D) was dropped
+_LOST_9D = re.compile(
+    "\u00e2\u20ac(?![" + re.escape("".join(sorted(_CP1252_CONTS | {"\u00a0"} | set(map(chr, range(0x80, 0xA0)))))) + "])"
+)
+
+
 def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
     found: list[_Moji] = []
     chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(line)]
@@ -579,7 +586,9 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
     codecs = _codecs()
     for a, b in chunks:
         chunk = line[a:b]
-        if chunk.isascii() or not (chunk[-1] in "\u00c3\u00c2" or any(c.runs.search(chunk) for c in codecs)):
+        if chunk.isascii() or not (
+            chunk[-1] in "\u00c3\u00c2" or any(c.runs.search(chunk) for c in codecs) or "\u00e2\u20ac" in chunk
+        ):
             continue
         extra = 0
         # 'à' is C3 A0: its no-break space is often turned into a plain space later
@@ -590,10 +599,15 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
             lost_nbsp.append(len(found))
             chunk += "\u00a0"
             extra = 1
-        rep = _repair_chunk(chunk)
+        lost_9d = "\u00e2\u20ac" in chunk and _LOST_9D.search(chunk) is not None
+        rep = _repair_chunk(_LOST_9D.sub("\u00e2\u20ac\x9d", chunk) if lost_9d else chunk)
         if rep is None:
             continue
         fixed, codec, rounds, unambiguous = rep
+        if lost_9d:
+            # `”` is E2 80 9D; cp1252 has no 9D, and a decoder that drops it leaves `â€`
+            # (`Texas,â€ said`): sure only after the line's opening quote
+            unambiguous = unambiguous and ("\u00e2\u20ac\u0153" in line[:a] or "\u201c" in line[:a])
         # the changed part, widened to whole words
         i = 0
         while i < len(chunk) and i < len(fixed) and chunk[i] == fixed[i]:
@@ -1442,6 +1456,19 @@ _TAG = re.compile(
 )
 
 
+#: Markdown code: a fenced block (```` ``` ```` or ``~~~`` lines) or an inline span (`` `<h1>` ``)
+_CODE_SPAN = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CODE_SPAN.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], i: int) -> bool:
+    k = bisect.bisect_right(spans, (i, 1 << 62)) - 1
+    return k >= 0 and spans[k][0] <= i < spans[k][1]
+
+
 @rule("ENC013", "markup-tag", category="encoding", fixable=True, severity="warning")
 def markup_tag(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     """HTML tags or comments left in plain text (`<br>`, `</p>`, `<div class="x">`, `<!-- -->`).
@@ -1449,7 +1476,8 @@ def markup_tag(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## What it does
     Reports tags of known HTML elements (opening, closing or self-closing,
     with well-formed attributes) and HTML comments. Comparisons and code
-    (`a < b > c`, `if (a<b)`, `List<String>`, `Option<A>`), e-mail addresses
+    (`a < b > c`, `if (a<b)`, `List<String>`, `Option<A>`), Markdown code
+    (`` `<h1>` ``, fenced blocks), e-mail addresses
     (`<john@x.com>`), `<3` and `<Enter>` are not tags and are not reported:
     the element name must be an HTML one, written all lowercase or all
     capitals, and a capital single-letter name glued to a word is a generic.
@@ -1471,7 +1499,10 @@ def markup_tag(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     text = doc.text
     if "<" not in text:
         return
+    code = _code_spans(text) if "`" in text else []
     for m in _TAG.finditer(text):
+        if code and _inside(code, m.start()):
+            continue  # Markdown code: `<h1>` in a tutorial is what it is about
         tag = m.group()
         name = m.group(2)
         if name is not None:

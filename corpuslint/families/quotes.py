@@ -58,6 +58,9 @@ class QuoteVocabulary:
     pairs: dict[str, list[tuple[str, str]]]
     #: language -> [outer pair, inner pair] the language's typography prefers
     preferred: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: language -> pairs it also quotes with inside quotations or for terms (Polish, Czech,
+    #: Hungarian `»…«`): never "another style" for mixed-quote-styles
+    inner: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def for_language(self, lang: str) -> list[tuple[str, str]]:
         return self.pairs.get(lang) or self.pairs.get("*") or [("«", "»"), ("“", "”")]
@@ -159,6 +162,11 @@ def _is_nav_arrow(s: str, k: int, loose: bool, lines: _LineBounds) -> bool:
     if line.count(f" {ch} ") >= 2 and all(len(part.split()) <= 4 for part in line.split(ch)):
         return True  # breadcrumbs
     before, after = s[line_start:k], s[k + 1 : line_end]
+    if (
+        ch in "»›" and before[-1:].isspace() and after[:1].isspace() and "«" not in line and "‹" not in line
+        and len(before.split()) <= 5 and len(after.split()) <= 6 and line.rstrip()[-1:] not in ".!?…"
+    ):
+        return True  # one separator between two short parts: `Strona główna » Motoryzacja`, `Message de titi76 » 08 mars 2023, 21:14`
     if after.strip() and before.strip():
         return False
     words = len(after.split()) if after.strip() else len(before.split())
@@ -214,6 +222,25 @@ def _pair_tables(
     closed_by: dict[str, Collection[str]] = {**_SYMMETRIC, **closers_of}
     return (closers_of, closers, marks, "".join(sorted(o for o, cs in closers_of.items() if _APOSTROPHE in cs)),
             closed_by)
+
+
+#: what UTF-8 read in a wrong charset puts before a continuation byte that reads as a quote mark
+#: (`Р»` for `л` in cp1251, `Ã»` for `û`, `Ø«` for `ث`, `Ù„` for `ل` in cp1252): never before a
+#: quote mark followed by a letter in real text ...
+_MOJI_BEFORE_QUOTE = frozenset("ÃÂÐÑØÙÚÛРС")
+#: ... and these (`ç»­` for `续` in Latin-1; cp1256 `ظ„`), before one followed by another
+#: character that is neither ASCII nor a space
+_MOJI_BEFORE_QUOTE_WEAK = frozenset("åæçèطظعغ")
+
+
+def _in_mojibake(s: str, k: int) -> bool:
+    """Whether the quote mark at ``k`` is a byte of mojibake (ENC003 reports it), not a quote."""
+    if k == 0 or k + 1 >= len(s):
+        return False
+    prev, nxt = s[k - 1], s[k + 1]
+    if prev in _MOJI_BEFORE_QUOTE:
+        return nxt.isalpha() or (not nxt.isascii() and not nxt.isspace())
+    return prev in _MOJI_BEFORE_QUOTE_WEAK and not nxt.isascii() and not nxt.isspace()
 
 
 def _mark_positions(s: str, marks: str) -> list[int]:
@@ -358,7 +385,7 @@ class QuoteRule(Rule):
     category = "quotes"
     unit = "document"
     pack_group: ClassVar[str | None] = "quotes"
-    pack_schema: ClassVar = {"pairs": list, "preferred": list}
+    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list}
 
     def __init__(self) -> None:
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
@@ -366,14 +393,15 @@ class QuoteRule(Rule):
     def compile_packs(self, packs: Sequence[Pack]) -> QuoteVocabulary:
         pairs: dict[str, list[tuple[str, str]]] = {}
         preferred: dict[str, list[tuple[str, str]]] = {}
+        inner: dict[str, list[tuple[str, str]]] = {}
         for p in packs:
-            for key, table in (("pairs", pairs), ("preferred", preferred)):
+            for key, table in (("pairs", pairs), ("preferred", preferred), ("inner", inner)):
                 for item in p.data.get(key, []):
                     if not (isinstance(item, list) and len(item) == 2
                             and all(isinstance(x, str) and len(x) == 1 for x in item)):
                         raise PackError(f"{p.path}: key '{key}' items must be [open, close] single characters, got {item!r}")
                     table.setdefault(p.language, []).append((item[0], item[1]))
-        return QuoteVocabulary(pairs, preferred)
+        return QuoteVocabulary(pairs, preferred, inner)
 
     def scans(self, doc: Document, vocab: QuoteVocabulary) -> list[tuple[Paragraph, QuoteScan]]:
         """Scan every paragraph once per document (shared by the quote rules)."""
@@ -390,6 +418,8 @@ class QuoteRule(Rule):
             # a ’ only ever closes an open ‘: without one in the document, every ’ is an apostrophe
             marks = marks.replace(_APOSTROPHE, "")
         marks_at = _mark_positions(text, marks)
+        if marks_at and not text.isascii():
+            marks_at = [k for k in marks_at if not _in_mojibake(text, k)]
         # fewer than six marks of code in the whole document: no paragraph of it is code
         maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
 
@@ -751,12 +781,14 @@ class MixedQuoteStyles(QuoteRule):
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
         arrows = _arrows(ctx.vocabulary.preferred.get(doc.language))
+        inner = {o for o, _ in ctx.vocabulary.inner.get(doc.language, ())}
+        labels: dict[str, Counter[str]] = {}
         for para, scan in self.scans(doc, ctx.vocabulary):
             if not scan.pairs:
                 continue
             crossed = {c[0] for c in scan.crossed}
             for a, z, o, depth in scan.pairs:
-                if depth or a < 0 or a in crossed:
+                if depth or a < 0 or a in crossed or o in inner:
                     continue
                 if o in arrows and _nav_line_pair(para.text, a, z):
                     continue  # `« Previous | Next »`: page furniture, not a quotation
@@ -765,14 +797,16 @@ class MixedQuoteStyles(QuoteRule):
                     continue
                 counts[fam] += 1
                 first.setdefault(fam, para.start + a)
+                labels.setdefault(fam, Counter())[f"{o} {para.text[z]}"] += 1  # as written: `„ ”` in Polish
         if len(counts) < 2:
             return
+        label = {f: c.most_common(1)[0][0] for f, c in labels.items()}  # each style's commonest pair
         ranked = sorted(counts, key=lambda f: (-counts[f], first[f]))
         main = ranked[0]
         minority = min(ranked[1:], key=lambda f: first[f])
-        detail = ", ".join(f"{counts[f]} {f}" for f in ranked)
+        detail = ", ".join(f"{counts[f]} {label[f]}" for f in ranked)
         pos = first[minority]
-        yield Violation(f"quotation in {minority} style in a document quoted mostly in {main} style ({detail})",
+        yield Violation(f"quotation in {label[minority]} style in a document quoted mostly in {label[main]} style ({detail})",
                         pos, pos + 1)
 
 
