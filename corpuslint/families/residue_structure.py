@@ -1108,7 +1108,9 @@ def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tu
     return repeated >= 2 or (repeated >= 1 and repeated >= 0.25 * len(run))
 
 
-_COLUMN_SEP = compile_regex(r"[│┃║|\t]")
+#: what separates the columns of a table drawn in text: a bar, a tab, or two spaces or more
+#: between two cells (`1    Arsenal            28  20`)
+_COLUMN_SEP = compile_regex(r"[│┃║|\t]|(?<=\S) {2,}(?=\S)")
 _BORDER = compile_regex(r"^[─━═┼╋╬┬┴├┤+\-=|│┃: ]+$")
 
 
@@ -1225,6 +1227,12 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
     for j in range(first - 1, lo - 1, -1):
         s = scores[j]
         if s.strong:
+            # a byline with its date and section between bars (`Por Javier Ortega | 18 de
+            # septiembre de 2022 | Cultura`): strong from its separators, not from a phrase
+            if (not s.phrase and vocab.byline_re is not None and _dateline(s)
+                    and _byline(vocab, s.norm or normalize_line(s.text))[0] >= 0):
+                s.protected = s.protected or "byline"
+                top = j
             continue
         if dated[j]:
             s.protected = s.protected or "dateline"
@@ -1233,15 +1241,23 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
             s.protected = s.protected or "byline"
             top = j
     # the line above the dateline and byline is the title, whatever its words; one word
-    # (a compound: `Vinterresan`, `Kesäyö`) when it opens the document
+    # (a compound: `Vinterresan`, `Kesäyö`) when it opens the document; and the line above
+    # that one too when it opens the document (a title over its subtitle or `A poem by ...`)
     for j in range(top - 1, max(lo, top - 3) - 1, -1):
         s = scores[j]
         if s.strong or s.protected:
             continue
-        if ((s.words >= 2 or (s.index == 0 and s.text.isalpha())) and s.length <= 200
-                and not s.text.endswith(".")):
+        if _title_like(s):
             s.protected = "title"
+            if (j == 1 and _title_like(scores[0]) and not scores[0].strong and not scores[0].protected
+                    and scores[0].repeats <= 1 and scores[0].norm != s.norm):
+                scores[0].protected = "title"
         break
+
+
+def _title_like(s: LineScore) -> bool:
+    return ((s.words >= 2 or (s.index == 0 and s.text.isalpha())) and s.length <= 200
+            and not s.text.endswith("."))
 
 
 def _attach(scores: list[LineScore], first: int, last: int) -> None:
@@ -1298,7 +1314,16 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
         elif structured and s.ends_sentence and s.intrinsic < -1.0:
             pass  # the paragraph after the list
         else:
-            break
+            # a table (rows with the same number of columns), or a heading over one
+            head = int(s.words <= 12 and s.length < 100 and not s.ends_sentence)
+            runs = [r for r in _column_runs(scores, j + head, min(n, j + head + 200)) if r[0] == j + head]
+            if not runs or any(x.strong for x in scores[runs[0][0] : runs[0][1]]):
+                break
+            for x in scores[j : runs[0][1]]:
+                x.protected = "attached"
+            structured = True
+            j = runs[0][1]
+            continue
         s.protected = "attached"
         j += 1
 
