@@ -103,6 +103,30 @@ def test_near_duplicate_reported_with_similarity(tmp_path: Path) -> None:
     assert got == [("d.txt", "DUP102", "near-duplicate of a.txt (Jaccard similarity 0.86 of word 5-grams)")]
 
 
+_BODY = A + """Le maire a promis une consultation publique avant toute décision sur la future ligne de tramway du nord.
+Les commerçants du centre craignent une baisse de leur chiffre d'affaires pendant les travaux, prévus sur deux ans.
+L'opposition réclame un audit indépendant des comptes de la régie des transports avant le vote du budget définitif.
+Les associations de cyclistes demandent que la nouvelle ligne s'accompagne d'une piste protégée sur toute sa longueur.
+Le budget définitif sera présenté en juin, après l'avis de la chambre régionale des comptes attendu pour le printemps.
+"""
+_PAGE = "Accueil | Politique | Économie\nBudget : la ville gèle ses dépenses\nPar Claire Martin | 12 mars 2024\n\n" + _BODY + (
+    "\nPartager\nFacebook\nTwitter\nNewsletter\nLes plus lus\nMentions légales\n© 2024 Le Journal du Centre\n")
+_SYNDICATED = "Régions | Actualité\nLa ville gèle ses dépenses jusqu'à l'été\nAFP | 12 mars 2024 à 18h04\n\n" + _BODY + (
+    "\nÀ lire aussi\nLe tramway du nord en débat\nSuivez-nous\nContact\n© AFP 2024 - Tous droits réservés\n")
+
+
+def test_syndicated_copy_found_by_its_paragraphs(tmp_path: Path) -> None:
+    """The same article under another site's headline, menu and footer: the whole pages are
+    less than 0.8 alike, their paragraphs the same; an edited version (paragraphs changed) is not."""
+    got = lint(tmp_path, {"a.txt": _PAGE, "b.txt": _SYNDICATED, "c.txt": B}, ["DUP102"])
+    assert len(got) == 1 and got[0][:2] == ("b.txt", "DUP102"), got
+    assert "of their paragraphs' word 5-grams" in got[0][2] and "with the rest of the pages" in got[0][2]
+    edited = _SYNDICATED.replace("budget de transition", "budget provisoire").replace("deux mille", "trois mille").replace(
+        "véritables négociations", "négociations sérieuses").replace("trente pour cent", "un quart")
+    (tmp_path / "edited").mkdir()
+    assert lint(tmp_path / "edited", {"a.txt": _PAGE, "b.txt": edited}, ["DUP102"]) == []
+
+
 def test_cluster_reports_every_member_after_the_first(tmp_path: Path) -> None:
     got = lint(tmp_path, {"a.txt": A, "b.txt": A_NEAR, "c.txt": B, "d.txt": A_NEAR2}, ["DUP102"])
     assert [(n, c) for n, c, _ in got] == [("b.txt", "DUP102"), ("d.txt", "DUP102")]

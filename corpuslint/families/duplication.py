@@ -1095,7 +1095,10 @@ class NearDuplicateDocument(CorpusRule):
     1 - (1 - s^rows)^bands, 99.8% at s = 0.8 with the defaults). The parent
     then re-reads the candidate documents only, in batches of `batch-size`,
     and keeps the pairs whose true Jaccard similarity of shingle sets is at
-    least `threshold`. Confirmed pairs are joined into clusters (union-find);
+    least `threshold`, or whose paragraphs alone (lines of 80 characters or
+    more, at least 50 shingles each) are 0.9 alike (or `threshold`, if higher)
+    while the whole texts are at least 0.5 alike: a syndicated copy under another page's headline, menu
+    and footer (the message then says so). Confirmed pairs are joined into clusters (union-find);
     every member after the first (in path order) is reported, naming the
     first and the similarity. Exact copies (same normalized text) are left to
     DUP101; documents under `min-words` words are not compared. Needs numpy
@@ -1238,16 +1241,18 @@ class NearDuplicateDocument(CorpusRule):
 
     def _confirm(
         self, pairs: list[tuple[int, int]], refs: list[DocRef], options: Mapping[str, Any]
-    ) -> list[tuple[int, int, float, str]]:
-        """The candidate pairs whose true Jaccard similarity reaches the threshold, re-reading
-        texts in batches, with what their shingles were n-grams of (see _unit_name)."""
+    ) -> list[tuple[int, int, float, str, float | None]]:
+        """The candidate pairs whose true Jaccard similarity reaches the threshold, or that of
+        their paragraphs (see ``_paragraph_shingles``), re-reading texts in batches, with what
+        their shingles were n-grams of (see _unit_name) and, for a pair reported for its
+        paragraphs, the whole texts' similarity."""
         self.stats["passes"] = 0
         if not pairs:
             return []
         if self.load_documents is None:
             raise RuntimeError("DUP102 needs the engine to re-read candidate documents (load_documents)")
         size, threshold, limit = options["shingle-size"], options["threshold"], options["batch-size"]
-        out: list[tuple[int, int, float, str]] = []
+        out: list[tuple[int, int, float, str, float | None]] = []
         for batch in _batches(pairs, limit):
             self.stats["passes"] += 1
             wanted = sorted({k for pair in batch for k in pair})
@@ -1256,11 +1261,13 @@ class NearDuplicateDocument(CorpusRule):
             # takes ten times that, 50 KB for a 3 KB article: 3,538 candidates of the 100 MB
             # benchmark corpus peaked at 320 MB)
             shingles = {}
+            paragraphs: dict[int, Any] = {}
             characters: dict[int, bool] = {}
             for k in wanted:
                 d = docs.pop(refs[k], None)
                 if d is not None:
                     shingles[k], characters[k] = _shingles(d.text, size)
+                    paragraphs[k] = _paragraph_shingles(d.text, size, shingles[k])
             del docs
             for a, b in batch:
                 sa, sb = shingles.get(a), shingles.get(b)
@@ -1269,35 +1276,68 @@ class NearDuplicateDocument(CorpusRule):
                 inter = _common(sa, sb)
                 sim = inter / (len(sa) + len(sb) - inter)
                 if sim >= threshold:
-                    out.append((a, b, sim, _unit_name(characters[a], characters[b])))
+                    out.append((a, b, sim, _unit_name(characters[a], characters[b]), None))
+                elif sim >= _PARAGRAPHS_WHOLE and (pa := paragraphs[a]) is not None and (pb := paragraphs[b]) is not None:
+                    inter = _common(pa, pb)
+                    psim = inter / (len(pa) + len(pb) - inter)
+                    if psim >= max(threshold, _PARAGRAPHS_ALIKE):
+                        out.append((a, b, psim, _unit_name(characters[a], characters[b]), sim))
         return out
 
     def _report(
-        self, edges: list[tuple[int, int, float, str]], refs: list[DocRef], digest: Mapping[DocRef, bytes], size: int
+        self, edges: list[tuple[int, int, float, str, float | None]], refs: list[DocRef], digest: Mapping[DocRef, bytes],
+        size: int,
     ) -> Iterator[CorpusViolation]:
         from corpuslint.families.minhash import UnionFind
 
         uf = UnionFind()
         best: dict[int, tuple[float, int]] = {}  # member -> (similarity, earlier neighbour)
-        direct: dict[tuple[int, int], tuple[float, str]] = {}
-        for a, b, sim, unit in edges:
+        direct: dict[tuple[int, int], tuple[float, str, float | None]] = {}
+        for a, b, sim, unit, whole in edges:
             uf.union(a, b)
-            direct[(a, b)] = sim, unit
+            direct[(a, b)] = sim, unit, whole
             if sim > best.get(b, (-1.0, 0))[0]:
                 best[b] = (sim, a)
-        for k in sorted({k for a, b, _, _ in edges for k in (a, b)}):
+        for k in sorted({k for a, b, *_ in edges for k in (a, b)}):
             root = uf.find(k)
             if root == k:
                 continue
             first = _display(refs[root])
             if (root, k) in direct:
-                sim, unit = direct[(root, k)]
-                msg = f"near-duplicate of {first} (Jaccard similarity {sim:.2f} of {unit} {size}-grams)"
+                sim, unit, whole = direct[(root, k)]
+                if whole is None:
+                    msg = f"near-duplicate of {first} (Jaccard similarity {sim:.2f} of {unit} {size}-grams)"
+                else:
+                    msg = (f"near-duplicate of {first} (Jaccard similarity {sim:.2f} of their paragraphs' {unit} "
+                           f"{size}-grams, {whole:.2f} with the rest of the pages)")
             else:
-                sim, other = best.get(k) or max((s, a if b == k else b) for a, b, s, _ in edges if k in (a, b))
+                sim, other = best.get(k) or max((s, a if b == k else b) for a, b, s, *_ in edges if k in (a, b))
                 via = _display(refs[other])
                 msg = f"near-duplicate of {first} through {via} (Jaccard similarity {sim:.2f} with {via})"
             yield CorpusViolation(refs[k], msg, span_digest=digest[refs[k]].hex())
+
+
+#: a line this long is a paragraph of the page's text, not its menu, headline, byline or footer
+#: (half as long in a script written without spaces)
+_PARAGRAPH_CHARS = 80
+#: the fewest shingles of paragraphs compared on their own
+_PARAGRAPH_SHINGLES = 50
+#: the smallest similarity of two whole texts whose paragraphs are compared on their own, and
+#: the smallest similarity of their paragraphs that makes them near-duplicates (a syndicated
+#: copy has the same paragraphs; an edited version changes them too)
+_PARAGRAPHS_WHOLE = 0.5
+_PARAGRAPHS_ALIKE = 0.9
+
+
+def _paragraph_shingles(text: str, size: int, whole: Any) -> Any:
+    """``_shingles`` of the paragraphs of ``text`` alone (its lines of ``_PARAGRAPH_CHARS`` or
+    more): ``whole`` when every line is one, None when they give fewer than ``_PARAGRAPH_SHINGLES``."""
+    lines = text.splitlines()
+    kept = [x for x in lines if len(x) >= _PARAGRAPH_CHARS or (len(x) >= _PARAGRAPH_CHARS // 2 and _UNSPACED.search(x))]
+    if len(kept) == sum(1 for x in lines if x.strip()):
+        return whole if len(whole) >= _PARAGRAPH_SHINGLES else None
+    found = _shingles("\n".join(kept), size)[0] if kept else None
+    return found if found is not None and len(found) >= _PARAGRAPH_SHINGLES else None
 
 
 def _values(signatures: Sequence[tuple[DocRef, Any]]) -> Iterable[Any]:
