@@ -240,12 +240,23 @@ _LETTER_PAIRS = tuple(
         ("bg", _BG, "sr-Cyrl", _SR),
         ("bg", _BG, "mk", _MK),
         ("sr-Cyrl", "ћђ", "mk", "ќѓѕ"),
-        # a text with і ї є ґ is Ukrainian before any count: a text scored has none of them
+        # a text with і ї є ґ is Ukrainian before any count, unless Russian's ы э ё outnumber
+        # them (then Russian's letters decide against Ukrainian's here)
+        ("uk", _UK, "ru", "ыэё"),
         ("uk", _UK, "bg", "ъщ"),
         ("uk", _UK, "sr-Cyrl", _SR),
         ("uk", _UK, "mk", _MK),
     )
 )
+#: a word of UTF-8 Cyrillic read as cp1251 (`РџСЂР°РІРёС‚РµР»СЊСЃС‚РІРѕ`, `РІ` for `в`): `Р` or
+#: `С` (the reading of D0 and D1) before what cp1251 reads a continuation byte as, twice in the
+#: word or all the word
+_CP1251_CONT = "".join(sorted(set(bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore"))))
+_CP1251_MOJIBAKE = compile_regex(
+    r"(?<!\S)(?:\S*?[РС][" + _CP1251_CONT + r"]\S*?[РС][" + _CP1251_CONT + r"]\S*|(?:[РС][" + _CP1251_CONT + r"])+)(?!\S)"
+)
+#: a letter only Ukrainian writes, not after `Р` or `С` (cp1251 mojibake of Cyrillic: `РІ`, `СЊ`)
+_UK_LETTER = compile_regex("(?<![РС])[іїєґІЇЄҐ]")
 #: a stopword list whose language has another code (Serbian in Cyrillic letters is Serbian;
 #: in Latin letters it shares Croatian's list and code, as Bosnian does: the function words of
 #: the three are one list, and two lists that share most words halve each other's confidence;
@@ -513,11 +524,17 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
         return _SCRIPT_LANGUAGE[script], 0.9
     if script not in _CANDIDATES:
         return "und", 0.0
+    if script == "Cyrillic" and ("Р" in chunk or "С" in chunk) and _CP1251_MOJIBAKE.search(chunk):
+        chunk = _CP1251_MOJIBAKE.sub(" ", chunk)  # its і ї є are not Ukrainian's
     words = _lower_words(chunk)
     if not words:
         return "und", 0.0
     if script == "Cyrillic" and any(ch in chunk for ch in "іїєґІЇЄҐ"):
-        return "uk", 0.9
+        # Ukrainian's own letters, more than Russian's: a Russian text that names `Київ` is not
+        # Ukrainian, nor one with a line of cp1251 mojibake (`РІ` is `в` read as cp1251)
+        uk = len(_UK_LETTER.findall(chunk))
+        if uk > sum(map(chunk.count, "ыэёЫЭЁ")):
+            return "uk", 0.9
     group_of, groups = _WORD_GROUPS[script]
     scores = dict.fromkeys(_CANDIDATES[script], 0)
     # the stopword occurrences alone (filtered in C), counted per group; then a few lookups

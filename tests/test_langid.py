@@ -89,6 +89,16 @@ def _ref_arabic_script(chunk: str) -> tuple[str, float]:
     return best, round(score[best] / both, 3)
 
 
+_REF_CP1251_CONT = set(bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore"))
+
+
+def _ref_cp1251_mojibake(word: str) -> bool:
+    """A word of Cyrillic read as cp1251: two `Р`/`С` + continuation pairs, or only such pairs."""
+    pairs = sum(1 for a, b in zip(word, word[1:]) if a in "РС" and b in _REF_CP1251_CONT)
+    only = len(word) % 2 == 0 and all(word[k] in "РС" and word[k + 1] in _REF_CP1251_CONT for k in range(0, len(word), 2))
+    return pairs >= 2 or (bool(word) and only)
+
+
 def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000) -> tuple[str, float]:
     """guess_language as it was: the words found by regex in the lower-cased text, every
     stopword looked up in one table of all languages."""
@@ -98,11 +108,14 @@ def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000
         return _ref_arabic_script(chunk)
     if script in langid._SCRIPT_LANGUAGE:
         return langid._SCRIPT_LANGUAGE[script], 0.9
+    if script == "Cyrillic":
+        chunk = " ".join(w for w in chunk.split() if not _ref_cp1251_mojibake(w))
     words = _WORD.findall(chunk.lower())
     if not words:
         return "und", 0.0
     if script == "Cyrillic":
-        if any(ch in chunk for ch in "іїєґІЇЄҐ"):
+        uk = sum(1 for k, ch in enumerate(chunk) if ch in "іїєґІЇЄҐ" and not (k and chunk[k - 1] in "РС"))
+        if uk and uk > sum(1 for ch in chunk if ch in "ыэёЫЭЁ"):
             return "uk", 0.9
     elif script != "Latin":
         return "und", 0.0
@@ -125,6 +138,18 @@ def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000
     if scores[best] < 2:
         return "und", 0.0
     return langid._CODE.get(best, best), round(scores[best] / total, 3)
+
+
+def test_a_russian_text_naming_kyiv_or_holding_cp1251_mojibake_is_russian() -> None:
+    """Ukrainian's own letters decide only when they outnumber Russian's (ы э ё), and not after
+    `Р` or `С`: `РІ` is `в` read as cp1251."""
+    ru = ("Правительство объявило о новых мерах поддержки малого бизнеса, и это не первый такой шаг. "
+          "Как сообщили в министерстве, кредит будет доступен до конца года, что уже вызвало интерес "
+          "у предпринимателей по всей стране. ")
+    assert langid.guess_language(ru + "Делегация прибыла в Київ во вторник.")[0] == "ru"
+    moji = "Правительство объявило о новых мерах поддержки".encode().decode("cp1251")
+    assert langid.guess_language(ru + moji)[0] == "ru"
+    assert langid.guess_language("Кішка сидить на столі і спить, але вже також її була.")[0] == "uk"
 
 
 _SENTENCES = [
