@@ -162,3 +162,55 @@ def test_see_also_of_an_encyclopedia_is_its_text_and_of_a_news_page_residue() ->
     got = {f.code for f in linter.lint_text(news) if f.line == 7 or (f.line or 0) <= 7 <= (f.end_line or 0)}
     assert {"RES001", "RES008"} <= got
     assert not [f.to_dict() for f in linter.lint_text(encyclopedia)]
+
+
+
+_RECIPE = """Inicio > Recetas > Arroces
+Paella valenciana auténtica: la receta tradicional paso a paso
+
+Compartir en Facebook
+Compartir en Twitter
+Enviar por WhatsApp
+
+Tiempo total: 1 h 15 min | Raciones: 6 | Dificultad: media
+
+La paella valenciana es probablemente el plato más internacional de la cocina española, pero también uno de los más maltratados. Aquí os dejamos la receta tal y como se hace en la Albufera, sin chorizo ni guisantes.
+
+Ingredientes
+- 500 g de arroz bomba o senia
+- 1 pollo de corral troceado
+- 1/2 conejo troceado
+- 250 g de judía verde plana (ferraura)
+- 200 g de garrofón
+- 1 tomate maduro rallado
+- 1 cucharadita de pimentón dulce
+- Unas hebras de azafrán
+- Aceite de oliva virgen extra, sal, agua y romero
+
+Foto: EFE/Kai Försterling
+
+Elaboración
+Calentamos el aceite en la paella y doramos bien la carne a fuego medio, con un poco de sal, durante unos 15 minutos. Tiene que quedar dorada por todos los lados.
+
+Añadimos la verdura y la rehogamos unos minutos. Hacemos un hueco en el centro, echamos el tomate y el pimentón y sofreímos con cuidado de que no se queme.
+
+Calentamos el aceite en la paella y doramos bien la carne a fuego medio, con un poco de sal, durante unos 15 minutos. Tiene que quedar dorada por todos los lados.
+
+Vertemos el agua (aproximadamente el triple del volumen de arroz), añadimos el azafrán y dejamos cocer el caldo 25 minutos. Probamos de sal.
+
+Repartimos el arroz en forma de cruz y lo extendemos. A partir de aquí, ¡no se remueve! Cocemos 10 minutos a fuego fuerte y 8 minutos a fuego suave. Al final, unas ramitas de romero y dejamos reposar 5 minutos tapada con un paño.
+
+El secreto está en el socarrat, esa capa tostada del fondo que tanto gusta a los valencianos.
+"""
+
+
+def test_ingredients_above_a_photo_credit_belong_to_the_recipe() -> None:
+    """A photo's credit between a recipe's ingredients and its method does not cut the list and
+    its heading from the article (found in review: `Ingredientes` and one ingredient were page
+    residue before the article); the share buttons above stay residue."""
+    s = open_session(isolated=True, entry_points=False)
+    found = {(f.line, f.code) for f in s.lint_text(_RECIPE) if f.code in ("RES008", "RES009")}
+    lines = _RECIPE.split("\n")
+    first, last = lines.index("Ingredientes") + 1, lines.index("Elaboración") + 1
+    assert not {(n, c) for n, c in found if first <= n <= last}, found
+    assert (4, "RES009") in found

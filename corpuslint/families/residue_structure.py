@@ -1264,10 +1264,19 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
     """Lists, fields and their headings next to the core are part of the article."""
     # before the core: a recipe's ingredients, a product's specifications, a heading
     kind = "prose"
+    credit = False  # past a photo's credit: only a list goes on attaching
     j = first - 1
     while j >= 0 and first - j <= 20:
         s = scores[j]
         if s.strong:
+            if s.phrase == "credit or caption" and not credit and kind in ("prose", "heading"):
+                credit = True  # between the ingredients and the method: itself residue
+                j -= 1
+                continue
+            break
+        if credit and not s.list_item:
+            if kind == "list" and s.words <= 4 and s.length < 40 and not s.ends_sentence:
+                s.protected = "attached"  # the list's heading (`Ingredientes`)
             break
         if s.protected:
             kind = "heading"  # above the title or dateline, only what looks like content attaches
