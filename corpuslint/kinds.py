@@ -1079,10 +1079,10 @@ class PhraseRule(Rule):
         else:
             rows = table.select(max(max_len, vocab.widest), vocab.anchored_prefixes if anchored else frozenset())
         silenced = vocab.silenced
+        # a line an exceptions-only pack silences is skipped, looked for only once something
+        # matched it (the silencing patterns are long, and most lines match nothing)
         for i, n, nonblank, norm, head in rows:
             line = lines[i]
-            if silenced is not None and silenced.search(line):
-                continue
             if lookup and n <= max_len:
                 if n > NORMALIZED_MAX:
                     norm = normalize_line(line)
@@ -1107,6 +1107,8 @@ class PhraseRule(Rule):
                             ):
                                 entry = vocab.prefix_entries[p]
                                 break
+                    if entry is not None and silenced is not None and silenced.search(line):
+                        continue
                     if entry is not None and entry.section and vocab.references:
                         end = _closing_sections(lines, normalized_lines(doc), i, vocab.references)
                         if end > i:
@@ -1122,7 +1124,7 @@ class PhraseRule(Rule):
             if not anchored:
                 continue
             hit = first_anchored(line, nonblank, head)
-            if not hit:
+            if not hit or (silenced is not None and silenced.search(line)):
                 continue
             found, a, b = hit
             flagged.add(i)

@@ -214,3 +214,22 @@ def test_ingredients_above_a_photo_credit_belong_to_the_recipe() -> None:
     first, last = lines.index("Ingredientes") + 1, lines.index("Elaboración") + 1
     assert not {(n, c) for n, c in found if first <= n <= last}, found
     assert (4, "RES009") in found
+
+
+def test_the_two_consent_exceptions_name_the_same_banner_words() -> None:
+    """consent.toml's exception (its own patterns) and consent-prose.toml's (every pack's
+    cookie prefixes) excuse the same prose: the banner words they look for must stay one list."""
+    import re
+
+    import tomllib
+
+    from corpuslint.packs import builtin_pack_dir
+
+    words = re.compile(r"\(\?!\[\^\\n\]\*\\b\(\?:(.*)\)\)$")
+    found = []
+    for name in ("consent.toml", "consent-prose.toml"):
+        with open(builtin_pack_dir() / "residue" / name, "rb") as fh:
+            m = words.search(tomllib.load(fh)["exceptions"][0])
+        assert m is not None, name
+        found.append(m.group(1))
+    assert found[0] == found[1]
