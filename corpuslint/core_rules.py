@@ -81,7 +81,9 @@ def bad_record(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     Reports a record that is not valid JSON, is not an object, has no text field
     (`text-field`, default `text`), or whose text is not a string; also a line
     above `max-record-size` and a compressed file that is truncated or corrupt.
-    The finding names the record; the rest of the file is still linted.
+    The finding names the record; the rest of the file is still linted. A
+    record whose id an earlier record of the file already has is reported too
+    (and still linted): the findings of both would carry the same name.
 
     ## Why it matters
     A record that cannot be read is silently lost by most pipelines; a corpus
@@ -96,7 +98,7 @@ def bad_record(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     Repair or drop the record at its source; set `text-field` if the text lives
     in another field.
     """
-    err = doc.metadata.get("record_error")
+    err = doc.metadata.get("record_error") or doc.metadata.get("record_warning")
     if err:
         yield Violation(str(err))
 

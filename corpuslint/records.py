@@ -150,10 +150,32 @@ def corpuslint_read(
     if kind == "jsonl":
         if wanted is not None:
             return _read_jsonl_records(path, display_path, settings, wanted)
-        return _read_jsonl(path, display_path, settings)
+        return _repeated_ids(_read_jsonl(path, display_path, settings))
     if kind == "json":
-        return _read_json(path, display_path, settings)
-    return _read_parquet(path, display_path, settings)
+        return _repeated_ids(_read_json(path, display_path, settings))
+    return _repeated_ids(_read_parquet(path, display_path, settings))
+
+
+def _repeated_ids(docs: Iterator[Document]) -> Iterator[Document]:
+    """The records of one file, each whose id an earlier record of the file has already taken
+    marked (``record_warning``, reported by CL003; the record is still linted): its findings
+    and an earlier one's would carry the same name. The ids are kept as 64-bit hashes with the
+    number of the record that took them, about 100 bytes per record while the file is read."""
+    seen: dict[int, int] = {}
+    for doc in docs:
+        meta = doc.metadata
+        if "record_error" not in meta and doc.record is not None:
+            number = int(meta.get("_index", 0)) + 1  # type: ignore[call-overload]
+            first = seen.setdefault(hash(doc.record), number)
+            if first != number:
+                meta["record_warning"] = (  # type: ignore[index]
+                    f"record id '{_clip_id(doc.record)}' is already the id of record {first} of this file: "
+                    "findings of both are named by it")
+        yield doc
+
+
+def _clip_id(rid: str, width: int = 60) -> str:
+    return rid if len(rid) <= width else rid[: width - 1] + "…"
 
 
 def _read_jsonl(path: Path, display: str, settings: Settings, wanted: Mapping[int, Any] | None = None) -> Iterator[Document]:
@@ -162,6 +184,10 @@ def _read_jsonl(path: Path, display: str, settings: Settings, wanted: Mapping[in
     number = 0
     offset = 0  # of the line in the decompressed stream: lets the corpus phase seek back to it
     last = max(wanted) if wanted else -1
+    if path.name.lower().endswith((".gz", ".zst")) and path.stat().st_size == 0:
+        kind = "gzip" if path.name.lower().endswith(".gz") else "zstd"
+        yield _bad(display, "1", f"file is empty (0 bytes): not {kind} data", {"_index": 0, "_line": None})
+        return
     with _open(path) as fh:
         lineno = 0
         while True:
@@ -178,6 +204,11 @@ def _read_jsonl(path: Path, display: str, settings: Settings, wanted: Mapping[in
                            {"_index": number, "_line": lineno + 1})
                 return
             if not raw:
+                return
+            if lineno == 0 and wanted is None and (raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(b"\x00") * 4 > len(raw)):
+                yield _bad(display, "1", "file is UTF-16 or UTF-32 (a byte order mark or NUL bytes in its first "
+                           "line): JSON Lines must be UTF-8; convert it (iconv -f UTF-16 -t UTF-8)",
+                           {"_index": 0, "_line": 1})
                 return
             lineno += 1
             start = offset
@@ -273,16 +304,26 @@ def _read_parquet(path: Path, display: str, settings: Settings) -> Iterator[Docu
 
 
 def _string_value_span(line: str, field: str) -> tuple[int, int] | None:
-    """Character span of the JSON string value of top-level ``field`` in a one-object line."""
+    """Character span of the JSON string value of top-level ``field`` in a one-object line: of
+    its last occurrence, the one ``json.loads`` keeps (None when that value is not a string)."""
     i = line.find("{")
     if i < 0:
         return None
     n = len(line)
     depth = 0
     expect_key = False
-    key: str | None = None
+    pending = False  # the next value at depth 1 is the field's
+    found: tuple[int, int] | None = None
     while i < n:
         c = line[i]
+        if pending and c not in " \t\r\n:":
+            pending = False
+            if c == '"':
+                j = _string_end(line, i)
+                found = (i, j)
+                i = j
+                continue
+            found = None  # a later occurrence whose value is not a string
         if c in "{[":
             depth += 1
             expect_key = c == "{" and depth == 1
@@ -296,14 +337,12 @@ def _string_value_span(line: str, field: str) -> tuple[int, int] | None:
         elif c == '"':
             j = _string_end(line, i)
             if depth == 1 and expect_key:
-                key = json.loads(line[i:j])
+                pending = json.loads(line[i:j]) == field
                 expect_key = False
-            elif depth == 1 and key == field:
-                return i, j
             i = j
         else:
             i += 1
-    return None
+    return found
 
 
 def _string_end(s: str, i: int) -> int:

@@ -163,3 +163,47 @@ def test_replace_string_field_only_touches_that_value() -> None:
     line = '{"id": 1, "meta": {"text": "inner"}, "text": "old \\"q\\"", "z": [1, "text"]}'
     assert replace_string_field(line, "text", "new") == '{"id": 1, "meta": {"text": "inner"}, "text": "new", "z": [1, "text"]}'
     assert replace_string_field('{"a": 1}', "text", "x") is None
+
+
+def test_a_repeated_id_is_reported_and_the_record_still_linted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found in review: two records named #r0003 could not be told apart in the output."""
+    p = tmp_path / "c.jsonl"
+    second = {**GOOD, "id": "a3"}  # CLEAN's id, and GOOD's defects
+    p.write_text(lines_of(CLEAN, GOOD, second, {"text": "sans id 4"}, {"id": 4, "text": "l'id 4 du record 5"}), encoding="utf-8")
+    _, data = lint(capsys, "--select", "CL003,RES001", str(p))
+    got = [(f["record"], f["code"]) for f in data]
+    assert ("a3", "CL003") in got and got.count(("a3", "RES001")) == 1 and got.count(("a1", "RES001")) == 1
+    msgs = [f["message"] for f in data if f["code"] == "CL003"]
+    assert msgs == [
+        "record id 'a3' is already the id of record 1 of this file: findings of both are named by it",
+        "record id '4' is already the id of record 4 of this file: findings of both are named by it",
+    ]
+
+
+def test_fix_writes_the_value_json_reads_when_a_key_repeats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A record with its text field twice: parsers keep the last value; the fix goes there and
+    the first stays as it was (found in review: the fix overwrote the first, and never settled)."""
+    p = tmp_path / "c.jsonl"
+    p.write_text('{"id": "d", "text": "Premier.", "text": "Le cafÃ© de l’étÃ©."}\n', encoding="utf-8")
+    main(["--isolated", "--fix", "--select", "ENC003", str(p)])
+    capsys.readouterr()
+    assert p.read_text(encoding="utf-8") == '{"id": "d", "text": "Premier.", "text": "Le café de l’été."}\n'
+    assert json.loads(p.read_text(encoding="utf-8"))["text"] == "Le café de l’été."
+    before = p.stat().st_mtime_ns
+    main(["--isolated", "--fix", "--select", "ENC003", str(p)])
+    assert "Fixed" not in capsys.readouterr().out and p.stat().st_mtime_ns == before
+
+
+def test_utf16_jsonl_and_empty_compressed_file_are_clear_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found in review: a UTF-16 file was split on 0x0A before decoding (misleading errors, four
+    records of five lost), and a 0-byte .jsonl.gz passed in silence."""
+    text = lines_of(GOOD, CLEAN)
+    (tmp_path / "bom.jsonl").write_bytes(text.encode("utf-16"))
+    (tmp_path / "le.jsonl").write_bytes(text.encode("utf-16-le"))
+    (tmp_path / "empty.jsonl.gz").write_bytes(b"")
+    (tmp_path / "ok.jsonl").write_text(lines_of(CLEAN), encoding="utf-8")
+    _, data = lint(capsys, str(tmp_path))
+    got = {(Path(f["path"]).name, f["code"]): f["message"] for f in data}
+    assert set(got) == {("bom.jsonl", "CL003"), ("le.jsonl", "CL003"), ("empty.jsonl.gz", "CL003")}
+    assert "JSON Lines must be UTF-8" in got[("bom.jsonl", "CL003")] and "UTF-8" in got[("le.jsonl", "CL003")]
+    assert got[("empty.jsonl.gz", "CL003")] == "file is empty (0 bytes): not gzip data"
