@@ -511,6 +511,13 @@ def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
     return _repair_word(chunk) if len(chunk) <= 64 else _repair(chunk)
 
 
+def mojibake_repair(chunk: str) -> str | None:
+    """What ENC003 would repair this whitespace-delimited chunk to, or None (for the quote
+    rules: a quote mark the repair consumes, `„` in `ì„±`, is a byte of mojibake)."""
+    rep = _repair_chunk(chunk)
+    return None if rep is None else rep[0]
+
+
 @lru_cache(maxsize=8192)
 def _repair_word(chunk: str) -> tuple[str, str, int, bool] | None:
     return _repair(chunk)

@@ -233,6 +233,10 @@ _MOJI_BEFORE_QUOTE = frozenset("ÃÂÐÑØÙÚÛРС")
 _MOJI_BEFORE_QUOTE_WEAK = frozenset("åæçèطظعغ")
 
 
+#: what cp1252 reads a UTF-8 continuation byte as (`›` in `á»›` for `ớ`)
+_CP1252_CONTINUATIONS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
+
+
 def _in_mojibake(s: str, k: int) -> bool:
     """Whether the quote mark at ``k`` is a byte of mojibake (ENC003 reports it), not a quote."""
     if k == 0 or k + 1 >= len(s):
@@ -240,7 +244,26 @@ def _in_mojibake(s: str, k: int) -> bool:
     prev, nxt = s[k - 1], s[k + 1]
     if prev in _MOJI_BEFORE_QUOTE:
         return nxt.isalpha() or (not nxt.isascii() and not nxt.isspace())
-    return prev in _MOJI_BEFORE_QUOTE_WEAK and not nxt.isascii() and not nxt.isspace()
+    if prev in _MOJI_BEFORE_QUOTE_WEAK and not nxt.isascii() and not nxt.isspace():
+        return True
+    if "\u00e0" <= prev <= "\u00ef" and (nxt == "\ufffd" or nxt in _CP1252_CONTINUATIONS or (nxt.isalpha() and not nxt.isascii())):
+        return True  # the lead of a 3-byte character read as cp1252 (`á»�` for Vietnamese `ệ`)
+    if (prev.isascii() or prev.isspace()) and (nxt.isascii() or nxt.isspace()):
+        return False
+    # glued to other characters beyond ASCII (`ì„±`, `ê°”ëŠ”`: Korean read as cp1252): a byte
+    # of mojibake when ENC003's repair of the word around it consumes the mark (not `«` glued
+    # to a repaired word, `«ظ…ط¯طھ` -> `«مدت`)
+    from corpuslint.families.encoding import mojibake_repair
+
+    a = k
+    while a > 0 and not s[a - 1].isspace() and k - a < 64:
+        a -= 1
+    z = k + 1
+    while z < len(s) and not s[z].isspace() and z - k < 64:
+        z += 1
+    word = s[a:z]
+    fixed = mojibake_repair(word)
+    return fixed is not None and fixed.count(s[k]) < word.count(s[k])
 
 
 def _mark_positions(s: str, marks: str) -> list[int]:
