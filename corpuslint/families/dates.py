@@ -1056,7 +1056,9 @@ _BYLINE = compile_regex(
 _BYLINE_AT = compile_regex(_BYLINE.pattern[1:])
 _WORD = compile_regex(r"\p{L}+")
 #: time zones and the like after a date: `14:41 WIB` (Jakarta), `2:41 PM MYT`, `14:41 KST`, `Uhr`, `uur`
-_ZONES = compile_regex(r"\b(?:GMT|UTC|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|WIB|WITA|WIT|MYT|PHT|EAT|KST|" + _HOUR_WORDS
+_ZONES = compile_regex(r"\b(?:(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?|BST|CET|CEST|MEZ|MESZ|[ECMP][SD]?T|WIB|WITA|WIT|MYT|PHT|EAT|KST"
+                       r"|IST|JST|HKT|SGT|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|WES?T|EES?T|MSK|A[SD]T|HST|AK[SD]T|SAST|WAT|CAT"
+                       r"|PKT|ICT|BRT|ART|CLT|COT|PET|TRT|GST|" + _HOUR_WORDS
                        + r")\b|\([^)]*\)")
 
 
