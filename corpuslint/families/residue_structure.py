@@ -1210,6 +1210,8 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
             continue  # a caption or a sentence, not a title
         if dated[j]:
             continue  # the dateline
+        if "|" in s.text and all(len(part.split()) <= 2 for part in s.text.split("|")):
+            continue  # links between bars (`Masuk | Daftar`), not a title (`Fed holds rates | Reuters`)
         words = _stems(s.text)
         if not words:
             continue
@@ -1245,6 +1247,8 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
     # that one too when it opens the document (a title over its subtitle or `A poem by ...`)
     for j in range(top - 1, max(lo, top - 3) - 1, -1):
         s = scores[j]
+        if s.protected == "title":
+            break  # found by its words already: the line above it is not the title
         if s.strong or s.protected:
             continue
         if _title_like(s):
