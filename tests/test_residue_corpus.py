@@ -233,3 +233,21 @@ def test_the_two_consent_exceptions_name_the_same_banner_words() -> None:
         assert m is not None, name
         found.append(m.group(1))
     assert found[0] == found[1]
+
+
+
+_READ_MORE = """The last major attack on a civilian target in the country was in 2002, when militants killed more than twenty people at a synagogue on the island, officials said.
+Heba Habib contributed to this report.
+
+Read more:
+Tunisia's Islamists get a sobering lesson in governing
+Should you visit the Bardo museum this summer?
+Tunisia's Bardo museum is home to amazing Roman treasures"""
+
+
+def test_links_announced_by_a_heading_after_the_article_are_residue() -> None:
+    """The titles a `Read more:` heading announces after the article are links, even one that
+    reads as a question (second review: it split the trailing block)."""
+    s = open_session(isolated=True, entry_points=False)
+    found = [(f.line, f.code, f.message) for f in s.lint_text(_READ_MORE) if f.code == "RES008"]
+    assert found == [(4, "RES008", "4 lines of page residue after the article (lines 4-7): no sentence punctuation, UI text")]

@@ -707,9 +707,29 @@ def _analyze(
     _author_box(scores, vocab, len(scores) if comment is None else comment[0])
     core = _find_core(scores, params, limit=None if comment is None else comment[0])
     _decide(scores, core, params, vocab, comment)
+    _announced_links(scores)
     blocks = _blocks(scores, comment)
     comment_span = None if comment is None else (scores[comment[0]].index, scores[comment[1]].index)
     return Analysis(scores, core, blocks, comment_span, n_cues, marker)
+
+
+#: the longest line that a heading of links (`Read also:`) announces as one of its links
+_LINK_LINE = 150
+
+
+def _announced_links(scores: list[LineScore]) -> None:
+    """After the article, the lines a strong heading of links announces (`Read also:`, `Ye bhi
+    padhen:`, then the titles of other pages, to the next blank line) are residue, even a title
+    that reads as a sentence (`Should you drink water after eating watermelon?`)."""
+    n = len(scores)
+    for i, s in enumerate(scores):
+        if not (s.zone == "tail" and s.residue and s.strong and s.phrase and s.text.endswith((":", "："))):
+            continue
+        j = i + 1
+        while (j < n and scores[j].index == scores[j - 1].index + 1 and scores[j].length <= _LINK_LINE
+               and not scores[j].protected and scores[j].zone == "tail"):
+            scores[j].residue = True
+            j += 1
 
 
 def _confirm_fields(scores: list[LineScore]) -> None:
