@@ -251,3 +251,26 @@ def test_links_announced_by_a_heading_after_the_article_are_residue() -> None:
     s = open_session(isolated=True, entry_points=False)
     found = [(f.line, f.code, f.message) for f in s.lint_text(_READ_MORE) if f.code == "RES008"]
     assert found == [(4, "RES008", "4 lines of page residue after the article (lines 4-7): no sentence punctuation, UI text")]
+
+
+
+def test_code_between_a_tutorials_paragraphs_is_no_residue_evidence() -> None:
+    """Shell commands and statements repeated between a tutorial's paragraphs are its code (a
+    dev-set tutorial's `$ hg -R bob config --edit --local` was residue inside the article); a
+    menu repeated elsewhere on the page still is residue."""
+    from corpuslint.families import residue_structure as rs
+
+    def run(texts: list[str]) -> list[rs.LineScore]:
+        out = []
+        for k, t in enumerate(texts):
+            s = rs._score_line(100 + k, t, frozenset(), True, None)
+            s.norm, s.repeats = t.casefold(), 2
+            out.append(s)
+        return out
+
+    code = ["$ hg -R bob config --edit --local", "and add", "[extensions] evolve =", "-- period > '2020-08-01 17:00 UTC'::timestamptz"]
+    menu = ["Home", "World", "Business", "Sport"]
+    far = {t.casefold(): (10, 500) for t in code + menu}  # printed again far from the block
+    assert rs._evidence(run(code), set(), far) is False
+    assert rs._evidence(run(menu), set(), far) is True
+    assert not any(rs._CODE_LINE.search(t) for t in [*menu, "Sign in", "Contact us", "Read more: the best hikes", "Photo: AFP"])

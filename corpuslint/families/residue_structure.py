@@ -1104,6 +1104,14 @@ def _protect_contents(scores: list[LineScore], first: int, last: int) -> None:
         j = max(k, j + 1)
 
 
+#: a line of code: a shell or REPL prompt, a comment of SQL or C, an option flag, a call, an
+#: operator, a statement's end (`$ hg -R bob config --edit --local`, `-- period > '2020-08-01'`,
+#: `[extensions] evolve =`)
+_CODE_LINE = re.compile(
+    r"^(?:\$|>>>|%|PS>)\s+\S|^(?:--|//|/\*)\s|[{};=]\s*$|\s--?[a-zA-Z][\w-]*(?:[ =]|$)|\w\([^()\n]*\)|::|=>|->|==|!=|:="
+)
+
+
 def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tuple[int, int]]) -> bool:
     """Strong evidence that a block inside the article is page residue.
 
@@ -1117,10 +1125,12 @@ def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tu
     strong = sum(1 for s in run if s.strong)
     if run[0].strong or (len(run) > 1 and run[1].strong) or run[-1].strong or strong >= 0.25 * len(run):
         return True
+    if sum(1 for s in run if _CODE_LINE.search(s.text)) * 2 >= len(run):
+        return False  # a block of code in a tutorial: commands and statements, repeated or not
     lo, hi = run[0].index, run[-1].index
     repeated = 0
     for s in run:
-        if s.repeats > 1 and s.norm not in headings and not s.protected:
+        if s.repeats > 1 and s.norm not in headings and not s.protected and not _CODE_LINE.search(s.text):
             a, b = far.get(s.norm, (lo, hi))
             # printed again elsewhere on the page, not a cell repeated in the same table
             if a < lo or b > hi:
