@@ -460,3 +460,8 @@ def fingerprint(path: str, code: str, span_text: str, record: str | None = None)
     # a lone surrogate (a JSON escape, a file name that did not decode) hashes as its bytes
     h = hashlib.sha1(f"{path}\0{record or ''}\0{code}\0{norm}".encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
+
+
+def clip(s: str, n: int = 60) -> str:
+    """``s`` cut to ``n`` characters, its last one an ellipsis when cut (for messages)."""
+    return s if len(s) <= n else s[: n - 1] + "…"

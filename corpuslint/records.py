@@ -19,7 +19,7 @@ from typing import IO, Any
 from corpuslint.config import ConfigKey, Settings
 from corpuslint.fixes import write_atomic
 from corpuslint.hookspecs import hookimpl
-from corpuslint.model import Document
+from corpuslint.model import Document, clip
 
 __all__ = ["JSONL_SUFFIXES", "replace_string_field"]
 
@@ -169,13 +169,9 @@ def _repeated_ids(docs: Iterator[Document]) -> Iterator[Document]:
             first = seen.setdefault(hash(doc.record), number)
             if first != number:
                 meta["record_warning"] = (  # type: ignore[index]
-                    f"record id '{_clip_id(doc.record)}' is already the id of record {first} of this file: "
+                    f"record id '{clip(doc.record)}' is already the id of record {first} of this file: "
                     "findings of both are named by it")
         yield doc
-
-
-def _clip_id(rid: str, width: int = 60) -> str:
-    return rid if len(rid) <= width else rid[: width - 1] + "…"
 
 
 def _read_jsonl(path: Path, display: str, settings: Settings, wanted: Mapping[int, Any] | None = None) -> Iterator[Document]:

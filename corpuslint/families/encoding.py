@@ -24,6 +24,7 @@ from typing import Any
 
 from corpuslint.hookspecs import hookimpl
 from corpuslint.model import Document, Edit, Fix, Violation
+from corpuslint.model import clip as _clip
 from corpuslint.rule import Option, Rule, RuleContext, rule
 
 # ---------------------------------------------------------------------------
@@ -141,10 +142,6 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         if k != -1 and k < b:
             b = k
     return a, b
-
-
-def _clip(s: str, n: int = 60) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 # ---------------------------------------------------------------------------
