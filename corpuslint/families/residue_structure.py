@@ -1166,6 +1166,42 @@ def _column_runs(scores: list[LineScore], lo: int, hi: int) -> Iterator[tuple[in
         j = k
 
 
+#: a record's shape: its punctuation, without letters, digits, blanks and what joins two
+#: letters or digits (`Son Heung-min (Spurs) — 14`, `O'Neill (City) — 12`: `()—`)
+_SHAPE_DROP = compile_regex(r"[\w\s]+|(?<=\w)[-'’.:](?=\w)")
+#: the fewest lines of a run of records (`Salah (Liverpool) — 17`, `Sat 30: Chelsea v Burnley, 15:00`)
+_RECORDS_MIN = 3
+#: the most function words a run of records has, on average per line (`Atlético de Madrid`)
+_RECORDS_FWR = 0.12
+
+
+def _record_run(scores: list[LineScore], start: int) -> int:
+    """The end (exclusive) of a run of records from ``start``, or -1.
+
+    Under a heading, after a table or a list of the article (a results page's top scorers
+    and fixtures): at least ``_RECORDS_MIN`` adjacent short lines, each with a digit, that
+    share their punctuation (`Name (Club) — 18`) and hold few function words. A list of
+    related links is titles: most without a digit, or with punctuation of their own, or
+    sentences with their function words (`Five things we learned – 17 March 2024`).
+    """
+    n = len(scores)
+    if start >= n:
+        return -1
+    shape = _SHAPE_DROP.sub("", scores[start].text)
+    k = start
+    while k < n:
+        s = scores[k]
+        if (s.strong or s.length >= 120 or s.ends_sentence or not s.digits or not shape
+                or (k > start and s.index != scores[k - 1].index + 1)
+                or _SHAPE_DROP.sub("", s.text) != shape):
+            break
+        k += 1
+    if k - start < _RECORDS_MIN:
+        return -1
+    # names, teams and figures have few function words; titles (`Five things we learned`) do
+    return k if sum(s.fwr for s in scores[start:k]) <= _RECORDS_FWR * (k - start) else -1
+
+
 def _structured(run: Sequence[LineScore]) -> bool:
     """A table or a list: numbers or fields in a pattern that repeats, or list items."""
     if sum(1 for s in run if s.list_item or s.key_value) >= 0.5 * len(run):
@@ -1360,12 +1396,13 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             # a table (rows with the same number of columns), or a heading over one
             head = int(s.words <= 12 and s.length < 100 and not s.ends_sentence)
             runs = [r for r in _column_runs(scores, j + head, min(n, j + head + 200)) if r[0] == j + head]
-            if not runs or any(x.strong for x in scores[runs[0][0] : runs[0][1]]):
+            end = runs[0][1] if runs else _record_run(scores, j + head) if structured and head else -1
+            if end < 0 or any(x.strong for x in scores[j + head : end]):
                 break
-            for x in scores[j : runs[0][1]]:
+            for x in scores[j:end]:
                 x.protected = "attached"
             structured = True
-            j = runs[0][1]
+            j = end
             continue
         s.protected = "attached"
         j += 1
