@@ -274,3 +274,16 @@ def test_code_between_a_tutorials_paragraphs_is_no_residue_evidence() -> None:
     assert rs._evidence(run(code), set(), far) is False
     assert rs._evidence(run(menu), set(), far) is True
     assert not any(rs._CODE_LINE.search(t) for t in [*menu, "Sign in", "Contact us", "Read more: the best hikes", "Photo: AFP"])
+
+
+def test_a_list_of_works_is_split_at_its_years() -> None:
+    """`_works_list` takes titles with commas in them, and lines of any length without a
+    pattern that backtracks (a line of 30,000 years and commas is no list: its titles are empty)."""
+    from corpuslint.families.residue_structure import _works_list
+
+    assert _works_list("『검은 사슴』(1998), 『바람이 분다, 가라』(2010), 『흰』(2016)")
+    assert _works_list("Inception (2010); Interstellar (2014); Tenet (2020).")
+    assert not _works_list("Inception (2010), Interstellar (2014)")  # two are no list
+    assert not _works_list("Inception (2010), Interstellar (2014), Tenet (2020) and more")
+    assert not _works_list("He wrote Inception (2010) and then, later, Interstellar (2014), Tenet (2020)" + "x" * 90)
+    assert not _works_list("(1998)," * 30_000)

@@ -422,6 +422,9 @@ def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phras
         kv = n < 100 and ":" in text and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
         if text[0] in _DIALOGUE_OPENERS and (end or inside) and _DIALOGUE.match(text):
             r -= 1.0
+    if not lst and digits >= 12 and text.count("(") >= 3 and _works_list(text):
+        lst = True  # `Title (1998), Title (2002), Title (2010)`: an encyclopedia's list of works
+        r -= 1.0
     if table_row:
         r -= 0.8
     if phrase:
@@ -1136,6 +1139,32 @@ def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tu
             if a < lo or b > hi:
                 repeated += 1
     return repeated >= 2 or (repeated >= 1 and repeated >= 0.25 * len(run))
+
+
+#: the year after each title of a list of works
+_WORK_YEAR = compile_regex(r"\((?:1[0-9]|20)\d\d\)")
+#: the most characters of one title in a list of works
+_WORK_CHARS = 80
+
+
+def _works_list(text: str) -> bool:
+    """A line of works, each with its year, separated by commas (`『흰』(2016)`, `Tenet (2020)`).
+
+    Split at the years rather than matched with one pattern: a title may hold a comma, and
+    a pattern over items that may hold commas backtracks on a long line that is no list.
+    """
+    parts = _WORK_YEAR.split(text)
+    if len(parts) < 4 or parts[-1].strip(" .。"):
+        return False
+    for k, part in enumerate(parts[:-1]):
+        if k:
+            part = part.lstrip()
+            if part[:1] not in (",", ";", "、", "，"):
+                return False
+            part = part[1:]
+        if not 0 < len(part.strip()) <= _WORK_CHARS:
+            return False
+    return True
 
 
 #: what separates the columns of a table drawn in text: a bar, a tab, or two spaces or more
