@@ -61,6 +61,9 @@ class QuoteVocabulary:
     #: language -> pairs it also quotes with inside quotations or for terms (Polish, Czech,
     #: Hungarian `»…«`): never "another style" for mixed-quote-styles
     inner: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: languages that glue their case suffixes to a closing mark (Turkish `“Destanı”ndaki`):
+    #: a letter after a closing mark is no missing space there
+    suffixed: frozenset[str] = frozenset()
 
     def for_language(self, lang: str) -> list[tuple[str, str]]:
         return self.pairs.get(lang) or self.pairs.get("*") or [("«", "»"), ("“", "”")]
@@ -408,7 +411,7 @@ class QuoteRule(Rule):
     category = "quotes"
     unit = "document"
     pack_group: ClassVar[str | None] = "quotes"
-    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list}
+    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list, "suffixes": bool}
 
     def __init__(self) -> None:
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
@@ -424,7 +427,8 @@ class QuoteRule(Rule):
                             and all(isinstance(x, str) and len(x) == 1 for x in item)):
                         raise PackError(f"{p.path}: key '{key}' items must be [open, close] single characters, got {item!r}")
                     table.setdefault(p.language, []).append((item[0], item[1]))
-        return QuoteVocabulary(pairs, preferred, inner)
+        suffixed = frozenset(p.language for p in packs if p.data.get("suffixes"))
+        return QuoteVocabulary(pairs, preferred, inner, suffixed)
 
     def scans(self, doc: Document, vocab: QuoteVocabulary) -> list[tuple[Paragraph, QuoteScan]]:
         """Scan every paragraph once per document (shared by the quote rules)."""
@@ -696,7 +700,10 @@ class MisattachedQuote(QuoteRule):
       (`“oui”dit-il`), for marks that only open or only close in the
       document's language. Chinese, Japanese and Thai, written without
       spaces between words, and Korean, whose particles attach to a
-      quotation (`“안녕”이라고`), are left alone: `在其“和平号”空间站上`.
+      quotation (`“안녕”이라고`), are left alone: `在其“和平号”空间站上`;
+      so are closing marks in languages whose quote pack says they glue
+      their case suffixes to one (`suffixes = true`: Turkish
+      `“Keşanlı Ali Destanı”ndaki`).
 
     Apostrophes and `‘ ’` are left alone; a pair spaced on both inner sides in a
     paragraph whose quotes balance is space-inside-quotes (QUO002), and
@@ -734,6 +741,9 @@ class MisattachedQuote(QuoteRule):
             # Chinese and Japanese put no space around a quotation, not even next to a Latin
             # word (`Activision《使命召唤9》`): only straight quotes between letters are checked
             only_open = only_close = set()
+        suffixed = doc.language in ctx.vocabulary.suffixed
+        if suffixed:
+            only_close = set()
         for para, scan in self.scans(doc, ctx.vocabulary):
             if not scan.roles:
                 continue
@@ -746,7 +756,7 @@ class MisattachedQuote(QuoteRule):
                 prev = s[k - 1] if k else ""
                 nxt = s[k + 1] if k + 1 < n else ""
                 if ch == '"':
-                    if _latin_letter(prev) and _latin_letter(nxt):
+                    if _latin_letter(prev) and _latin_letter(nxt) and not (suffixed and role == "close" and nxt.islower()):
                         yield Violation('straight " between two letters: a space is missing on one side', b + k, b + k + 1)
                     elif (role == "open" and prev in ("'", "’") and _ELISION.search(s, max(0, k - 12), k)
                           and nxt.isspace() and nxt not in _NBSP and k not in spaced):
