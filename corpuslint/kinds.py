@@ -1156,6 +1156,8 @@ class PhraseRule(Rule):
                 whole = m.start() <= line_start + (len(line) - len(line.lstrip())) and end >= line_start + len(line.rstrip())
                 out.append(PhraseMatch(m.start(), end, m.group(0).strip(), entry, whole, line_idx))
         out.sort(key=lambda m: m.start)
+        if any(_BAR_CELLS.search(m.matched) for m in out):
+            out = [m for m in out if not _BAR_CELLS.search(m.matched) or not _in_bar_table(lines, m.line)]
         if kept:
             doc.facts.setdefault("_closing_sections", {})[id(self)] = (frozenset(kept), frozenset(headings))
             out = [m for m in out if m.line not in kept]
@@ -1188,6 +1190,32 @@ class PhraseRule(Rule):
         else:
             fix = Fix(f"Delete '{_short(matched)}'", (Edit(start, end, ""),), safe=False)
         return Violation(message, start, end, fix)
+
+
+#: what sets a table's cells apart on a line of text: a bar or a tab
+_BAR_CELLS = compile_regex(r"[|│\t]")
+#: the fewest rows (its header included) of a table drawn with bars
+_TABLE_ROWS = 3
+
+
+def _bars(line: str) -> int:
+    return line.count("|") + line.count("│") + line.count("\t")
+
+
+def _in_bar_table(lines: Sequence[str], i: int) -> bool:
+    """Whether line ``i`` is a row of a table drawn with bars or tabs: ``_TABLE_ROWS`` adjacent
+    lines at least with as many bars, half of them holding a digit (`9am | Cloudy | 18 °C`).
+    A page's menus joined by bars hold no figures (`About | Contact | Careers`)."""
+    count = _bars(lines[i])
+    lo = hi = i
+    while lo > 0 and _bars(lines[lo - 1]) == count:
+        lo -= 1
+    while hi + 1 < len(lines) and _bars(lines[hi + 1]) == count:
+        hi += 1
+    rows = lines[lo : hi + 1]
+    if len(rows) < _TABLE_ROWS:
+        return False
+    return 2 * sum(1 for r in rows if any(map(str.isdigit, r))) >= len(rows)
 
 
 def _check_regex(pattern: Any, where: str) -> None:

@@ -705,6 +705,7 @@ def _analyze(
         s.repeats = counts[s.norm] if s.norm else 1
         if s.index in kept:
             s.protected = "reference sections"
+    _bar_tables(scores)
     _confirm_fields(scores)
     comment, n_cues, marker = _comment_section(scores, vocab)
     _author_box(scores, vocab, len(scores) if comment is None else comment[0])
@@ -733,6 +734,35 @@ def _announced_links(scores: list[LineScore]) -> None:
                and not scores[j].protected and scores[j].zone == "tail"):
             scores[j].residue = True
             j += 1
+
+
+#: a cell separator of a table drawn with bars or tabs
+_BAR = compile_regex(r"[|│\t]")
+
+
+def _bar_tables(scores: list[LineScore]) -> None:
+    """Rows of a table drawn with bars or tabs are no links joined by separators.
+
+    Three adjacent lines at least with the same number of separators, half of them holding
+    a digit (`Time | Conditions | Temperature`, `9am | Cloudy | 18 °C`), wherever they stand:
+    each row loses the weight its bars gave it and counts as a table row. A page's menus
+    joined by bars hold no figures, and stay what they were.
+    """
+    rows = [j for j, s in enumerate(scores) if "link separators" in s.cues or (s.intrinsic > 0 and _BAR.search(s.text))]
+    if len(rows) < 2:
+        return
+    for a, b in _column_runs(scores, max(0, rows[0] - 2), min(len(scores), rows[-1] + 3)):
+        run = scores[a:b]
+        if (any(s.index != run[k].index + 1 for k, s in enumerate(run[1:])) or not all(_BAR.search(s.text) for s in run)
+                or 2 * sum(1 for s in run if s.digits) < len(run)):
+            continue
+        for s in run:
+            if "link separators" in s.cues:
+                s.cues.remove("link separators")
+                s.intrinsic -= 2.0
+            s.intrinsic -= 0.8
+            s.key_value = s.numeric = True
+            s.strong = bool(s.phrase) or (s.intrinsic >= 1.5 and not _STRONG_CUES.isdisjoint(s.cues))
 
 
 def _confirm_fields(scores: list[LineScore]) -> None:
