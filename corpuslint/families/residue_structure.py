@@ -1237,8 +1237,8 @@ _RECORDS_FWR = 0.12
 def _record_run(scores: list[LineScore], start: int) -> int:
     """The end (exclusive) of a run of records from ``start``, or -1.
 
-    Under a heading, after a table or a list of the article (a results page's top scorers
-    and fixtures): at least ``_RECORDS_MIN`` adjacent short lines, each with a digit, that
+    Under a heading, right after the article or a table or a list of it (a match report's
+    results, a results page's top scorers and fixtures): at least ``_RECORDS_MIN`` adjacent short lines, each with a digit, that
     share their punctuation (`Name (Club) — 18`) and hold few function words. A list of
     related links is titles: most without a digit, or with punctuation of their own, or
     sentences with their function words (`Five things we learned – 17 March 2024`).
@@ -1455,7 +1455,7 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             # a table (rows with the same number of columns), or a heading over one
             head = int(s.words <= 12 and s.length < 100 and not s.ends_sentence)
             runs = [r for r in _column_runs(scores, j + head, min(n, j + head + 200)) if r[0] == j + head]
-            end = runs[0][1] if runs else _record_run(scores, j + head) if structured and head else -1
+            end = runs[0][1] if runs else _record_run(scores, j + head) if head else -1
             if end < 0 or any(x.strong for x in scores[j + head : end]):
                 break
             for x in scores[j:end]:
