@@ -1192,6 +1192,52 @@ class PhraseRule(Rule):
         return Violation(message, start, end, fix)
 
 
+#: a line of code: a shell or REPL prompt, a comment of SQL or C, an import, an option flag,
+#: a call, an operator, a statement's end (`$ hg -R bob config --edit --local`, `-- period >
+#: '2020-08-01'`, `[extensions] evolve =`, `from kobzar import Checker`)
+CODE_LINE = re.compile(
+    r"^(?:\$|>>>|%|PS>)\s+\S|^(?:--|//|/\*)\s|^(?:from\s+[\w.]+\s+)?import\s+[\w.]+|[{};=]\s*$"
+    r"|\s--?[a-zA-Z][\w-]*(?:[ =]|$)|\w\([^()\n]*\)|::|=>|->|==|!=|:="
+)
+#: a line of a shell session or a REPL, indented or not
+_PROMPT = re.compile(r"[ \t]*(?:\$|>>>|PS>)[ \t]+\S")
+
+
+def code_lines(doc: Document) -> frozenset[int]:
+    """0-based indexes of the lines of program code in ``doc`` (computed once per document).
+
+    The lines of a fenced block (```` ``` ````), a run of indented lines (four spaces or a
+    tab) half of which read as code (``CODE_LINE``), and the lines of a shell or REPL
+    session (`$ pip install kobzar`). Their words are the program's: not the document's
+    language, script or quotations.
+    """
+    found = doc.facts.get("_code_lines")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    text = doc.text
+    out: set[int] = set()
+    if "```" in text or "    " in text or "\t" in text or "$ " in text or ">>> " in text:
+        lines = doc.lines
+        fences = [i for i, line in enumerate(lines) if line.lstrip().startswith("```")] if "```" in text else []
+        for a, b in zip(fences[::2], fences[1::2]):  # a fence never closed fences nothing
+            out.update(range(a, b + 1))
+        run: list[int] = []
+        for i, line in enumerate([*lines, ""]):
+            if i in out:
+                continue
+            if line.startswith(("    ", "\t")) and line.strip():
+                run.append(i)
+                continue
+            if run and 2 * sum(1 for k in run if CODE_LINE.search(lines[k].strip())) >= len(run):
+                out.update(run)
+            run = []
+            if line[:1] in "$>P \t" and _PROMPT.match(line):
+                out.add(i)
+        out.discard(len(lines))
+    found = doc.facts["_code_lines"] = frozenset(out)
+    return found
+
+
 #: what sets a table's cells apart on a line of text: a bar or a tab
 _BAR_CELLS = compile_regex(r"[|│\t]")
 #: the fewest rows (its header included) of a table drawn with bars

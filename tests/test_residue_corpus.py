@@ -273,7 +273,9 @@ def test_code_between_a_tutorials_paragraphs_is_no_residue_evidence() -> None:
     far = {t.casefold(): (10, 500) for t in code + menu}  # printed again far from the block
     assert rs._evidence(run(code), set(), far) is False
     assert rs._evidence(run(menu), set(), far) is True
-    assert not any(rs._CODE_LINE.search(t) for t in [*menu, "Sign in", "Contact us", "Read more: the best hikes", "Photo: AFP"])
+    from corpuslint.kinds import CODE_LINE
+
+    assert not any(CODE_LINE.search(t) for t in [*menu, "Sign in", "Contact us", "Read more: the best hikes", "Photo: AFP"])
 
 
 def test_a_list_of_works_is_split_at_its_years() -> None:
@@ -287,3 +289,20 @@ def test_a_list_of_works_is_split_at_its_years() -> None:
     assert not _works_list("Inception (2010), Interstellar (2014), Tenet (2020) and more")
     assert not _works_list("He wrote Inception (2010) and then, later, Interstellar (2014), Tenet (2020)" + "x" * 90)
     assert not _works_list("(1998)," * 30_000)
+
+
+def test_code_lines_are_fenced_indented_code_or_a_session() -> None:
+    """`kinds.code_lines`: a closed fence, indented runs that read as code, prompts; not an
+    unclosed fence, nor indented prose."""
+    from corpuslint.kinds import code_lines
+
+    s = open_session(isolated=True, entry_points=False)
+
+    def lines(text: str) -> list[int]:
+        return sorted(i + 1 for i in code_lines(s.document(text)))
+
+    assert lines("Intro:\n```\nx = 1\n```\nAfter.") == [2, 3, 4]
+    assert lines("Intro:\n```\nx = 1\nAfter, nothing closes it.") == []
+    assert lines("Intro:\n    She said hello to him.\n    And he left.\nEnd.") == []
+    assert lines("Run:\n$ pip install corpuslint\nDone.") == [2]
+    assert lines("Plain text only.\nNothing here.") == []

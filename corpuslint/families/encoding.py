@@ -635,7 +635,21 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
         if line[a:b] == "\u00c3" and b < len(line) and line[b] == " " and (line[b : b + 2] == "  " or found):
             found.append(_Moji(base + a, base + b + 1, "Ã ", "à", "cp1252", False, 1))
     found.sort(key=lambda m: m.start)
+    if any(m.codec == "cp1251" for m in found):
+        found = _real_cyrillic_capital(found)
     return _merge_moji(found, line, base)
+
+
+def _real_cyrillic_capital(found: list[_Moji]) -> list[_Moji]:
+    """Drop a cp1251 "repair" that only deletes the capital `В` before a mark (`В«Правде»`,
+    Russian with a lost space, would become `«Правде»`: `В«` is also C2 AB read as cp1251),
+    unless the line holds cp1251 mojibake of letters too."""
+    def lone_capital(m: _Moji) -> bool:
+        return m.bad.startswith("В") and m.good == m.bad[1:] and not any(map(str.isalpha, m.good))
+
+    if any(m.codec == "cp1251" and not lone_capital(m) and any(map(str.isalpha, m.good)) for m in found):
+        return found
+    return [m for m in found if not (m.codec == "cp1251" and lone_capital(m))]
 
 
 def _merge_moji(found: list[_Moji], line: str, base: int) -> list[_Moji]:

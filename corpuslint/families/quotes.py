@@ -10,7 +10,7 @@ ever closes a ``‘`` that is open, and ``‘`` before a digit or an elided word
 from __future__ import annotations
 
 import inspect
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ from typing import ClassVar
 import regex
 
 from corpuslint.hookspecs import hookimpl
+from corpuslint.kinds import code_lines
 from corpuslint.model import Document, Edit, Fix, Paragraph, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.patterns import compile_regex
@@ -240,11 +241,18 @@ _MOJI_BEFORE_QUOTE_WEAK = frozenset("åæçèطظعغ")
 _CP1252_CONTINUATIONS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
 
 
+#: the Russian capital `В` glued to a mark: a space lost (`В«Правде»`), though `В«` is also
+#: the cp1251 reading of `«` (C2 AB)
+_LOST_SPACE_AFTER_V = compile_regex("\u0412(?=[«»“”„])")
+#: what ends a word for ``_in_mojibake``
+_WORD_END = frozenset(" \t\n\r\f\v")
+
+
 def _in_mojibake(s: str, k: int) -> bool:
     """Whether the quote mark at ``k`` is a byte of mojibake (ENC003 reports it), not a quote."""
-    if k == 0 or k + 1 >= len(s):
+    if k == 0:
         return False
-    prev, nxt = s[k - 1], s[k + 1]
+    prev, nxt = s[k - 1], s[k + 1 : k + 2]  # "" at the end of the text
     if prev in _MOJI_BEFORE_QUOTE:
         return nxt.isalpha() or (not nxt.isascii() and not nxt.isspace())
     if prev in _MOJI_BEFORE_QUOTE_WEAK and not nxt.isascii() and not nxt.isspace():
@@ -258,15 +266,27 @@ def _in_mojibake(s: str, k: int) -> bool:
     # to a repaired word, `«ظ…ط¯طھ` -> `«مدت`)
     from corpuslint.families.encoding import mojibake_repair
 
+    # the word around it, to a blank: a no-break space is a byte of mojibake too (`Р ` is
+    # the cp1251 reading of `Р`, D0 A0: `В«Р СѓСЃ` for `«Рус`)
     a = k
-    while a > 0 and not s[a - 1].isspace() and k - a < 64:
+    while a > 0 and s[a - 1] not in _WORD_END and k - a < 64:
         a -= 1
     z = k + 1
-    while z < len(s) and not s[z].isspace() and z - k < 64:
+    while z < len(s) and s[z] not in _WORD_END and z - k < 64:
         z += 1
     word = s[a:z]
     fixed = mojibake_repair(word)
-    return fixed is not None and fixed.count(s[k]) < word.count(s[k])
+    if fixed is None or fixed == _LOST_SPACE_AFTER_V.sub("", word):
+        return False  # only a `В` before a mark would go: `В«Правде»`, a lost space
+    mark, at = s[k], k - a
+    if fixed.count(mark) < word.count(mark):
+        return True
+    # the mark is the second byte of a two-byte character (`В«` for `«` in cp1251, `آ«` in
+    # cp1256: C2 AB): in the repair, fewer characters stand before it
+    pos = -1
+    for _ in range(word.count(mark, 0, at) + 1):
+        pos = fixed.find(mark, pos + 1)
+    return 0 <= pos < at
 
 
 def _mark_positions(s: str, marks: str) -> list[int]:
@@ -447,6 +467,10 @@ class QuoteRule(Rule):
         marks_at = _mark_positions(text, marks)
         if marks_at and not text.isascii():
             marks_at = [k for k in marks_at if not _in_mojibake(text, k)]
+        code = code_lines(doc) if marks_at else frozenset()
+        if code:  # a program's string literals are no quotations (`Checker(lang="uk")`)
+            starts = doc.line_starts
+            marks_at = [k for k in marks_at if bisect_right(starts, k) - 1 not in code]
         # fewer than six marks of code in the whole document: no paragraph of it is code
         maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
 

@@ -23,7 +23,7 @@ from corpuslint.families.residue_structure import (
     TrailingResidue,
 )
 from corpuslint.hookspecs import hookimpl
-from corpuslint.kinds import PhraseRule, normalized_lines
+from corpuslint.kinds import PhraseRule, code_lines, normalized_lines
 from corpuslint.langid import line_script, script_counts
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.rule import CorpusRule, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
@@ -310,9 +310,13 @@ def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> 
     main = _CJK.get(main, main)
     latin = main == "Latin"
     out = []
-    for i, line in enumerate(doc.lines):
+    code = code_lines(doc)
+    lines = doc.lines
+    for i, line in enumerate(lines):
         if len(line) < min_letters or line.isascii() and latin:
             continue
+        if code and (i in code or (i + 1 in code and line.rstrip().endswith(":"))):
+            continue  # a program's words, or the line that introduces them (`Для Python API:`)
         if latin and _latin_only(line):
             continue  # accented Latin letters, punctuation and symbols only: no other script
         script, letters = line_script(line)

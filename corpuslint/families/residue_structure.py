@@ -30,7 +30,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import regex
 
-from corpuslint.kinds import normalize_line, normalized_lines
+from corpuslint.kinds import CODE_LINE, code_lines, normalize_line, normalized_lines
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.patterns import compile_regex
@@ -272,6 +272,7 @@ class LineScore:
     residue: bool = False
     zone: str = ""  # "head", "core", "tail"
     protected: str = ""  # why it is never residue (title, dateline, list...)
+    code: bool = False  # a line of program code (``kinds.code_lines``)
 
 
 @dataclass
@@ -705,6 +706,10 @@ def _analyze(
         s.repeats = counts[s.norm] if s.norm else 1
         if s.index in kept:
             s.protected = "reference sections"
+    for i in code_lines(doc):
+        j = bisect_left(idx, i)
+        if j < len(idx) and idx[j] == i:
+            scores[j].code = True
     _bar_tables(scores)
     _confirm_fields(scores)
     comment, n_cues, marker = _comment_section(scores, vocab)
@@ -1137,14 +1142,6 @@ def _protect_contents(scores: list[LineScore], first: int, last: int) -> None:
         j = max(k, j + 1)
 
 
-#: a line of code: a shell or REPL prompt, a comment of SQL or C, an option flag, a call, an
-#: operator, a statement's end (`$ hg -R bob config --edit --local`, `-- period > '2020-08-01'`,
-#: `[extensions] evolve =`)
-_CODE_LINE = re.compile(
-    r"^(?:\$|>>>|%|PS>)\s+\S|^(?:--|//|/\*)\s|[{};=]\s*$|\s--?[a-zA-Z][\w-]*(?:[ =]|$)|\w\([^()\n]*\)|::|=>|->|==|!=|:="
-)
-
-
 def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tuple[int, int]]) -> bool:
     """Strong evidence that a block inside the article is page residue.
 
@@ -1158,12 +1155,12 @@ def _evidence(run: Sequence[LineScore], headings: set[str], far: Mapping[str, tu
     strong = sum(1 for s in run if s.strong)
     if run[0].strong or (len(run) > 1 and run[1].strong) or run[-1].strong or strong >= 0.25 * len(run):
         return True
-    if sum(1 for s in run if _CODE_LINE.search(s.text)) * 2 >= len(run):
+    if sum(1 for s in run if CODE_LINE.search(s.text)) * 2 >= len(run):
         return False  # a block of code in a tutorial: commands and statements, repeated or not
     lo, hi = run[0].index, run[-1].index
     repeated = 0
     for s in run:
-        if s.repeats > 1 and s.norm not in headings and not s.protected and not _CODE_LINE.search(s.text):
+        if s.repeats > 1 and s.norm not in headings and not s.protected and not CODE_LINE.search(s.text):
             a, b = far.get(s.norm, (lo, hi))
             # printed again elsewhere on the page, not a cell repeated in the same table
             if a < lo or b > hi:
@@ -1449,6 +1446,8 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             and not nxt.strong and (nxt.list_item or nxt.key_value)
         ):
             pass  # the heading of a list
+        elif s.code or (nxt is not None and nxt.code and nxt.index == s.index + 1 and s.text.endswith((":", "："))):
+            structured = True  # a tutorial's code, and the line that introduces it
         elif structured and s.ends_sentence and s.intrinsic < -1.0:
             pass  # the paragraph after the list
         else:
