@@ -54,8 +54,57 @@ def _zstd_reader(path: Path) -> IO[bytes]:
         import zstandard
     except ImportError:
         raise OSError(f"reading {path.name} needs the zstandard package: pip install 'corpuslint[zstd]'") from None
-    reader = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)  # noqa: SIM115 - the reader closes it
-    return io.BufferedReader(reader)  # type: ignore[arg-type]  # the zstd reader has no readline
+    return io.BufferedReader(_ZstdFrames(open(path, "rb"), zstandard.ZstdDecompressor()), 1 << 16)  # noqa: SIM115
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The decompressed bytes of every frame of a zstd file, in order; ``EOFError`` at the end
+    of a truncated one.
+
+    zstandard's ``stream_reader`` ends a truncated frame as if it were complete: a cut file
+    read as fewer records (or none), without a word. ``decompressobj`` says whether its
+    frame ended (``eof``); what follows a frame starts the next one.
+    """
+
+    _CHUNK = 1 << 17
+
+    def __init__(self, raw: IO[bytes], dctx: Any) -> None:
+        self._raw, self._dctx = raw, dctx
+        self._obj: Any = None  # the decompressor of the current frame
+        self._pending = b""  # decompressed, read up to ``_pos``
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        if self._pos == len(self._pending):
+            self._pending, self._pos = b"", 0
+        while not self._pending:
+            if self._obj is not None and self._obj.eof:
+                rest = self._obj.unused_data
+                self._obj = None
+                if rest:
+                    self._obj = self._dctx.decompressobj()
+                    self._pending = self._obj.decompress(rest)
+                continue
+            chunk = self._raw.read(self._CHUNK)
+            if not chunk:
+                if self._obj is not None:
+                    raise EOFError("compressed file ended before the end of its zstd frame")
+                return 0
+            if self._obj is None:
+                self._obj = self._dctx.decompressobj()
+            self._pending = self._obj.decompress(chunk)
+        n = min(len(buf), len(self._pending) - self._pos)
+        buf[:n] = memoryview(self._pending)[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 def _write_compressed(path: Path, data: bytes) -> bytes:

@@ -134,6 +134,25 @@ def test_truncated_gzip_is_a_finding_and_the_run_goes_on(tmp_path: Path, capsys:
     assert bad.read_bytes() == blob[: len(blob) // 2]
 
 
+@pytest.mark.parametrize("cut", [0.3, 0.9])
+def test_truncated_zstd_is_a_finding_not_an_empty_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], cut: float) -> None:
+    """zstandard's stream reader ended a cut frame as if it were complete: the file read as
+    fewer records or none, and the run said "All clean" (found in review)."""
+    zstandard = pytest.importorskip("zstandard")
+    c = zstandard.ZstdCompressor()
+    data = lines_of(*(GOOD | {"id": f"r{i}"} for i in range(300))).encode()
+    blob = c.compress(data[: len(data) // 2]) + c.compress(data[len(data) // 2 :])  # two frames
+    whole, bad = tmp_path / "whole.jsonl.zst", tmp_path / "bad.jsonl.zst"
+    whole.write_bytes(blob)
+    bad.write_bytes(blob[: int(len(blob) * cut)])
+    code, found = lint(capsys, "--select", "CL003", str(whole))
+    assert code == 0 and found == []  # both frames read, nothing lost
+    code, found = lint(capsys, "--select", "CL003", str(bad))
+    assert code == 1
+    assert found[-1]["code"] == "CL003" and "truncated or corrupt" in found[-1]["message"]
+    assert "zstd frame" in found[-1]["message"]
+
+
 def test_huge_line_is_skipped_with_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "c.jsonl"
     big = json.dumps({"id": "big", "text": "x" * (2 * 1024 * 1024)})
