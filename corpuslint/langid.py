@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Set
 from functools import lru_cache
 
+import regex
+
 from corpuslint.patterns import compile_regex
 
 __all__ = ["SCRIPTS", "dominant_script", "guess_language", "line_script", "script_counts"]
@@ -27,7 +29,13 @@ SCRIPTS = (
     "Armenian",
 )
 
-_SCRIPT_RE = compile_regex("|".join(f"(\\p{{Script={s}}}+)" for s in SCRIPTS) + r"|(\p{L}+)")
+# the last group, letters of other scripts, leaves out the scripts above: as `\p{L}+` it ran on
+# over the letters after one (a `µ` in cp1251 mojibake took the rest of a Russian text with it)
+_SCRIPT_RE = compile_regex(
+    "|".join(f"(\\p{{Script={s}}}+)" for s in SCRIPTS)
+    + "|([\\p{L}--[" + "".join(f"\\p{{Script={s}}}" for s in SCRIPTS) + "]]+)",
+    regex.VERSION1,
+)
 
 # Languages written in a script of their own: the script settles the language.
 _SCRIPT_LANGUAGE = {

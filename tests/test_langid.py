@@ -521,3 +521,15 @@ def test_words_next_to_punctuation_count() -> None:
     bare = "نمايندگان مجلس لايحه را تصويب كردند كه براي مردم است"
     quoted = "نمايندگان مجلس لايحه «را» تصويب كردند، «كه» (براي) مردم است."
     assert langid._arabic_script_language(bare) == langid._arabic_script_language(quoted) == ("fa", 1.0)
+
+
+def test_letters_of_other_scripts_do_not_take_the_letters_after_them() -> None:
+    """`µ` (a letter of no script corpuslint names) in cp1251 mojibake started an "Other" run
+    that took the rest of a Russian text with it: the document's script was "Other" and
+    RES002 flagged every Russian line (found in review; --unsafe-fixes deleted the article)."""
+    from corpuslint.langid import dominant_script, script_counts
+
+    assert dict(script_counts("Hello мир µ привет")) == {"Latin": 5, "Cyrillic": 9, "Other": 1}
+    text = "Городской совет утвердил бюджет после споров об РѕР±С‰РµСЃС‚РІРµРЅРЅРѕРј С‚СЂР°РЅСЃРїРѕСЂС‚Рµ. " * 3
+    assert dominant_script(text) == "Cyrillic"
+    assert dict(script_counts("ሰላም ዓለም")) == {"Other": 6}  # Ethiopic: no script of its own here
