@@ -384,3 +384,23 @@ def test_the_documents_language_settles_a_month_name_two_packs_read_differently(
     language the first pack by file name (Croatian) reads it."""
     (d,) = find_dates("Opublikowano 7 listopada 2024", FAST, doc_lang)
     assert (d.year, d.month, d.day, d.problem) == (2024, month, 7, None)
+
+
+def test_a_numeric_date_field_is_yyyymmdd_or_epoch_seconds() -> None:
+    """`"date": 20230516` is 16 May 2023, not 1970-08-23 read as epoch seconds (found in
+    review: DAT004 "before 1990"); a year alone is partial; larger numbers stay timestamps."""
+    from corpuslint.session import open_session
+
+    s = open_session(isolated=True, entry_points=False)
+    text = "The city council approved the new budget on Tuesday after a long debate about public transport."
+
+    def codes(date: object) -> list[str]:
+        doc = s.document(text, metadata={"date": date, "lang": "en"})
+        return sorted(f.code for f in s.engine().lint_document(doc)[0] if f.code.startswith("DAT"))
+
+    assert codes(20230516) == []
+    assert codes(1684195200) == []  # 2023-05-16 in epoch seconds
+    assert codes(1684195200000) == []  # ... and milliseconds
+    assert codes(2023) == ["DAT002"]
+    assert codes(20231340) == ["DAT003"]
+    assert codes("20230516") == []

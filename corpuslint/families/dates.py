@@ -1354,6 +1354,16 @@ def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, A
         return PublicationDate(value.date(), value.isoformat(), "full", "metadata")
     if isinstance(value, dt.date):
         return PublicationDate(value, value.isoformat(), "full", "metadata")
+    if isinstance(value, int) and 1000 <= value <= 2199:
+        return PublicationDate(None, str(value), "partial", "metadata")  # a year alone
+    if isinstance(value, int) and 10000101 <= value <= 21991231:
+        # a date written as a number, YYYYMMDD (`20230516`): as epoch seconds it would be a day
+        # of 1970 (those seconds are 1970-04-26 to 1970-09-12, when no web page was written)
+        try:
+            day = dt.date(value // 10000, value // 100 % 100, value % 100)
+        except ValueError:
+            return PublicationDate(None, str(value), "malformed", "metadata", problem="not a valid YYYYMMDD date")
+        return PublicationDate(day, str(value), "full", "metadata")
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds or seconds
         try:
