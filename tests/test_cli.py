@@ -215,6 +215,27 @@ def test_diff_does_not_write(corpus: Path, capsys: pytest.CaptureFixture[str]) -
     assert run(capsys, "--diff", "clean.txt")[0] == 0
 
 
+def test_diff_marks_a_last_line_without_a_line_break() -> None:
+    """A JSONL record's text rarely ends with a line break: git's marker keeps the changed last
+    line apart from the next line of the diff, and `patch` reads it (found in review)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from corpuslint.fixes import unified_diff
+
+    old, new = "one\ncafÃ© two", "one\ncafé two"
+    diff = unified_diff("x.txt", old, new)
+    assert diff.endswith("-cafÃ© two\n\\ No newline at end of file\n+café two\n\\ No newline at end of file\n")
+    if shutil.which("patch") is None:
+        return  # the marker is checked above; applying the diff needs patch(1)
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "x.txt").write_text(old, encoding="utf-8")
+        p = subprocess.run(["patch", "-p1", "-s"], input=diff, cwd=d, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        assert Path(d, "x.txt").read_text(encoding="utf-8") == new
+
+
 def test_parallel_output_equals_serial(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(12):
         (corpus / "seeds" / f"copy{i}.txt").write_text(CLEAN + f"\nS'abonner {i}\n", encoding="utf-8")
