@@ -76,7 +76,15 @@ class Session:
         """Digest of everything that changes findings: settings, active rules, packs, versions."""
         h = hashlib.sha256()
         h.update(__version__.encode())
-        h.update(json.dumps(self.settings.to_dict(), sort_keys=True, default=str).encode())
+        settings = self.settings.to_dict()
+        # what only decides the exit code or the report (fail-on, the baseline), where the
+        # configuration was read from, and the root when no path-based setting reads it: a
+        # `merge --fail-on error`, or one run from another folder, finds the same
+        for key in ("fail-on", "baseline", "config-file"):
+            settings.pop(key, None)
+        if not settings.get("per-file-ignores"):
+            settings.pop("root", None)
+        h.update(json.dumps(settings, sort_keys=True, default=str).encode())
         for ar in self.ruleset.active:
             h.update(f"{ar.code}:{ar.severity.value}:{sorted(ar.options.items())}".encode())
         for p in self.ruleset.packs:

@@ -64,3 +64,18 @@ def test_merge_refuses_incomplete_or_foreign_shards(corpus: Path, capsys: pytest
     assert "another configuration" in capsys.readouterr().err
     assert main(["--isolated", "--shard", "2/2", "seeds"]) == 2
     assert "0 <= I < N" in capsys.readouterr().err
+
+
+def test_merge_with_its_own_exit_options_and_from_another_folder(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--fail-on` and the folder `merge` runs from change no finding: they must not make the
+    shards "another configuration" (found in review: `merge --fail-on error` exited 2)."""
+    for i in range(2):
+        run("--shard", f"{i}/2", "--shard-dir", f"s{i}", "-j1", "seeds", "c.jsonl")
+    single = run("--no-cache", "--fail-on", "error", "-j1", "seeds", "c.jsonl")
+    code, out = run("merge", "--fail-on", "error", "s0", "s1")
+    assert (code, out) == single and "DUP101" in out
+    other = corpus / "elsewhere"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    code, again = run("merge", "--fail-on", "error", str(corpus / "s0"), str(corpus / "s1"))
+    assert code == single[0] and again == out
