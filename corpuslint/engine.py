@@ -412,7 +412,8 @@ class Engine:
             if new_text == text and not (enc and enc != encoding):
                 break
             try:
-                raw = new_text.encode(enc or encoding)
+                # a record's text may hold a lone surrogate (a JSON escape): its JSON keeps it
+                raw = new_text.encode(enc or encoding, "surrogatepass" if doc.record is not None else "strict")
             except UnicodeEncodeError:
                 break  # the fix does not fit the file's charset: keep what we have
             text, encoding = new_text, enc or encoding

@@ -226,3 +226,17 @@ def test_utf16_jsonl_and_empty_compressed_file_are_clear_findings(tmp_path: Path
     assert set(got) == {("bom.jsonl", "CL003"), ("le.jsonl", "CL003"), ("empty.jsonl.gz", "CL003")}
     assert "JSON Lines must be UTF-8" in got[("bom.jsonl", "CL003")] and "UTF-8" in got[("le.jsonl", "CL003")]
     assert got[("empty.jsonl.gz", "CL003")] == "file is empty (0 bytes): not gzip data"
+
+
+def test_a_lone_surrogate_is_reported_and_does_not_stop_the_record_s_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`\\ud800` in a record's JSON: ENC002 names it, and the record's safe fixes are still
+    written (found in review: "1 fixable", then --fix and --diff did nothing, silently)."""
+    p = tmp_path / "c.jsonl"
+    p.write_text('{"id":"p2","text":"Plain caf\\u00c3\\u00a9 and lone \\ud800 here.","date":"2023-05-16"}\n', encoding="utf-8")
+    code, data = lint(capsys, "--select", "ENC002,ENC003", str(p))
+    assert code == 1
+    assert [(f["code"], f["column"]) for f in data] == [("ENC003", 7), ("ENC002", 22)]
+    assert "lone surrogate U+D800" in data[1]["message"]
+    main(["--isolated", "--fix", "--select", "ENC002,ENC003", str(p)])
+    capsys.readouterr()
+    assert p.read_text(encoding="utf-8") == '{"id":"p2","text":"Plain caf\\u00e9 and lone \\ud800 here.","date":"2023-05-16"}\n'

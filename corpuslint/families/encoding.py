@@ -41,6 +41,8 @@ _RARE_CLASS = (
     "\U000f0000-\U0010ffff"
 )
 _RARE = re.compile(f"[{_RARE_CLASS}]+")
+#: a lone surrogate: a JSON record's `\\ud800` without its pair
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: what one bytes.translate deletes from a document's UTF-8 to leave its non-ASCII characters
 #: (whole: only single bytes go) and C0 controls: a few percent of a European text, where the
@@ -220,11 +222,22 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     mixed.txt:12:8: ENC002 [invalid-utf8-bytes] undecodable byte 0xE9 at byte offset 1043 (file is otherwise utf-8; 'é' in cp1252)
     ```
 
+    In a record's text (JSON Lines), a lone surrogate (`\\ud800` in the JSON:
+    half of a UTF-16 pair, the other half lost) is reported too: it has no
+    UTF-8 encoding, and a strict encoder or a tokenizer fails on it.
+
     ## Fix
     Find the source of the pasted text and re-decode it with its charset
     (often cp1252). corpuslint never rewrites a file that did not decode
-    losslessly.
+    losslessly; a lone surrogate is left to you (drop it, or find the pair's
+    other half in the source).
     """
+    if doc.record is not None and not doc.text.isascii():
+        scan = _scan(doc)
+        if _SURROGATE.search(scan.chars):
+            for m in _SURROGATE.finditer(doc.text):
+                yield Violation(f"lone surrogate U+{ord(m.group()):04X} (half of a UTF-16 pair, the other half lost): "
+                                "not valid Unicode, no UTF-8 encoding", m.start(), m.end())
     for run in doc.decode_errors[:1000]:
         bad = doc.raw[run.start : run.end]
         shown = " ".join(f"0x{b:02X}" for b in bad[:8]) + (" ..." if len(bad) > 8 else "")
