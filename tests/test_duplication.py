@@ -272,6 +272,25 @@ def test_shared_boilerplate_is_res101_not_a_near_duplicate(tmp_path: Path) -> No
     assert len(got) == 5
 
 
+def test_a_wire_story_on_many_sites_is_no_boilerplate_but_their_templates_are(tmp_path: Path) -> None:
+    """The paragraphs of a story copied by six sites are shared by six documents: RES101 called
+    them site boilerplate (found in review); DUP101 reports the copies. Each site's own
+    template, short lines around a text of its own, stays RES101."""
+    story = A.strip()
+    files = {}
+    for site in range(2):
+        menu = f"Accueil | Monde | Sport | Site {site}\nSuivez-nous sur Mastodon et Bluesky {site}\n"
+        for k, body in enumerate([B, C, A.replace("Le conseil", "La mairie"), "\n".join(B.splitlines()[::-1]),
+                                  "\n".join(C.splitlines()[::-1])]):
+            files[f"s{site}-{k}.txt"] = menu + body.strip() + "\n"
+        for k in range(3):
+            files[f"s{site}-wire{k}.txt"] = f"Dépêche {site}-{k}\n\n" + story + "\n"
+    got = lint(tmp_path, files, ["RES101", "DUP101", "DUP102"])
+    res101 = {p for p, c, _ in got if c == "RES101"}
+    assert res101 == {f"s{site}-{k}.txt" for site in range(2) for k in range(5)}
+    assert {p for p, c, _ in got if c in ("DUP101", "DUP102")} >= {f"s{site}-wire{k}.txt" for site in range(2) for k in range(3)} - {"s0-wire0.txt"}
+
+
 def test_res101_packed_signature_reads_back_and_old_lists_still_work(tmp_path: Path) -> None:
     """RES101 keeps 16 bytes per line in the main process; a cache or shard written before (a
     list of (hash, line, width) tuples) gives the same findings."""

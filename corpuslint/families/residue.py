@@ -345,7 +345,10 @@ class SharedBoilerplateLine(CorpusRule):
     reports the lines found in at least `min-documents` documents and at least
     `min-share` of the corpus, with the number of documents that share them.
     Consecutive shared lines of a document are one finding. Lines shorter than
-    `min-length` characters are ignored. Only the hashes travel to the parent
+    `min-length` characters are ignored. A document whose shared lines are most
+    of its text, in lines as long as paragraphs, is a copy of an article (a
+    wire story on many sites): duplicate-document and near-duplicate-document
+    (DUP101, DUP102) report it, and its paragraphs are no boilerplate here. Only the hashes travel to the parent
     process, never the text.
 
     ## Why it matters
@@ -413,6 +416,8 @@ class SharedBoilerplateLine(CorpusRule):
         for ref, sig in signatures:
             hashes, at, widths = _lines_of(sig)
             hits = sorted((ln, h, width) for h, ln, width in zip(hashes, at, widths) if h in shared)
+            if _a_copy(hits, widths):
+                continue  # a syndicated or copied article: its paragraphs are shared, no template
             block: list[tuple[int, int, int]] = []
             for hit in [*hits, (-1, 0, 0)]:
                 if block and hit[0] != block[-1][0] + 1:
@@ -431,6 +436,22 @@ class SharedBoilerplateLine(CorpusRule):
                     block = []
                 if hit[0] >= 0:
                     block.append(hit)
+
+
+#: a document whose shared lines hold this share of its hashed characters or more ...
+_COPY_SHARE = 0.5
+#: ... in lines this long on average (characters) is a copy of an article, not a page with a template
+_COPY_WIDTH = 80
+
+
+def _a_copy(hits: Sequence[tuple[int, int, int]], widths: Sequence[int]) -> bool:
+    """Whether the shared lines of a document are its article: most of its text, in lines
+    as long as paragraphs. A wire story on many sites shares its paragraphs, which DUP101
+    and DUP102 report as copies; a site's template is short lines around a text of its own."""
+    if not hits:
+        return False
+    shared = sum(w for _, _, w in hits)
+    return shared >= _COPY_SHARE * sum(widths) and shared >= _COPY_WIDTH * len(hits)
 
 
 def _lines_of(sig: Any) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
