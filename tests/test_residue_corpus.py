@@ -306,3 +306,16 @@ def test_code_lines_are_fenced_indented_code_or_a_session() -> None:
     assert lines("Intro:\n    She said hello to him.\n    And he left.\nEnd.") == []
     assert lines("Run:\n$ pip install corpuslint\nDone.") == [2]
     assert lines("Plain text only.\nNothing here.") == []
+
+
+def test_a_listing_s_fields_stay_its_own_with_a_field_a_pack_calls_metadata() -> None:
+    """`Categoria: Casas` is RES003 (a pack's metadata label), yet among a listing's fields
+    under their heading it does not cut them from the listing (third review: RES008 took the
+    fields, 12 lines, with the buttons after them)."""
+    import tomllib
+
+    cases = tomllib.loads((Path(__file__).parent / "rule_cases" / "RES008.toml").read_text(encoding="utf-8"))["case"]
+    text = next(c["text"] for c in cases if c["name"] == "listing_fields_after_the_description_ptbr_classifieds")
+    s = open_session(isolated=True, entry_points=False)
+    found = {(f.code, f.line, f.end_line) for f in s.lint_text(text) if f.code in ("RES003", "RES008")}
+    assert found == {("RES003", 9, 9), ("RES008", 14, 18)}

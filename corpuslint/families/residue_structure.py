@@ -195,7 +195,7 @@ _ASCII_DIGIT = re.compile(r"[0-9]")
 _CJK_CHAR = compile_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _COPYRIGHT = compile_regex(r"^(?:©|\(c\)\s|copyright\b)|©", regex.IGNORECASE)
 # "Tension : 18 V", "Cuisson : 30 min", "Population: 2 300": a field of the article's data
-_KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-]{0,30}(?:\s?:\s+|：\s*)\S")
+_KEY_VALUE = compile_regex(r"^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’\-/().]{0,30}(?:\s?:\s+|：\s*)\S")
 _NUMERIC_CELL = compile_regex(r"^[\p{Sc}+\-−–~≈<>]?\s?\d[\d\s.,:/%‰°'’\-]*(?:\s?(?:\p{Sc}|%|[a-zA-Z]{1,3}\.?))?$")
 # a line that is (mostly) a date or a time: kept in the head zone (it is the dateline); a year
 # may be glued to the 年 of Chinese and Japanese or the 년 of Korean (2024年4月18日)
@@ -421,6 +421,11 @@ def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phras
         elif digits and n < 80 and not end and heads[1] and _QUANTITY.match(text):
             lst = True  # "2 tbsp olive oil", "500 g de farine": an item of a list without bullets
         kv = n < 100 and ":" in text and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
+        if kv and digits and seps:
+            # slashes in a field with figures are its own (`Brüt / net m²: 135 / 118`), no links
+            r -= 2.0 if seps >= 2 else 0.6
+            if "link separators" in cues:
+                cues.remove("link separators")
         if text[0] in _DIALOGUE_OPENERS and (end or inside) and _DIALOGUE.match(text):
             r -= 1.0
     if not lst and digits >= 12 and text.count("(") >= 3 and _works_list(text):
@@ -777,8 +782,8 @@ def _confirm_fields(scores: list[LineScore]) -> None:
         if not s.key_value or s.text.startswith("|"):
             continue
         near = (j > 0 and shaped[j - 1]) or (j + 1 < len(scores) and shaped[j + 1])
-        if s.strong or not (s.digits or near):
-            s.key_value = False
+        if (s.strong and not (near and s.phrase == "metadata")) or not (s.digits or near):
+            s.key_value = False  # (a field a pack calls metadata, `Categoria: Casas`, among fields stays one)
         else:
             s.intrinsic -= 0.8
 
@@ -1428,9 +1433,14 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
     label = -2  # the line index of a label (`Contact presse :`) whose lines run on under it
     while j < n:
         s = scores[j]
-        if s.strong:
-            break
         nxt = scores[j + 1] if j + 1 < n else None
+        if s.strong and not (
+            # a field a pack calls page metadata (`Categoria: Casas`) among the fields of a
+            # listing, the next line a field too: the listing's own
+            s.phrase == "metadata" and s.key_value and nxt is not None and nxt.index == s.index + 1
+            and nxt.key_value and not nxt.strong
+        ):
+            break
         if s.list_item or s.key_value or (intro and s.length < 120):
             structured = True
         elif label >= 0 and s.index == label + 1 and s.length < 120:
@@ -1443,9 +1453,9 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             label = s.index  # `Contact presse :` over the lines of a press release's contact
         elif (
             s.words <= 12 and s.length < 100 and not s.ends_sentence and nxt is not None
-            and not nxt.strong and (nxt.list_item or nxt.key_value)
+            and (nxt.list_item or nxt.key_value) and (not nxt.strong or (nxt.key_value and nxt.phrase == "metadata"))
         ):
-            pass  # the heading of a list
+            pass  # the heading of a list, or of fields
         elif s.code or (nxt is not None and nxt.code and nxt.index == s.index + 1 and s.text.endswith((":", "："))):
             structured = True  # a tutorial's code, and the line that introduces it
         elif structured and s.ends_sentence and s.intrinsic < -1.0:
