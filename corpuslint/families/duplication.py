@@ -314,6 +314,25 @@ def _verse_lines(lines: Sequence[str]) -> set[int]:
     return out
 
 
+#: the most lines between a line of verse and its refrain in the same run of short lines
+_REFRAIN_REACH = 4
+
+
+def _refrain_nearby(lines: Sequence[str], j: int, i: int) -> bool:
+    """Whether line ``i`` repeats line ``j`` inside one run of short lines, a few lines apart,
+    under a line that introduces them: a verse quoted in prose (`Vi vaknar, vi vaknar, nu
+    lyser dagen klar,` and its last line) in a document that sets no stanza apart with blank
+    lines. A paragraph pasted twice is long."""
+    if i - j > _REFRAIN_REACH or not all(0 < len(lines[k].strip()) <= _VERSE_MAX_CHARS for k in range(j, i + 1)):
+        return False
+    # ... which a line ending with a colon introduces (`... alltid inledde med samma vers:`):
+    # a sentence of a text set one to a line, repeated a line later, is no refrain
+    a = j
+    while a > 0 and 0 < len(lines[a - 1].strip()) <= _VERSE_MAX_CHARS and j - a < _REFRAIN_REACH:
+        a -= 1
+    return a > 0 and lines[a - 1].rstrip().endswith((":", "："))
+
+
 def _doc(cls: type) -> str:
     return inspect.cleandoc(cls.__doc__ or "")
 
@@ -402,7 +421,8 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             elif len(key) >= min_len:
                 if verse is None:
                     verse = _verse_lines(lines)
-                if not (i in verse and j in verse):  # a refrain between stanzas
+                # a refrain between stanzas, or within a verse quoted in prose
+                if not (i in verse and j in verse) and not _refrain_nearby(lines, j, i):
                     cur = [i, i, j, j, False]
         prev = i
     if cur is not None:
