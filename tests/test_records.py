@@ -240,3 +240,16 @@ def test_a_lone_surrogate_is_reported_and_does_not_stop_the_record_s_fixes(tmp_p
     main(["--isolated", "--fix", "--select", "ENC002,ENC003", str(p)])
     capsys.readouterr()
     assert p.read_text(encoding="utf-8") == '{"id":"p2","text":"Plain caf\\u00e9 and lone \\ud800 here.","date":"2023-05-16"}\n'
+
+
+def test_an_id_with_a_line_break_stays_on_one_line_of_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The text format writes a record id's control characters as escapes: `"id": "a\\nb"` split
+    a finding over two lines (found in review); the JSON keeps the id as it is."""
+    p = tmp_path / "c.jsonl"
+    p.write_text(json.dumps({"id": "line\nbreak", "text": "Share on Facebook\nThe council met on Tuesday."}) + "\n", encoding="utf-8")
+    main(["--isolated", "--select", "RES001", str(p)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("c.jsonl:#line\\nbreak:1:1: RES001 [ui-text] web-page UI text: 'Share on Facebook'")
+    assert lines[1].startswith("Found 1 finding in 1 document checked")
+    code, data = lint(capsys, "--select", "RES001", str(p))
+    assert data[0]["record"] == "line\nbreak"

@@ -11,21 +11,32 @@ _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
+#: control characters as escapes: a record id or a quoted text holding a line break (`"id":
+#: "a\nb"`) split a finding over two lines of output
+_ESCAPES = {c: repr(chr(c))[1:-1] for c in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+def _one_line(s: str) -> str:
+    return s.translate(_ESCAPES) if not s.isprintable() else s
+
+
 def location(f: Finding) -> str:
     path = f.path if f.record is None else f"{f.path}:#{f.record}"
+    path = _one_line(path)
     if f.line is None:
         return path
     return f"{path}:{f.line}:{f.column}"
 
 
 def format_finding(f: Finding, color: bool = False) -> str:
-    """One finding in the text format (also used by the pytest plugin)."""
+    """One finding in the text format (also used by the pytest plugin), on one line."""
     loc = location(f)
     fixable = " [*]" if f.fix is not None and f.fix.safe else ""
+    message = _one_line(f.message)
     if not color:
-        return f"{loc}: {f.code}{fixable} [{f.name}] {f.message}"
+        return f"{loc}: {f.code}{fixable} [{f.name}] {message}"
     c = _COLORS.get(f.severity.value, "")
-    return f"{_BOLD}{loc}{_RESET}: {c}{f.code}{_RESET}{fixable} {_DIM}[{f.name}]{_RESET} {f.message}"
+    return f"{_BOLD}{loc}{_RESET}: {c}{f.code}{_RESET}{fixable} {_DIM}[{f.name}]{_RESET} {message}"
 
 
 class TextReporter(Reporter):
@@ -54,7 +65,8 @@ class TextReporter(Reporter):
             msg = f"All clean: {docs} checked."
         else:
             cats = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_category.items()))
-            msg = f"Found {summary.findings} finding{'s' if summary.findings != 1 else ''} in {docs} ({cats})."
+            # the documents checked, not those with findings (which `--statistics` counts per rule)
+            msg = f"Found {summary.findings} finding{'s' if summary.findings != 1 else ''} in {docs} checked ({cats})."
             fixable = sum(summary.fixable.values())
             if fixable:
                 msg += f" {fixable} fixable with --fix."
