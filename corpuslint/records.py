@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -412,7 +413,14 @@ def replace_string_field(line: str, field: str, new_text: str) -> str | None:
         return None
     old = line[span[0] : span[1]]
     ascii_style = old.isascii() and "\\u" in old
-    return line[: span[0]] + json.dumps(new_text, ensure_ascii=ascii_style) + line[span[1] :]
+    value = json.dumps(new_text, ensure_ascii=ascii_style)
+    if not ascii_style and _LONE_SURROGATE.search(value):
+        # a lone surrogate has no UTF-8: written as the JSON escape it was read from
+        value = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    return line[: span[0]] + value + line[span[1] :]
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @hookimpl(tryfirst=True)
