@@ -280,6 +280,35 @@ _NOT_LATIN = re.compile(
 )
 
 
+@rule("RES012", "empty-document", category="residue", severity="warning")
+def empty_document(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    """A document without text: empty, or only blanks and line breaks.
+
+    ## What it does
+    Reports a document (a file, or a record's text) that holds no character
+    but spaces, tabs and line breaks.
+
+    ## Why it matters
+    An empty document is what an extraction that failed leaves (a page whose
+    text was all in scripts or images, a paywall, a record whose text field
+    was blanked): it counts as a document in every statistic and carries
+    nothing. Most pipelines drop it; a corpus check should say where it is.
+
+    ## Example
+    ```text
+    corpus.jsonl:#e6: RES012 [empty-document] document is empty
+    ```
+
+    ## Fix
+    Drop the document, or extract its text again from the source.
+    """
+    text = doc.text
+    if not text:
+        yield Violation("document is empty")
+    elif text.isspace():
+        yield Violation(f"document holds only blanks and line breaks ({len(text)} characters)")
+
+
 def _latin_only(line: str) -> bool:
     """``_NOT_LATIN`` finds nothing in ``line``. Of the characters that Windows-1252 encodes (most
     lines of Western European text), only ``™`` is one it finds; its codec reads a line several
@@ -543,5 +572,6 @@ def corpuslint_rules() -> list[Rule]:
         ResidueBlock(sources, keeps),
         CommentSection(sources, keeps),
         ForeignLanguageLine(),
+        empty_document,
         SharedBoilerplateLine(),
     ]
