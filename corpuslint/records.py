@@ -129,6 +129,8 @@ def corpuslint_config_keys() -> list[ConfigKey]:
         ConfigKey("id-field", str, "id", "Field holding a record's id (else its 1-based record number)."),
         ConfigKey("metadata-fields", list, list(DEFAULT_METADATA), "Record fields kept as document metadata (rules may use them).", str),
         ConfigKey("max-record-size", int, MAX_RECORD_BYTES_DEFAULT, "Largest JSONL line (MiB) parsed; a larger one is reported and skipped."),
+        ConfigKey("date-field", str, "date", "Field holding a record's publication date, which the date rules read "
+                  "(FineWeb's `date` is the crawl time: name another field, or \"\" to read none)."),
     ]
 
 
@@ -148,6 +150,11 @@ def _record_doc(
     if not isinstance(text, str):
         return _bad(display, record, f"field '{text_field}' is a {type(text).__name__}, not a string", pos)
     metadata = {k: obj[k] for k in meta_fields if k in obj}
+    date_field = settings.extra.get("date-field", "date")
+    if date_field != "date":  # the date rules read `date`: the configured field's value, or none
+        metadata.pop("date", None)
+        if date_field and date_field in obj:
+            metadata["date"] = obj[date_field]
     metadata.update(pos)
     return Document(
         path=display,
@@ -341,7 +348,8 @@ def _read_parquet(path: Path, display: str, settings: Settings) -> Iterator[Docu
         yield _bad(display, "1", f"Parquet file has no '{text_field}' column (columns: {', '.join(names)})",
                    {"_index": 0, "_line": None})
         return
-    wanted = [c for c in names if c in {text_field, settings.extra.get("id-field", "id"), *settings.extra.get("metadata-fields", DEFAULT_METADATA)}]
+    wanted = [c for c in names if c in {text_field, settings.extra.get("id-field", "id"), settings.extra.get("date-field", "date"),
+                                         *settings.extra.get("metadata-fields", DEFAULT_METADATA)}]
     number = 0
     for batch in pf.iter_batches(batch_size=1024, columns=wanted):
         for row in batch.to_pylist():

@@ -253,3 +253,20 @@ def test_an_id_with_a_line_break_stays_on_one_line_of_output(tmp_path: Path, cap
     assert lines[1].startswith("Found 1 finding in 1 document checked")
     code, data = lint(capsys, "--select", "RES001", str(p))
     assert data[0]["record"] == "line\nbreak"
+
+
+def test_date_field_names_the_publication_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`date-field` names the field the date rules read (found in review: a `published` field
+    was ignored, and FineWeb's crawl time in `date` taken for the publication date); `""`
+    reads none."""
+    p = tmp_path / "c.jsonl"
+    text = "The council met on Tuesday and approved the budget after a long debate."
+    p.write_text(json.dumps({"id": "a", "text": text, "published": "2023-05-16", "date": "2024-01-01T10:00:00Z"}) + "\n"
+                 + json.dumps({"id": "b", "text": text + " Again.", "date": "2024-01-01T10:00:00Z"}) + "\n", encoding="utf-8")
+    conf = tmp_path / "pyproject.toml"
+    found = {}
+    for value in ("date", "published", ""):
+        conf.write_text(f'[tool.corpuslint]\ndate-field = "{value}"\n', encoding="utf-8")
+        main(["--config", str(conf), "--no-cache", "--format", "json", "--select", "DAT001", str(p)])
+        found[value] = sorted(f["record"] for f in json.loads(capsys.readouterr().out))
+    assert found == {"date": [], "published": ["b"], "": ["a", "b"]}
