@@ -142,7 +142,8 @@ def _record_doc(
     meta_fields = settings.extra.get("metadata-fields", DEFAULT_METADATA)
     pos = {"_index": number - 1, "_line": line}
     if not isinstance(obj, dict):
-        return _bad(display, str(number), f"record {number} is a JSON {type(obj).__name__}, not an object", pos)
+        where = f"line {line} (record {number})" if line is not None and line != number else f"record {number}"
+        return _bad(display, str(number), f"{where} is a JSON {type(obj).__name__}, not an object", pos)
     record = record_id(obj.get(id_field), number)
     if text_field not in obj:
         return _bad(display, record, f"record has no '{text_field}' field", pos)
@@ -287,7 +288,8 @@ def _parse_record(display: str, raw: bytes, number: int, lineno: int | None, off
     try:
         obj = json.loads(raw)
     except _UNREADABLE_JSON as e:
-        return _bad(display, str(number), f"line {lineno} is not valid JSON: {_json_error(e)}",
+        where = f"line {lineno} (record {number})" if lineno is not None and lineno != number else f"line {lineno}"
+        return _bad(display, str(number), f"{where} is not valid JSON: {_json_error(e)}",
                     {"_index": number - 1, "_line": lineno})
     doc = _record_doc(display, obj, number, lineno, settings)
     if "record_error" not in doc.metadata:

@@ -270,3 +270,12 @@ def test_date_field_names_the_publication_date(tmp_path: Path, capsys: pytest.Ca
         main(["--config", str(conf), "--no-cache", "--format", "json", "--select", "DAT001", str(p)])
         found[value] = sorted(f["record"] for f in json.loads(capsys.readouterr().out))
     assert found == {"date": [], "published": ["b"], "": ["a", "b"]}
+
+
+def test_bad_records_name_their_file_line_and_record_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After a blank line a record's number and its line in the file differ: the message gives
+    both (found in review: `#11: record 11 is a JSON list` stood on line 13)."""
+    p = tmp_path / "c.jsonl"
+    p.write_text('{"id":"a","text":"x"}\n\n{"id":"b","text":"y"}\n[1,2]\n{bad\n', encoding="utf-8")
+    _, data = lint(capsys, "--select", "CL003", str(p))
+    assert [(f["record"], f["message"].split(" is ")[0]) for f in data] == [("3", "line 4 (record 3)"), ("4", "line 5 (record 4)")]
