@@ -1199,6 +1199,9 @@ CODE_LINE = re.compile(
     r"^(?:\$|>>>|%|PS>)\s+\S|^(?:--|//|/\*)\s|^(?:from\s+[\w.]+\s+)?import\s+[\w.]+|[{};=]\s*$"
     r"|\s--?[a-zA-Z][\w-]*(?:[ =]|$)|\w\([^()\n]*\)|::|=>|->|==|!=|:="
 )
+#: what a line of code opens with: an indentation, a fence, a prompt (`$`, `>>>`; a `PS>`
+#: session is found when something else opens the look, as prose lines often start with P)
+_CODE_FIRST = frozenset(" \t`$>")
 #: a line of a shell session or a REPL, indented or not
 _PROMPT = re.compile(r"[ \t]*(?:\$|>>>|PS>)[ \t]+\S")
 
@@ -1216,8 +1219,10 @@ def code_lines(doc: Document) -> frozenset[int]:
         return found  # type: ignore[no-any-return]
     text = doc.text
     out: set[int] = set()
-    if "```" in text or "    " in text or "\t" in text or "$ " in text or ">>> " in text:
-        lines = doc.lines
+    lines = doc.lines
+    # a look at each line's first character (a substring search of the text for `    `, `$ `
+    # and the others cost 16 µs on a page of 5 KB: fast search skips little on spaces)
+    if not _CODE_FIRST.isdisjoint({line[:1] for line in lines}):
         fences = [i for i, line in enumerate(lines) if line.lstrip().startswith("```")] if "```" in text else []
         for a, b in zip(fences[::2], fences[1::2]):  # a fence never closed fences nothing
             out.update(range(a, b + 1))
