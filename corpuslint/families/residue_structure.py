@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any, ClassVar, NamedTuple
 
@@ -82,6 +82,34 @@ class StructureVocabulary:
     marker_heads: dict[str, bool] = field(default_factory=dict)
     #: normalized line -> ``_byline`` of it (filled on use)
     bylines: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: language -> the comment markers and cues of its packs (with where each comes from)
+    comment_items: dict[str, tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]] = field(default_factory=dict)
+    #: language -> this vocabulary with the comment regexes of that language (filled on use)
+    by_language: dict[str, StructureVocabulary] = field(default_factory=dict)
+
+    def comments_for(self, lang: str) -> StructureVocabulary:
+        """This vocabulary with comment markers and cues of ``lang``, English and the packs of
+        any language only; of every pack when ``lang`` has none. One alternation of the
+        markers and cues of 40 languages cost RES008 20% on every page that has a comment
+        marker (each alternative is tried in turn, and some open with `.{1,40}`)."""
+        hit = self.by_language.get(lang)
+        if hit is not None:
+            return hit
+        if lang not in self.comment_items:
+            hit = self
+        else:
+            langs = (lang, "en", "*")
+            markers = [x for k in langs for x in self.comment_items.get(k, ([], []))[0]]
+            cues = [x for k in langs for x in self.comment_items.get(k, ([], []))[1]]
+            hit = replace(
+                self,
+                comment_marker_re=_compile_alternation([p for p, _ in markers], "comment-markers", [w for _, w in markers]),
+                comment_cue_re=_compile_alternation([p for p, _ in cues], "comment-cues", [w for _, w in cues]),
+                marker_heads={},
+                by_language={},
+            )
+        self.by_language[lang] = hit
+        return hit
 
     def is_comment_marker(self, text: str) -> bool:
         """``comment_marker_re`` matches ``text``; most lines are ruled out by their first
@@ -138,17 +166,21 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
     cue_where: list[str | None] = []
     bylines: list[str] = []
     valedictions: set[str] = set()
+    comment_items: dict[str, tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]] = {}
     for pack in packs:
         lang = pack.language
         for w in pack.get("function-words", []):
             words.setdefault(lang, {})[str(w).casefold()] = None
         where = None if pack.builtin else str(pack.path)
+        own = comment_items.setdefault(lang, ([], []))
         for p in pack.get("comment-markers", []):
             markers.append(str(p))
             marker_where.append(where)
+            own[0].append((str(p), where))
         for p in pack.get("comment-cues", []):
             cues.append(str(p))
             cue_where.append(where)
+            own[1].append((str(p), where))
         for p in pack.get("byline-prefixes", []):
             bylines.append(normalize_line(str(p)))
         valedictions.update(filter(None, map(normalize_line, map(str, pack.get("valedictions", [])))))
@@ -171,6 +203,7 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         valedictions=frozenset(valedictions),
         key=key,
         own_words=own,
+        comment_items={k: v for k, v in comment_items.items() if v[0] or v[1]},
     )
     _VOCAB_CACHE[key] = vocab
     return vocab
@@ -720,7 +753,7 @@ def _analyze(
     if "|" in text or "\t" in text or "│" in text:
         _bar_tables(scores)
     _confirm_fields(scores)
-    comment, n_cues, marker = _comment_section(scores, vocab)
+    comment, n_cues, marker = _comment_section(scores, vocab.comments_for(lang))
     _author_box(scores, vocab, len(scores) if comment is None else comment[0])
     core = _find_core(scores, params, limit=None if comment is None else comment[0])
     _decide(scores, core, params, vocab, comment)
@@ -1016,6 +1049,7 @@ def _decide(
     _attach(scores, first, last)
     _signature(scores, vocab, last, n if comment is None else comment[0])
     _sign_off_after_salutation(scores, last)
+    _signatures(scores, last)
     _log_lines(scores, first, last)
     headings = _headings(scores, first, last)
     spread: dict[str, tuple[int, int]] = {}  # repeated lines -> first and last line index
@@ -1571,6 +1605,38 @@ def _sign_off_after_salutation(scores: list[LineScore], last: int) -> None:
                 x.protected = x.protected or "sign-off"
             return
         below = s
+
+
+#: a signature's name: an academic or legal title before it (`Ing.`, `Mgr.`, `JUDr.`, `Dr.`), or
+#: the mark of a signed original after it (`v. r.`, `m.p.`, `gez.`, `(signed)`, `s.r.`)
+_SIGNED = compile_regex(
+    r"^(?:(?:gez\.|sgd\.|signed|podpisano|potpisano)\s+)?(?:(?:Ing|Mgr|Bc|JUDr|MUDr|PhDr|RNDr|PaedDr|MVDr|ThDr|Dr|Prof|Doc|doc|"
+    r"Dipl\.-Ing|Dipl|mgr|inż|dr|hab|prof|dott|avv|Lic|Mag|DI)\.\s*){1,3}\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}"
+    r"(?:,?\s*(?:Ph\.?D\.|CSc\.|MBA|LL\.M\.))?(?:,?\s*(?:v\.\s?r\.|m\.\s?p\.|s\.\s?r\.|v\.\s?z\.|\(podpis\)|\(signed\)))?\s*$"
+    r"|^\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){1,3},?\s*(?:v\.\s?r\.|m\.\s?p\.|s\.\s?r\.|\(podpis\)|\(signed\))\s*$"
+    r"|^(?:gez\.|sgd\.)\s+\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}\s*$"
+)
+#: the most lines of the signatures after a text's last paragraph (two names with their roles, a place)
+_SIGNATURE_LINES = 6
+
+
+def _signatures(scores: list[LineScore], last: int) -> None:
+    """The signatures under a decree, a contract or a public notice belong to it.
+
+    After the last paragraph, a few short lines (``_SIGNATURE_LINES``), none strong, that
+    end the document, among the last lines a name signed the way official texts sign them
+    (``_SIGNED``: `Ing. Jana Dvořáková, v. r.`, `gez. Anna Schmidt`), with the role under it
+    (`starostka`, `Bürgermeisterin`). A page's author box names an author without such marks.
+    """
+    tail = scores[last + 1 :]
+    if not tail or len(tail) > _SIGNATURE_LINES or any(s.strong or s.length >= 80 or s.digits for s in tail):
+        return
+    # the first signature may stand in the article's last lines (its name reads as prose)
+    block = scores[max(0, len(scores) - _SIGNATURE_LINES) :]
+    if not any(_SIGNED.match(s.text) for s in block if s.length < 80):
+        return
+    for s in tail:
+        s.protected = s.protected or "signature"
 
 
 #: the most lines a label's block at the end of the document holds (a name, a role, a phone, a mail)
