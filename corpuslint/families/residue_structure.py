@@ -172,15 +172,15 @@ def compile_structure_packs(packs: Sequence[Pack]) -> StructureVocabulary:
         for w in pack.get("function-words", []):
             words.setdefault(lang, {})[str(w).casefold()] = None
         where = None if pack.builtin else str(pack.path)
-        own = comment_items.setdefault(lang, ([], []))
+        items = comment_items.setdefault(lang, ([], []))
         for p in pack.get("comment-markers", []):
             markers.append(str(p))
             marker_where.append(where)
-            own[0].append((str(p), where))
+            items[0].append((str(p), where))
         for p in pack.get("comment-cues", []):
             cues.append(str(p))
             cue_where.append(where)
-            own[1].append((str(p), where))
+            items[1].append((str(p), where))
         for p in pack.get("byline-prefixes", []):
             bylines.append(normalize_line(str(p)))
         valedictions.update(filter(None, map(normalize_line, map(str, pack.get("valedictions", [])))))
