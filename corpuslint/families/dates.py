@@ -1098,6 +1098,8 @@ def _in_sentence_at(text: str, line_start: int, start: int, end: int, line_end: 
     first = m.end() if m else line_start  # after the byline
     if not _words_after(text, end, line_end):
         return False
+    if _PLACE_BEFORE_DATE.fullmatch(text, first, start) and _DASH_AFTER_DATE.match(text, end):
+        return False  # an agency dateline opening the lead: `São Paulo, 22 de outubro de 2023 – O ...`
     if start - first > 2 * _NEAR:
         cut = text.find(" ", start - _NEAR, start)  # whole words only: cut at a space
         if cut > 0 and len(_WORD.findall(_DATELINE_NOISE.sub(" ", text[cut:start]))) >= 2:
@@ -1105,6 +1107,15 @@ def _in_sentence_at(text: str, line_start: int, start: int, end: int, line_end: 
     return len(_WORD.findall(_DATELINE_NOISE.sub(" ", text[first:start]))) >= 2
 
 
+#: the place of a dateline before its date: capitalized words and the particles of place
+#: names (`NEW YORK, `, `São Paulo, `, `Frankfurt am Main, `, `Den Haag (ANP), `)
+_PLACE_PARTICLE = r"(?:am|an|der|de|del|della|degli|di|da|do|dos|das|la|le|les|el|sur|upon|on|im|in|bei|van|den|aan|aux)"
+_PLACE_BEFORE_DATE = compile_regex(
+    r"[ \t]*+\p{Lu}[\p{L}'’.\-]*+(?:[ \t]++(?:\p{Lu}[\p{L}'’.\-]*+|" + _PLACE_PARTICLE + r"\b)){0,4}"
+    r"(?:[ \t]*+\([^()\n]{1,20}\))?[ \t]*+,[ \t]*+"
+)
+#: the dash between a dateline and the lead (` — `, ` -- `, ` - `, Spanish `.–`)
+_DASH_AFTER_DATE = compile_regex(r"[^\S\n]*(?:--|—|–|-(?=[^\S\n]))[^\S\n]|\.[—–-][^\S\n]?")
 #: characters on each side of a date that _in_sentence reads first
 _NEAR = 200
 
