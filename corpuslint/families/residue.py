@@ -332,6 +332,10 @@ def foreign_script_lines(doc: Document, min_letters: int = 4, min_share: float =
     return found
 
 
+#: an e-mail or web address
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
+
+
 def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> list[tuple[int, str, str]]:
     main = doc.script
     if main == "None":
@@ -351,6 +355,12 @@ def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> 
         script, letters = line_script(line)
         if letters < min_letters:
             continue
+        if script == "Latin" and ("@" in line or "://" in line or "www." in line):
+            # an e-mail address or a web address is written in Latin letters in any language
+            # (a press release's `press@severveter.ru`): what is left of the line is judged
+            script, letters = line_script(_ADDRESS.sub(" ", line))
+            if letters < min_letters:
+                continue
         script = _CJK.get(script, script)
         if script in (main, "None", "Other"):
             continue
