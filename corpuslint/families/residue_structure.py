@@ -1055,7 +1055,7 @@ def _decide(
     _protect_head(scores, first, vocab)
     _attach(scores, first, last)
     _signature(scores, vocab, last, n if comment is None else comment[0])
-    _sign_off_after_salutation(scores, last)
+    _sign_off_after_salutation(scores, last, vocab.valedictions)
     _signatures(scores, last)
     _log_lines(scores, first, last)
     headings = _headings(scores, first, last)
@@ -1555,8 +1555,10 @@ def _log_lines(scores: list[LineScore], first: int, last: int) -> None:
 
 
 #: the most lines of a letter's sign-off after its last sentence: a valediction, a name, a
-#: role, an address
-_SIGN_OFF_LINES = 4
+#: role, a company, an address of two lines, a telephone number
+_SIGN_OFF_LINES = 6
+#: ... when its first line is no valediction the packs know
+_SIGN_OFF_PLAIN = 4
 #: the most characters of a salutation (`Dear Marta,`, `Sehr geehrter Herr Lindner,`, `佐藤様`)
 _SALUTATION_LEN = 60
 _SALUTATION_WORDS = 6
@@ -1581,7 +1583,7 @@ def _salutation(s: LineScore, nxt: LineScore) -> bool:
             and body.endswith(_SALUTATION_ENDS) and nxt.intrinsic < -1.0)
 
 
-def _sign_off_after_salutation(scores: list[LineScore], last: int) -> None:
+def _sign_off_after_salutation(scores: list[LineScore], last: int, valedictions: frozenset[str] = frozenset()) -> None:
     """A letter's valediction, name and address after its last sentence belong to it.
 
     A mail or a letter that opens with a salutation (``_salutation``) closes with a sign-off:
@@ -1592,7 +1594,12 @@ def _sign_off_after_salutation(scores: list[LineScore], last: int) -> None:
     """
     n = len(scores)
     tail = [s for s in scores[last + 1 :] if _quote_depth(s.text)[1]]  # `>` alone: a quoted blank
-    if not tail or len(tail) > _SIGN_OFF_LINES or n - last - 1 > 2 * _SIGN_OFF_LINES:
+    # a valediction (`Mit freundlichen Grüßen`) may sign for a longer block: a name, a role, a
+    # company, an address, a telephone number
+    # (the valediction may end the core: `Com os melhores cumprimentos,` reads as prose)
+    signed = any(normalize_line(_quote_depth(x.text)[1]) in valedictions for x in [scores[last], *tail[:1]])
+    most = _SIGN_OFF_LINES if tail and signed else _SIGN_OFF_PLAIN
+    if not tail or len(tail) > most or n - last - 1 > 2 * most:
         return
     depth = _quote_depth(tail[0].text)[0]
     if any(s.strong or s.length >= 100 or _quote_depth(s.text)[0] != depth for s in tail):
