@@ -1276,6 +1276,7 @@ def _column_runs(scores: list[LineScore], lo: int, hi: int) -> Iterator[tuple[in
 _SHAPE_DROP = compile_regex(r"[\w\s]+|(?<=\w)[-'’.:](?=\w)")
 #: the fewest lines of a run of records (`Salah (Liverpool) — 17`, `Sat 30: Chelsea v Burnley, 15:00`)
 _RECORDS_MIN = 3
+_DIGIT_RUN = compile_regex(r"\d+")
 #: the most function words a run of records has, on average per line (`Atlético de Madrid`)
 _RECORDS_FWR = 0.12
 
@@ -1292,13 +1293,22 @@ def _record_run(scores: list[LineScore], start: int) -> int:
     n = len(scores)
     if start >= n:
         return -1
-    shape = _SHAPE_DROP.sub("", scores[start].text)
+    def shape_of(text: str) -> str:
+        # without punctuation (`Palmeiras 2 x 1 Fluminense`), two runs of digits or more make
+        # the shape (a counter, `193 claps`, has one)
+        marks = _SHAPE_DROP.sub("", text)
+        if marks:
+            return marks
+        runs = len(_DIGIT_RUN.findall(text))
+        return "#" * runs if runs >= 2 else ""
+
+    shape = shape_of(scores[start].text)
     k = start
     while k < n:
         s = scores[k]
         if (s.strong or s.length >= 120 or s.ends_sentence or not s.digits or not shape
                 or (k > start and s.index != scores[k - 1].index + 1)
-                or _SHAPE_DROP.sub("", s.text) != shape):
+                or shape_of(s.text) != shape):
             break
         k += 1
     if k - start < _RECORDS_MIN:
