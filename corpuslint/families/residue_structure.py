@@ -454,7 +454,7 @@ def _score_line(index: int, text: str, fw: frozenset[str], repeated: bool, phras
             r -= 1.0
         elif digits and n < 80 and not end and heads[1] and _QUANTITY.match(text):
             lst = True  # "2 tbsp olive oil", "500 g de farine": an item of a list without bullets
-        kv = n < 100 and ":" in text and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
+        kv = n < 100 and (":" in text or "：" in text) and _KEY_VALUE.match(text) is not None  # confirmed below: digits or other fields
         if kv and digits and seps:
             # slashes in a field with figures are its own (`Brüt / net m²: 135 / 118`), no links
             r -= 2.0 if seps >= 2 else 0.6
