@@ -1640,6 +1640,12 @@ _SIGNED = compile_regex(
     r"|^\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){1,3},?\s*(?:v\.\s?r\.|m\.\s?p\.|s\.\s?r\.|\(podpis\)|\(signed\))\s*$"
     r"|^(?:gez\.|sgd\.)\s+\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}\s*$"
 )
+#: the word that ends a play or a story, alone on the last line
+_THE_END = frozenset([
+    "the end", "end", "curtain", "fin", "rideau", "fine", "ende", "vorhang", "telón", "sipario", "pano", "einde", "doek",
+    "koniec", "kurtyna", "konec", "конец", "занавес", "кінець", "завіса", "slut", "ridå", "loppu", "vége", "sfârșit",
+    "τέλος", "son", "perde", "終", "終わり", "完", "剧终", "劇終", "끝", "hết", "tamat",
+])
 #: the most lines of the signatures after a text's last paragraph (two names with their roles, a place)
 _SIGNATURE_LINES = 6
 
@@ -1653,6 +1659,9 @@ def _signatures(scores: list[LineScore], last: int) -> None:
     (`starostka`, `Bürgermeisterin`). A page's author box names an author without such marks.
     """
     tail = scores[last + 1 :]
+    if tail and tail[-1].text.strip(" .*—–-").casefold() in _THE_END:
+        tail[-1].protected = tail[-1].protected or "the end"  # a play's `RIDEAU`, a story's `The End`
+        tail = tail[:-1]
     if not tail or len(tail) > _SIGNATURE_LINES or any(s.strong or s.length >= 80 or s.digits for s in tail):
         return
     # the first signature may stand in the article's last lines (its name reads as prose)
