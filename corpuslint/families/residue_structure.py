@@ -1406,6 +1406,13 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
             best, best_j = rank, j
     if best_j >= 0:
         scores[best_j].protected = "title"
+    if first > 0 and len(scores) > 1 and best_j != 0:
+        # the document's first line, set apart by a blank line and of a title's shape, is its
+        # title though its words do not come back (a poem's `Sommarnatt vid sjön`, `ЗАКОН УКРАЇНИ`)
+        s0 = scores[0]
+        if (s0.index == 0 and scores[1].index > 1 and not s0.strong and s0.repeats <= 1 and s0.words <= 12
+                and not s0.digits and _title_like(s0)):
+            s0.protected = "title"
     top = -1
     for j in range(first - 1, lo - 1, -1):
         s = scores[j]
