@@ -1654,26 +1654,43 @@ _THE_END = frozenset([
     "τέλος", "son", "perde", "終", "終わり", "完", "剧终", "劇終", "끝", "hết", "tamat",
 ])
 #: the most lines of the signatures after a text's last paragraph (two names with their roles, a place)
-_SIGNATURE_LINES = 6
+_SIGNED_BLOCK_LINES = 6
+
+
+#: a year: a signing line dates the signing (a time alone, `[18:12]`, is a chat's)
+_YEAR = compile_regex(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+
+
+def _signing_date(s: LineScore) -> bool:
+    """A short line with a year and at most 10 words, not strong: `Fait le 30 mai 2023.`"""
+    return s.words <= 10 and s.length < 80 and not s.strong and s.digits >= 4 and _YEAR.search(s.text) is not None
 
 
 def _signatures(scores: list[LineScore], last: int) -> None:
     """The signatures under a decree, a contract or a public notice belong to it.
 
-    After the last paragraph, a few short lines (``_SIGNATURE_LINES``), none strong, that
-    end the document, among the last lines a name signed the way official texts sign them
-    (``_SIGNED``: `Ing. Jana Dvořáková, v. r.`, `gez. Anna Schmidt`), with the role under it
-    (`starostka`, `Bürgermeisterin`). A page's author box names an author without such marks.
+    After the last paragraph, a few short lines (``_SIGNED_BLOCK_LINES``), none strong, that
+    end the document: under the place and date of the signing (`Fait le 30 mai 2023.`), or
+    among them a name signed the way official texts sign them (``_SIGNED``: `Ing. Jana
+    Dvořáková, v. r.`, `gez. Anna Schmidt`), with the roles (`starostka`, `Bürgermeisterin`).
+    A page's author box names an author without either.
     """
     tail = scores[last + 1 :]
     if tail and tail[-1].text.strip(" .*—–-").casefold() in _THE_END:
         tail[-1].protected = tail[-1].protected or "the end"  # a play's `RIDEAU`, a story's `The End`
         tail = tail[:-1]
-    if not tail or len(tail) > _SIGNATURE_LINES or any(s.strong or s.length >= 80 or s.digits for s in tail):
+    # the place and date of the signing above them (`Fait le 30 mai 2023.`, `Helsingissä 15
+    # päivänä joulukuuta 2022`): the names under such a line sign the text
+    dated = bool(tail) and _signing_date(tail[0])
+    names = tail[1:] if dated else tail
+    if (not names or len(names) > _SIGNED_BLOCK_LINES
+            or any(s.strong or s.length >= 80 or s.digits for s in names)):
         return
-    # the first signature may stand in the article's last lines (its name reads as prose)
-    block = scores[max(0, len(scores) - _SIGNATURE_LINES) :]
-    if not any(_SIGNED.match(s.text) for s in block if s.length < 80):
+    if not dated:
+        # the first signature may stand in the article's last lines (its name reads as prose)
+        dated = _signing_date(scores[last])
+    block = scores[max(0, len(scores) - _SIGNED_BLOCK_LINES) :]
+    if not dated and not any(_SIGNED.match(s.text) for s in block if s.length < 80):
         return
     for s in tail:
         s.protected = s.protected or "signature"
