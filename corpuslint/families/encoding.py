@@ -428,6 +428,8 @@ def _anomalies(s: str) -> int:
                 n += 1  # a symbol, a format character (soft hyphen) glued to a letter (not 30°C, Acme™)
             elif (c == "No" and prev_cat[0] == "L") or (c[0] == "L" and prev_cat == "No"):
                 n += 1  # '¼', '½', '²' glued to a letter: 'MÃ¼nchen', 'Ð½'
+            elif c == "No" and prev_cat[0] == "P" and prev2 and cat(prev2)[0] == "L":
+                n += 1  # a letter, a mark, a superscript: 'ká»³' for Vietnamese 'kỳ' (E1 BB B3)
             if prev in _MOJI_LEADS and (ch in _CP1252_CONTS or ch == "\u00a0" and prev in "ÃÂ"):
                 n += 1  # 'Ãœ', 'ÎŸ', 'Ξ—', 'Ã\xa0': nearly only ever UTF-8 read as cp1252/cp1253
             elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
