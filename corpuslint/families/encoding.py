@@ -706,7 +706,10 @@ _CP1256_CONT_UTF8: list[bytes] = sorted(
 _MOJI_BYTES = (
     re.compile(rb"\xc3[\x82\x83\x8e-\x91]" + _CONT1252 + rb"|\xc3[\x84\x85\x8c\x8d\x97-\x99]" + _CONT1252_STRICT),
     re.compile(rb"\xc3\xa2" + _CONT1252 + _CONT1252),
-    re.compile(rb"\xc3[\xa0\xa1\xa3-\xaf]" + _CONT1252_STRICT + _CONT1252 + rb"|\xc3[\xb0-\xb4]" + _CONT1252 + b"{3}"),
+    # (and a guillemet second when a strict continuation follows it: Vietnamese `ỳ`, E1 BB B3,
+    # is `á»³`; clean text's `é »` has no superscript or symbol glued after the guillemet)
+    re.compile(rb"\xc3[\xa0\xa1\xa3-\xaf]" + _CONT1252_STRICT + _CONT1252 + rb"|\xc3[\xb0-\xb4]" + _CONT1252 + b"{3}"
+               + rb"|\xc3[\xa0\xa1\xa3-\xaf]\xc2[\xab\xbb](?:\xc2[\x80-\x9f\xa1-\xaa\xac-\xba\xbc-\xbf]|[\xc5\xc6\xcb][\x80-\xbf])"),
     re.compile(rb"\xd0[\x92\x93\xa0\xa1\xb2](?:\xc2|\xd0[\x80-\x8f]|\xd1[\x90-\x9f]|\xd2[\x90\x91]|\xe2[\x80\x84])"),
     re.compile(rb"\xce[\x92\x93\x9e\x9f\xb2](?:\xc2|\xce[\x84-\x8f]|\xe2[\x80\x84])"),
     re.compile(
@@ -756,6 +759,8 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
     # class to scan for); the first one's lead is checked on the character before the match
     strict_cont = re.compile(f"[{strict}][{cont}]").finditer
     pair_3b = re.compile(f"[{_LEADS_3B}][{cont}]{{3}}").search
+    after_guillemet = _chars_of(rb"\xc2[\x80-\x9f\xa1-\xaa\xac-\xba\xbc-\xbf]|[\xc5\xc6\xcb][\x80-\xbf]")
+    pair_3c = re.compile(f"[{_LEADS_3A}][«»][{after_guillemet}]").search
     lead_3a = re.compile(f"[{_LEADS_3A}]").match
     pair_mac = re.compile(f"[{_LEADS_MAC}][{mac}]").search
     p1, p2, p3, p4, p5, p6, p7, p8, p9 = _MOJI_BYTES
@@ -765,7 +770,7 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
             k = m.start()
             if k and lead_3a(text, k - 1):
                 return True
-        return pair_3b(text) is not None
+        return pair_3b(text) is not None or pair_3c(text) is not None
 
     def find(nonascii: bytes, chars: str) -> list[Any]:
         found = []
