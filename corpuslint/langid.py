@@ -263,6 +263,12 @@ _CP1251_CONT = "".join(sorted(set(bytes(range(0x80, 0xC0)).decode("cp1251", erro
 _CP1251_MOJIBAKE = compile_regex(
     r"(?<!\S)(?:\S*?[РС][" + _CP1251_CONT + r"]\S*?[РС][" + _CP1251_CONT + r"]\S*|(?:[РС][" + _CP1251_CONT + r"])+)(?!\S)"
 )
+#: a word of UTF-8 Arabic or Persian read as cp1256 (`ط§ظ„ظٹظˆظ…`): `ط` `ظ` `ع` `غ` (the reading of
+#: D8-DB) before what cp1256 reads a continuation byte as (Urdu's `ڑ ں ھ ٹ` among them), twice
+_CP1256_CONT = "".join(sorted(set(bytes(range(0x80, 0xC0)).decode("cp1256", errors="ignore"))))
+_CP1256_MOJIBAKE = compile_regex(
+    r"(?<!\S)\S*?[طظعغ][" + regex.escape(_CP1256_CONT) + r"]\S*?[طظعغ][" + regex.escape(_CP1256_CONT) + r"]\S*(?!\S)"
+)
 #: a letter only Ukrainian writes, not after `Р` or `С` (cp1251 mojibake of Cyrillic: `РІ`, `СЊ`)
 _UK_LETTER = compile_regex("(?<![РС])[іїєґІЇЄҐ]")
 #: a stopword list whose language has another code (Serbian in Cyrillic letters is Serbian;
@@ -527,6 +533,8 @@ def guess_language(text: str, script: str | None = None, sample: int = 8000) -> 
     chunk = text[:sample]
     script = script or dominant_script(chunk)
     if script == "Arabic":
+        if _CP1256_MOJIBAKE.search(chunk):
+            chunk = _CP1256_MOJIBAKE.sub(" ", chunk)  # its ڑ ں ھ are no Urdu
         return _arabic_script_language(chunk)
     if script in _SCRIPT_LANGUAGE:
         return _SCRIPT_LANGUAGE[script], 0.9

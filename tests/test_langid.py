@@ -99,13 +99,21 @@ def _ref_cp1251_mojibake(word: str) -> bool:
     return pairs >= 2 or (bool(word) and only)
 
 
+_REF_CP1256_CONT = set(bytes(range(0x80, 0xC0)).decode("cp1256", errors="ignore"))
+
+
+def _ref_cp1256_mojibake(word: str) -> bool:
+    """A word of Arabic or Persian read as cp1256: two `ط ظ ع غ` + continuation pairs."""
+    return sum(1 for a, b in zip(word, word[1:]) if a in "طظعغ" and b in _REF_CP1256_CONT) >= 2
+
+
 def _ref_guess_language(text: str, script: str | None = None, sample: int = 8000) -> tuple[str, float]:
     """guess_language as it was: the words found by regex in the lower-cased text, every
     stopword looked up in one table of all languages."""
     chunk = text[:sample]
     script = script or _ref_dominant_script(chunk)
     if script == "Arabic":
-        return _ref_arabic_script(chunk)
+        return _ref_arabic_script(" ".join(w for w in chunk.split() if not _ref_cp1256_mojibake(w)))
     if script in langid._SCRIPT_LANGUAGE:
         return langid._SCRIPT_LANGUAGE[script], 0.9
     if script == "Cyrillic":
@@ -533,3 +541,13 @@ def test_letters_of_other_scripts_do_not_take_the_letters_after_them() -> None:
     text = "Городской совет утвердил бюджет после споров об РѕР±С‰РµСЃС‚РІРµРЅРЅРѕРј С‚СЂР°РЅСЃРїРѕСЂС‚Рµ. " * 3
     assert dominant_script(text) == "Cyrillic"
     assert dict(script_counts("ሰላም ዓለም")) == {"Other": 6}  # Ethiopic: no script of its own here
+
+
+def test_cp1256_mojibake_makes_no_arabic_text_urdu() -> None:
+    """cp1256 reads UTF-8 continuation bytes as Urdu's `ڑ ں ھ ٹ`: one line of mojibake made an
+    Arabic page Urdu, and RES011 flagged every Arabic line (found in review: --unsafe-fixes
+    deleted two of its four paragraphs). Its words are left out of the guess."""
+    arabic = "قالت وزارة الطاقة إن المحطة الجديدة ستوفر الكهرباء لأكثر من مئة ألف منزل في المنطقة. "
+    mojibake = "ظˆطھط¹طھظ…ط¯ ط§ظ„ظ…ط­ط·ط© ط¹ظ„ظ‰ ط§ظ„ط·ط§ظ‚ط© ط§ظ„ط´ظ…ط³ظٹط© ظˆط·ط§ظ‚ط© ط§ظ„ط±ظٹط§ط­ ظپظٹ ط§ظ„ظ…ظ†ط·ظ‚ط©. "
+    assert langid.guess_language(arabic * 2 + mojibake * 2)[0] == "ar"
+    assert langid.guess_language("یہ ایک اردو جملہ ہے جو لاہور کے بارے میں ہے اور وہاں کی ثقافت کا ذکر کرتا ہے۔")[0] == "ur"
