@@ -253,8 +253,8 @@ def _in_mojibake(s: str, k: int) -> bool:
     if k == 0:
         return False
     prev, nxt = s[k - 1], s[k + 1 : k + 2]  # "" at the end of the text
-    if prev in _MOJI_BEFORE_QUOTE:
-        return nxt.isalpha() or (not nxt.isascii() and not nxt.isspace())
+    if prev in _MOJI_BEFORE_QUOTE and (nxt.isalpha() or (not nxt.isascii() and not nxt.isspace())):
+        return True  # (else the word's repair decides: `pasoÂ»,`, `РњР¦Р”-2` for `МЦД-2`)
     if prev in _MOJI_BEFORE_QUOTE_WEAK and not nxt.isascii() and not nxt.isspace():
         return True
     if "\u00e0" <= prev <= "\u00ef" and (nxt == "\ufffd" or nxt in _CP1252_CONTINUATIONS or (nxt.isalpha() and not nxt.isascii())):
