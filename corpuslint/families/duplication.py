@@ -291,6 +291,14 @@ def _digest64(key: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
 
 
+def _width(s: str) -> int:
+    """Characters, a wide one (Chinese, Japanese, Korean) counting for two: a line of 50 of them
+    is a long sentence, no verse."""
+    if s.isascii():
+        return len(s)
+    return len(s) + sum(1 for ch in s if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
+
+
 def _verse_lines(lines: Sequence[str]) -> set[int]:
     """Indices of lines in verse-like stanzas.
 
@@ -305,7 +313,7 @@ def _verse_lines(lines: Sequence[str]) -> set[int]:
         s = line.strip()
         if s:
             run.append(i)
-            short = short and len(s) <= _VERSE_MAX_CHARS
+            short = short and _width(s) <= _VERSE_MAX_CHARS
             ends += s.rstrip("»\"”’)] ")[-1:] in _SENTENCE_END
             continue
         if short and len(run) >= _VERSE_MIN_LINES and ends * 2 <= len(run):
@@ -323,12 +331,12 @@ def _refrain_nearby(lines: Sequence[str], j: int, i: int) -> bool:
     under a line that introduces them: a verse quoted in prose (`Vi vaknar, vi vaknar, nu
     lyser dagen klar,` and its last line) in a document that sets no stanza apart with blank
     lines. A paragraph pasted twice is long."""
-    if i - j > _REFRAIN_REACH or not all(0 < len(lines[k].strip()) <= _VERSE_MAX_CHARS for k in range(j, i + 1)):
+    if i - j > _REFRAIN_REACH or not all(0 < _width(lines[k].strip()) <= _VERSE_MAX_CHARS for k in range(j, i + 1)):
         return False
     # ... which a line ending with a colon introduces (`... alltid inledde med samma vers:`):
     # a sentence of a text set one to a line, repeated a line later, is no refrain
     a = j
-    while a > 0 and 0 < len(lines[a - 1].strip()) <= _VERSE_MAX_CHARS and j - a < _REFRAIN_REACH:
+    while a > 0 and 0 < _width(lines[a - 1].strip()) <= _VERSE_MAX_CHARS and j - a < _REFRAIN_REACH:
         a -= 1
     return a > 0 and lines[a - 1].rstrip().endswith((":", "："))
 
