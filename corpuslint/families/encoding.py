@@ -760,7 +760,7 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
     strict_cont = re.compile(f"[{strict}][{cont}]").finditer
     pair_3b = re.compile(f"[{_LEADS_3B}][{cont}]{{3}}").search
     after_guillemet = _chars_of(rb"\xc2[\x80-\x9f\xa1-\xaa\xac-\xba\xbc-\xbf]|[\xc5\xc6\xcb][\x80-\xbf]")
-    pair_3c = re.compile(f"[{_LEADS_3A}][«»][{after_guillemet}]").search
+    guillemet_cont = re.compile(f"[«»][{after_guillemet}]").finditer
     lead_3a = re.compile(f"[{_LEADS_3A}]").match
     pair_mac = re.compile(f"[{_LEADS_MAC}][{mac}]").search
     p1, p2, p3, p4, p5, p6, p7, p8, p9 = _MOJI_BYTES
@@ -770,7 +770,15 @@ def _moji_patterns_finder() -> Callable[[bytes, str], list[Any]]:
             k = m.start()
             if k and lead_3a(text, k - 1):
                 return True
-        return pair_3b(text) is not None or pair_3c(text) is not None
+        if pair_3b(text) is not None:
+            return True
+        # the guillemet and what follows it first: a French text's « » are many, each glued to
+        # an accented letter once the ASCII is deleted, and almost never followed by a symbol
+        for m in guillemet_cont(text):
+            k = m.start()
+            if k and lead_3a(text, k - 1):
+                return True
+        return False
 
     def find(nonascii: bytes, chars: str) -> list[Any]:
         found = []
