@@ -687,7 +687,7 @@ class Engine:
             "fix_edits": (),
             "fingerprint": fingerprint(ref.path, r.code, cv.span_digest, ref.record),
             "url": self._url(r),
-            "source_line": None,
+            "source_line": ref.line if ref.record is not None else None,
             "record_index": ref.index,
         })
 
@@ -826,8 +826,8 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
     ``{code: [(DocRef, signature)]}`` shape ``FileResult.signatures`` always had.
     """
 
-    __slots__ = ("_columns", "_indexes", "_last", "_offsets", "_path_of", "_paths", "_rec_data", "_rec_ends",
-                 "_rec_none", "ordered")
+    __slots__ = ("_columns", "_indexes", "_last", "_lines", "_offsets", "_path_of", "_paths", "_rec_data",
+                 "_rec_ends", "_rec_none", "ordered")
 
     def __init__(self) -> None:
         self._paths: list[str] = []
@@ -837,6 +837,7 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         self._rec_none = bytearray()  # 1 where the record id is None (a plain file)
         self._indexes = array("q")  # -1 for None
         self._offsets = array("q")  # -1 for None
+        self._lines = array("q")  # -1 for None (a table pickled before it had lines: shorter)
         self._columns: dict[str, _Column] = {}
         #: True while the rows are in the engine's document order (they arrive in it)
         self.ordered = True
@@ -848,6 +849,7 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         return (_table_of, (
             self._paths, self._path_of.tobytes(), self._rec_data, self._rec_ends.tobytes(), self._rec_none,
             self._indexes.tobytes(), self._offsets.tobytes(), self._columns, self.ordered, self._last,
+            self._lines.tobytes(),
         ))
 
     # -- building ----------------------------------------------------------------------------
@@ -867,6 +869,7 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         self._rec_ends.append(len(self._rec_data))
         self._indexes.append(-1 if ref.index is None else ref.index)
         self._offsets.append(-1 if ref.offset is None else ref.offset)
+        self._lines.append(-1 if ref.line is None else ref.line)
         key = _doc_key(ref)
         if self._last is not None and key < self._last:
             self.ordered = False
@@ -898,6 +901,8 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         self._rec_none += other._rec_none
         self._indexes.extend(other._indexes)
         self._offsets.extend(other._offsets)
+        self._lines.extend(other._lines)
+        self._lines.extend([-1] * (len(self._offsets) - len(self._lines)))  # rows of an older table
         for code, column in other._columns.items():
             mine = self._columns.get(code)
             if mine is None:
@@ -925,8 +930,9 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
             record = self._rec_data[start : self._rec_ends[row]].decode("utf-8", "surrogatepass")
         index = self._indexes[row]
         offset = self._offsets[row]
+        line = self._lines[row] if row < len(self._lines) else -1
         return DocRef(self._paths[self._path_of[row]], record, None if index < 0 else index,
-                      None if offset < 0 else offset)
+                      None if offset < 0 else offset, None if line < 0 else line)
 
     def column(self, code: str) -> _Column | None:
         return self._columns.get(code)
@@ -943,12 +949,12 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
 
 def _table_of(paths: list[str], path_of: bytes, rec_data: bytearray, rec_ends: bytes, rec_none: bytearray,
               indexes: bytes, offsets: bytes, columns: dict[str, _Column], ordered: bool,
-              last: _DocKey | None) -> SignatureTable:
+              last: _DocKey | None, lines: bytes = b"") -> SignatureTable:
     """A SignatureTable back from its pickled state (see SignatureTable.__reduce__)."""
     table = SignatureTable.__new__(SignatureTable)
     table._paths, table._rec_data, table._rec_none, table._columns = paths, rec_data, rec_none, columns
     table._path_of, table._rec_ends = array("I", path_of), array("Q", rec_ends)
-    table._indexes, table._offsets = array("q", indexes), array("q", offsets)
+    table._indexes, table._offsets, table._lines = array("q", indexes), array("q", offsets), array("q", lines)
     table.ordered, table._last = ordered, last
     return table
 
@@ -1185,7 +1191,7 @@ def _ref_of(doc: Document) -> DocRef:
     if doc.record is None:
         return DocRef(doc.path)
     meta = doc.metadata
-    return DocRef(doc.path, doc.record, meta.get("_index"), meta.get("_offset"))
+    return DocRef(doc.path, doc.record, meta.get("_index"), meta.get("_offset"), meta.get("_line"))
 
 
 class _Child:

@@ -91,6 +91,9 @@ class DocRef:
     #: where the record starts in its (decompressed) file, when the reader said so: lets
     #: ``load_documents`` go straight to it. Not part of the document's identity.
     offset: int | None = field(default=None, compare=False, repr=False)
+    #: the record's line in its (decompressed) file, when the reader said so: where a GitHub
+    #: annotation of a corpus-level finding points. Not part of the document's identity.
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 class CorpusSignatures(Sequence[tuple[DocRef, Any]]):

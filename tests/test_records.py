@@ -279,3 +279,18 @@ def test_bad_records_name_their_file_line_and_record_number(tmp_path: Path, caps
     p.write_text('{"id":"a","text":"x"}\n\n{"id":"b","text":"y"}\n[1,2]\n{bad\n', encoding="utf-8")
     _, data = lint(capsys, "--select", "CL003", str(p))
     assert [(f["record"], f["message"].split(" is ")[0]) for f in data] == [("3", "line 4 (record 3)"), ("4", "line 5 (record 4)")]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_github_annotations_of_corpus_findings_point_at_the_record_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    """A corpus-level finding on a record (DUP101) names the record's line in the file, as a
+    per-document finding does (found in review: it had no `line=`); after a blank line the
+    record's line is not its number."""
+    p = tmp_path / "c.jsonl"
+    text = "The council met on Tuesday and approved the budget for the next year after a long debate about transport."
+    p.write_text(json.dumps({"id": "a", "text": text}) + "\n\n" + json.dumps({"id": "b", "text": text}) + "\n", encoding="utf-8")
+    main(["--isolated", "--no-cache", "-j", jobs, "--format", "github", "--select", "DUP101", str(p)])
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith(f"::warning file={p},line=3,title=DUP101")
