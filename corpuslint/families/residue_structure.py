@@ -1647,6 +1647,8 @@ _SIGNED = compile_regex(
     r"|^\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){1,3},?\s*(?:v\.\s?r\.|m\.\s?p\.|s\.\s?r\.|\(podpis\)|\(signed\))\s*$"
     r"|^(?:gez\.|sgd\.)\s+\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}\s*$"
 )
+#: an agency's tag closing its copy, alone on the last line: `(ANSA).`, `(PAP)`, `(dpa/AFP)`
+_AGENCY_TAG = compile_regex(r"^[ \t]*\([ \t]*\p{Lu}[\p{L}/.\-]{1,15}(?:[ \t]*/[ \t]*\p{Lu}[\p{L}.\-]{1,15})?[ \t]*\)\.?[ \t]*$")
 #: the word that ends a play or a story, alone on the last line
 _THE_END = frozenset([
     "the end", "end", "curtain", "fin", "rideau", "fine", "ende", "vorhang", "telón", "sipario", "pano", "einde", "doek",
@@ -1676,6 +1678,9 @@ def _signatures(scores: list[LineScore], last: int) -> None:
     A page's author box names an author without either.
     """
     tail = scores[last + 1 :]
+    if tail and _AGENCY_TAG.match(tail[0].text):
+        tail[0].protected = tail[0].protected or "agency"  # a wire story's closing `(ANSA).`
+        tail = tail[1:]
     if tail and tail[-1].text.strip(" .*—–-").casefold() in _THE_END:
         tail[-1].protected = tail[-1].protected or "the end"  # a play's `RIDEAU`, a story's `The End`
         tail = tail[:-1]
