@@ -319,3 +319,24 @@ def test_a_listing_s_fields_stay_its_own_with_a_field_a_pack_calls_metadata() ->
     s = open_session(isolated=True, entry_points=False)
     found = {(f.code, f.line, f.end_line) for f in s.lint_text(text) if f.code in ("RES003", "RES008")}
     assert found == {("RES003", 9, 9), ("RES008", 14, 18)}
+
+
+_ANSA = """Cronaca Politica Economia Mondo Cultura Sport
+Venezia, da aprile il ticket d'accesso per i turisti giornalieri
+12 settembre 2023, 18:34
+(ANSA) - VENEZIA, 12 SET - Dal prossimo aprile i turisti che visiteranno Venezia in giornata dovranno pagare un ticket di 5 euro nei giorni di maggiore affluenza. Lo ha deciso la giunta comunale.
+Il contributo sarà richiesto in 30 giornate, soprattutto nei fine settimana e nei ponti primaverili ed estivi, dalle 8.30 alle 16. Sono esentati i residenti, i lavoratori e gli studenti.
+«Non vogliamo chiudere la città, ma renderla vivibile», ha dichiarato l'assessore al Bilancio Michele Zuin. «È una sperimentazione e la valuteremo alla fine dell'anno».
+Critiche sono arrivate dalle associazioni dei residenti, secondo cui la misura non risolverÃ  il problema dello spopolamento del centro storico, sceso sotto i 50 mila abitanti.
+(ANSA).
+RIPRODUZIONE RISERVATA © Copyright ANSA
+Condividi
+Ultima ora"""
+
+
+def test_a_wire_story_s_closing_agency_tag_is_its_own() -> None:
+    """`(ANSA).` after the last paragraph closes the agency's copy (fifth review: trailing
+    residue with the page's lines after it); those lines stay residue."""
+    s = open_session(isolated=True, entry_points=False)
+    blocks = [(f.line, f.end_line) for f in s.lint_text(_ANSA) if f.code in ("RES008", "RES009")]
+    assert (9, 11) in blocks and not any(a <= 8 <= b for a, b in blocks if a > 1)
