@@ -10,7 +10,7 @@ from corpuslint.config import load_toml
 #: languages whose date packs came after the labeled set of five (tests/date_cases/LANG.toml,
 #: a few cases each, asserted exactly by test_dates_corpus and read by test_dates_scan)
 DATE_PACK_LANGUAGES = ("id", "ms", "hr", "sr", "sl", "sk", "bg", "lt", "lv", "et", "fa", "ur", "he", "ko", "tl", "sw", "bn",
-                       "eu", "gl", "sq", "is", "cy", "af", "mk")
+                       "eu", "gl", "sq", "is", "cy", "af", "mk", "ta")
 
 
 def load_language_cases(folder: Path, languages: tuple[str, ...]) -> list[dict[str, Any]]:

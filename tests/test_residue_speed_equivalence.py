@@ -119,12 +119,19 @@ def _lines() -> list[str]:
 
 
 def test_dateline_is_the_date_pattern(rule: Any) -> None:
-    """``_dateline`` (a digit looked for first) is the plain search of ``_DATEISH``."""
-    for text in _lines():
+    """``_dateline`` (a digit looked for first) is the plain search of ``_DATEISH`` in the line
+    with its digits of other scripts read as ASCII ones (`১২ মার্চ ২০২৫`)."""
+    import unicodedata
+
+    def ascii_digits(t: str) -> str:
+        return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() and unicodedata.digit(c, None) is not None
+                       and unicodedata.category(c) == "Nd" else c for c in t)
+
+    for text in [*_lines(), "নিজস্ব প্রতিবেদক, ঢাকা, ১২ মার্চ ২০২৫", "عام ٢٠٢٠ في القاهرة", "２０２４年３月１５日"]:
         t = text.strip()
         for words in (len(rs._tokens(t)), 10, 11):
             s = rs.LineScore(0, t, len(t), words, 0.0, [], False)
-            assert rs._dateline(s) == bool(rs._DATEISH.search(t) and words <= 10), t
+            assert rs._dateline(s) == bool(rs._DATEISH.search(ascii_digits(t)) and words <= 10), t
 
 
 def test_byline_is_the_prefix_match(rule: Any) -> None:

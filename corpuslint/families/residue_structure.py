@@ -1368,10 +1368,21 @@ def _fold_for_stems(text: str) -> str:
     return raw.translate(_LATIN1_FOLD).decode("latin-1")
 
 
+#: the digits of other scripts as ASCII digits (`১২ মার্চ ২০২৫`, `١٥ مارس ٢٠٢٤`, `２０２４年`)
+_OTHER_DIGITS = {
+    zero + k: str(k)
+    for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50, 0xED0,
+                 0xF20, 0x1040, 0x17E0, 0xFF10)
+    for k in range(10)
+}
+
+
 def _dateline(s: LineScore) -> bool:
     """A date or a time in a line of at most 10 words; ``_DATEISH`` needs a digit, looked for first."""
     t = s.text
-    return s.words <= 10 and _patterns(t).digit.search(t) is not None and _DATEISH.search(t) is not None
+    if s.words > 10 or _patterns(t).digit.search(t) is None:
+        return False
+    return _DATEISH.search(t if t.isascii() else t.translate(_OTHER_DIGITS)) is not None
 
 
 def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabulary) -> None:
