@@ -445,11 +445,10 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         end = starts[z] + len(lines[z])
         del_start = starts[a]
         del_end = starts[z + 1] if z + 1 < len(starts) else end
-        if a > 0 and z + 1 < len(lines) and not lines[z + 1].strip() and not lines[a - 1].strip():
-            # a paragraph between blank lines: the line break before it goes too, which leaves
-            # one blank line between its neighbours, not two
-            del_start = starts[a] - (2 if doc.text[starts[a] - 2 : starts[a]] == "\r\n" else 1)
-        if z + 1 >= len(starts) and a > 0:  # last line: remove the break before it instead
+        # the line break before the lines goes with them: for the last line (instead of the one
+        # after it), and for a paragraph between blank lines (one blank line is left between its
+        # neighbours, not two)
+        if a > 0 and (z + 1 >= len(starts) or (not lines[z + 1].strip() and not lines[a - 1].strip())):
             del_start = starts[a] - (2 if doc.text[starts[a] - 2 : starts[a]] == "\r\n" else 1)
         yield Violation(msg, start, end, Fix("Delete the repeated lines", (Edit(del_start, del_end, ""),), safe=safe))
 

@@ -749,7 +749,7 @@ def _analyze(
         s.repeats = counts[s.norm] if s.norm else 1
         if s.index in kept:
             s.protected = "reference sections"
-    for i in code_lines(doc):  # (most documents: none, found by five substring searches)
+    for i in code_lines(doc):  # (most documents: none, found by a look at each line's first character)
         j = bisect_left(idx, i)
         if j < len(idx) and idx[j] == i:
             scores[j].code = True
