@@ -525,9 +525,17 @@ def _repair_chunk(chunk: str) -> tuple[str, str, int, bool] | None:
 
 def mojibake_repair(chunk: str) -> str | None:
     """What ENC003 would repair this whitespace-delimited chunk to, or None (for the quote
-    rules: a quote mark the repair consumes, `„` in `ì„±`, is a byte of mojibake)."""
+    rules: a quote mark the repair consumes, `„` in `ì„±`, is a byte of mojibake). A repair
+    that only deletes a capital `В` before a mark is none (``_real_cyrillic_capital``)."""
     rep = _repair_chunk(chunk)
-    return None if rep is None else rep[0]
+    if rep is None or rep[0] == _LOST_SPACE_AFTER_V.sub("", chunk):
+        return None
+    return rep[0]
+
+
+#: the Russian capital `В` glued to a mark: a space lost (`В«Правде»`), though `В«` is also
+#: the cp1251 reading of `«` (C2 AB)
+_LOST_SPACE_AFTER_V = re.compile("\u0412(?=[«»“”„])")
 
 
 @lru_cache(maxsize=8192)

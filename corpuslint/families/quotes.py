@@ -10,7 +10,7 @@ ever closes a ``‘`` that is open, and ``‘`` before a digit or an elided word
 from __future__ import annotations
 
 import inspect
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,9 +241,6 @@ _MOJI_BEFORE_QUOTE_WEAK = frozenset("åæçèطظعغ")
 _CP1252_CONTINUATIONS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
 
 
-#: the Russian capital `В` glued to a mark: a space lost (`В«Правде»`), though `В«` is also
-#: the cp1251 reading of `«` (C2 AB)
-_LOST_SPACE_AFTER_V = compile_regex("\u0412(?=[«»“”„])")
 #: what ends a word for ``_in_mojibake``
 _WORD_END = frozenset(" \t\n\r\f\v")
 
@@ -276,8 +273,8 @@ def _in_mojibake(s: str, k: int) -> bool:
         z += 1
     word = s[a:z]
     fixed = mojibake_repair(word)
-    if fixed is None or fixed == _LOST_SPACE_AFTER_V.sub("", word):
-        return False  # only a `В` before a mark would go: `В«Правде»`, a lost space
+    if fixed is None:
+        return False
     mark, at = s[k], k - a
     if fixed.count(mark) < word.count(mark):
         return True
@@ -469,8 +466,7 @@ class QuoteRule(Rule):
             marks_at = [k for k in marks_at if not _in_mojibake(text, k)]
         code = code_lines(doc) if marks_at else frozenset()
         if code:  # a program's string literals are no quotations (`Checker(lang="uk")`)
-            starts = doc.line_starts
-            marks_at = [k for k in marks_at if bisect_right(starts, k) - 1 not in code]
+            marks_at = [k for k in marks_at if doc.position(k)[0] - 1 not in code]
         # fewer than six marks of code in the whole document: no paragraph of it is code
         maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
 
