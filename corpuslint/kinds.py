@@ -1156,8 +1156,8 @@ class PhraseRule(Rule):
                 whole = m.start() <= line_start + (len(line) - len(line.lstrip())) and end >= line_start + len(line.rstrip())
                 out.append(PhraseMatch(m.start(), end, m.group(0).strip(), entry, whole, line_idx))
         out.sort(key=lambda m: m.start)
-        if any(_BAR_CELLS.search(m.matched) for m in out):
-            out = [m for m in out if not _BAR_CELLS.search(m.matched) or not _in_bar_table(lines, m.line)]
+        if any(BAR_CELLS.search(m.matched) for m in out):
+            out = [m for m in out if not BAR_CELLS.search(m.matched) or not _in_bar_table(lines, m.line)]
         if kept:
             doc.facts.setdefault("_closing_sections", {})[id(self)] = (frozenset(kept), frozenset(headings))
             out = [m for m in out if m.line not in kept]
@@ -1244,7 +1244,7 @@ def code_lines(doc: Document) -> frozenset[int]:
 
 
 #: what sets a table's cells apart on a line of text: a bar or a tab
-_BAR_CELLS = compile_regex(r"[|│\t]")
+BAR_CELLS = compile_regex(r"[|│\t]")
 #: the fewest rows (its header included) of a table drawn with bars
 _TABLE_ROWS = 3
 

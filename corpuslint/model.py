@@ -462,6 +462,10 @@ def fingerprint(path: str, code: str, span_text: str, record: str | None = None)
     return h.hexdigest()[:16]
 
 
+#: a lone surrogate: half of a UTF-16 pair whose other half was lost (`\ud800` in a record's JSON)
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clip(s: str, n: int = 60) -> str:
     """``s`` cut to ``n`` characters, its last one an ellipsis when cut (for messages)."""
     return s if len(s) <= n else s[: n - 1] + "…"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -20,7 +19,7 @@ from typing import IO, Any
 from corpuslint.config import ConfigKey, Settings
 from corpuslint.fixes import write_atomic
 from corpuslint.hookspecs import hookimpl
-from corpuslint.model import Document, clip
+from corpuslint.model import LONE_SURROGATE, Document, clip
 
 __all__ = ["JSONL_SUFFIXES", "replace_string_field"]
 
@@ -424,13 +423,11 @@ def replace_string_field(line: str, field: str, new_text: str) -> str | None:
     old = line[span[0] : span[1]]
     ascii_style = old.isascii() and "\\u" in old
     value = json.dumps(new_text, ensure_ascii=ascii_style)
-    if not ascii_style and _LONE_SURROGATE.search(value):
+    if not ascii_style and LONE_SURROGATE.search(value):
         # a lone surrogate has no UTF-8: written as the JSON escape it was read from
-        value = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+        value = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
     return line[: span[0]] + value + line[span[1] :]
 
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @hookimpl(tryfirst=True)

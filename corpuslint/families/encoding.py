@@ -23,7 +23,7 @@ from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
 
 from corpuslint.hookspecs import hookimpl
-from corpuslint.model import Document, Edit, Fix, Violation
+from corpuslint.model import LONE_SURROGATE, Document, Edit, Fix, Violation
 from corpuslint.model import clip as _clip
 from corpuslint.rule import Option, Rule, RuleContext, rule
 
@@ -41,8 +41,6 @@ _RARE_CLASS = (
     "\U000f0000-\U0010ffff"
 )
 _RARE = re.compile(f"[{_RARE_CLASS}]+")
-#: a lone surrogate: a JSON record's `\\ud800` without its pair
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: what one bytes.translate deletes from a document's UTF-8 to leave its non-ASCII characters
 #: (whole: only single bytes go) and C0 controls: a few percent of a European text, where the
@@ -234,8 +232,8 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     """
     if doc.record is not None and not doc.text.isascii():
         scan = _scan(doc)
-        if _SURROGATE.search(scan.chars):
-            for m in _SURROGATE.finditer(doc.text):
+        if LONE_SURROGATE.search(scan.chars):
+            for m in LONE_SURROGATE.finditer(doc.text):
                 yield Violation(f"lone surrogate U+{ord(m.group()):04X} (half of a UTF-16 pair, the other half lost): "
                                 "not valid Unicode, no UTF-8 encoding", m.start(), m.end())
     for run in doc.decode_errors[:1000]:

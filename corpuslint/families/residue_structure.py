@@ -30,7 +30,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import regex
 
-from corpuslint.kinds import CODE_LINE, code_lines, normalize_line, normalized_lines
+from corpuslint.kinds import BAR_CELLS, CODE_LINE, code_lines, normalize_line, normalized_lines
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.patterns import compile_regex
@@ -789,10 +789,6 @@ def _announced_links(scores: list[LineScore]) -> None:
             j += 1
 
 
-#: a cell separator of a table drawn with bars or tabs
-_BAR = compile_regex(r"[|│\t]")
-
-
 def _bar_tables(scores: list[LineScore]) -> None:
     """Rows of a table drawn with bars or tabs are no links joined by separators.
 
@@ -801,12 +797,12 @@ def _bar_tables(scores: list[LineScore]) -> None:
     each row loses the weight its bars gave it and counts as a table row. A page's menus
     joined by bars hold no figures, and stay what they were.
     """
-    rows = [j for j, s in enumerate(scores) if "link separators" in s.cues or (s.intrinsic > 0 and _BAR.search(s.text))]
+    rows = [j for j, s in enumerate(scores) if "link separators" in s.cues or (s.intrinsic > 0 and BAR_CELLS.search(s.text))]
     if len(rows) < 2:
         return
     for a, b in _column_runs(scores, max(0, rows[0] - 2), min(len(scores), rows[-1] + 3)):
         run = scores[a:b]
-        if (any(s.index != run[k].index + 1 for k, s in enumerate(run[1:])) or not all(_BAR.search(s.text) for s in run)
+        if (any(s.index != run[k].index + 1 for k, s in enumerate(run[1:])) or not all(BAR_CELLS.search(s.text) for s in run)
                 or 2 * sum(1 for s in run if s.digits) < len(run)):
             continue
         for s in run:
