@@ -869,6 +869,7 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         self._rec_ends.append(len(self._rec_data))
         self._indexes.append(-1 if ref.index is None else ref.index)
         self._offsets.append(-1 if ref.offset is None else ref.offset)
+        self._pad_lines(row)  # a table pickled before it had lines has none for its rows
         self._lines.append(-1 if ref.line is None else ref.line)
         key = _doc_key(ref)
         if self._last is not None and key < self._last:
@@ -901,14 +902,20 @@ class SignatureTable(Mapping[str, CorpusSignatures]):
         self._rec_none += other._rec_none
         self._indexes.extend(other._indexes)
         self._offsets.extend(other._offsets)
+        self._pad_lines(base)  # a table pickled before it had lines has none for its rows
         self._lines.extend(other._lines)
-        self._lines.extend([-1] * (len(self._offsets) - len(self._lines)))  # rows of an older table
+        self._pad_lines(len(self._offsets))
         for code, column in other._columns.items():
             mine = self._columns.get(code)
             if mine is None:
                 mine = self._columns[code] = _Column()
             for k, value in enumerate(column.values()):
                 mine.append(base + column.row(k), value)
+
+    def _pad_lines(self, rows: int) -> None:
+        """Unknown lines (-1) for the rows up to ``rows`` that have none."""
+        if len(self._lines) < rows:
+            self._lines.extend([-1] * (rows - len(self._lines)))
 
     # -- reading -----------------------------------------------------------------------------
     @property

@@ -221,6 +221,32 @@ def test_signature_table_gives_back_what_it_was_given() -> None:
     assert list(again["B"])[-1] == (DocRef("c.jsonl", "d9", 9, 400), 3) and again.column("A").kind == "bytes"
 
 
+def test_signature_table_keeps_record_lines_and_reads_tables_pickled_without_them() -> None:
+    """Each row keeps its record's line in the file (GitHub annotations of corpus-level
+    findings); a table pickled before it had lines reads as without them, and rows added to it,
+    or tables extended with it, keep their own lines in the right rows."""
+    import pickle
+
+    from corpuslint.engine import _table_of
+    from corpuslint.rule import DocRef
+
+    new = _table([(DocRef("c.jsonl", "d1", 0, 0, 1), {"A": 1}), (DocRef("c.jsonl", "d2", 1, 30, 3), {"A": 2})])
+    assert [new.ref(k).line for k in range(2)] == [1, 3]
+    def old_table() -> Any:  # the state of a table from before the lines, a copy each time
+        return _table_of(*pickle.loads(pickle.dumps(new.__reduce__()[1]))[:-1])
+
+    old = old_table()
+    assert [old.ref(k).line for k in range(2)] == [None, None]
+    old.add(DocRef("c.jsonl", "d3", 2, 60, 5), {"A": 3})
+    assert [old.ref(k).line for k in range(3)] == [None, None, 5]
+    mixed = old_table()
+    mixed.extend(new)
+    assert [mixed.ref(k).line for k in range(4)] == [None, None, 1, 3]
+    new.extend(old_table())
+    assert [new.ref(k).line for k in range(4)] == [1, 3, None, None]
+    assert pickle.loads(pickle.dumps(new)).ref(1).line == 3
+
+
 def test_signature_store_views_in_order_and_sorts_what_is_not() -> None:
     import pickle
 
