@@ -95,17 +95,21 @@ def discover(
             return False  # outside the root: the folders above it are not the project's to exclude
         return any(matches(exclude, parts[i], "/".join(parts[: i + 1])) for i in range(len(parts) - 1))
 
-    def add(p: Path | str, display: str) -> bool:
-        """Keep the file unless it was seen already; False if it does not exist (a broken link)."""
-        # the same file reached twice (two arguments, a symlink): one stat, not realpath's walk
-        try:
-            st = os.stat(p)
-            key: object = (st.st_dev, st.st_ino)
-            size = st.st_size
-        except OSError as e:
-            if e.errno in _MISSING:
-                return False
-            key, size = os.path.abspath(p), -1
+    def add(p: Path | str, display: str, key: object = None) -> bool:
+        """Keep the file unless it was seen already; False if it does not exist (a broken link).
+
+        ``key`` is the file's (device, inode) when the walk knows it without a stat: its size
+        is then left unknown (-1), for whoever needs it to stat."""
+        size = -1
+        if key is None:
+            # the same file reached twice (two arguments, a symlink): one stat, not realpath's walk
+            try:
+                st = os.stat(p)
+                key, size = (st.st_dev, st.st_ino), st.st_size
+            except OSError as e:
+                if e.errno in _MISSING:
+                    return False
+                key = os.path.abspath(p)
         if key not in seen:
             seen.add(key)
             found.append(Discovered(Path(p), display, size))
@@ -136,13 +140,29 @@ def _regular_or_link(e: os.DirEntry[str]) -> bool:
         return True  # let the stat of the file say what it is
 
 
+def _inode(e: os.DirEntry[str]) -> int | None:
+    """The inode of a folder entry that is a regular file (no system call where the folder
+    listing gives it, as on Linux and macOS); None for a link or when it cannot tell."""
+    try:
+        return None if e.is_symlink() else e.inode()
+    except OSError:
+        return None
+
+
+def _device(folder: str) -> int | None:
+    try:
+        return os.stat(folder).st_dev
+    except OSError:
+        return None
+
+
 def _walk(
     top: str,
     display_top: str,
     below_root: str,
     include: Sequence[str],
     exclude: Sequence[str],
-    add: Callable[[str, str], bool],
+    add: Callable[[str, str, object], bool],
     missing: list[Missing],
 ) -> None:
     """os.walk's order and choices (symlinked folders listed, not entered; unreadable folders
@@ -161,7 +181,7 @@ def _walk(
         except OSError:
             continue
         dirs: list[os.DirEntry[str]] = []
-        files: list[str] = []
+        files: list[tuple[str, int | None]] = []
         for e in entries:
             try:
                 is_dir = e.is_dir()
@@ -170,13 +190,19 @@ def _walk(
             if is_dir:
                 dirs.append(e)
             elif _regular_or_link(e):
-                files.append(e.name)
+                files.append((e.name, _inode(e)))
         join = dirpath if dirpath.endswith(sep) else dirpath + sep
-        for fname in sorted(files):
+        device = None
+        for fname, inode in sorted(files):
             rel = prefix + fname
             if not included(fname, rel) or excluded(fname, rel):
                 continue
-            if not add(join + fname, display_prefix + fname):
+            key = None
+            if inode is not None:  # a file, not a link: its folder's device and its inode, no stat
+                if device is None:
+                    device = _device(dirpath)
+                key = (device, inode) if device is not None else None
+            if not add(join + fname, display_prefix + fname, key):
                 missing.append(Missing(display_prefix + fname, "broken symbolic link"))
         below = []
         for e in sorted(dirs, key=lambda e: e.name):

@@ -1097,12 +1097,17 @@ _COMPRESSED = (".gz", ".zst", ".zstd", ".bz2", ".xz", ".lz4", ".parquet")
 
 def _whole_file_size(item: Discovered) -> int:
     """The size of a file small enough to go to a worker whole, or -1: a big file (its
-    documents are read here and spread over the workers), a compressed one, or an item
-    whose size is unknown."""
-    size = getattr(item, "size", -1)
-    if size < 0 or size >= _BATCH_BYTES or item.display.lower().endswith(_COMPRESSED):
+    documents are read here and spread over the workers), a compressed one, or a file that
+    cannot be stat'ed (the reader reports it)."""
+    if item.display.lower().endswith(_COMPRESSED):
         return -1
-    return size
+    size = getattr(item, "size", -1)
+    if size < 0:  # discovery left it unknown (a walked file: no stat there): stat it now
+        try:
+            size = os.stat(item.path).st_size
+        except (OSError, TypeError, ValueError):
+            return -1
+    return size if size < _BATCH_BYTES else -1
 
 
 def _lint_batch(batch: list[tuple[int, Document | Discovered]]) -> list[tuple[int, _DocResult | _FileDone]]:

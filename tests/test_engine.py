@@ -539,7 +539,24 @@ def test_only_small_uncompressed_files_go_to_a_worker_whole(tmp_path: Path) -> N
     assert _whole_file_size(item("c.jsonl.gz", 900_000)) == -1
     assert _whole_file_size(item("d.JSONL.ZST", 10)) == -1
     assert _whole_file_size(item("e.parquet", 10)) == -1
-    assert _whole_file_size(Discovered(tmp_path / "f.txt", "f.txt")) == -1  # size unknown
+    # a walked file's size is left unknown by discovery (no stat there): taken here when needed
+    (tmp_path / "f.txt").write_bytes(b"x" * 100)
+    assert _whole_file_size(Discovered(tmp_path / "f.txt", "f.txt")) == 100
+    assert _whole_file_size(Discovered(tmp_path / "gone.txt", "gone.txt")) == -1  # the reader reports it
+
+
+def test_a_file_reached_twice_is_linted_once(tmp_path: Path) -> None:
+    """Discovery keys a walked file by its folder's device and its inode (no stat per file):
+    a hard link, a symlink beside its target and a file also named on the command line are
+    each one file, the first path in sorted order kept."""
+    (tmp_path / "a.txt").write_text("S'abonner\n", encoding="utf-8")
+    os.link(tmp_path / "a.txt", tmp_path / "b.txt")
+    os.symlink(tmp_path / "a.txt", tmp_path / "c.txt")
+    (tmp_path / "d.txt").write_text("autre\n", encoding="utf-8")
+    files, missing = open_session(isolated=True).discover([str(tmp_path), str(tmp_path / "d.txt")])
+    assert [f.display.rsplit("/", 1)[-1] for f in files] == ["a.txt", "d.txt"] and missing == []
+    files, _ = open_session(isolated=True).discover([str(tmp_path / "d.txt"), str(tmp_path)])
+    assert sorted(f.display.rsplit("/", 1)[-1] for f in files) == ["a.txt", "d.txt"]
 
 
 @rule("EX901", "reports-frozen-objects", category="residue")
