@@ -340,3 +340,51 @@ def test_a_wire_story_s_closing_agency_tag_is_its_own() -> None:
     s = open_session(isolated=True, entry_points=False)
     blocks = [(f.line, f.end_line) for f in s.lint_text(_ANSA) if f.code in ("RES008", "RES009")]
     assert (9, 11) in blocks and not any(a <= 8 <= b for a, b in blocks if a > 1)
+
+
+_ROAD_SAFETY = {
+    "it": ("Sicurezza stradale, il governo inasprisce le sanzioni",
+           "Il governo ha presentato mercoledì un disegno di legge sulla sicurezza stradale, che prevede nuove "
+           "sanzioni per i conducenti. Il testo sarà esaminato dai deputati il mese prossimo, ha indicato il "
+           "ministro durante una conferenza stampa a Roma.\n\nSecondo le associazioni, queste misure vanno nella "
+           "giusta direzione ma restano insufficienti per ridurre il numero di morti sulle strade del paese."),
+    "fr": ("Sécurité routière : le gouvernement durcit les sanctions",
+           "Le gouvernement a présenté mercredi un projet de loi sur la sécurité routière, qui prévoit de nouvelles "
+           "sanctions pour les conducteurs. Le texte sera examiné par les députés le mois prochain, a indiqué le "
+           "ministre lors d'une conférence de presse à Paris.\n\nSelon les associations, ces mesures vont dans le "
+           "bon sens mais restent insuffisantes pour réduire le nombre de morts sur les routes du pays."),
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "menu"),
+    [("it", "Cronaca Politica Economia Mondo Cultura Sport"), ("fr", "Accueil Politique Économie Monde Culture Sport"),
+     ("fr", "Actualités International Économie Culture & Loisirs")],
+)
+def test_a_menu_of_bare_section_names_over_the_title_is_residue(lang: str, menu: str) -> None:
+    """A menu flattened to one line of capitalized section names, directly over the title,
+    had been attached to the article as the title's heading (a review's miss)."""
+    title, body = _ROAD_SAFETY[lang]
+    s = open_session(isolated=True, entry_points=False)
+    flagged = {f.line for f in s.lint_text(f"{menu}\n{title}\n\n{body}\n") if f.code.startswith("RES")}
+    assert flagged == {1}
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # a headline without a function word: its words come back in the article
+        "Biden Signs Historic Bipartisan Infrastructure Bill\nThe president said the law would rebuild roads, "
+        "bridges and railways across the country",
+        # a title with a function word
+        "Road Safety Is Back on the Agenda\nThe government presented a bill on Wednesday",
+    ],
+)
+def test_a_title_of_capitalized_words_is_no_menu(head: str) -> None:
+    body = ("President Joe Biden signed the bipartisan infrastructure bill into law on Monday, calling it a "
+            "historic investment in roads, bridges and railways. The signing ceremony at the White House was "
+            "attended by lawmakers from both parties, and the government presented its road safety plans.\n\n"
+            "The bill provides funding for public transit, broadband internet and clean water projects over the "
+            "next five years, the president said.")
+    s = open_session(isolated=True, entry_points=False)
+    assert [f.line for f in s.lint_text(f"{head}\n\n{body}\n") if f.code.startswith("RES")] == []

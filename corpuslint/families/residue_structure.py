@@ -1456,7 +1456,19 @@ def _protect_head(scores: list[LineScore], first: int, vocab: StructureVocabular
 
 def _title_like(s: LineScore) -> bool:
     return ((s.words >= 2 or (s.index == 0 and s.text.isalpha())) and s.length <= 200
-            and not s.text.endswith("."))
+            and not s.text.endswith(".") and not _menu_like(s))
+
+
+def _menu_like(s: LineScore) -> bool:
+    """A menu of bare section names (`Cronaca Politica Economia Mondo Cultura Sport`): four
+    words or more, each one capitalized, no function word, no digit, no punctuation. A
+    heading or title has a function word or a lowercase word in nearly every language;
+    one without (`Biden Signs Historic Infrastructure Bill`) shares its words with the
+    article, and is protected as its title first. All capitals (`LE NOTAIRE DE SAINT-FLOUR`)
+    is a title's style, not a menu's."""
+    if s.words < 4 or s.fwr > 0 or s.digits or s.text.isupper():
+        return False
+    return all(w == "&" or (w[0].isupper() and w.replace("-", "").isalpha()) for w in s.text.split())
 
 
 def _attach(scores: list[LineScore], first: int, last: int) -> None:
@@ -1485,7 +1497,7 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             kind = "list"
         elif s.ends_sentence and s.words >= 3:
             kind = "prose"
-        elif s.words <= 12 and s.length < 100 and (
+        elif s.words <= 12 and s.length < 100 and not _menu_like(s) and (
             kind in ("prose", "list") or (kind == "heading" and (_DIGIT.search(s.text) or s.intrinsic < 0.5))
         ):
             kind = "heading"
