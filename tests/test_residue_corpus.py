@@ -388,3 +388,22 @@ def test_a_title_of_capitalized_words_is_no_menu(head: str) -> None:
             "next five years, the president said.")
     s = open_session(isolated=True, entry_points=False)
     assert [f.line for f in s.lint_text(f"{head}\n\n{body}\n") if f.code.startswith("RES")] == []
+
+
+_FED = ("The Federal Reserve left its benchmark interest rate unchanged on Wednesday and signaled that it "
+        "expects to keep borrowing costs on hold for several months, as officials wait for more evidence that "
+        "inflation is cooling.\n\nChair Jerome Powell told reporters that the central bank would move "
+        "carefully, noting that the labor market remained strong even as price pressures eased.")
+_QUOTES = "Dow 34,721.12 +0.52%\nS&P 500 4,432.35 -0.11%\nCAC 40 7 215,42 \u22120,31 %\nAAPL 145.32 \u25b2 1.2%"
+
+
+def test_a_ticker_over_the_title_is_residue_and_a_table_of_quotes_in_the_article_is_not() -> None:
+    """Stock quotes over the title had been attached to it as its headings (a review's miss);
+    the same quotes in the article, announced by its sentence, are its own."""
+    s = open_session(isolated=True, entry_points=False)
+    head = [(f.line, f.end_line) for f in s.lint_text(f"{_QUOTES}\nFed signals it will keep rates on hold\n\n{_FED}\n")
+            if f.code.startswith("RES")]
+    assert head == [(1, 4)]
+    text = (f"Wall Street closes higher as tech shares rally\n\n{_FED} By the close, the main indexes stood as "
+            f"follows:\n\n{_QUOTES}\n\nAnalysts said trading volumes were light ahead of the holiday weekend.\n")
+    assert [f.line for f in s.lint_text(text) if f.code.startswith("RES")] == []

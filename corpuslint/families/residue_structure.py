@@ -1471,6 +1471,11 @@ def _menu_like(s: LineScore) -> bool:
     return all(w == "&" or (w[0].isupper() and w.replace("-", "").isalpha()) for w in s.text.split())
 
 
+#: a line that ends with a signed change in percent, as a stock ticker's quote does
+#: (`AAPL 145.32 ▲ 1.2%`, `CAC 40 7 215,42 −0,31 %`)
+_QUOTE_CHANGE = re.compile(r"(?:^|\s)[-+\u2212\u25b2\u25bc\u25b3\u25bd\u2191\u2193]\s?\d+(?:[.,]\d+)?\s?%\s*$")
+
+
 def _attach(scores: list[LineScore], first: int, last: int) -> None:
     """Lists, fields and their headings next to the core are part of the article."""
     # before the core: a recipe's ingredients, a product's specifications, a heading
@@ -1485,6 +1490,8 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
                 j -= 1
                 continue
             break
+        if s.words <= 4 and _QUOTE_CHANGE.search(s.text):
+            break  # a ticker's quote over the title (`Dow 34,721.12 +0.52%`): no recipe's list
         if credit and not s.list_item:
             if kind == "list" and s.words <= 4 and s.length < 40 and not s.ends_sentence:
                 s.protected = "attached"  # the list's heading (`Ingredientes`)
