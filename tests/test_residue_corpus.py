@@ -407,3 +407,64 @@ def test_a_ticker_over_the_title_is_residue_and_a_table_of_quotes_in_the_article
     text = (f"Wall Street closes higher as tech shares rally\n\n{_FED} By the close, the main indexes stood as "
             f"follows:\n\n{_QUOTES}\n\nAnalysts said trading volumes were light ahead of the holiday weekend.\n")
     assert [f.line for f in s.lint_text(text) if f.code.startswith("RES")] == []
+
+
+_PLAY_FR = """LE NOTAIRE DE SAINT-FLOUR
+Comédie en un acte
+
+PERSONNAGES
+MAÎTRE ANSELME, notaire
+MADAME VERNET, veuve
+LOUISON, servante du notaire
+
+La scène se passe à Saint-Flour, dans l’étude de Maître Anselme, un matin d’hiver.
+
+SCÈNE PREMIÈRE
+MAÎTRE ANSELME, LOUISON
+
+MAÎTRE ANSELME. Louison ! Le feu s’éteint, et mes pieds avec lui.
+
+LOUISON. Il n’y a plus de bois, monsieur. Je vous l’ai dit hier, et avant-hier aussi.
+
+MAÎTRE ANSELME. Alors brûlez les vieux dossiers. Personne ne viendra plus les réclamer.
+
+LOUISON. Même celui de Madame Vernet ? Elle passe tous les jeudis.
+
+SCÈNE II
+MADAME VERNET, LOUISON
+
+MADAME VERNET (entrant). Le notaire est-il là ? J’ai fait la route à pied depuis le marché.
+"""
+
+_PLAY_EN = """THE LANTERN
+A Play in One Act
+
+CHARACTERS
+MARGARET HALE, a widow
+TOM, her son
+
+SCENE: A kitchen in a farmhouse, late evening.
+
+MARGARET. Have you brought the lantern in from the barn, Tom?
+
+TOM. I left it on the hook by the door, where it always hangs.
+
+MARGARET. Then who is walking across the field with a light at this hour?
+
+TOM (going to the window). Nobody I know. The light has stopped by the gate.
+"""
+
+
+@pytest.mark.parametrize("play", [_PLAY_FR, _PLAY_EN])
+def test_a_play_s_title_cast_list_and_scene_headings_are_its_own(play: str) -> None:
+    """A play's front matter had been flagged as page residue before the article (a review's
+    false positive): its body's lines open with a speaker's name in capitals."""
+    s = open_session(isolated=True, entry_points=False)
+    assert [(f.code, f.line) for f in s.lint_text(play) if f.code.startswith("RES")] == []
+
+
+def test_page_residue_around_a_play_is_still_residue() -> None:
+    s = open_session(isolated=True, entry_points=False)
+    text = f"Accueil | Théâtre | Auteurs | Contact\n{_PLAY_FR}\nPartager sur Facebook\nCommentaires (3)\n"
+    flagged = {f.line for f in s.lint_text(text) if f.code.startswith("RES")}
+    assert 1 in flagged and {28, 29} <= flagged and not flagged & set(range(2, 28))

@@ -1049,6 +1049,7 @@ def _decide(
     for j, s in enumerate(scores):
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
+    _play_script(scores, first, last)
     _attach(scores, first, last)
     _signature(scores, vocab, last, n if comment is None else comment[0])
     _sign_off_after_salutation(scores, last, vocab.valedictions)
@@ -1469,6 +1470,42 @@ def _menu_like(s: LineScore) -> bool:
     if s.words < 4 or s.fwr > 0 or s.digits or s.text.isupper():
         return False
     return all(w == "&" or (w[0].isupper() and w.replace("-", "").isalpha()) for w in s.text.split())
+
+
+#: a speaker's name in capitals opening a line of a play, before a full stop, a colon, a
+#: comma or a stage direction in brackets (`MAÎTRE ANSELME. Louison !`, `HAMLET: To be`,
+#: `JULIEN, son neveu`, `FAUST (allein).`)
+_SPEAKER = re.compile(r"([^\W\d_][^\W\d_'’ -]{0,30}?(?:[ '’-][^\W\d_]{1,20}){0,3})\s?(?:[.:,]|(?=\())")
+#: the dialogue lines of a play's body that make it one
+_PLAY_LINES = 3
+
+
+def _speaker(text: str) -> bool:
+    m = _SPEAKER.match(text)
+    return m is not None and m.group(1).isupper() and len(m.group(1)) >= 2
+
+
+def _play_script(scores: list[LineScore], first: int, last: int) -> None:
+    """A play's front matter and scene headings belong to it: its title and genre, the cast
+    list (`PERSONNAGES`, `JULIEN, son neveu`), `SCÈNE PREMIÈRE` and the names of who is on
+    stage, all short lines without sentence punctuation. A document is a play when lines of
+    its body open with a speaker's name in capitals (`LOUISON. Il n’y a plus de bois`)."""
+    speeches = sum(1 for s in scores[first : last + 1] if s.words >= 4 and _speaker(s.text))
+    if speeches < _PLAY_LINES:
+        return
+    title = False
+    for s in scores[: last + 1]:
+        if s.strong or s.protected:
+            title = False
+            continue
+        if s.text.isupper() or _speaker(s.text):
+            s.protected = "play"
+            title = s.zone == "head"
+        elif title and _title_like(s) and s.words <= 8:
+            s.protected = "play"  # the genre under the title (`Comédie en un acte`)
+            title = False
+        else:
+            title = False
 
 
 #: a line that ends with a signed change in percent, as a stock ticker's quote does
