@@ -468,3 +468,51 @@ def test_page_residue_around_a_play_is_still_residue() -> None:
     text = f"Accueil | Théâtre | Auteurs | Contact\n{_PLAY_FR}\nPartager sur Facebook\nCommentaires (3)\n"
     flagged = {f.line for f in s.lint_text(text) if f.code.startswith("RES")}
     assert 1 in flagged and {28, 29} <= flagged and not flagged & set(range(2, 28))
+
+
+_LETTER_NL = """Gemeente Zwolle
+Afdeling Vergunningen
+Postbus 10007
+8000 GA Zwolle
+
+Deventer, 3 oktober 2023
+
+Onderwerp: bezwaar tegen omgevingsvergunning Thorbeckegracht 27
+
+Geachte heer, mevrouw,
+
+Met deze brief maak ik bezwaar tegen het besluit van 22 augustus 2023 waarbij een omgevingsvergunning is verleend voor de bouw van een dakopbouw op het pand Thorbeckegracht 27.
+
+De dakopbouw ontneemt het licht aan de tuinen van de buren en past niet in het beschermde stadsgezicht. Ik verzoek u het besluit te herroepen.
+
+Met vriendelijke groet,
+
+J. de Vries
+"""
+
+_FORUM_DE = """Anmelden
+Registrieren
+Rechner startet nicht mehr nach Gewitter
+schraubfix
+Neuer Benutzer
+Beiträge: 3
+Erstellt am: 11.07.2023
+Hallo zusammen,
+seit dem Gewitter gestern startet mein Rechner nicht mehr. Die Lüfter drehen kurz an und dann geht alles wieder aus, auch mit einem anderen Netzkabel.
+Hat jemand eine Idee, ob das Netzteil hinüber ist oder ob es das Mainboard erwischt hat? Ich habe leider kein zweites Netzteil zum Testen.
+"""
+
+
+def test_a_letter_s_address_date_and_subject_are_its_own() -> None:
+    """The recipient's address over a letter had been flagged as page residue (a review's
+    false positive): short lines over a salutation, with the letter's date among them."""
+    s = open_session(isolated=True, entry_points=False)
+    assert [(f.code, f.line) for f in s.lint_text(_LETTER_NL) if f.code.startswith("RES")] == []
+
+
+def test_a_forum_post_s_greeting_keeps_no_page_residue_above_it() -> None:
+    """A forum post opens with a greeting too (`Hallo zusammen,`): its user box and the
+    page's menu above it stay residue; its date is a field, not a letter's date line."""
+    s = open_session(isolated=True, entry_points=False)
+    flagged = {n for f in s.lint_text(_FORUM_DE) if f.code.startswith("RES") for n in range(f.line, f.end_line + 1)}
+    assert {1, 2, 4} <= flagged and not flagged & {8, 9, 10}

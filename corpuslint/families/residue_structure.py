@@ -1050,6 +1050,7 @@ def _decide(
         s.zone = "head" if j < first else "tail" if j > last else "core"
     _protect_head(scores, first, vocab)
     _play_script(scores, first, last)
+    _letter_head(scores, first)
     _attach(scores, first, last)
     _signature(scores, vocab, last, n if comment is None else comment[0])
     _sign_off_after_salutation(scores, last, vocab.valedictions)
@@ -1661,6 +1662,34 @@ def _salutation(s: LineScore, nxt: LineScore) -> bool:
     _, body = _quote_depth(s.text)
     return (0 < len(body) <= _SALUTATION_LEN and s.words <= _SALUTATION_WORDS and not s.strong
             and body.endswith(_SALUTATION_ENDS) and nxt.intrinsic < -1.0)
+
+
+#: the most lines of a letter's head above its salutation: addresses, place and date, subject
+_LETTER_HEAD = 12
+
+
+def _letter_head(scores: list[LineScore], first: int) -> None:
+    """A letter's head belongs to it: the short lines above its salutation, right over the
+    body (the recipient's address, the place and date, the subject: `Gemeente Zwolle`,
+    `Postbus 10007`, `Onderwerp: bezwaar ...`, `Geachte heer, mevrouw,`), up to a line that
+    is residue on its own evidence (a phrase, separators). A letter's head has its date on
+    a line of its own (`Deventer, 3 oktober 2023`), not as a field (a forum post's
+    `Erstellt am: 11.07.2023` over its `Hallo zusammen,`), and a salutation of two words
+    or more (a fan-fiction page's `Notes:` is none)."""
+    for j in (first - 1, first):
+        if 0 <= j < len(scores) - 1 and scores[j].words >= 2 and _salutation(scores[j], scores[j + 1]):
+            break
+    else:
+        return
+    head = []
+    for k in range(j, max(-1, j - 1 - _LETTER_HEAD), -1):
+        s = scores[k]
+        if s.strong or s.words > 12 or s.length >= 100:
+            break
+        head.append(s)
+    if any(_dateline(s) and not s.key_value for s in head):
+        for s in head:
+            s.protected = s.protected or "letter"
 
 
 def _sign_off_after_salutation(scores: list[LineScore], last: int, valedictions: frozenset[str] = frozenset()) -> None:
