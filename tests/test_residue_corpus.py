@@ -516,3 +516,41 @@ def test_a_forum_post_s_greeting_keeps_no_page_residue_above_it() -> None:
     s = open_session(isolated=True, entry_points=False)
     flagged = {n for f in s.lint_text(_FORUM_DE) if f.code.startswith("RES") for n in range(f.line, f.end_line + 1)}
     assert {1, 2, 4} <= flagged and not flagged & {8, 9, 10}
+
+
+_STATUTE_FI = """Laki kirjastolain muuttamisesta
+
+Annettu Helsingissä 15 päivänä joulukuuta 2022
+
+Eduskunnan päätöksen mukaisesti
+muutetaan yleisistä kirjastoista annetun lain (1492/2016) 6 §:n 2 momentti ja 14 §, sekä
+lisätään lakiin uusi 6 a § seuraavasti:
+
+6 §
+Kirjaston käyttö
+
+Kirjaston käyttö on maksutonta. Kirjasto voi kuitenkin periä maksun myöhästymisestä, varauksesta ja muista vastaavista palveluista, jos maksu on kohtuullinen.
+
+Tämä laki tulee voimaan 1 päivänä maaliskuuta 2023.
+"""
+
+_TAGS_OVER_TITLE = """Blog
+Engineering
+DevSecOps
+AI/ML
+security
+news
+Three surprising findings from our global DevSecOps survey
+This year, our survey of five thousand developers revealed changes in how organizations invest in security, and in how quickly teams adopt new tools for testing their code.
+Most respondents said that their teams now run security scans on every change, up from a third of them two years ago, and that the scans slowed them down less than they had feared.
+"""
+
+
+def test_a_line_whose_sentence_goes_on_below_belongs_with_it() -> None:
+    """A law's enacting clause runs on to the next line (`Eduskunnan päätöksen mukaisesti`
+    over `muutetaan ...`): it had been flagged as residue before the article (a review's
+    false positive). A tag over a lowercase tag (`AI/ML` over `security`) is no sentence."""
+    s = open_session(isolated=True, entry_points=False)
+    assert [(f.code, f.line) for f in s.lint_text(_STATUTE_FI) if f.code.startswith("RES")] == []
+    flagged = {n for f in s.lint_text(_TAGS_OVER_TITLE) if f.code.startswith("RES") for n in range(f.line, f.end_line + 1)}
+    assert {3, 4, 5, 6} <= flagged and not flagged & {7, 8, 9}

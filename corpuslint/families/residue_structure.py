@@ -1540,7 +1540,11 @@ def _attach(scores: list[LineScore], first: int, last: int) -> None:
             continue
         if s.list_item or s.key_value or s.numeric:
             kind = "list"
-        elif s.ends_sentence and s.words >= 3:
+        elif (s.ends_sentence and s.words >= 3) or (
+            s.words >= 2 and scores[j + 1].words >= 4 and _runs_on(s, scores[j + 1])
+        ):
+            # (or the line below goes on with its sentence: a law's `Eduskunnan päätöksen
+            # mukaisesti` over `muutetaan ...`; not a tag over a tag, `AI/ML` over `security`)
             kind = "prose"
         elif s.words <= 12 and s.length < 100 and not _menu_like(s) and (
             kind in ("prose", "list") or (kind == "heading" and (_DIGIT.search(s.text) or s.intrinsic < 0.5))
