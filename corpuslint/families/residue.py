@@ -334,6 +334,14 @@ def foreign_script_lines(doc: Document, min_letters: int = 4, min_share: float =
 
 #: an e-mail or web address
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
+#: a bibliographic reference, written in the script of the work it cites: its year after a
+#: comma at its end (`Steven Runciman, Byzantine Monemvasia, Cambridge University Press,
+#: 1980.`), in brackets after its authors (`Runciman, S. (1980).`), before a volume
+#: (`2010;12:34`), or an ISBN or a DOI
+_CITATION = re.compile(
+    r",\s*(?:1[5-9]|20)\d\d[a-z]?\.?\s*$|\((?:1[5-9]|20)\d\d[a-z]?\)\.|\b(?:1[5-9]|20)\d\d;\s*\d|\bISBN\b|\bdoi\b|\b10\.\d{4,}/",
+    re.IGNORECASE,
+)
 
 
 def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> list[tuple[int, str, str]]:
@@ -364,6 +372,8 @@ def _foreign_script_lines(doc: Document, min_letters: int, min_share: float) -> 
         script = _CJK.get(script, script)
         if script in (main, "None", "Other"):
             continue
+        if line.count(",") + line.count(".") >= 2 and _CITATION.search(line):
+            continue  # a reference to a work in its own script, in an article's notes
         counts = script_counts(line)
         if main == "CJK":
             # a Chinese or Japanese character is a word or half of one, a Latin letter a
