@@ -646,6 +646,11 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
             j -= 1
         bad = chunk[i : len(chunk) - j]
         good = fixed[i : len(fixed) - j]
+        if codec == "cp1251" and rounds == 1 and _cyrillic_word(bad):
+            continue  # `Рівне`, `Рёрих`: real words whose first pair reads as cp1251 mojibake
+        end = base + a + i + len(bad) - base
+        if bad.endswith("\u00c3\u2026") and len(bad) > 2 and not line[end : end + 1].isalpha():
+            continue  # Portuguese `IRMÃ…`: `ã` in capitals, then an ellipsis, not `Å`
         safe = unambiguous and not extra
         if extra and bad.endswith("\u00a0"):
             bad = bad[:-1] + " "
@@ -659,6 +664,26 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
     if any(m.codec == "cp1251" for m in found):
         found = _real_cyrillic_capital(found)
     return _merge_moji(found, line, base)
+
+
+#: the basic Cyrillic letters cp1251 reads the leads of UTF-8 sequences as: `Р С Т У`
+#: (D0-D3), `В Г` (C2 C3), `в` (E2); what follows a lead reads as a symbol or a rarer letter
+#: (`і ё µ Ѕ ‚`), never as a basic letter
+_CP1251_LEADS = frozenset("РСТУВГв")
+
+
+def _cyrillic_word(bad: str) -> bool:
+    """Whether ``bad`` is Cyrillic text, not cp1251 mojibake: it holds a basic letter that is
+    no lead (`к`, `н`, `е` in `Рівне`, `Рік`), or a lead with no continuation after it (`Рёв`),
+    and no lead stands after a small letter (`съРІет` is `съвет` with one letter broken: a
+    capital inside a word is no Cyrillic spelling)."""
+    def pair(k: int) -> bool:  # a lead and a continuation at ``k``
+        nxt = bad[k + 1 : k + 2]
+        return bad[k] in _CP1251_LEADS and bool(nxt) and not nxt.isascii() and not "\u0410" <= nxt <= "\u044f"
+
+    if any(bad[k - 1].islower() and pair(k) for k in range(1, len(bad))):
+        return False
+    return any("\u0410" <= ch <= "\u044f" and not pair(k) for k, ch in enumerate(bad))
 
 
 def _real_cyrillic_capital(found: list[_Moji]) -> list[_Moji]:
