@@ -26,6 +26,7 @@ from itertools import chain
 from typing import Any
 
 from corpuslint.hookspecs import hookimpl
+from corpuslint.kinds import code_lines
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.patterns import compile_regex
 from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, Option, Rule, RuleContext, rule
@@ -322,6 +323,19 @@ def _verse_lines(lines: Sequence[str]) -> set[int]:
     return out
 
 
+def _in_stanza(lines: Sequence[str], i: int, verse: set[int]) -> bool:
+    """Whether line ``i`` is in a stanza of verse of four lines or more (a song's line sung
+    twice); two short lines alike (`© Netflix` twice) are no stanza."""
+    if i not in verse:
+        return False
+    a = b = i
+    while a > 0 and lines[a - 1].strip():
+        a -= 1
+    while b + 1 < len(lines) and lines[b + 1].strip():
+        b += 1
+    return b - a + 1 >= 4
+
+
 #: the most lines between a line of verse and its refrain in the same run of short lines
 _REFRAIN_REACH = 4
 
@@ -384,8 +398,11 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ```
 
     ## Fix
-    Delete the repeat. The fix is safe for a line that exactly repeats the line
-    just before it, unsafe otherwise (a repeat may be deliberate).
+    Delete the repeat. The fix is safe for a line of prose that exactly repeats
+    the line just before it, unsafe otherwise (a repeat may be deliberate: a
+    song's line sung twice, a table's row, a line after a blank line). A line
+    of program code, or one without a letter (a reading, `21,5`, given twice),
+    is not reported when it repeats the line before it.
     """
     min_len = ctx.options["min-length"]
     adj_min = ctx.options["adjacent-min-length"]
@@ -398,6 +415,7 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     after = dict(zip(nonblank, nonblank[1:]))  # next non-blank line
     verse: set[int] | None = None
+    code: frozenset[int] | None = None
     first: dict[str, int] = {}
     blocks: list[list[Any]] = []  # [first line, last line, first original, last original, safe]
     cur: list[Any] | None = None
@@ -424,7 +442,18 @@ def repeated_lines(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         elif not _quoted(line):  # a reply quoting the message it answers (`> ...`) repeats it on purpose
             adjacent = prev >= 0 and keys[prev] == key and not _DIALOGUE.match(line)
             if adjacent and len(key) >= adj_min:
-                exact = line.strip() == lines[prev].strip()
+                if code is None:
+                    code = code_lines(doc)
+                if i in code or not any(map(str.isalpha, line)):
+                    prev = i  # a program's line written twice, a reading repeated (`21,5`): data
+                    continue
+                if verse is None:
+                    verse = _verse_lines(lines)
+                # safe: the line itself again, right under it, in prose; a repeat in a
+                # song (`Oh, when the saints go marching in`), a table's row or after a blank
+                # line may be meant
+                exact = (line.strip() == lines[prev].strip() and i == prev + 1 and not _in_stanza(lines, i, verse)
+                         and line.count("|") < 2 and "\t" not in line.strip())
                 cur = [i, i, prev, prev, exact]
             elif len(key) >= min_len:
                 if verse is None:
