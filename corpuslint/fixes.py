@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -84,13 +85,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+#: a line and its end, as the text's readers and ``patch`` see them: ``str.splitlines`` also
+#: ends lines at a vertical tab, a form feed, U+001C-U+001E, U+0085 and U+2028, which a
+#: diff must show inside its line
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def unified_diff(path: str, old: str, new: str) -> str:
     """A unified diff of ``old`` and ``new``, with git's marker under a last line that has no
     line break (most JSONL records' texts): without it that line and the next ran together."""
     out = []
     for line in difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
+        _LINES.findall(old),
+        _LINES.findall(new),
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     ):

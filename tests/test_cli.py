@@ -386,3 +386,17 @@ def test_main_called_in_process_leaves_blas_settings_alone(monkeypatch: pytest.M
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     main(["--isolated", "--no-cache", "-q", "-j1", str(ROOT / "seeds")])
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+def test_a_diff_ends_lines_where_the_file_does() -> None:
+    """A vertical tab, a record separator or U+2028 ends a line for ``str.splitlines``, not
+    for the file nor for ``patch`` (sixth review: the diff printed a 'No newline' marker in
+    the middle of a hunk)."""
+    from corpuslint.fixes import unified_diff
+
+    old = "Titre\nWord line\x0bbreak, Paris\x1f12\x1eLyon\u2028fin\n"
+    new = "Titre\nWord line\nbreak, Paris\t12\nLyon\nfin\n"
+    diff = unified_diff("a.txt", old, new)
+    assert "No newline" not in diff
+    assert "-Word line\x0bbreak, Paris\x1f12\x1eLyon\u2028fin\n+Word line\n" in diff
+    assert unified_diff("b.txt", "un\rdeux\r", "un\rtrois\r").splitlines()[-2:] == ["-deux", "+trois"]

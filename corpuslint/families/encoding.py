@@ -23,6 +23,7 @@ from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
 
 from corpuslint.hookspecs import hookimpl
+from corpuslint.kinds import code_lines
 from corpuslint.model import LONE_SURROGATE, Document, Edit, Fix, Violation
 from corpuslint.model import clip as _clip
 from corpuslint.rule import Option, Rule, RuleContext, rule
@@ -1254,7 +1255,11 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## Fix
     `--fix` deletes C0 controls, and replaces a C1 control by the cp1252
     character of the same byte (`\\x92` becomes `’`, what browsers do), or
-    deletes it when cp1252 has none (safe).
+    deletes it when cp1252 has none (safe). Controls that separate what is
+    around them are replaced, not deleted: a vertical tab (a word processor's
+    manual line break) and the file, group and record separators by a line
+    break, the unit separator by a tab; a backspace overstrike (`N\\bN`, how
+    `man` pages are saved) is deleted with the character it strikes over.
     """
     if not _scan(doc).rare:  # the common case: no generator started for nothing
         return
@@ -1264,11 +1269,29 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             spans = [(m.start, m.end) for m in _mojibake_spans(doc)] if any(0x80 <= ord(c) <= 0x9F for c in doc.text[a:b]) else []
         if any(s <= a and b <= e for s, e in spans):
             continue
-        run = doc.text[a:b]
+        text = doc.text
+        run = text[a:b]
         chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
-        repl = "".join(_c1_as_cp1252(c) for c in run)
-        title = f"Replace with '{repl}' (cp1252)" if repl else "Delete the control characters"
+        if run == "\b" and a > 0 and b < len(text) and (text[a - 1] == text[b] or text[a - 1] == "_"):
+            # a terminal's overstrike (`N\bN` bold, `_\bN` underlined, as `man` pages are
+            # saved): the character it strikes over goes with it
+            yield Violation(f"control character {chars} in the text", a, b,
+                            Fix("Delete the overstrike", (Edit(a - 1, b, ""),)))
+            continue
+        repl = "".join(_c1_as_cp1252(c) or _SEPARATES.get(c, "") for c in run)
+        if repl.strip(" \t\n") == "" and (not text[a - 1 : a].strip() or not text[b : b + 1].strip()):
+            repl = ""  # a separator next to a blank or a line end separates nothing more
+        if repl and "\n" in repl and "\r\n" in text:
+            repl = repl.replace("\n", "\r\n")
+        shown = repl.replace("\r\n", "\n").replace("\n", "a line break").replace("\t", "a tab")
+        title = (f"Replace with {shown}" if repl.strip() == "" else f"Replace with '{repl}' (cp1252)") if repl else (
+            "Delete the control characters")
         yield Violation(f"control character {chars} in the text", a, b, Fix(title, (Edit(a, b, repl),)))
+
+
+#: controls that separate what is around them: a word processor's manual line break (VT),
+#: the file, group, record and unit separators of a data dump (`Paris\x1f12\x1eLyon`)
+_SEPARATES = {"\x0b": "\n", "\x1c": "\n", "\x1d": "\n", "\x1e": "\n", "\x1f": "\t"}
 
 
 def _c1_as_cp1252(c: str) -> str:
@@ -1322,6 +1345,9 @@ def invisible_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         run = text[a:b]
         if run == "\u00ad" * len(run) and any(m.start <= a and b <= m.end for m in _mojibake_spans(doc)):
             continue  # a byte of mojibake (`dÃ­a`, `ط­`): mojibake reports it, and its repair needs it
+        if run == "\u200b" * len(run) and (_UNSPACED.match(text[a - 1 : a]) or _UNSPACED.match(text[b : b + 1])):
+            continue  # the word break of Thai, Lao, Khmer, Myanmar or Tibetan text
+        safe = not (run[0] == "\u00ad" and _MOJI_LEAD_BEFORE.search(text, max(0, a - 2), a))
         if set(run) <= {"\u200c", "\u200d"}:
             before = text[a - 1] if a else " "
             after = text[b] if b < len(text) else " "
@@ -1335,8 +1361,19 @@ def invisible_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         names = ", ".join(sorted({_INVISIBLE_NAMES.get(c, f"U+{ord(c):04X} (bidi control)" if c in _BIDI else f"U+{ord(c):04X}")
                                   for c in run}))
         repl = "\n" if set(run) & {"\u2028", "\u2029"} else ""
+        if repl and "\r\n" in text:
+            repl = "\r\n"  # the file's own line break, not a second kind of them
         yield Violation(f"invisible character {names}", a, b,
-                        Fix("Delete the invisible characters" if not repl else "Replace with a newline", (Edit(a, b, repl),)))
+                        Fix("Delete the invisible characters" if not repl else "Replace with a newline",
+                            (Edit(a, b, repl),), safe=safe))
+
+
+#: a letter of a script written without spaces, where U+200B marks the word breaks
+_UNSPACED = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff]")
+#: what stands before a soft hyphen that is the byte AD of a UTF-8 sequence read as cp1252
+#: or Latin-1 (`Ã­` for `í`, `á»­` for `ử`, `Ă­` through iso8859-2): mojibake, not a
+#: hyphenation point, and deleting it makes the text beyond repair
+_MOJI_LEAD_BEFORE = re.compile("[\u00c2-\u00df\u0102\u0104\u0106\u010c\u0139\u013d\u0143\u0147\u0154\u0158]$|[\u00e0-\u00ef\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]$")
 
 
 def _is_lcg(ch: str) -> bool:
@@ -1498,15 +1535,23 @@ def html_entity(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## Fix
     `--fix` replaces each reference by its character (safe). A text escaped
     twice (`&amp;eacute;`) is unescaped one level per pass, until it is
-    clean. References to control characters get no fix.
+    clean. References to control characters get no fix. References in
+    program code (Markdown code spans and fenced blocks, indented code) are
+    the program's and are not reported.
     """
     text = doc.text
     if "&" not in text:
         return
+    spans: list[tuple[int, int]] | None = None
+    code: frozenset[int] | None = None
     for m in _ENTITY.finditer(text):
         ref = m.group()
         if ref[1] != "#" and ref[1:] not in _HTML5_ENTITIES:
             continue
+        if spans is None:
+            spans, code = _code_spans(text), code_lines(doc)
+        if _inside(spans, m.start()) or (code and doc.position(m.start())[0] - 1 in code):
+            continue  # Markdown or indented code: `&amp;` is what the program writes
         char = html.unescape(ref)
         if char == ref:
             continue
