@@ -7,6 +7,7 @@ deterministic whatever the number of jobs.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from array import array
@@ -217,6 +218,8 @@ class Engine:
             line, col = doc.position(start)
             end_line, end_col = doc.position(end)
             span_text = doc.text[start:end] or doc.lines[line - 1]
+        if fix is not None and not fix.encoding and not _fits(fix, doc):
+            fix = None  # the file's charset cannot hold what the fix writes: none is offered
         if fix is not None:
             if base:
                 fix = replace(fix, edits=tuple(replace(e, start=e.start + base, end=e.end + base) for e in fix.edits))
@@ -357,6 +360,10 @@ class Engine:
                 if self.diff:
                     name = doc.path if doc.record is None else f"{doc.path}:#{doc.record}"
                     out.diff = unified_diff(name, doc.text, fixed.document.text)
+                    if fixed.document.encoding != doc.encoding:
+                        # a change of charset alone leaves the text, and its diff, as they were
+                        out.diff = (f"# {name}: written as {fixed.document.encoding} "
+                                    f"(read as {doc.encoding})\n") + out.diff
                 elif fixed.document.raw != doc.raw:
                     out.fixed_text = fixed.document.text
                     out.fixed_raw = fixed.document.raw
@@ -374,11 +381,13 @@ class Engine:
             except Exception as e:  # noqa: BLE001
                 res.findings.append(self._internal(state.item.display, "writing the fixed records failed", e))
                 res.internal_error = True
+                res.fixed = 0  # nothing was written: nothing was fixed
         elif self.write and state.fixed_raw is not None:
             try:
                 write_atomic(state.item.path, state.fixed_raw)
             except OSError as e:
                 res.findings.append(self._unreadable(state.item.display, f"cannot write the fixes: {e.strerror or e}"))
+                res.fixed = 0
         if not state.sorted or len(res.findings) != before:  # a write error joins a worker's sorted list
             res.findings.sort(key=lambda f: f.sort_key)
         if not res.signatures:
@@ -413,7 +422,7 @@ class Engine:
                 break
             try:
                 # a record's text may hold a lone surrogate (a JSON escape): its JSON keeps it
-                raw = new_text.encode(enc or encoding, "surrogatepass" if doc.record is not None else "strict")
+                raw = _encode_like(doc, new_text, enc or encoding)
             except UnicodeEncodeError:
                 break  # the fix does not fit the file's charset: keep what we have
             text, encoding = new_text, enc or encoding
@@ -1093,6 +1102,36 @@ _BATCH_DOCS = 64
 _BATCH_BYTES = 1 << 20
 #: compressed inputs: their size on disk says little of the text they hold
 _COMPRESSED = (".gz", ".zst", ".zstd", ".bz2", ".xz", ".lz4", ".parquet")
+
+
+#: the charsets that hold every character: a fix always fits them
+_UNICODE_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
+
+def _fits(fix: Any, doc: Document) -> bool:
+    """Whether the file's charset can hold what ``fix`` writes (a cp1251 file cannot hold
+    the `é` of `&eacute;`): a fix that cannot be written is not offered as one."""
+    enc = doc.encoding
+    if enc is None or doc.record is not None or enc.lower() in _UNICODE_CHARSETS:
+        return True
+    try:
+        for e in fix.edits:
+            e.content.encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _encode_like(doc: Document, text: str, encoding: str) -> bytes:
+    """``text`` in ``encoding``, as the file had it: a UTF-16 or UTF-32 file keeps its byte
+    order and its byte-order mark (Python writes its own machine's order)."""
+    errors = "surrogatepass" if doc.record is not None else "strict"
+    if encoding in ("utf-16", "utf-32") and encoding == doc.encoding:
+        for bom, order in ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+                           (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+            if doc.raw.startswith(bom) and order.startswith(encoding):
+                return bom + text.encode(order, errors)
+    return text.encode(encoding, errors)
 
 
 def _whole_file_size(item: Discovered) -> int:

@@ -67,21 +67,42 @@ def _overlaps(edit: Edit, taken: list[tuple[int, int]]) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename; keep the mode."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".corpuslint-tmp", dir=folder)
+    """Write ``data`` to ``path`` through a temporary file and a rename; keep the mode.
+
+    A symbolic link is followed: its target is written, the link stays a link. A file with
+    other hard links is written in place once the temporary copy is safely on disk (a rename
+    would give this name a new file and leave the other names with the old text); the copy
+    is removed only after the in-place write succeeded, and named in the error otherwise.
+    """
+    path = Path(os.path.realpath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".corpuslint-tmp", dir=path.parent)
+    keep = False  # the copy holds the only whole fixed text while the file is half written
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if os.stat(path).st_nlink > 1:
+            keep = True
+            try:
+                with open(path, "r+b") as fh:
+                    fh.write(data)
+                    fh.truncate()
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError as e:
+                raise OSError(f"{path}: writing in place failed ({e}); the fixed text is in {tmp}") from e
+            keep = False
+            os.unlink(tmp)
+            return
         shutil.copymode(path, tmp)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if not keep:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
 
 

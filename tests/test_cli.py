@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -400,3 +401,63 @@ def test_a_diff_ends_lines_where_the_file_does() -> None:
     assert "No newline" not in diff
     assert "-Word line\x0bbreak, Paris\x1f12\x1eLyon\u2028fin\n+Word line\n" in diff
     assert unified_diff("b.txt", "un\rdeux\r", "un\rtrois\r").splitlines()[-2:] == ["-deux", "+trois"]
+
+
+def test_fix_writes_through_a_symlink_and_keeps_hard_links(tmp_path: Path) -> None:
+    """`--fix` on a symbolic link wrote a regular file in its place and left the target
+    unfixed; a hard-linked file got a new inode, the other name keeping the old text (sixth
+    review)."""
+    from corpuslint.fixes import write_atomic
+
+    target = tmp_path / "target.txt"
+    target.write_bytes(b"old\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    write_atomic(link, b"new\n")
+    assert link.is_symlink() and target.read_bytes() == b"new\n"
+    other = tmp_path / "other.txt"
+    os.link(target, other)
+    inode = target.stat().st_ino
+    write_atomic(target, b"newer\n")
+    assert target.stat().st_ino == inode and other.read_bytes() == b"newer\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "other.txt", "target.txt"]  # no copy left
+
+
+def test_fix_keeps_a_utf16_file_s_byte_order(tmp_path: Path) -> None:
+    """A big-endian UTF-16 file was written back little-endian, every byte changed (sixth
+    review): the fixed file keeps its byte order and byte-order mark."""
+    p = tmp_path / "be.txt"
+    p.write_bytes(codecs.BOM_UTF16_BE + "City council\nIt\u00e2\u20ac\u2122s done.\n".encode("utf-16-be"))
+    assert main(["--isolated", "--no-cache", "-q", "--select", "ENC003", "--fix", str(p)]) == 0
+    assert p.read_bytes() == codecs.BOM_UTF16_BE + "City council\nIt\u2019s done.\n".encode("utf-16-be")
+
+
+def test_a_fix_the_file_s_charset_cannot_hold_is_not_offered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cp1251 file cannot hold the `é` of `&eacute;`: the finding was marked fixable, and
+    `--fix` then silently dropped every fix of the file (sixth review)."""
+    p = tmp_path / "ru.txt"
+    p.write_bytes("Москва, кафе «Caf&eacute; Pouchkine» и ресторан на Тверской улице.\n".encode("cp1251"))
+    main(["--isolated", "--no-cache", "--format", "json", "--select", "ENC012", str(p)])
+    found = json.loads(capsys.readouterr().out)
+    assert [f["code"] for f in found] == ["ENC012"] and found[0]["fix"] is None
+
+
+def test_a_fix_that_could_not_be_written_is_not_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No plugin writes the records of a JSON array: the run said so, and its summary still
+    said 'Fixed 1' (sixth review)."""
+    p = tmp_path / "arr.json"
+    p.write_text(json.dumps([{"id": "a", "text": "Le caf\u00c3\u00a9 est ouvert depuis ce matin."}]), encoding="utf-8")
+    before = p.read_bytes()
+    assert main(["--isolated", "--no-cache", "--select", "ENC003", "--fix", str(p)]) == 2
+    out = capsys.readouterr().out
+    assert "no plugin can write the records" in out and "Fixed" not in out and p.read_bytes() == before
+
+
+def test_diff_shows_a_change_of_charset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--diff --unsafe-fixes` printed nothing where `--fix --unsafe-fixes` then rewrote a
+    whole file from iso8859-9 to UTF-8: the text is the same, the bytes are not (sixth review)."""
+    p = tmp_path / "tr.txt"
+    p.write_bytes("İstanbul'da yağmur bekleniyor; öğleden sonra hava ısınacak ve güneşli olacak.\n".encode("cp1254") * 3)
+    code = main(["--isolated", "--no-cache", "-q", "--select", "ENC001", "--diff", "--unsafe-fixes", str(p)])
+    out = capsys.readouterr().out
+    assert code == 1 and "written as utf-8" in out
