@@ -649,9 +649,13 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
         good = fixed[i : len(fixed) - j]
         if codec == "cp1251" and rounds == 1 and _cyrillic_word(bad):
             continue  # `Рівне`, `Рёрих`: real words whose first pair reads as cp1251 mojibake
-        end = base + a + i + len(bad) - base
-        if bad.endswith("\u00c3\u2026") and len(bad) > 2 and not line[end : end + 1].isalpha():
-            continue  # Portuguese `IRMÃ…`: `ã` in capitals, then an ellipsis, not `Å`
+        end = a + i + len(bad)
+        if (len(bad) >= 2 and bad[-2] in "\u00c3\u00c4\u00c5" and bad[-1] in "\u2026\u00bb\u201d\u2019\u201c\u2014\u2013"
+                and not line[end : end + 1].isalpha()
+                and (_capitals(bad[:-2]) if len(bad) > 2 else line[a + i - 1 : a + i] in "\u00ab\u201c\u201e\"'")):
+            # a word in capitals ending with Ã Ä Å before an ellipsis, a quote or a dash
+            # (Portuguese `IRMÃ…`, Swedish `PÅ…`, `«Å»`), not `Å` `ą` `Ż` broken
+            continue
         safe = unambiguous and not extra
         if extra and bad.endswith("\u00a0"):
             bad = bad[:-1] + " "
@@ -665,6 +669,11 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
     if any(m.codec == "cp1251" for m in found):
         found = _real_cyrillic_capital(found)
     return _merge_moji(found, line, base)
+
+
+def _capitals(word: str) -> bool:
+    """A word in capitals that holds no mojibake lead of its own (`IRM`, not `Ã‘Æ`)."""
+    return word.isalpha() and word.isupper() and not any(ch in "\u00c2\u00c3\u00c4\u00c5" for ch in word)
 
 
 #: the basic Cyrillic letters cp1251 reads the leads of UTF-8 sequences as: `Р С Т У`
@@ -736,7 +745,11 @@ _MACCONT = rb"(?:[\xc2\xc3\xce\xcf][\x80-\xbf]|\xe2\x80[\xa0\xa2]|\xe2\x84\xa2|\
 _CP1256_CONT_UTF8: list[bytes] = sorted(
     (re.escape(ch.encode()) for ch in bytes(range(0x80, 0xC0)).decode("cp1256")), key=len, reverse=True)
 _MOJI_BYTES = (
-    re.compile(rb"\xc3[\x82\x83\x8e-\x91]" + _CONT1252 + rb"|\xc3[\x84\x85\x8c\x8d\x97-\x99]" + _CONT1252_STRICT),
+    # (Ä Å take any continuation: `Ä…` `Ä™` `Å„` are Polish ą ę ń, `Ä“` `Å‘` Latvian ē and
+    # Hungarian ő; a word in capitals ending with Ä or Å before a quote or a dash is rare;
+    # È before ™ › š ˜ is Romanian ș ț Ț Ș)
+    re.compile(rb"\xc3[\x82-\x85\x8e-\x91]" + _CONT1252 + rb"|\xc3[\x8c\x8d\x97-\x99]" + _CONT1252_STRICT
+               + rb"|\xc3\x88(?:\xe2\x84\xa2|\xe2\x80\xba|\xc5[\xa1\xa0]|\xcb\x9c)"),
     re.compile(rb"\xc3\xa2" + _CONT1252 + _CONT1252),
     # (and a guillemet second when a strict continuation follows it: Vietnamese `ỳ`, E1 BB B3,
     # is `á»³`; clean text's `é »` has no superscript or symbol glued after the guillemet)
@@ -760,7 +773,7 @@ _MOJI_BYTES = (
 _LOST_NBSP = re.compile(rb"\xc3[\x82\x83] ")
 #: Characters the leads of _MOJI_BYTES can be, where a prefilter needs them (tests/
 #: test_encoding_corpus.py checks them against the byte patterns, character by character).
-_LEADS_1 = "\u00c2-\u00c5\u00cc-\u00d1\u00d7-\u00d9"
+_LEADS_1 = "\u00c2-\u00c5\u00c8\u00cc-\u00d1\u00d7-\u00d9"
 _LEADS_3A, _LEADS_3B = "\u00e0\u00e1\u00e3-\u00ef", "\u00f0-\u00f4"
 _LEADS_MAC = "\u201a\u2013\u2014\u221a\u201e\u2030"
 
