@@ -429,6 +429,8 @@ def _anomalies(s: str) -> int:
                 n += 1  # '¼', '½', '²' glued to a letter: 'MÃ¼nchen', 'Ð½'
             elif c == "No" and prev_cat[0] == "P" and prev2 and cat(prev2)[0] == "L":
                 n += 1  # a letter, a mark, a superscript: 'ká»³' for Vietnamese 'kỳ' (E1 BB B3)
+            elif prev2 == "\u00e1" and prev in "\u00b8\u00b9\u00ba\u00bb\u00bc\u00bd" and ch in _CP1252_CONTS:
+                n += 2  # E1 B8-BD and a continuation: Vietnamese 'thá»©' (ứ), 'táº¿' (ế), 'sá»\xad' (ử)
             if prev in _MOJI_LEADS and (ch in _CP1252_CONTS or ch == "\u00a0" and prev in "ÃÂ"):
                 n += 1  # 'Ãœ', 'ÎŸ', 'Ξ—', 'Ã\xa0': nearly only ever UTF-8 read as cp1252/cp1253
             elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
