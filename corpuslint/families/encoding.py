@@ -1274,7 +1274,9 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     around them are replaced, not deleted: a vertical tab (a word processor's
     manual line break) and the file, group and record separators by a line
     break, the unit separator by a tab; a backspace overstrike (`N\\bN`, how
-    `man` pages are saved) is deleted with the character it strikes over.
+    `man` pages are saved) is deleted with the character it strikes over. The
+    fix is unsafe for a control next to a symbol or a letter of another script: it is
+    more likely a byte of mojibake (`æ—¥ã€\\x81æ–°`) than a stray control.
     """
     if not _scan(doc).rare:  # the common case: no generator started for nothing
         return
@@ -1293,6 +1295,9 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(f"control character {chars} in the text", a, b,
                             Fix("Delete the overstrike", (Edit(a - 1, b, ""),)))
             continue
+        # safe among Latin text (`don\x92t`, `l\x92été`); next to symbols or other scripts a C1 control
+        # is more likely a byte of mojibake (`æ—¥ã€\x81æ–°`, `ΣΟ\x85ν`), which the fix would lose
+        safe = all(ch.isascii() or (ch.isalpha() and ord(ch) < 0x250) for ch in text[max(0, a - 1) : a] + text[b : b + 1])
         repl = "".join(_c1_as_cp1252(c) or _SEPARATES.get(c, "") for c in run)
         if repl.strip(" \t\n") == "" and (not text[a - 1 : a].strip() or not text[b : b + 1].strip()):
             repl = ""  # a separator next to a blank or a line end separates nothing more
@@ -1301,7 +1306,7 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         shown = repl.replace("\r\n", "\n").replace("\n", "a line break").replace("\t", "a tab")
         title = (f"Replace with {shown}" if repl.strip() == "" else f"Replace with '{repl}' (cp1252)") if repl else (
             "Delete the control characters")
-        yield Violation(f"control character {chars} in the text", a, b, Fix(title, (Edit(a, b, repl),)))
+        yield Violation(f"control character {chars} in the text", a, b, Fix(title, (Edit(a, b, repl),), safe=safe))
 
 
 #: controls that separate what is around them: a word processor's manual line break (VT),
