@@ -111,13 +111,18 @@ def _try_utf16(raw: bytes) -> Decoded | None:
         return None
     best: tuple[float, str, str] | None = None
     for enc, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
-        if len(set(high)) > max(8, len(set(low)) // 3):
+        # Chinese, Japanese or Korean: the high bytes take many values, but only the high
+        # half holds the NULs of the line breaks, spaces and digits among the characters
+        cjk = high.count(0) >= max(2, len(high) // 200) and low.count(0) * 3 < high.count(0)
+        if len(set(high)) > max(8, len(set(low)) // 3) and not cjk:
             continue
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
         score = _textlike(text[:4000])
+        if cjk and sum(ch.isalpha() or ch.isspace() for ch in text[:4000]) < 0.6 * len(text[:4000]):
+            continue  # binary that decodes: few letters
         if best is None or score > best[0]:
             best = (score, enc, text)
     if best is None or best[0] < 0.9:

@@ -149,3 +149,31 @@ def test_a_file_above_max_file_size_is_reported_and_not_read(tmp_path: Path) -> 
     on_big = [f for f in result.findings if f.path.endswith("big.txt")]
     assert [f.code for f in on_big] == ["CL002"] and "above max-file-size (1 MiB)" in on_big[0].message
     assert result.documents == 2
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "東京都は本日、新型の電気バスを都営路線に導入すると発表した。\n来年四月から渋谷駅と新宿駅を結ぶ路線で運行を開始する予定だ。\n",
+        "서울시는 오늘 새로운 전기 버스를 도입한다고 발표했다.\n내년 4월부터 운행을 시작할 예정이다.\n",
+        "北京市今天宣布，新的电动公交车将于明年四月投入运营。\n该线路连接两个主要车站。\n",
+    ],
+)
+def test_utf16_without_a_bom_in_chinese_japanese_korean(text: str, enc: str) -> None:
+    """Their high bytes take many values, unlike Latin or Cyrillic text's: such files were
+    called binary (sixth review). The NULs of line breaks and digits sit in one half."""
+    from corpuslint.readers import decode_bytes
+
+    d = decode_bytes(text.encode(enc))
+    assert (d.text, d.encoding, d.binary) == (text, enc, False)
+
+
+def test_binary_with_nuls_in_one_half_is_still_binary() -> None:
+    import random
+
+    from corpuslint.readers import decode_bytes
+
+    rng = random.Random(7)
+    raw = bytes(b for _ in range(2000) for b in (rng.randrange(256), 0 if rng.random() < 0.1 else rng.randrange(1, 256)))
+    assert decode_bytes(raw).binary
