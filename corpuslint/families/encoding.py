@@ -208,7 +208,9 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ## What it does
     Reports each run of bytes that could not be decoded: typically a UTF-8 file
     with a few Latin-1 or cp1252 bytes pasted in. The message gives the bytes,
-    their byte offset and what they would read as in cp1252; the position
+    their byte offset and what they would read as in the legacy charset of
+    the text around them (cp1251 in Russian, cp1250 in Polish or Czech, cp1253
+    in Greek..., cp1252 when nothing says otherwise); the position
     (line:column) is where the replacement characters stand in the text.
 
     ## Why it matters
@@ -237,19 +239,43 @@ def invalid_utf8_bytes(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             for m in LONE_SURROGATE.finditer(doc.text):
                 yield Violation(f"lone surrogate U+{ord(m.group()):04X} (half of a UTF-16 pair, the other half lost): "
                                 "not valid Unicode, no UTF-8 encoding", m.start(), m.end())
+    legacy = _legacy_charset(doc.text) if doc.decode_errors else "cp1252"
     for run in doc.decode_errors[:1000]:
         bad = doc.raw[run.start : run.end]
         shown = " ".join(f"0x{b:02X}" for b in bad[:8]) + (" ..." if len(bad) > 8 else "")
         noun = "byte" if len(bad) == 1 else "bytes"
         hint = ""
-        as1252 = bad[:8].decode("cp1252", errors="replace")
-        if "\ufffd" not in as1252 and as1252.isprintable():
-            hint = f"; '{as1252}' in cp1252"
+        as_legacy = bad[:8].decode(legacy, errors="replace")
+        if "\ufffd" not in as_legacy and as_legacy.isprintable():
+            hint = f"; '{as_legacy}' in {legacy}"
         yield Violation(
             f"undecodable {noun} {shown} at byte offset {run.start} (file is otherwise {doc.encoding}{hint})",
             run.offset,
             run.offset + (run.end - run.start),
         )
+
+
+#: the legacy charset of the text around bytes pasted from it: the Windows code page of its
+#: script, and for Latin text of its letters (Central European, Turkish, Baltic)
+_LEGACY_BY_LETTERS = (
+    ("cp1251", re.compile("[\u0400-\u04ff]")),
+    ("cp1253", re.compile("[\u0370-\u03ff]")),
+    ("cp1256", re.compile("[\u0600-\u06ff]")),
+    ("cp1255", re.compile("[\u0590-\u05ff]")),
+    ("cp1254", re.compile("[\u011e\u011f\u0130\u0131\u015e\u015f]")),
+    ("cp1257", re.compile("[\u0101\u0113\u012b\u016b\u0117\u012f\u0173\u0137\u013c\u0146\u0123]")),
+    ("cp1250", re.compile("[\u0104\u0105\u0106\u0107\u0118\u0119\u0141\u0142\u0143\u0144\u015a\u015b\u0179-\u017c"
+                          "\u010c\u010d\u010e\u010f\u011a\u011b\u0147\u0148\u0158\u0159\u016e\u016f\u0150\u0151\u0170\u0171"
+                          "\u0102\u0103\u0218-\u021b]")),
+)
+
+
+def _legacy_charset(text: str) -> str:
+    """The charset whose bytes a mostly UTF-8 text most likely had pasted in: cp1251 for
+    Russian, cp1250 for Polish or Czech, ... cp1252 when nothing says otherwise."""
+    counts = [(len(rx.findall(text, 0, 200_000)), name) for name, rx in _LEGACY_BY_LETTERS]
+    n, name = max(counts)
+    return name if n >= 3 else "cp1252"
 
 
 # ---------------------------------------------------------------------------
