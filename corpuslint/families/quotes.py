@@ -742,8 +742,10 @@ class MisattachedQuote(QuoteRule):
     ## Fix
     `--fix` removes the space after an opening quote that follows an elision,
     and inserts the missing space outside a glued typographic mark (both
-    safe). A straight quote between two letters is not fixed: which side
-    takes the space is a matter of meaning.
+    safe). After a closing mark glued to a lowercase run of letters alone,
+    which may be a case suffix (`“Marmaray”ın` in a text too short to be
+    guessed Turkish), the space is an unsafe fix. A straight quote between
+    two letters is not fixed: which side takes the space is a matter of meaning.
     """
 
     code = "QUO004"
@@ -791,9 +793,16 @@ class MisattachedQuote(QuoteRule):
                     yield Violation(f"opening {ch} is glued to the word before it", b + k, b + k + 1,
                                     Fix(f"Insert a space before {ch}", (Edit(b + k, b + k, " "),)))
                 elif role == "close" and ch in only_close and nxt.isalpha() and not _UNSPACED.match(nxt):
+                    # a short lowercase run of letters may be a case suffix glued to the mark
+                    # (Turkish `“Marmaray”ın`, `Destanı”ndaki` in a text not guessed Turkish): unsafe
+                    safe = _GLUED_SUFFIX.match(s, k + 1) is None
                     yield Violation(f"closing {ch} is glued to the word after it", b + k, b + k + 1,
-                                    Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),)))
+                                    Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),), safe=safe))
 
+
+#: a lowercase word of letters alone, up to 12 (Turkish and Azerbaijani case suffixes: `ın`, `nun`,
+#: `ndaki`, `ndakilerden`), not a compound's first part (`»ajoute-t-elle`)
+_GLUED_SUFFIX = compile_regex(r"\p{Ll}{1,12}(?![\p{L}\p{M}\p{N}_'’-])")
 
 #: languages written without spaces between words, nor around quotation marks
 _WITHOUT_SPACES = frozenset(["zh", "ja", "th", "lo", "km", "my"])
