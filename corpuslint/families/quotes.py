@@ -347,7 +347,9 @@ def scan_paragraph(
         nxt = s[k + 1] if k + 1 < n else None
         if ch == '"':
             prev_open = prev is None or prev.isspace() or prev in _OPEN_CONTEXT or prev in closers_of
-            elision = prev in ("'", "’") and _ELISION.search(s, max(0, k - 12), k) is not None  # d'"urgence"
+            elided = _ELISION.search(s, max(0, k - 12), k) if prev in ("'", "’") else None
+            # d'"urgence": opens, unless the elided word is all the quotation holds ("lorsqu'")
+            elision = elided is not None and not (straight and straight[-1][0] == elided.start() - 1)
             next_close = nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in closers
             if prev is not None and prev.isdigit() and not _is_letter(nxt) and not straight:
                 continue  # inches: 5' 10"
