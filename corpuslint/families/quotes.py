@@ -466,9 +466,16 @@ class QuoteRule(Rule):
         marks_at = _mark_positions(text, marks)
         if marks_at and not text.isascii():
             marks_at = [k for k in marks_at if not _in_mojibake(text, k)]
-        code = code_lines(doc) if marks_at else frozenset()
+        code = (code_lines(doc) | _assignment_blocks(doc)) if marks_at else frozenset()
         if code:  # a program's string literals are no quotations (`Checker(lang="uk")`)
             marks_at = [k for k in marks_at if doc.position(k)[0] - 1 not in code]
+        if marks_at and "`" in text:  # nor those of Markdown inline code (`print(" hello ")`)
+            spans = [m.span() for m in _INLINE_CODE.finditer(text)]
+            if spans:
+                starts = [a for a, _ in spans]
+                marks_at = [k for k in marks_at if not _in_spans(k, spans, starts)]
+        if marks_at and ('  "' in text or '\t"' in text):
+            marks_at = [k for k in marks_at if not _ditto(text, k)]
         # fewer than six marks of code in the whole document: no paragraph of it is code
         maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
 
@@ -529,6 +536,41 @@ class QuoteRule(Rule):
             out.append((para, scan))
         doc.facts["_quote_scans"] = out
         return out
+
+
+#: a Markdown code span on one line: a run of backticks, what it holds, the same run
+_INLINE_CODE = compile_regex(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+#: a line assigning a value (`csv_line = name + " ; " + value`): code in an indented block
+_ASSIGNMENT = compile_regex(r"^[\p{L}_][\w.\[\]\"']*\s*[-+*/%|&]?=(?!=)\s*\S")
+
+
+def _in_spans(k: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    """Whether offset ``k`` lies inside one of ``spans`` (sorted, not overlapping)."""
+    i = bisect_left(starts, k + 1) - 1
+    return i >= 0 and k < spans[i][1]
+
+
+def _assignment_blocks(doc: Document) -> frozenset[int]:
+    """0-based lines of the runs of indented lines (four spaces or a tab) that follow a blank
+    line, half of which assign a value: Markdown code blocks ``code_lines`` does not read as code."""
+    lines = doc.lines
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        if line.startswith(("    ", "\t")) and line.strip() and (run or i == 0 or not lines[i - 1].strip()):
+            run.append(i)
+            continue
+        if run and 2 * sum(1 for k in run if _ASSIGNMENT.match(lines[k].strip())) >= len(run):
+            out.update(run)
+        run = []
+    return frozenset(out)
+
+
+def _ditto(s: str, k: int) -> bool:
+    """Whether the mark at ``k`` stands alone in a table column, two blanks or a tab on each
+    side (`Eraser          "     $0.25`): a ditto mark, no quote."""
+    before, after = s[max(0, k - 2) : k], s[k + 1 : k + 3]
+    return s[k] == '"' and (before == "  " or before[-1:] == "\t") and (after == "  " or after[:1] == "\t")
 
 
 #: what program code and markup are made of, and prose seldom holds
