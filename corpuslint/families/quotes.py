@@ -13,7 +13,7 @@ import inspect
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import ClassVar
 
@@ -65,6 +65,9 @@ class QuoteVocabulary:
     #: languages that glue their case suffixes to a closing mark (Turkish `“Destanı”ndaki`):
     #: a letter after a closing mark is no missing space there
     suffixed: frozenset[str] = frozenset()
+    #: the links of every pack's `more` key (`Lire la suite`, `Read more`), ending a line before
+    #: a `»` or `›` that is their arrow: one pattern, read in documents of any language
+    more: regex.Pattern[str] | None = None
 
     def for_language(self, lang: str) -> list[tuple[str, str]]:
         return self.pairs.get(lang) or self.pairs.get("*") or [("«", "»"), ("“", "”")]
@@ -177,6 +180,16 @@ def _is_nav_arrow(s: str, k: int, loose: bool, lines: _LineBounds) -> bool:
     if after.strip():  # first on its line: "« Précédent"
         return after[:1].isspace() and words <= (12 if loose else 3) and not any(c in after for c in ".,;:!?")
     return (not before or before[-1].isspace()) and words <= (12 if loose else 4)  # last on its line: "Lire la suite »"
+
+
+def _read_more(s: str, k: int, more: regex.Pattern[str]) -> bool:
+    """Whether the `»` or `›` at ``k`` ends its line after a link of ``more`` (`Lire la suite »`)."""
+    if s[k] not in "»›":
+        return False
+    a = s.rfind("\n", 0, k) + 1
+    z = s.find("\n", k)
+    m = more.search(s, a, len(s) if z < 0 else z)
+    return m is not None and m.start(1) == k
 
 
 def _arrows(preferred: Sequence[tuple[str, str]] | None) -> str:
@@ -430,7 +443,7 @@ class QuoteRule(Rule):
     category = "quotes"
     unit = "document"
     pack_group: ClassVar[str | None] = "quotes"
-    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list, "suffixes": bool}
+    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list, "suffixes": bool, "more": list}
 
     def __init__(self) -> None:
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
@@ -447,7 +460,11 @@ class QuoteRule(Rule):
                         raise PackError(f"{p.path}: key '{key}' items must be [open, close] single characters, got {item!r}")
                     table.setdefault(p.language, []).append((item[0], item[1]))
         suffixed = frozenset(p.language for p in packs if p.data.get("suffixes"))
-        return QuoteVocabulary(pairs, preferred, inner, suffixed)
+        links = sorted({str(x) for p in packs for x in p.data.get("more", [])}, key=len, reverse=True)
+        # the link after a sentence's end, a separator or nothing on its line, then the arrow
+        more = compile_regex(r"(?:^|[.!?…:)\]|·•]\s)\s*(?:" + "|".join(map(regex.escape, links))
+                             + r")[ \t\u00a0\u202f]+([»›])[ \t]*$", regex.IGNORECASE | regex.MULTILINE) if links else None
+        return QuoteVocabulary(pairs, preferred, inner, suffixed, more)
 
     def scans(self, doc: Document, vocab: QuoteVocabulary) -> list[tuple[Paragraph, QuoteScan]]:
         """Scan every paragraph once per document (shared by the quote rules)."""
@@ -486,7 +503,7 @@ class QuoteRule(Rule):
             return [p - para.start for p in marks_at[j:k]] if para.start else marks_at[j:k]
 
         out = []
-        paras = doc.paragraphs
+        paras = _blockquote_split(doc.paragraphs) if ">" in text else doc.paragraphs
         # without blank lines, every line is a paragraph: a quotation may simply run on
         # to the next line (wrapped text), which then closes it without reopening
         line_mode = all(b.start_line == a.end_line + 1 for a, b in zip(paras, paras[1:]))
@@ -512,6 +529,11 @@ class QuoteRule(Rule):
                 continued, wrapped = None, False
                 continue
             scan = scan_paragraph(para.text, pairs, continued, wrapped, at, arrows)
+            if (scan.stray or scan.unclosed) and vocab.more is not None:
+                # `… mardi soir. Lire la suite »`: the arrow of a link ending the line, no quote
+                # (it opens in German and Danish, where `»…«` quotes)
+                scan.stray = [(k, ch) for k, ch in scan.stray if not _read_more(para.text, k, vocab.more)]
+                scan.unclosed = [(k, ch) for k, ch in scan.unclosed if k < 0 or not _read_more(para.text, k, vocab.more)]
             nxt = _first_visible(paras[i + 1].text) if i + 1 < len(paras) else ""
             continued, wrapped = None, False
             # a quotation running over paragraphs reopens at the next paragraph's start:
@@ -585,9 +607,36 @@ def _code_like(s: str) -> bool:
 
 
 def _first_visible(s: str) -> str:
-    """``s.lstrip()[:1]`` without copying ``s``."""
+    """``s.lstrip()[:1]`` without copying ``s``, past the `>` of a Markdown blockquote."""
     head = s[:1]
+    if head == ">" or (head.isspace() and s.lstrip()[:1] == ">"):
+        return s.lstrip(" \t\r\n>")[:1]
     return s.lstrip()[:1] if head.isspace() else head
+
+
+#: a blank line of a Markdown blockquote (`>`, `> >`): it ends a paragraph of the quoted text
+_BLOCKQUOTE_BLANK = compile_regex(r"^[ \t]*>(?:[ \t]*>)*[ \t]*$", regex.MULTILINE)
+
+
+def _blockquote_split(paras: Sequence[Paragraph]) -> list[Paragraph]:
+    """The paragraphs, those of a Markdown blockquote split at its blank lines (`>`), so a
+    quotation over its paragraphs reopens at each one as it does without `> `."""
+    out: list[Paragraph] = []
+    for para in paras:
+        s = para.text
+        cuts = [m.span() for m in _BLOCKQUOTE_BLANK.finditer(s)] if ">" in s else []
+        if not cuts:
+            out.append(replace(para, index=len(out)) if para.index != len(out) else para)
+            continue
+        a = 0
+        for x, z in [*cuts, (len(s) + 1, len(s))]:
+            end = x - 1  # before the line break that ends the part
+            if s[a:end].strip():
+                out.append(Paragraph(len(out), para.start_line + s.count("\n", 0, a),
+                                     para.start_line + s.count("\n", 0, end), para.start + a, para.start + end,
+                                     s[a:end]))
+            a = z + 1
+    return out
 
 
 class UnbalancedQuotes(QuoteRule):
