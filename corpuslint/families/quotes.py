@@ -44,6 +44,8 @@ _ELIDED = compile_regex(r"(?:em|cause|til|tis|twas|bout|n|nuff|round)\b", regex.
 #: possessive (the boys'): after it, a quote mark opens
 _ELISION = compile_regex(r"(?<!\p{L})(?:\p{L}{1,2}|\p{L}*qu|[dn]ell|dall|sull|all|coll|quest|quell|senz)['’]$",
                          regex.IGNORECASE)
+#: a prime then a number before a `"`: seconds of arc or inches (`48°51'30"N`, `6'2"`)
+_SECONDS = compile_regex(r"\d['′]\s?\d{1,2}(?:[.,]\d+)?$")
 #: style families, for mixed-quote-styles: the opening mark decides
 _FAMILY = {
     "«": "« »", "»": "« »", "‹": "« »", "›": "« »",
@@ -366,6 +368,8 @@ def scan_paragraph(
             next_close = nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in closers
             if prev is not None and prev.isdigit() and not _is_letter(nxt) and not straight:
                 continue  # inches: 5' 10"
+            if prev is not None and prev.isdigit() and _SECONDS.search(s, max(0, k - 8), k):
+                continue  # the seconds of an angle or feet and inches: 48°51'30"N, 6'2"
             if _is_hebrew(prev) and _is_hebrew(nxt) and not _is_letter(s[k + 2] if k + 2 < n else None):
                 continue  # Hebrew gershayim before an acronym's last letter: ש"ח, צה"ל, בארה"ב
             if elision or (prev_open and not next_close):
