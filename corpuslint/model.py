@@ -205,7 +205,9 @@ class Document:
         from corpuslint.langid import guess_language
 
         lang, conf = guess_language(self.text, self.script)
-        if conf < 0.5 and self.default_language:
+        # half the stopword hits or fewer for the best language (a short Turkish text's `da`
+        # and `i` read as Portuguese and Polish, 2 to 2) is unsure: the configured language wins
+        if conf <= 0.5 and self.default_language:
             return self.default_language, conf
         return lang, conf
 

@@ -103,6 +103,11 @@ def test_language_falls_back_to_configured_default() -> None:
     assert d.language == "fr"
     d = Document(path="t", raw=b"", text="The cat sat.", metadata={"lang": "EN-us"})
     assert d.language_guess == ("en", 1.0)
+    # a guess at 0.5 is unsure: a short Turkish text's `da` and `i` read as Portuguese and Polish
+    text = ("İstanbul'da yeni metro hattı açıldı\n5 Haziran 2024\n\nBakan, “Marmaray”ın ardından “Gayrettepe-İstanbul "
+            "Havalimanı Metrosu”nun da hizmete girdiğini söyledi. Proje 2,5 milyar liraya mal oldu.\n")
+    assert Document(path="t", raw=b"", text=text).language_guess[1] == 0.5
+    assert Document(path="t", raw=b"", text=text, default_language="tr").language == "tr"
 
 
 def test_fingerprint_ignores_spacing_and_case() -> None:

@@ -13,7 +13,7 @@ import inspect
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import ClassVar
 
@@ -44,6 +44,8 @@ _ELIDED = compile_regex(r"(?:em|cause|til|tis|twas|bout|n|nuff|round)\b", regex.
 #: possessive (the boys'): after it, a quote mark opens
 _ELISION = compile_regex(r"(?<!\p{L})(?:\p{L}{1,2}|\p{L}*qu|[dn]ell|dall|sull|all|coll|quest|quell|senz)['’]$",
                          regex.IGNORECASE)
+#: a prime then a number before a `"`: seconds of arc or inches (`48°51'30"N`, `6'2"`)
+_SECONDS = compile_regex(r"\d['′]\s?\d{1,2}(?:[.,]\d+)?$")
 #: style families, for mixed-quote-styles: the opening mark decides
 _FAMILY = {
     "«": "« »", "»": "« »", "‹": "« »", "›": "« »",
@@ -65,6 +67,9 @@ class QuoteVocabulary:
     #: languages that glue their case suffixes to a closing mark (Turkish `“Destanı”ndaki`):
     #: a letter after a closing mark is no missing space there
     suffixed: frozenset[str] = frozenset()
+    #: the links of every pack's `more` key (`Lire la suite`, `Read more`), ending a line before
+    #: a `»` or `›` that is their arrow: one pattern, read in documents of any language
+    more: regex.Pattern[str] | None = None
 
     def for_language(self, lang: str) -> list[tuple[str, str]]:
         return self.pairs.get(lang) or self.pairs.get("*") or [("«", "»"), ("“", "”")]
@@ -177,6 +182,16 @@ def _is_nav_arrow(s: str, k: int, loose: bool, lines: _LineBounds) -> bool:
     if after.strip():  # first on its line: "« Précédent"
         return after[:1].isspace() and words <= (12 if loose else 3) and not any(c in after for c in ".,;:!?")
     return (not before or before[-1].isspace()) and words <= (12 if loose else 4)  # last on its line: "Lire la suite »"
+
+
+def _read_more(s: str, k: int, more: regex.Pattern[str]) -> bool:
+    """Whether the `»` or `›` at ``k`` ends its line after a link of ``more`` (`Lire la suite »`)."""
+    if s[k] not in "»›":
+        return False
+    a = s.rfind("\n", 0, k) + 1
+    z = s.find("\n", k)
+    m = more.search(s, a, len(s) if z < 0 else z)
+    return m is not None and m.start(1) == k
 
 
 def _arrows(preferred: Sequence[tuple[str, str]] | None) -> str:
@@ -347,10 +362,14 @@ def scan_paragraph(
         nxt = s[k + 1] if k + 1 < n else None
         if ch == '"':
             prev_open = prev is None or prev.isspace() or prev in _OPEN_CONTEXT or prev in closers_of
-            elision = prev in ("'", "’") and _ELISION.search(s, max(0, k - 12), k) is not None  # d'"urgence"
+            elided = _ELISION.search(s, max(0, k - 12), k) if prev in ("'", "’") else None
+            # d'"urgence": opens, unless the elided word is all the quotation holds ("lorsqu'")
+            elision = elided is not None and not (straight and straight[-1][0] == elided.start() - 1)
             next_close = nxt is None or nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in closers
             if prev is not None and prev.isdigit() and not _is_letter(nxt) and not straight:
                 continue  # inches: 5' 10"
+            if prev is not None and prev.isdigit() and _SECONDS.search(s, max(0, k - 8), k):
+                continue  # the seconds of an angle or feet and inches: 48°51'30"N, 6'2"
             if _is_hebrew(prev) and _is_hebrew(nxt) and not _is_letter(s[k + 2] if k + 2 < n else None):
                 continue  # Hebrew gershayim before an acronym's last letter: ש"ח, צה"ל, בארה"ב
             if elision or (prev_open and not next_close):
@@ -428,7 +447,7 @@ class QuoteRule(Rule):
     category = "quotes"
     unit = "document"
     pack_group: ClassVar[str | None] = "quotes"
-    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list, "suffixes": bool}
+    pack_schema: ClassVar = {"pairs": list, "preferred": list, "inner": list, "suffixes": bool, "more": list}
 
     def __init__(self) -> None:
         self.doc = inspect.cleandoc(type(self).__doc__ or "")
@@ -445,7 +464,11 @@ class QuoteRule(Rule):
                         raise PackError(f"{p.path}: key '{key}' items must be [open, close] single characters, got {item!r}")
                     table.setdefault(p.language, []).append((item[0], item[1]))
         suffixed = frozenset(p.language for p in packs if p.data.get("suffixes"))
-        return QuoteVocabulary(pairs, preferred, inner, suffixed)
+        links = sorted({str(x) for p in packs for x in p.data.get("more", [])}, key=len, reverse=True)
+        # the link after a sentence's end, a separator or nothing on its line, then the arrow
+        more = compile_regex(r"(?:^|[.!?…:)\]|·•]\s)\s*(?:" + "|".join(map(regex.escape, links))
+                             + r")[ \t\u00a0\u202f]+([»›])[ \t]*$", regex.IGNORECASE | regex.MULTILINE) if links else None
+        return QuoteVocabulary(pairs, preferred, inner, suffixed, more)
 
     def scans(self, doc: Document, vocab: QuoteVocabulary) -> list[tuple[Paragraph, QuoteScan]]:
         """Scan every paragraph once per document (shared by the quote rules)."""
@@ -464,9 +487,16 @@ class QuoteRule(Rule):
         marks_at = _mark_positions(text, marks)
         if marks_at and not text.isascii():
             marks_at = [k for k in marks_at if not _in_mojibake(text, k)]
-        code = code_lines(doc) if marks_at else frozenset()
+        code = (code_lines(doc) | _assignment_blocks(doc)) if marks_at else frozenset()
         if code:  # a program's string literals are no quotations (`Checker(lang="uk")`)
             marks_at = [k for k in marks_at if doc.position(k)[0] - 1 not in code]
+        if marks_at and "`" in text:  # nor those of Markdown inline code (`print(" hello ")`)
+            spans = [m.span() for m in _INLINE_CODE.finditer(text)]
+            if spans:
+                starts = [a for a, _ in spans]
+                marks_at = [k for k in marks_at if not _in_spans(k, spans, starts)]
+        if marks_at and ('  "' in text or '\t"' in text):
+            marks_at = [k for k in marks_at if not _ditto(text, k)]
         # fewer than six marks of code in the whole document: no paragraph of it is code
         maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
 
@@ -477,7 +507,7 @@ class QuoteRule(Rule):
             return [p - para.start for p in marks_at[j:k]] if para.start else marks_at[j:k]
 
         out = []
-        paras = doc.paragraphs
+        paras = _blockquote_split(doc.paragraphs) if ">" in text else doc.paragraphs
         # without blank lines, every line is a paragraph: a quotation may simply run on
         # to the next line (wrapped text), which then closes it without reopening
         line_mode = all(b.start_line == a.end_line + 1 for a, b in zip(paras, paras[1:]))
@@ -503,6 +533,11 @@ class QuoteRule(Rule):
                 continued, wrapped = None, False
                 continue
             scan = scan_paragraph(para.text, pairs, continued, wrapped, at, arrows)
+            if (scan.stray or scan.unclosed) and vocab.more is not None:
+                # `… mardi soir. Lire la suite »`: the arrow of a link ending the line, no quote
+                # (it opens in German and Danish, where `»…«` quotes)
+                scan.stray = [(k, ch) for k, ch in scan.stray if not _read_more(para.text, k, vocab.more)]
+                scan.unclosed = [(k, ch) for k, ch in scan.unclosed if k < 0 or not _read_more(para.text, k, vocab.more)]
             nxt = _first_visible(paras[i + 1].text) if i + 1 < len(paras) else ""
             continued, wrapped = None, False
             # a quotation running over paragraphs reopens at the next paragraph's start:
@@ -529,6 +564,41 @@ class QuoteRule(Rule):
         return out
 
 
+#: a Markdown code span on one line: a run of backticks, what it holds, the same run
+_INLINE_CODE = compile_regex(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+#: a line assigning a value (`csv_line = name + " ; " + value`): code in an indented block
+_ASSIGNMENT = compile_regex(r"^[\p{L}_][\w.\[\]\"']*\s*[-+*/%|&]?=(?!=)\s*\S")
+
+
+def _in_spans(k: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    """Whether offset ``k`` lies inside one of ``spans`` (sorted, not overlapping)."""
+    i = bisect_left(starts, k + 1) - 1
+    return i >= 0 and k < spans[i][1]
+
+
+def _assignment_blocks(doc: Document) -> frozenset[int]:
+    """0-based lines of the runs of indented lines (four spaces or a tab) that follow a blank
+    line, half of which assign a value: Markdown code blocks ``code_lines`` does not read as code."""
+    lines = doc.lines
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        if line.startswith(("    ", "\t")) and line.strip() and (run or i == 0 or not lines[i - 1].strip()):
+            run.append(i)
+            continue
+        if run and 2 * sum(1 for k in run if _ASSIGNMENT.match(lines[k].strip())) >= len(run):
+            out.update(run)
+        run = []
+    return frozenset(out)
+
+
+def _ditto(s: str, k: int) -> bool:
+    """Whether the mark at ``k`` stands alone in a table column, two blanks or a tab on each
+    side (`Eraser          "     $0.25`): a ditto mark, no quote."""
+    before, after = s[max(0, k - 2) : k], s[k + 1 : k + 3]
+    return s[k] == '"' and (before == "  " or before[-1:] == "\t") and (after == "  " or after[:1] == "\t")
+
+
 #: what program code and markup are made of, and prose seldom holds
 _CODE_MARKS = "{};=<>"
 
@@ -541,9 +611,36 @@ def _code_like(s: str) -> bool:
 
 
 def _first_visible(s: str) -> str:
-    """``s.lstrip()[:1]`` without copying ``s``."""
+    """``s.lstrip()[:1]`` without copying ``s``, past the `>` of a Markdown blockquote."""
     head = s[:1]
+    if head == ">" or (head.isspace() and s.lstrip()[:1] == ">"):
+        return s.lstrip(" \t\r\n>")[:1]
     return s.lstrip()[:1] if head.isspace() else head
+
+
+#: a blank line of a Markdown blockquote (`>`, `> >`): it ends a paragraph of the quoted text
+_BLOCKQUOTE_BLANK = compile_regex(r"^[ \t]*>(?:[ \t]*>)*[ \t]*$", regex.MULTILINE)
+
+
+def _blockquote_split(paras: Sequence[Paragraph]) -> list[Paragraph]:
+    """The paragraphs, those of a Markdown blockquote split at its blank lines (`>`), so a
+    quotation over its paragraphs reopens at each one as it does without `> `."""
+    out: list[Paragraph] = []
+    for para in paras:
+        s = para.text
+        cuts = [m.span() for m in _BLOCKQUOTE_BLANK.finditer(s)] if ">" in s else []
+        if not cuts:
+            out.append(replace(para, index=len(out)) if para.index != len(out) else para)
+            continue
+        a = 0
+        for x, z in [*cuts, (len(s) + 1, len(s))]:
+            end = x - 1  # before the line break that ends the part
+            if s[a:end].strip():
+                out.append(Paragraph(len(out), para.start_line + s.count("\n", 0, a),
+                                     para.start_line + s.count("\n", 0, end), para.start + a, para.start + end,
+                                     s[a:end]))
+            a = z + 1
+    return out
 
 
 class UnbalancedQuotes(QuoteRule):
@@ -742,8 +839,10 @@ class MisattachedQuote(QuoteRule):
     ## Fix
     `--fix` removes the space after an opening quote that follows an elision,
     and inserts the missing space outside a glued typographic mark (both
-    safe). A straight quote between two letters is not fixed: which side
-    takes the space is a matter of meaning.
+    safe). After a closing mark glued to a lowercase run of letters alone,
+    which may be a case suffix (`“Marmaray”ın` in a text too short to be
+    guessed Turkish), the space is an unsafe fix. A straight quote between
+    two letters is not fixed: which side takes the space is a matter of meaning.
     """
 
     code = "QUO004"
@@ -791,9 +890,16 @@ class MisattachedQuote(QuoteRule):
                     yield Violation(f"opening {ch} is glued to the word before it", b + k, b + k + 1,
                                     Fix(f"Insert a space before {ch}", (Edit(b + k, b + k, " "),)))
                 elif role == "close" and ch in only_close and nxt.isalpha() and not _UNSPACED.match(nxt):
+                    # a short lowercase run of letters may be a case suffix glued to the mark
+                    # (Turkish `“Marmaray”ın`, `Destanı”ndaki` in a text not guessed Turkish): unsafe
+                    safe = _GLUED_SUFFIX.match(s, k + 1) is None
                     yield Violation(f"closing {ch} is glued to the word after it", b + k, b + k + 1,
-                                    Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),)))
+                                    Fix(f"Insert a space after {ch}", (Edit(b + k + 1, b + k + 1, " "),), safe=safe))
 
+
+#: a lowercase word of letters alone, up to 12 (Turkish and Azerbaijani case suffixes: `ın`, `nun`,
+#: `ndaki`, `ndakilerden`), not a compound's first part (`»ajoute-t-elle`)
+_GLUED_SUFFIX = compile_regex(r"\p{Ll}{1,12}(?![\p{L}\p{M}\p{N}_'’-])")
 
 #: languages written without spaces between words, nor around quotation marks
 _WITHOUT_SPACES = frozenset(["zh", "ja", "th", "lo", "km", "my"])
