@@ -40,8 +40,17 @@ __all__ = [
     "publication_date",
 ]
 
-_LANG_NAMES = {"fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian",
-               "pt": "Portuguese", "nl": "Dutch", "*": "numeric"}
+_LANG_NAMES = {
+    "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
+    "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
+    "ca": "Catalan", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "hr": "Croatian", "sr": "Serbian",
+    "sr-Latn": "Serbian", "sl": "Slovenian", "sk": "Slovak", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
+    "eu": "Basque", "gl": "Galician", "sq": "Albanian", "tl": "Tagalog", "sw": "Swahili", "af": "Afrikaans",
+    "is": "Icelandic", "cy": "Welsh", "bg": "Bulgarian", "mk": "Macedonian", "el": "Greek", "ar": "Arabic",
+    "he": "Hebrew", "hi": "Hindi", "bn": "Bengali", "fa": "Persian", "ur": "Urdu", "ta": "Tamil", "th": "Thai",
+    "ko": "Korean", "*": "numeric",
+}
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,9 @@ class DateVocabulary:
     #: (line, language or "") -> whether the alternation for it finds something in the line:
     #: pages repeat their menu lines; emptied when it reaches _MARKER_CACHE_SIZE
     relative_cache: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: language -> how it writes a full date, `{day}`, `{month}` and `{year}` (its pack's
+    #: `written`, else the first such format): DAT003's suggestion
+    written: dict[str, list[str]] = field(default_factory=dict)
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -296,8 +308,16 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     calendar_months: dict[str, dict[str, int]] = {}
     calendar_display: dict[str, list[str]] = {}
     calendar_langs: dict[str, set[str]] = {}  # language -> the calendars of its packs
+    written: dict[str, list[str]] = {}
     for p in packs:
         lang = p.language
+        if "written" in p.data:
+            forms = [str(w) for w in p.data["written"]]
+            if not forms or any(sorted(regex.findall(r"\{[^}]*\}", w)) != ["{day}", "{month}", "{year}"]
+                                or "[" in w for w in forms):
+                raise PackError(f"{p.path}: key 'written' must list templates of {{day}}, {{month}} and {{year}} "
+                                "once each, without optional parts")
+            written[lang] = forms
         cal = p.data.get("calendar")
         if cal is not None:
             if cal not in CALENDARS:
@@ -446,9 +466,14 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape,
                                (calendar_day_year[cal] if cal else day_year) if _required(t, "{day} {year}") else None,
                                other_script and "{month}" in shape, cal))
+    for f in formats:
+        # a language's first format of day, month and year alone, unless its pack says `written`
+        if f.kind == "full" and f.calendar is None and f.language in months and f.language not in written and (
+                sorted(regex.findall(r"\{[^}]*\}", f.shape)) == ["{day}", "{month}", "{year}"]):
+            written[f.language] = [f.shape]
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets,
-                           calendar_months, calendar_display)
+                           calendar_months, calendar_display, written=written)
     for lang, cals in calendar_langs.items():
         years = "|".join(CALENDARS[c].year_regex for c in sorted(cals))
         vocab.year_hints[lang] = compile_regex(_YEAR_HINT.pattern.replace("(?:(?:1[6-9]", f"(?:{years}|(?:1[6-9]", 1))
@@ -671,18 +696,18 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
         if key in own:
             month = own[key]
         else:
-            # a month name of another language in this language's order
-            for other, table in vocab.months.items():
+            # a month name of another language in this language's order: the document's
+            # language first when the name is its own (`abril` is Spanish and Catalan)
+            for other in sorted(vocab.months, key=lambda x: x != doc_lang):
+                table = vocab.months[other]
                 if key in table and _allowed(other, languages):
                     month = table[key]
                     problem = (
                         f"{_LANG_NAMES.get(other, other)} month name '{word}' in "
                         f"{_LANG_NAMES.get(lang, lang)} order ('{fmt.shape}')"
                     )
-                    if day and year and other in vocab.month_display:
-                        suggestion = f"{day} {vocab.month_display[other][month - 1].lower()} {year}"
-                        if vocab.order.get(other) == "MDY":
-                            suggestion = f"{vocab.month_display[other][month - 1]} {day}, {year}"
+                    if day and year:
+                        suggestion = _written(vocab, other, day, month, year)
                     break
             if month is None:
                 return None
@@ -699,6 +724,20 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
         ambiguous = False
     zoned = bool(gd.get("zone"))
     return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned)
+
+
+def _written(vocab: DateVocabulary, lang: str, day: int, month: int, year: int) -> str | None:
+    """The date as ``lang`` writes it (its first `written` form), None when unknown. A form whose
+    month follows an apostrophe (Catalan `d’abril`) is for a month name that starts with a vowel."""
+    name = vocab.month_display.get(lang, [])[month - 1 : month]
+    for form in vocab.written.get(lang, ()):
+        if not name:
+            break
+        before = form.split("{month}", 1)[0]
+        if before.endswith(("'", "’")) and name[0][:1].casefold() not in "aeiouàáèéíòóúh":
+            continue
+        return form.replace("{day}", str(day)).replace("{month}", name[0]).replace("{year}", str(year))
+    return None
 
 
 def _parse_calendar(m: _Match, fmt: _Format, vocab: DateVocabulary) -> _Found | None:
@@ -1486,6 +1525,7 @@ class DateRule(Rule):
         "relative": list,
         "formats": list,
         "partial-formats": list,
+        "written": list,
     }
     options: tuple[Option, ...] = _COMMON_OPTIONS
 
