@@ -74,6 +74,9 @@ class DateMatch:
     zoned: bool = False
     #: the date sits in a long line (body text) rather than a byline or dateline
     in_body: bool = False
+    #: (start, end) of its day, month and year, from ``start``: what DAT003's fix rewrites (not
+    #: a weekday or time around them); None when the fix could not keep what surrounds them
+    core: tuple[int, int] | None = None
 
     @property
     def date(self) -> dt.date | None:
@@ -649,6 +652,7 @@ class _Found(NamedTuple):
     suggestion: str | None
     ambiguous: bool
     zoned: bool
+    core: tuple[int, int] | None = None
 
 
 #: a month and a "year" after next year is not a partial date: with no day to tell, the four
@@ -660,8 +664,8 @@ _LATEST_PARTIAL_YEAR = dt.date.today().year + 1
 #: offset, it is still this late (Thai 2143 and later, which no Common Era date reaches)
 _ERA_FLOOR = 1600
 
-#: what find_dates keeps of a regex match: (groupdict, start, end, matched text)
-_Match = tuple[dict[str, Any], int, int, str]
+#: what find_dates keeps of a regex match: (groupdict, start, end, matched text, the match)
+_Match = tuple[dict[str, Any], int, int, str, Any]
 
 
 #: the start of the problem of a date written with a two-digit year
@@ -673,7 +677,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
     if fmt.calendar is not None:
         return _parse_calendar(m, fmt, vocab)
-    gd, start, end, text = m
+    gd, start, end, text, _ = m
     year = int(gd["year"]) if gd.get("year") else None
     offset = vocab.era_offsets.get(doc_lang if fmt.language == "*" else fmt.language)
     if year is not None and offset and year - offset >= _ERA_FLOOR:
@@ -681,6 +685,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if year is not None and year > _LATEST_PARTIAL_YEAR and fmt.kind == "partial":
         return None  # a day and another number run together: `on Mar 2714 min` (Mar 27, 14 min)
     problem = suggestion = None
+    core = None
     ambiguous = False
     if gd.get("yy"):
         yy = int(gd["yy"])
@@ -708,6 +713,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
                     )
                     if day and year:
                         suggestion = _written(vocab, other, day, month, year)
+                        core = _core(m, fmt)
                     break
             if month is None:
                 return None
@@ -723,7 +729,23 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if problem:
         ambiguous = False
     zoned = bool(gd.get("zone"))
-    return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned)
+    return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned, core)
+
+
+#: the tokens a format's written date replaces (see _core)
+_CORE_TOKENS = ("{day}", "{month}", "{year}")
+
+
+def _core(m: _Match, fmt: _Format) -> tuple[int, int] | None:
+    """(start, end) of the day, month and year of ``m``, from its start: the span a fix rewrites,
+    leaving a weekday, a time or words after the year as written. None when the format's
+    required part does not start with one of them and end with its year: text of the format
+    itself (`d. 7 ...`, `... 7 d.`, a day's suffix) would stay around the rewritten date."""
+    shape = fmt.shape
+    if not shape.startswith(_CORE_TOKENS) or not shape.endswith("{year}"):
+        return None
+    spans = [m[4].span(g) for g in ("day", "month", "year") if m[0].get(g)]
+    return min(a for a, _ in spans) - m[1], max(z for _, z in spans) - m[1]
 
 
 def _written(vocab: DateVocabulary, lang: str, day: int, month: int, year: int) -> str | None:
@@ -742,7 +764,7 @@ def _written(vocab: DateVocabulary, lang: str, day: int, month: int, year: int) 
 
 def _parse_calendar(m: _Match, fmt: _Format, vocab: DateVocabulary) -> _Found | None:
     """The date ``m`` matched with a format of another calendar, converted to the Gregorian one."""
-    gd, start, end, text = m
+    gd, start, end, text, _ = m
     assert fmt.calendar is not None
     cal = CALENDARS[fmt.calendar]
     year = int(gd["year"])
@@ -965,7 +987,7 @@ def _match(m: Any) -> tuple[_Match, str | None]:
     """What find_dates keeps of a regex match, and its month name as a month table key."""
     gd = m.groupdict()
     word = gd.get("month")
-    return (gd, m.start(), m.end(), m.group(0)), word.casefold().rstrip(".") if word else None
+    return (gd, m.start(), m.end(), m.group(0), m), word.casefold().rstrip(".") if word else None
 
 
 def find_dates(
@@ -1057,7 +1079,7 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
         lo = text.rfind("\r", lo, d.start) + 1 or lo
         marker = _marker(text[lo : d.start], vocab, languages)
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
-                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
+                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned, core=d.core))
         last_end = d.end
     return out
 
@@ -1648,7 +1670,9 @@ class MalformedDate(DateRule):
 
     ## Fix
     Rewrite the date in the document's convention (unsafe fix when the
-    repair is known).
+    repair is known: it rewrites the day, month and year as the month's
+    language writes them, `14. März 2024`, and keeps a weekday or time
+    around them; no fix when the format has words of its own around them).
     """
 
     code = "DAT003"
@@ -1671,7 +1695,9 @@ class MalformedDate(DateRule):
             fix = None
             if d.suggestion:
                 msg += f"; expected '{d.suggestion}'"
-                fix = Fix(f"Rewrite as '{d.suggestion}'", (Edit(d.start, d.end, d.suggestion),), safe=False)
+                if d.core is not None:  # the date alone: its weekday and time stay
+                    a, z = d.start + d.core[0], d.start + d.core[1]
+                    fix = Fix(f"Rewrite '{doc.text[a:z]}' as '{d.suggestion}'", (Edit(a, z, d.suggestion),), safe=False)
             yield Violation(msg, d.start, d.end, fix)
 
 
