@@ -1179,6 +1179,18 @@ _PLACE_BEFORE_DATE = compile_regex(
 _DASH_AFTER_DATE = compile_regex(r"[^\S\n]*(?:--|—|–|-(?=[^\S\n]))[^\S\n]|\.[—–-][^\S\n]?")
 #: characters on each side of a date that _in_sentence reads first
 _NEAR = 200
+#: an agency's name between a dateline's date and its dash: `5 de marzo de 2024 (EFE) – `
+_AGENCY_AFTER_DATE = compile_regex(r"[^\S\n]*\([^()\n]{1,30}\)")
+
+
+def _opens_lead(text: str, line_start: int, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is the dateline that opens its (long) line, the
+    lead: alone or after a place before it, a dash after it, maybe after an agency
+    (`NEW YORK, March 3, 2025 — `, `MADRID, 5 de marzo de 2024 (EFE) – `, `Feb. 23, 2015 -- `)."""
+    if text[line_start:start].strip() and not _PLACE_BEFORE_DATE.fullmatch(text, line_start, start):
+        return False
+    agency = _AGENCY_AFTER_DATE.match(text, end)
+    return _DASH_AFTER_DATE.match(text, agency.end() if agency else end) is not None
 
 
 def _words_after(text: str, end: int, line_end: int) -> bool:
@@ -1311,7 +1323,7 @@ def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
             continue  # the date of an embedded tweet, not of the article
         if d.marker is None and _in_sentence_at(span, line_start, d.start, d.end, line_end):
             continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
-        if line_end - line_start >= 150:
+        if line_end - line_start >= 150 and not _opens_lead(span, line_start, d.start, d.end):
             d = replace(d, in_body=True)
         if a:
             d = replace(d, start=d.start + a, end=d.end + a)
