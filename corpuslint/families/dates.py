@@ -1314,7 +1314,10 @@ def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
     read = span.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(span) else span
     dates = []
     lines = _LinesInOrder(span)
-    for d in find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc)):
+    found = find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc))
+    if "0000" in read:
+        found = sorted([*found, *_zero_dates(read, found, vocab, languages)], key=lambda d: d.start)
+    for d in found:
         if read is not span:
             d = replace(d, text=span[d.start : d.end])
         line_start, line_end = lines.around(d.start, d.end)
@@ -1329,6 +1332,25 @@ def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
             d = replace(d, start=d.start + a, end=d.end + a)
         dates.append(d)
     return dates
+
+
+#: a date field's empty value, written out (MySQL's `0000-00-00 00:00:00`): no year of the formats
+_ZERO_DATE = compile_regex(r"(?<![\w/.:-])(?:0000-00-00|00([/.])00\1(?:0000|00))(?:[T ]00:00(?::00)?)?(?![\w/:]|[.-]\d)")
+_ZERO_PROBLEM = "a zero date (an empty date field's value)"
+
+
+def _zero_dates(text: str, found: Sequence[DateMatch], vocab: DateVocabulary,
+                languages: frozenset[str] | None) -> list[DateMatch]:
+    """The zero dates of ``text`` (`0000-00-00`) as malformed dates, outside the dates ``found``."""
+    out = []
+    for m in _ZERO_DATE.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in found):
+            continue
+        lo = max(0, m.start() - 80)
+        lo = max(text.rfind("\n", lo, m.start()) + 1, text.rfind("\r", lo, m.start()) + 1, lo)
+        out.append(DateMatch(m.start(), m.end(), m.group(0), "full", "*",
+                             marker=_marker(text[lo : m.start()], vocab, languages), problem=_ZERO_PROBLEM))
+    return out
 
 
 #: the dash after an agency dateline that opens the lead paragraph
@@ -1466,6 +1488,8 @@ def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, A
         pass
     if len(s) == 4 and s.isdigit():
         return PublicationDate(None, s, "partial", "metadata")  # a year alone
+    if _ZERO_DATE.fullmatch(s):
+        return PublicationDate(None, s, "malformed", "metadata", problem=_ZERO_PROBLEM)
     for d in find_dates(s, vocab, doc.language, languages=_languages(options), settle=_settling(doc)):
         if d.kind == "full":
             if d.problem:
@@ -1666,7 +1690,8 @@ class MalformedDate(DateRule):
     Reports dates in the head zone (and a `date` metadata field) whose month
     name belongs to another language than the order they are written in
     (`Septembre 14, 2020`: a French month in English order), impossible dates
-    (`31/02/2021`, `2021-13-01`) and two-digit years (`07/04/21`). The
+    (`31/02/2021`, `2021-13-01`, the zero date of an empty field `0000-00-00`)
+    and two-digit years (`07/04/21`). The
     unmarked dates on the lines below a well-formed publication date are the
     text's own timestamps (a chat export's `[20/06/24, 19:04]`): their
     two-digit years are its convention, not a defect.
