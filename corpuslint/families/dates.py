@@ -202,8 +202,9 @@ _CLOCK_TAIL = r"[ap]\.?m\.?|" + _HOUR_WORDS
 _TIME = (r"(?:(?:" + _SPACE + r"*(?:à|a|at|um|alle|ore|às|,|-|–)?" + _SPACE + r"*)\d{1,2}(?:[h:.]\d{2})(?::\d{2})?"
          r"(?:" + _SPACE + r"*(?:" + _CLOCK_TAIL + r"))?)")
 _ISO_TIME = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?P<zone>\s?Z|\s?[+-]\d{2}:?\d{2})?)"
-# between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word
-_MARKER_TAIL = (_SPACE + r"*[:,]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
+# between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word; the
+# colon and comma may be full-width (`发布时间：2024-03-07`)
+_MARKER_TAIL = (_SPACE + r"*[:,：，]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
                 + r"*(?:[A-Z]{2,4}\b)?" + _SPACE + r"*[,|·–-]?" + _SPACE + r"*)?"
                 r"(?:\w+\.?,?" + _SPACE + r"+)?$")
 
