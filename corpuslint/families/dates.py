@@ -1676,7 +1676,8 @@ class PartialDate(DateRule):
         if any(d.kind == "full" for d in dates):
             return
         if meta is not None and meta.kind == "partial":
-            yield Violation(f"partial date '{meta.text}' in the metadata (year and month, no day) is the only date")
+            what = "a year alone" if meta.text.isdigit() else "year and month, no day"  # `2024`, 2024
+            yield Violation(f"partial date '{meta.text}' in the metadata ({what}) is the only date")
             return
         for d in dates:
             if d.kind == "partial" and not d.problem:
