@@ -54,7 +54,7 @@ def _reference_find_dates(text: str, vocab: DateVocabulary, doc_lang: str,
                 continue
             if fmt.other_script and dates._OTHER_SCRIPT.search(text[a:z].casefold()) is None:
                 continue  # a Russian or Thai format reads no Latin month (by design, not a shortcut)
-            ms: list[_Match] = [(m.groupdict(), m.start(), m.end(), m.group(0)) for m in fmt.regex.finditer(text, a, z)]
+            ms: list[_Match] = [(m.groupdict(), m.start(), m.end(), m.group(0), m) for m in fmt.regex.finditer(text, a, z)]
             for m in ms:
                 d = _parse(m, fmt, vocab, doc_lang, languages)
                 if d is not None:

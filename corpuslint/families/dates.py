@@ -40,8 +40,17 @@ __all__ = [
     "publication_date",
 ]
 
-_LANG_NAMES = {"fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian",
-               "pt": "Portuguese", "nl": "Dutch", "*": "numeric"}
+_LANG_NAMES = {
+    "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
+    "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
+    "ca": "Catalan", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "hr": "Croatian", "sr": "Serbian",
+    "sr-Latn": "Serbian", "sl": "Slovenian", "sk": "Slovak", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
+    "eu": "Basque", "gl": "Galician", "sq": "Albanian", "tl": "Tagalog", "sw": "Swahili", "af": "Afrikaans",
+    "is": "Icelandic", "cy": "Welsh", "bg": "Bulgarian", "mk": "Macedonian", "el": "Greek", "ar": "Arabic",
+    "he": "Hebrew", "hi": "Hindi", "bn": "Bengali", "fa": "Persian", "ur": "Urdu", "ta": "Tamil", "th": "Thai",
+    "ko": "Korean", "*": "numeric",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,9 @@ class DateMatch:
     zoned: bool = False
     #: the date sits in a long line (body text) rather than a byline or dateline
     in_body: bool = False
+    #: (start, end) of its day, month and year, from ``start``: what DAT003's fix rewrites (not
+    #: a weekday or time around them); None when the fix could not keep what surrounds them
+    core: tuple[int, int] | None = None
 
     @property
     def date(self) -> dt.date | None:
@@ -178,6 +190,9 @@ class DateVocabulary:
     #: (line, language or "") -> whether the alternation for it finds something in the line:
     #: pages repeat their menu lines; emptied when it reaches _MARKER_CACHE_SIZE
     relative_cache: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: language -> how it writes a full date, `{day}`, `{month}` and `{year}` (its pack's
+    #: `written`, else the first such format): DAT003's suggestion
+    written: dict[str, list[str]] = field(default_factory=dict)
 
 
 _SPACE = r"[^\S\r\n]"  # a space, not a line break: a date does not run over lines
@@ -187,8 +202,9 @@ _CLOCK_TAIL = r"[ap]\.?m\.?|" + _HOUR_WORDS
 _TIME = (r"(?:(?:" + _SPACE + r"*(?:à|a|at|um|alle|ore|às|,|-|–)?" + _SPACE + r"*)\d{1,2}(?:[h:.]\d{2})(?::\d{2})?"
          r"(?:" + _SPACE + r"*(?:" + _CLOCK_TAIL + r"))?)")
 _ISO_TIME = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?P<zone>\s?Z|\s?[+-]\d{2}:?\d{2})?)"
-# between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word
-_MARKER_TAIL = (_SPACE + r"*[:,]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
+# between a marker phrase and its date: a time ("Updated 2:41 PM ET, Tue March 7"), a word; the
+# colon and comma may be full-width (`发布时间：2024-03-07`)
+_MARKER_TAIL = (_SPACE + r"*[:,：，]?" + _SPACE + r"*(?:\d{1,2}[h:.]\d{2}" + _SPACE + r"*(?:[ap]\.?m\.?)?" + _SPACE
                 + r"*(?:[A-Z]{2,4}\b)?" + _SPACE + r"*[,|·–-]?" + _SPACE + r"*)?"
                 r"(?:\w+\.?,?" + _SPACE + r"+)?$")
 
@@ -296,8 +312,16 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
     calendar_months: dict[str, dict[str, int]] = {}
     calendar_display: dict[str, list[str]] = {}
     calendar_langs: dict[str, set[str]] = {}  # language -> the calendars of its packs
+    written: dict[str, list[str]] = {}
     for p in packs:
         lang = p.language
+        if "written" in p.data:
+            forms = [str(w) for w in p.data["written"]]
+            if not forms or any(sorted(regex.findall(r"\{[^}]*\}", w)) != ["{day}", "{month}", "{year}"]
+                                or "[" in w for w in forms):
+                raise PackError(f"{p.path}: key 'written' must list templates of {{day}}, {{month}} and {{year}} "
+                                "once each, without optional parts")
+            written[lang] = forms
         cal = p.data.get("calendar")
         if cal is not None:
             if cal not in CALENDARS:
@@ -446,9 +470,14 @@ def compile_vocabulary(packs: Sequence[Pack]) -> DateVocabulary:
         formats.append(_Format(rx, lang, kind, t, shape, _literals(shape), "{month}" in shape,
                                (calendar_day_year[cal] if cal else day_year) if _required(t, "{day} {year}") else None,
                                other_script and "{month}" in shape, cal))
+    for f in formats:
+        # a language's first format of day, month and year alone, unless its pack says `written`
+        if f.kind == "full" and f.calendar is None and f.language in months and f.language not in written and (
+                sorted(regex.findall(r"\{[^}]*\}", f.shape)) == ["{day}", "{month}", "{year}"]):
+            written[f.language] = [f.shape]
     langs = frozenset(months) | frozenset(order)
     vocab = DateVocabulary(formats, months, display, order, numeric_orders, markers, relative, langs, era_offsets,
-                           calendar_months, calendar_display)
+                           calendar_months, calendar_display, written=written)
     for lang, cals in calendar_langs.items():
         years = "|".join(CALENDARS[c].year_regex for c in sorted(cals))
         vocab.year_hints[lang] = compile_regex(_YEAR_HINT.pattern.replace("(?:(?:1[6-9]", f"(?:{years}|(?:1[6-9]", 1))
@@ -624,6 +653,7 @@ class _Found(NamedTuple):
     suggestion: str | None
     ambiguous: bool
     zoned: bool
+    core: tuple[int, int] | None = None
 
 
 #: a month and a "year" after next year is not a partial date: with no day to tell, the four
@@ -635,8 +665,8 @@ _LATEST_PARTIAL_YEAR = dt.date.today().year + 1
 #: offset, it is still this late (Thai 2143 and later, which no Common Era date reaches)
 _ERA_FLOOR = 1600
 
-#: what find_dates keeps of a regex match: (groupdict, start, end, matched text)
-_Match = tuple[dict[str, Any], int, int, str]
+#: what find_dates keeps of a regex match: (groupdict, start, end, matched text, the match)
+_Match = tuple[dict[str, Any], int, int, str, Any]
 
 
 #: the start of the problem of a date written with a two-digit year
@@ -648,7 +678,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     """The date ``m`` matched with ``fmt``; None when its month name is of a language left out."""
     if fmt.calendar is not None:
         return _parse_calendar(m, fmt, vocab)
-    gd, start, end, text = m
+    gd, start, end, text, _ = m
     year = int(gd["year"]) if gd.get("year") else None
     offset = vocab.era_offsets.get(doc_lang if fmt.language == "*" else fmt.language)
     if year is not None and offset and year - offset >= _ERA_FLOOR:
@@ -656,6 +686,7 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if year is not None and year > _LATEST_PARTIAL_YEAR and fmt.kind == "partial":
         return None  # a day and another number run together: `on Mar 2714 min` (Mar 27, 14 min)
     problem = suggestion = None
+    core = None
     ambiguous = False
     if gd.get("yy"):
         yy = int(gd["yy"])
@@ -671,18 +702,19 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
         if key in own:
             month = own[key]
         else:
-            # a month name of another language in this language's order
-            for other, table in vocab.months.items():
+            # a month name of another language in this language's order: the document's
+            # language first when the name is its own (`abril` is Spanish and Catalan)
+            for other in sorted(vocab.months, key=lambda x: x != doc_lang):
+                table = vocab.months[other]
                 if key in table and _allowed(other, languages):
                     month = table[key]
                     problem = (
                         f"{_LANG_NAMES.get(other, other)} month name '{word}' in "
                         f"{_LANG_NAMES.get(lang, lang)} order ('{fmt.shape}')"
                     )
-                    if day and year and other in vocab.month_display:
-                        suggestion = f"{day} {vocab.month_display[other][month - 1].lower()} {year}"
-                        if vocab.order.get(other) == "MDY":
-                            suggestion = f"{vocab.month_display[other][month - 1]} {day}, {year}"
+                    if day and year:
+                        suggestion = _written(vocab, other, day, month, year)
+                        core = _core(m, fmt)
                     break
             if month is None:
                 return None
@@ -698,12 +730,42 @@ def _parse(m: _Match, fmt: _Format, vocab: DateVocabulary, doc_lang: str,
     if problem:
         ambiguous = False
     zoned = bool(gd.get("zone"))
-    return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned)
+    return _Found(start, end, text, fmt.kind, lang, year, month, day, problem, suggestion, ambiguous, zoned, core)
+
+
+#: the tokens a format's written date replaces (see _core)
+_CORE_TOKENS = ("{day}", "{month}", "{year}")
+
+
+def _core(m: _Match, fmt: _Format) -> tuple[int, int] | None:
+    """(start, end) of the day, month and year of ``m``, from its start: the span a fix rewrites,
+    leaving a weekday, a time or words after the year as written. None when the format's
+    required part does not start with one of them and end with its year: text of the format
+    itself (`d. 7 ...`, `... 7 d.`, a day's suffix) would stay around the rewritten date."""
+    shape = fmt.shape
+    if not shape.startswith(_CORE_TOKENS) or not shape.endswith("{year}"):
+        return None
+    spans = [m[4].span(g) for g in ("day", "month", "year") if m[0].get(g)]
+    return min(a for a, _ in spans) - m[1], max(z for _, z in spans) - m[1]
+
+
+def _written(vocab: DateVocabulary, lang: str, day: int, month: int, year: int) -> str | None:
+    """The date as ``lang`` writes it (its first `written` form), None when unknown. A form whose
+    month follows an apostrophe (Catalan `d’abril`) is for a month name that starts with a vowel."""
+    name = vocab.month_display.get(lang, [])[month - 1 : month]
+    for form in vocab.written.get(lang, ()):
+        if not name:
+            break
+        before = form.split("{month}", 1)[0]
+        if before.endswith(("'", "’")) and name[0][:1].casefold() not in "aeiouàáèéíòóúh":
+            continue
+        return form.replace("{day}", str(day)).replace("{month}", name[0]).replace("{year}", str(year))
+    return None
 
 
 def _parse_calendar(m: _Match, fmt: _Format, vocab: DateVocabulary) -> _Found | None:
     """The date ``m`` matched with a format of another calendar, converted to the Gregorian one."""
-    gd, start, end, text = m
+    gd, start, end, text, _ = m
     assert fmt.calendar is not None
     cal = CALENDARS[fmt.calendar]
     year = int(gd["year"])
@@ -926,7 +988,7 @@ def _match(m: Any) -> tuple[_Match, str | None]:
     """What find_dates keeps of a regex match, and its month name as a month table key."""
     gd = m.groupdict()
     word = gd.get("month")
-    return (gd, m.start(), m.end(), m.group(0)), word.casefold().rstrip(".") if word else None
+    return (gd, m.start(), m.end(), m.group(0), m), word.casefold().rstrip(".") if word else None
 
 
 def find_dates(
@@ -1018,7 +1080,7 @@ def _longest_first(found: list[_Found], text: str, vocab: DateVocabulary, langua
         lo = text.rfind("\r", lo, d.start) + 1 or lo
         marker = _marker(text[lo : d.start], vocab, languages)
         out.append(DateMatch(d.start + base, d.end + base, d.text, d.kind, d.language, d.year, d.month, d.day,
-                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned))
+                             marker, d.problem, d.suggestion, d.ambiguous, d.zoned, core=d.core))
         last_end = d.end
     return out
 
@@ -1118,6 +1180,18 @@ _PLACE_BEFORE_DATE = compile_regex(
 _DASH_AFTER_DATE = compile_regex(r"[^\S\n]*(?:--|—|–|-(?=[^\S\n]))[^\S\n]|\.[—–-][^\S\n]?")
 #: characters on each side of a date that _in_sentence reads first
 _NEAR = 200
+#: an agency's name between a dateline's date and its dash: `5 de marzo de 2024 (EFE) – `
+_AGENCY_AFTER_DATE = compile_regex(r"[^\S\n]*\([^()\n]{1,30}\)")
+
+
+def _opens_lead(text: str, line_start: int, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is the dateline that opens its (long) line, the
+    lead: alone or after a place before it, a dash after it, maybe after an agency
+    (`NEW YORK, March 3, 2025 — `, `MADRID, 5 de marzo de 2024 (EFE) – `, `Feb. 23, 2015 -- `)."""
+    if text[line_start:start].strip() and not _PLACE_BEFORE_DATE.fullmatch(text, line_start, start):
+        return False
+    agency = _AGENCY_AFTER_DATE.match(text, end)
+    return _DASH_AFTER_DATE.match(text, agency.end() if agency else end) is not None
 
 
 def _words_after(text: str, end: int, line_end: int) -> bool:
@@ -1241,7 +1315,10 @@ def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
     read = span.translate(_ASCII_DIGITS) if _OTHER_DIGIT.search(span) else span
     dates = []
     lines = _LinesInOrder(span)
-    for d in find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc)):
+    found = find_dates(read, vocab, doc.language, languages=languages, settle=_settling(doc))
+    if "0000" in read:
+        found = sorted([*found, *_zero_dates(read, found, vocab, languages)], key=lambda d: d.start)
+    for d in found:
         if read is not span:
             d = replace(d, text=span[d.start : d.end])
         line_start, line_end = lines.around(d.start, d.end)
@@ -1250,12 +1327,31 @@ def _dates_in(doc: Document, a: int, z: int, vocab: DateVocabulary,
             continue  # the date of an embedded tweet, not of the article
         if d.marker is None and _in_sentence_at(span, line_start, d.start, d.end, line_end):
             continue  # "Élection présidentielle du 10 avril 2022 : les résultats": an event
-        if line_end - line_start >= 150:
+        if line_end - line_start >= 150 and not _opens_lead(span, line_start, d.start, d.end):
             d = replace(d, in_body=True)
         if a:
             d = replace(d, start=d.start + a, end=d.end + a)
         dates.append(d)
     return dates
+
+
+#: a date field's empty value, written out (MySQL's `0000-00-00 00:00:00`): no year of the formats
+_ZERO_DATE = compile_regex(r"(?<![\w/.:-])(?:0000-00-00|00([/.])00\1(?:0000|00))(?:[T ]00:00(?::00)?)?(?![\w/:]|[.-]\d)")
+_ZERO_PROBLEM = "a zero date (an empty date field's value)"
+
+
+def _zero_dates(text: str, found: Sequence[DateMatch], vocab: DateVocabulary,
+                languages: frozenset[str] | None) -> list[DateMatch]:
+    """The zero dates of ``text`` (`0000-00-00`) as malformed dates, outside the dates ``found``."""
+    out = []
+    for m in _ZERO_DATE.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in found):
+            continue
+        lo = max(0, m.start() - 80)
+        lo = max(text.rfind("\n", lo, m.start()) + 1, text.rfind("\r", lo, m.start()) + 1, lo)
+        out.append(DateMatch(m.start(), m.end(), m.group(0), "full", "*",
+                             marker=_marker(text[lo : m.start()], vocab, languages), problem=_ZERO_PROBLEM))
+    return out
 
 
 #: the dash after an agency dateline that opens the lead paragraph
@@ -1393,6 +1489,8 @@ def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, A
         pass
     if len(s) == 4 and s.isdigit():
         return PublicationDate(None, s, "partial", "metadata")  # a year alone
+    if _ZERO_DATE.fullmatch(s):
+        return PublicationDate(None, s, "malformed", "metadata", problem=_ZERO_PROBLEM)
     for d in find_dates(s, vocab, doc.language, languages=_languages(options), settle=_settling(doc)):
         if d.kind == "full":
             if d.problem:
@@ -1486,6 +1584,7 @@ class DateRule(Rule):
         "relative": list,
         "formats": list,
         "partial-formats": list,
+        "written": list,
     }
     options: tuple[Option, ...] = _COMMON_OPTIONS
 
@@ -1577,7 +1676,8 @@ class PartialDate(DateRule):
         if any(d.kind == "full" for d in dates):
             return
         if meta is not None and meta.kind == "partial":
-            yield Violation(f"partial date '{meta.text}' in the metadata (year and month, no day) is the only date")
+            what = "a year alone" if meta.text.isdigit() else "year and month, no day"  # `2024`, 2024
+            yield Violation(f"partial date '{meta.text}' in the metadata ({what}) is the only date")
             return
         for d in dates:
             if d.kind == "partial" and not d.problem:
@@ -1592,7 +1692,8 @@ class MalformedDate(DateRule):
     Reports dates in the head zone (and a `date` metadata field) whose month
     name belongs to another language than the order they are written in
     (`Septembre 14, 2020`: a French month in English order), impossible dates
-    (`31/02/2021`, `2021-13-01`) and two-digit years (`07/04/21`). The
+    (`31/02/2021`, `2021-13-01`, the zero date of an empty field `0000-00-00`)
+    and two-digit years (`07/04/21`). The
     unmarked dates on the lines below a well-formed publication date are the
     text's own timestamps (a chat export's `[20/06/24, 19:04]`): their
     two-digit years are its convention, not a defect.
@@ -1608,7 +1709,9 @@ class MalformedDate(DateRule):
 
     ## Fix
     Rewrite the date in the document's convention (unsafe fix when the
-    repair is known).
+    repair is known: it rewrites the day, month and year as the month's
+    language writes them, `14. März 2024`, and keeps a weekday or time
+    around them; no fix when the format has words of its own around them).
     """
 
     code = "DAT003"
@@ -1631,7 +1734,9 @@ class MalformedDate(DateRule):
             fix = None
             if d.suggestion:
                 msg += f"; expected '{d.suggestion}'"
-                fix = Fix(f"Rewrite as '{d.suggestion}'", (Edit(d.start, d.end, d.suggestion),), safe=False)
+                if d.core is not None:  # the date alone: its weekday and time stay
+                    a, z = d.start + d.core[0], d.start + d.core[1]
+                    fix = Fix(f"Rewrite '{doc.text[a:z]}' as '{d.suggestion}'", (Edit(a, z, d.suggestion),), safe=False)
             yield Violation(msg, d.start, d.end, fix)
 
 
