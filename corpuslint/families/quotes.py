@@ -464,7 +464,7 @@ class QuoteRule(Rule):
                         raise PackError(f"{p.path}: key '{key}' items must be [open, close] single characters, got {item!r}")
                     table.setdefault(p.language, []).append((item[0], item[1]))
         suffixed = frozenset(p.language for p in packs if p.data.get("suffixes"))
-        links = sorted({str(x) for p in packs for x in p.data.get("more", [])}, key=len, reverse=True)
+        links = sorted({str(x) for p in packs for x in p.data.get("more", [])}, key=lambda x: (-len(x), x))
         # the link after a sentence's end, a separator or nothing on its line, then the arrow
         more = compile_regex(r"(?:^|[.!?…:)\]|·•]\s)\s*(?:" + "|".join(map(regex.escape, links))
                              + r")[ \t\u00a0\u202f]+([»›])[ \t]*$", regex.IGNORECASE | regex.MULTILINE) if links else None
