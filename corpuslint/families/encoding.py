@@ -435,7 +435,7 @@ def _anomalies(s: str) -> int:
     prev_cat = ""
     prev_script = ""
     prev2 = ""
-    for ch in s:
+    for k, ch in enumerate(s):
         o = ord(ch)
         if 0x80 <= o <= 0x9F:
             n += 2
@@ -456,7 +456,11 @@ def _anomalies(s: str) -> int:
             elif c == "No" and prev_cat[0] == "P" and prev2 and cat(prev2)[0] == "L":
                 n += 1  # a letter, a mark, a superscript: 'ká»³' for Vietnamese 'kỳ' (E1 BB B3)
             elif prev2 == "\u00e1" and prev in "\u00b8\u00b9\u00ba\u00bb\u00bc\u00bd" and ch in _CP1252_CONTS:
-                n += 2  # E1 B8-BD and a continuation: Vietnamese 'thá»©' (ứ), 'táº¿' (ế), 'sá»\xad' (ử)
+                n += 2  # E1 B8-BD and a continuation: Vietnamese 'thá»©' (ứ), 'tá»«' (từ), 'sá»\xad' (ử)
+            if prev == "\u00c8" and ch in "\u0161\u2122\u203a\u02dc" and (prev2.islower() or s[k + 1 : k + 2].isalpha()):
+                # C8 98-9B read as cp1252, inside a word: Romanian 'Èšara' (Țara), 'È™i' (și),
+                # 'anunÈ›at' (ț), 'È˜tefan' (Ș); not Italian 'È™' (a trademark after È)
+                n += 2
             if prev in _MOJI_LEADS and (ch in _CP1252_CONTS or ch == "\u00a0" and prev in "ÃÂ"):
                 n += 1  # 'Ãœ', 'ÎŸ', 'Ξ—', 'Ã\xa0': nearly only ever UTF-8 read as cp1252/cp1253
             elif prev in "РС" and ch in _CP1251_CONT_LETTERS:
@@ -555,7 +559,9 @@ def mojibake_repair(chunk: str) -> str | None:
     rules: a quote mark the repair consumes, `„` in `ì„±`, is a byte of mojibake). A repair
     that only deletes a capital `В` before a mark is none (``_real_cyrillic_capital``)."""
     rep = _repair_chunk(chunk)
-    if rep is None or rep[0] == _LOST_SPACE_AFTER_V.sub("", chunk):
+    if rep is None or rep[0] == _LOST_SPACE_AFTER_V.sub("", chunk) or (
+        rep[1] in ("cp1252", "latin-1") and _capital_before_typography(chunk, chunk, 0)
+    ):
         return None
     return rep[0]
 
@@ -587,6 +593,8 @@ def _repair(chunk: str) -> tuple[str, str, int, bool] | None:
         score = _anomalies(fixed)
         rounds = 1
         while score and rounds < 3:  # mojibake of mojibake: 'Ã¢â‚¬â„¢' -> 'â€™' -> '’'
+            if c.name == "cp1251" and any(_cyrillic_word(w) for w in fixed.split("\u00a0") if w):
+                break  # 'Рівне' after one round is a word, not 'гвне' broken once more
             again = _apply_codec(fixed, c)
             if again is None:
                 break
@@ -675,9 +683,13 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
             j -= 1
         bad = chunk[i : len(chunk) - j]
         good = fixed[i : len(fixed) - j]
+        if codec == "mac_roman" and len({_script(ord(ch)) for ch in good if ch.isalpha()}) > 1:
+            continue  # `S–Ö` (an index range) read as Mac Roman is `SЅ`: two scripts, no repair
         if codec == "cp1251" and rounds == 1 and _cyrillic_word(bad):
             continue  # `Рівне`, `Рёрих`: real words whose first pair reads as cp1251 mojibake
         end = a + i + len(bad)
+        if codec in ("cp1252", "latin-1") and _capital_before_typography(bad, line, a + i):
+            continue  # `Ä–Ö`, `”Å”`, `Å°-området`, `»Ä«`: a letter between marks, no `ą` or `ń`
         if (len(bad) >= 2 and bad[-2] in "\u00c3\u00c4\u00c5" and bad[-1] in "\u2026\u00bb\u201d\u2019\u201c\u2014\u2013"
                 and not line[end : end + 1].isalpha()
                 and (_capitals(bad[:-2]) if len(bad) > 2 else line[a + i - 1 : a + i] in "\u00ab\u201c\u201e\"'")):
@@ -697,6 +709,30 @@ def _mojibake_in_line(line: str, base: int) -> list[_Moji]:
     if any(m.codec == "cp1251" for m in found):
         found = _real_cyrillic_capital(found)
     return _merge_moji(found, line, base)
+
+
+#: the continuations the gate takes after `Ä` and `Å` though clean text puts them next to a
+#: capital letter: typography (`… – — ‘ ’ “ ” „ « » ° · ™`, the no-break space)
+_TYPOGRAPHY = "\u2026\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u00b0\u00b7\u2122\u00a0"
+_CAPITAL_TYPO = re.compile("[\u00c4\u00c5][" + "".join(re.escape(c) for c in sorted(set(_TYPOGRAPHY) | set(
+    bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")))) + "]")
+
+
+def _capital_before_typography(bad: str, line: str, at: int) -> bool:
+    """Whether every lead of ``bad`` (at ``at`` in ``line``) is a capital Ä or Å before a
+    mark or a symbol, with no small letter touching the pair on either side: a letter in an
+    index range, in quotes, before a degree sign or a trademark (`Ä•`, `Å›`). Polish `chwalÄ…` (ą), `MieszkaÅ„cy` (ń) and Turkish
+    `Ä°stanbul` (İ) have one."""
+    pairs = list(_CAPITAL_TYPO.finditer(bad))
+    if not pairs or any(ch in "\u00c2\u00c3\u00d0\u00d1\u00ce\u00cf\u00d8\u00d9" for ch in bad):
+        return False
+    for m in pairs:
+        before = line[at + m.start() - 1 : at + m.start()]
+        after = line[at + m.end() : at + m.end() + 1]
+        if before.islower() or after.islower():
+            return False
+    rest = _CAPITAL_TYPO.sub(" ", bad)  # what is left must be text: no other mojibake (`ordonanÈ›Äƒ`)
+    return not any(ch in "\u00c4\u00c5" for ch in rest) and not any(_anomalies(w) for w in rest.split())
 
 
 def _capitals(word: str) -> bool:
@@ -932,7 +968,10 @@ def _mojibake_spans(doc: Document) -> list[_Moji]:
             # ftfy, a decade of curated heuristics, catches what the word-level repair
             # misses (box-drawing, symbols, long corrupted phrases); its repair is kept
             # only if it makes the text less strange, which guards against eagerness
-            found.extend(spans if spans else _ftfy_spans(line, a))
+            found.extend(spans if spans else [
+                m for m in _ftfy_spans(line, a)
+                if not (m.codec in ("cp1252", "latin-1") and _capital_before_typography(m.bad, text, m.start))
+            ])
     scan._mojibake = found
     return found
 
@@ -1624,8 +1663,10 @@ _TAG = re.compile(
 )
 
 
-#: Markdown code: a fenced block (```` ``` ```` or ``~~~`` lines) or an inline span (`` `<h1>` ``)
-_CODE_SPAN = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+#: Markdown code: a fenced block (```` ``` ```` or ``~~~`` lines) or an inline span (`` `<h1>` ``,
+#: ``` ``a `&lt;` b`` ```: opened and closed by runs of as many backticks)
+_CODE_SPAN = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|(?<!`)(`+)(?!`)[^\n]+?(?<!`)\2(?!`)",
+                        re.MULTILINE | re.DOTALL)
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:

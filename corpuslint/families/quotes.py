@@ -256,6 +256,9 @@ _MOJI_BEFORE_QUOTE_WEAK = frozenset("åæçèطظعغ")
 _CP1252_CONTINUATIONS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
 
 
+#: typography that follows a closing quote (`«Está»…`, `«Allá»—`)
+_AFTER_CLOSING = frozenset("\u2026\u2013\u2014\u2018\u2019\u201c\u201d\u00a0")
+
 #: what ends a word for ``_in_mojibake``
 _WORD_END = frozenset(" \t\n\r\f\v")
 
@@ -269,6 +272,8 @@ def _in_mojibake(s: str, k: int) -> bool:
         return True  # (else the word's repair decides: `pasoÂ»,`, `РњР¦Р”-2` for `МЦД-2`)
     if prev in _MOJI_BEFORE_QUOTE_WEAK and not nxt.isascii() and not nxt.isspace():
         return True
+    if "\u00e0" <= prev <= "\u00ff" and nxt in _AFTER_CLOSING and not s[k + 2 : k + 3].isalpha():
+        return False  # a closing quote after an accented letter, then an ellipsis or a dash (`«Está»…`)
     if "\u00e0" <= prev <= "\u00ef" and (nxt == "\ufffd" or nxt in _CP1252_CONTINUATIONS or (nxt.isalpha() and not nxt.isascii())):
         return True  # the lead of a 3-byte character read as cp1252 (`á»�` for Vietnamese `ệ`)
     if (prev.isascii() or prev.isspace()) and (nxt.isascii() or nxt.isspace()):
@@ -495,7 +500,7 @@ class QuoteRule(Rule):
             if spans:
                 starts = [a for a, _ in spans]
                 marks_at = [k for k in marks_at if not _in_spans(k, spans, starts)]
-        if marks_at and ('  "' in text or '\t"' in text):
+        if marks_at and ('  "' in text or '\t"' in text or '| "' in text or '|"' in text):
             marks_at = [k for k in marks_at if not _ditto(text, k)]
         # fewer than six marks of code in the whole document: no paragraph of it is code
         maybe_code = sum(map(text.count, _CODE_MARKS)) >= 6
@@ -594,9 +599,19 @@ def _assignment_blocks(doc: Document) -> frozenset[int]:
 
 def _ditto(s: str, k: int) -> bool:
     """Whether the mark at ``k`` stands alone in a table column, two blanks or a tab on each
-    side (`Eraser          "     $0.25`): a ditto mark, no quote."""
+    side (`Eraser          "     $0.25`), or alone in a cell between bars (`| "        |`):
+    a ditto mark, no quote."""
+    if s[k] != '"':
+        return False
     before, after = s[max(0, k - 2) : k], s[k + 1 : k + 3]
-    return s[k] == '"' and (before == "  " or before[-1:] == "\t") and (after == "  " or after[:1] == "\t")
+    if (before == "  " or before[-1:] == "\t") and (after == "  " or after[:1] == "\t"):
+        return True
+    a, z = k - 1, k + 1
+    while a >= 0 and s[a] in " \t":
+        a -= 1
+    while z < len(s) and s[z] in " \t":
+        z += 1
+    return a >= 0 and z < len(s) and s[a] in "|\u2502" and s[z] in "|\u2502"
 
 
 #: what program code and markup are made of, and prose seldom holds
