@@ -1206,6 +1206,20 @@ _CODE_FIRST = frozenset(" \t`$>")
 _PROMPT = re.compile(r"[ \t]*(?:\$|>>>|PS>)[ \t]+\S")
 
 
+#: the English names of the languages the packs are written for, as messages name them
+LANGUAGE_NAMES: dict[str, str] = {
+    "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
+    "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
+    "ca": "Catalan", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "hr": "Croatian", "sr": "Serbian",
+    "sr-Latn": "Serbian", "sl": "Slovenian", "sk": "Slovak", "et": "Estonian", "lv": "Latvian",
+    "lt": "Lithuanian", "eu": "Basque", "gl": "Galician", "sq": "Albanian", "tl": "Tagalog", "sw": "Swahili",
+    "af": "Afrikaans", "is": "Icelandic", "cy": "Welsh", "bg": "Bulgarian", "mk": "Macedonian", "el": "Greek",
+    "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "bn": "Bengali", "fa": "Persian", "ur": "Urdu",
+    "ta": "Tamil", "th": "Thai", "ko": "Korean",
+}
+
+
 def code_lines(doc: Document) -> frozenset[int]:
     """0-based indexes of the lines of program code in ``doc`` (computed once per document).
 

@@ -26,6 +26,7 @@ import regex
 
 from corpuslint.families.calendars import CALENDARS
 from corpuslint.hookspecs import hookimpl
+from corpuslint.kinds import LANGUAGE_NAMES
 from corpuslint.model import Document, Edit, Fix, LazyFact, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.patterns import compile_regex
@@ -40,17 +41,8 @@ __all__ = [
     "publication_date",
 ]
 
-_LANG_NAMES = {
-    "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
-    "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
-    "ca": "Catalan", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "hr": "Croatian", "sr": "Serbian",
-    "sr-Latn": "Serbian", "sl": "Slovenian", "sk": "Slovak", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
-    "eu": "Basque", "gl": "Galician", "sq": "Albanian", "tl": "Tagalog", "sw": "Swahili", "af": "Afrikaans",
-    "is": "Icelandic", "cy": "Welsh", "bg": "Bulgarian", "mk": "Macedonian", "el": "Greek", "ar": "Arabic",
-    "he": "Hebrew", "hi": "Hindi", "bn": "Bengali", "fa": "Persian", "ur": "Urdu", "ta": "Tamil", "th": "Thai",
-    "ko": "Korean", "*": "numeric",
-}
+#: how the messages name a pack's language ("*": the numeric formats of every language)
+_LANG_NAMES = {**LANGUAGE_NAMES, "*": "numeric"}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import regex
 
-from corpuslint.kinds import BAR_CELLS, CODE_LINE, code_lines, normalize_line, normalized_lines
+from corpuslint.kinds import BAR_CELLS, CODE_LINE, LANGUAGE_NAMES, code_lines, normalize_line, normalized_lines
 from corpuslint.model import Document, Edit, Fix, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.patterns import compile_regex
@@ -2255,15 +2255,7 @@ class CommentSection(_StructureRule):
         )
 
 
-_LANGUAGE_NAMES = {
-    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "sv": "Swedish", "da": "Danish",
-    "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
-    "ca": "Catalan", "vi": "Vietnamese", "id": "Indonesian", "hr": "Croatian", "sr": "Serbian", "sl": "Slovenian",
-    "sk": "Slovak", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "eu": "Basque", "gl": "Galician",
-    "sq": "Albanian", "tl": "Tagalog", "sw": "Swahili", "af": "Afrikaans", "is": "Icelandic", "cy": "Welsh",
-    "bg": "Bulgarian", "mk": "Macedonian",
-}
+_LANGUAGE_NAMES = LANGUAGE_NAMES
 #: characters at the start of a line looked at for the document's own function words
 _OWN_WINDOW = 240
 # a line that opens with a quotation mark is the article quoting someone, in any language
