@@ -324,9 +324,14 @@ def _verse_lines(lines: Sequence[str]) -> set[int]:
 
 
 def _in_stanza(lines: Sequence[str], i: int, verse: set[int]) -> bool:
-    """Whether line ``i`` is in a stanza of verse of four lines or more (a song's line sung
-    twice); two short lines alike (`© Netflix` twice) are no stanza."""
-    if i not in verse:
+    """Whether line ``i`` is a line of verse in a stanza of four lines or more (a song's line
+    sung twice): three words or more (or as wide in a script without spaces), no sentence
+    end. Two short lines alike (`© Netflix` twice), a button (`シェアする`, `مشاركة`) or a
+    sentence (`…が訪れた。`) repeated among short lines are no verse."""
+    line = lines[i].strip()
+    if i not in verse or line.rstrip("»\"”’)] ")[-1:] in _SENTENCE_END:
+        return False
+    if len(line.split()) < 3 and _width(line) < 16:
         return False
     a = b = i
     while a > 0 and lines[a - 1].strip():
