@@ -1445,6 +1445,12 @@ def metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, An
     return doc.facts[key]  # type: ignore[no-any-return]
 
 
+#: an ISO week (`2024-W10`, `2024W10`, `2024-W10-2`: with its weekday it names a day)
+_ISO_WEEK = re.compile(r"\d{4}-?W\d{2}")
+#: the time of an ISO date and time (`2024-03-05T25:61:00`: hours and minutes read)
+_ISO_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[T ](\d{2}):(\d{2})")
+
+
 def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, Any]) -> PublicationDate | None:
     value = doc.metadata.get("date")
     if value is None or isinstance(value, bool):
@@ -1475,10 +1481,15 @@ def _metadata_date(doc: Document, vocab: DateVocabulary, options: Mapping[str, A
     s = value.strip()
     if s.casefold() in _META_ABSENT:
         return None
+    if _ISO_WEEK.fullmatch(s):
+        return PublicationDate(None, s, "partial", "metadata")  # a week (`2024-W10`), no day
     try:
         return PublicationDate(dt.datetime.fromisoformat(s).date(), s, "full", "metadata")
     except ValueError:
         pass
+    bad_time = _ISO_CLOCK.match(s)
+    if bad_time and (int(bad_time[1]) > 24 or int(bad_time[2]) > 59):
+        return PublicationDate(None, s, "malformed", "metadata", problem="not a valid time of day")
     if len(s) == 4 and s.isdigit():
         return PublicationDate(None, s, "partial", "metadata")  # a year alone
     if _ZERO_DATE.fullmatch(s):
@@ -1668,7 +1679,8 @@ class PartialDate(DateRule):
         if any(d.kind == "full" for d in dates):
             return
         if meta is not None and meta.kind == "partial":
-            what = "a year alone" if meta.text.isdigit() else "year and month, no day"  # `2024`, 2024
+            what = ("a year alone" if meta.text.isdigit() else "a week, no day" if _ISO_WEEK.fullmatch(meta.text)
+                    else "year and month, no day")  # `2024`, 2024, `2024-W10`
             yield Violation(f"partial date '{meta.text}' in the metadata ({what}) is the only date")
             return
         for d in dates:
