@@ -1099,7 +1099,9 @@ _DATELINE_NOISE = compile_regex(
     r"\d{1,2}(?:[h:.]\d{2})?\s*(?:" + _CLOCK_TAIL + r")?\b|[,|·•–—:()\-/]|\b(?:a las|a la|alle|alle ore|à|a|at|um|ore|às|las|el|le|am|on"
     # the word before a time in the other packs' languages: `eilen klo 14.30`, `gisteren om
     # 14:30`, `i går kl. 9.15`, `wczoraj o 14:30`, `včera v 14:30`, `ieri la ora 14`, `dün saat 14.30`
-    r"|klo|kello|om|kl|klockan|o|v|ve|la|ora|saat|lúc|as)\b",
+    r"|klo|kello|om|kl|klockan|o|v|ve|la|ora|saat|lúc|as"
+    # and in other scripts: `вчера в 18:02`, `вчора о 18:02`, `χθες στις 18:02`
+    r"|в|во|о|об|στις|στη|στο)\b",
     regex.IGNORECASE,
 )
 _BYLINE = compile_regex(
