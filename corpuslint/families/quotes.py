@@ -1051,6 +1051,9 @@ class MissingNoBreakSpace(QuoteRule):
                 if ch == "«" and role == "open" and k + 1 < len(s) and s[k + 1] not in _NBSP and s[k + 1] != "\n":
                     yield self._finding(b, k + 1, s, "after «", thin, forward=True)
                 elif ch == "»" and role == "close" and k > 0 and s[k - 1] not in _NBSP and s[k - 1] != "\n":
+                    more = ctx.vocabulary.more
+                    if (more is not None and _read_more(s, k, more)) or "«" not in s[:k]:
+                        continue  # a page's arrow (`Lire la suite »`, `Accueil » Actualités`), no quotation mark
                     yield self._finding(b, k, s, "before »", thin, forward=False)
             for mk in _FR_PUNCT.finditer(s):
                 k, ch = mk.start(), mk.group()
