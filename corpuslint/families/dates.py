@@ -1532,10 +1532,17 @@ def _publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str
     dates, relative = scan_head(doc, vocab, options)
     full = [d for d in dates if d.kind == "full" and not d.problem]
     if full:
-        def rank(d: DateMatch) -> int:
+        text = doc.text
+
+        def rank(d: DateMatch) -> float:
             if d.marker == "published":
                 return 0
             if d.marker is None and not d.in_body:
+                start = text.rfind("\n", 0, d.start) + 1
+                if _BYLINE.match(text, start, d.start):
+                    return 0.5  # in a byline: `Von Max Muster | 07.03.2024, 14:41 Uhr`
+                if _TEASER_DATE.search(text, start, d.start) and not text[d.end : d.end + 40].split("\n", 1)[0].strip():
+                    return 1.5  # ends another article's teaser: `Bahnstreik: Was Pendler wissen müssen – 05.03.2024`
                 return 1
             return 2 if d.marker == "updated" else 3
 
@@ -1551,6 +1558,11 @@ def _publication_date(doc: Document, vocab: DateVocabulary, options: Mapping[str
     if relative:
         return _pub(relative[0])
     return None
+
+
+#: a headline of three words or more and a dash before a date that ends its line: a teaser
+#: of another article in a sidebar (`Wetter: Sturmtief bringt Orkanböen – 04.03.2024`)
+_TEASER_DATE = compile_regex(r"\p{L}+\W+\p{L}+\W+\p{L}+[^\n]*\s[–—-]\s*$")
 
 
 def _below_publication(doc: Document, d: DateMatch, pub: PublicationDate | None) -> bool:
