@@ -21,7 +21,7 @@ from corpuslint.cache import Cache, CacheMiss, file_digest
 from corpuslint.config import Settings
 from corpuslint.discover import Discovered
 from corpuslint.fixes import apply_fixes, unified_diff, write_atomic
-from corpuslint.model import Document, Finding, Severity, Violation, fingerprint
+from corpuslint.model import Document, Finding, Fix, Severity, Violation, fingerprint
 from corpuslint.plugins import PluginManager
 from corpuslint.registry import ActiveRule, RuleSet
 from corpuslint.rule import CorpusRule, CorpusSignatures, CorpusViolation, DocRef, FunctionRule, Rule, RuleContext
@@ -1108,7 +1108,7 @@ _COMPRESSED = (".gz", ".zst", ".zstd", ".bz2", ".xz", ".lz4", ".parquet")
 _UNICODE_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
 
-def _fits(fix: Any, doc: Document) -> bool:
+def _fits(fix: Fix, doc: Document) -> bool:
     """Whether the file's charset can hold what ``fix`` writes (a cp1251 file cannot hold
     the `é` of `&eacute;`): a fix that cannot be written is not offered as one."""
     enc = doc.encoding

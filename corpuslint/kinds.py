@@ -1206,6 +1206,17 @@ _CODE_FIRST = frozenset(" \t`$>")
 _PROMPT = re.compile(r"[ \t]*(?:\$|>>>|PS>)[ \t]+\S")
 
 
+#: a Markdown code span on one line (`` `<h1>` ``, ``` ``a `&lt;` b`` ```): a run of backticks,
+#: what it holds, a run of as many (a pattern to compile, or to join to others)
+INLINE_CODE = r"(?<!`)(?P<ticks>`+)(?!`)[^\n]+?(?<!`)(?P=ticks)(?!`)"
+
+
+def in_spans(spans: Sequence[tuple[int, int]], i: int) -> bool:
+    """Whether offset ``i`` lies inside one of ``spans`` (sorted, not overlapping)."""
+    k = bisect.bisect_right(spans, (i, 1 << 62)) - 1
+    return k >= 0 and spans[k][0] <= i < spans[k][1]
+
+
 #: the English names of the languages the packs are written for, as messages name them
 LANGUAGE_NAMES: dict[str, str] = {
     "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",

@@ -120,8 +120,9 @@ def _try_utf16(raw: bytes) -> Decoded | None:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        score = _textlike(text[:4000])
-        if cjk and sum(ch.isalpha() or ch.isspace() for ch in text[:4000]) < 0.6 * len(text[:4000]):
+        head = text[:4000]
+        score = _textlike(head)
+        if cjk and sum(ch.isalpha() or ch.isspace() for ch in head) < 0.6 * len(head):
             continue  # binary that decodes: few letters
         if best is None or score > best[0]:
             best = (score, enc, text)

@@ -12,7 +12,6 @@ the per-line, per-character passes run. See docs/encoding.md for the figures.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import html
 import re
@@ -23,7 +22,7 @@ from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
 
 from corpuslint.hookspecs import hookimpl
-from corpuslint.kinds import code_lines
+from corpuslint.kinds import INLINE_CODE, code_lines, in_spans
 from corpuslint.model import LONE_SURROGATE, Document, Edit, Fix, Violation
 from corpuslint.model import clip as _clip
 from corpuslint.rule import Option, Rule, RuleContext, rule
@@ -1345,13 +1344,13 @@ def control_character(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     """
     if not _scan(doc).rare:  # the common case: no generator started for nothing
         return
+    text = doc.text
     spans = None
     for a, b in _runs_of(doc, ("control",)):
         if spans is None:
-            spans = [(m.start, m.end) for m in _mojibake_spans(doc)] if any(0x80 <= ord(c) <= 0x9F for c in doc.text[a:b]) else []
+            spans = [(m.start, m.end) for m in _mojibake_spans(doc)] if any(0x80 <= ord(c) <= 0x9F for c in text[a:b]) else []
         if any(s <= a and b <= e for s, e in spans):
             continue
-        text = doc.text
         run = text[a:b]
         chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
         if run == "\b" and a > 0 and b < len(text) and (text[a - 1] == text[b] or text[a - 1] == "_"):
@@ -1458,7 +1457,7 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u1
 #: what stands before a soft hyphen that is the byte AD of a UTF-8 sequence read as cp1252
 #: or Latin-1 (`Ã­` for `í`, `á»­` for `ử`, `Ă­` through iso8859-2): mojibake, not a
 #: hyphenation point, and deleting it makes the text beyond repair
-_MOJI_LEAD_BEFORE = re.compile("[\u00c2-\u00df\u0102\u0104\u0106\u010c\u0139\u013d\u0143\u0147\u0154\u0158]$|[\u00e0-\u00ef\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]$")
+_MOJI_LEAD_BEFORE = re.compile("[\u00c2-\u00df\u0102\u0104\u0106\u010c\u0139\u013d\u0143\u0147\u0154\u0158]$|[\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]$")
 
 
 def _is_lcg(ch: str) -> bool:
@@ -1635,7 +1634,7 @@ def html_entity(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             continue
         if spans is None:
             spans, code = _code_spans(text), code_lines(doc)
-        if _inside(spans, m.start()) or (code and doc.position(m.start())[0] - 1 in code):
+        if in_spans(spans, m.start()) or (code and doc.position(m.start())[0] - 1 in code):
             continue  # Markdown or indented code: `&amp;` is what the program writes
         char = html.unescape(ref)
         if char == ref:
@@ -1665,17 +1664,11 @@ _TAG = re.compile(
 
 #: Markdown code: a fenced block (```` ``` ```` or ``~~~`` lines) or an inline span (`` `<h1>` ``,
 #: ``` ``a `&lt;` b`` ```: opened and closed by runs of as many backticks)
-_CODE_SPAN = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|(?<!`)(`+)(?!`)[^\n]+?(?<!`)\2(?!`)",
-                        re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|" + INLINE_CODE, re.MULTILINE | re.DOTALL)
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _CODE_SPAN.finditer(text)]
-
-
-def _inside(spans: list[tuple[int, int]], i: int) -> bool:
-    k = bisect.bisect_right(spans, (i, 1 << 62)) - 1
-    return k >= 0 and spans[k][0] <= i < spans[k][1]
 
 
 @rule("ENC013", "markup-tag", category="encoding", fixable=True, severity="warning")
@@ -1710,7 +1703,7 @@ def markup_tag(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     code = _code_spans(text) if "`" in text else []
     for m in _TAG.finditer(text):
-        if code and _inside(code, m.start()):
+        if code and in_spans(code, m.start()):
             continue  # Markdown code: `<h1>` in a tutorial is what it is about
         tag = m.group()
         name = m.group(2)

@@ -20,7 +20,7 @@ from typing import ClassVar
 import regex
 
 from corpuslint.hookspecs import hookimpl
-from corpuslint.kinds import code_lines
+from corpuslint.kinds import INLINE_CODE, code_lines, in_spans
 from corpuslint.model import Document, Edit, Fix, Paragraph, Severity, Violation
 from corpuslint.packs import Pack, PackError
 from corpuslint.patterns import compile_regex
@@ -498,8 +498,7 @@ class QuoteRule(Rule):
         if marks_at and "`" in text:  # nor those of Markdown inline code (`print(" hello ")`)
             spans = [m.span() for m in _INLINE_CODE.finditer(text)]
             if spans:
-                starts = [a for a, _ in spans]
-                marks_at = [k for k in marks_at if not _in_spans(k, spans, starts)]
+                marks_at = [k for k in marks_at if not in_spans(spans, k)]
         if marks_at and ('  "' in text or '\t"' in text or '| "' in text or '|"' in text):
             marks_at = [k for k in marks_at if not _ditto(text, k)]
         # fewer than six marks of code in the whole document: no paragraph of it is code
@@ -569,16 +568,9 @@ class QuoteRule(Rule):
         return out
 
 
-#: a Markdown code span on one line: a run of backticks, what it holds, the same run
-_INLINE_CODE = compile_regex(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+_INLINE_CODE = compile_regex(INLINE_CODE)
 #: a line assigning a value (`csv_line = name + " ; " + value`): code in an indented block
 _ASSIGNMENT = compile_regex(r"^[\p{L}_][\w.\[\]\"']*\s*[-+*/%|&]?=(?!=)\s*\S")
-
-
-def _in_spans(k: int, spans: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
-    """Whether offset ``k`` lies inside one of ``spans`` (sorted, not overlapping)."""
-    i = bisect_left(starts, k + 1) - 1
-    return i >= 0 and k < spans[i][1]
 
 
 def _assignment_blocks(doc: Document) -> frozenset[int]:
@@ -1052,7 +1044,7 @@ class MissingNoBreakSpace(QuoteRule):
                     yield self._finding(b, k + 1, s, "after «", thin, forward=True)
                 elif ch == "»" and role == "close" and k > 0 and s[k - 1] not in _NBSP and s[k - 1] != "\n":
                     more = ctx.vocabulary.more
-                    if (more is not None and _read_more(s, k, more)) or "«" not in s[:k]:
+                    if (more is not None and _read_more(s, k, more)) or s.find("«", 0, k) < 0:
                         continue  # a page's arrow (`Lire la suite »`, `Accueil » Actualités`), no quotation mark
                     yield self._finding(b, k, s, "before »", thin, forward=False)
             for mk in _FR_PUNCT.finditer(s):

@@ -2255,7 +2255,6 @@ class CommentSection(_StructureRule):
         )
 
 
-_LANGUAGE_NAMES = LANGUAGE_NAMES
 #: characters at the start of a line looked at for the document's own function words
 _OWN_WINDOW = 240
 # a line that opens with a quotation mark is the article quoting someone, in any language
@@ -2393,7 +2392,7 @@ class ForeignLanguageLine(Rule):
             end = starts[i] + len(line.rstrip())
             cut = starts[i + 1] if i + 1 < len(starts) else end
             yield Violation(
-                f"line in {_LANGUAGE_NAMES.get(other, other)} in a {_LANGUAGE_NAMES.get(lang, lang)} document",
+                f"line in {LANGUAGE_NAMES.get(other, other)} in a {LANGUAGE_NAMES.get(lang, lang)} document",
                 start,
                 end,
                 Fix("Delete the line", (Edit(starts[i], cut, ""),), safe=False),
